@@ -1,0 +1,88 @@
+//! Headless subcommands over the same engine as the window; no subcommand opens the window.
+#![allow(clippy::print_stdout)]
+
+mod bench;
+mod feeds;
+mod focus;
+mod rank;
+mod search;
+
+use crate::clock::{ManualClock, SharedClock, SystemClock};
+use crate::engine::Engine;
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "focusfeed", version, about = "Focus sessions, a Kanban board, and a feed that waits while you work.")]
+pub struct Cli {
+    /// Data directory (default: the platform's data folder, or $FOCUSFEED_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Pretend the time is this (RFC 3339); for scripted tests and demos.
+    #[arg(long, global = true, hide = true, value_name = "RFC3339")]
+    pub now: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    #[command(flatten)]
+    Focus(focus::FocusCommand),
+    #[command(flatten)]
+    Feeds(feeds::FeedsCommand),
+    #[command(flatten)]
+    Search(search::SearchCommand),
+    #[command(flatten)]
+    Rank(rank::RankCommand),
+    /// Measure speed: indexing, search, ranking, refresh, the item list.
+    Bench(bench::BenchArgs),
+}
+
+/// What every subcommand needs: where the data lives and what time it is.
+pub struct CliContext {
+    pub data_dir: PathBuf,
+    pub clock: SharedClock,
+}
+
+impl CliContext {
+    pub fn open_engine(&self) -> anyhow::Result<Engine> {
+        Engine::open(&self.data_dir, self.clock.clone())
+            .with_context(|| format!("opening the data in {}", self.data_dir.display()))
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("focusfeed: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let data_dir = crate::paths::resolve_data_dir(cli.data_dir.as_deref())?;
+    let clock: SharedClock = match &cli.now {
+        Some(s) => {
+            let t = chrono::DateTime::parse_from_rfc3339(s)
+                .with_context(|| format!("--now {s:?} is not an RFC 3339 time"))?;
+            Arc::new(ManualClock::new(t.with_timezone(&chrono::Utc)))
+        }
+        None => Arc::new(SystemClock),
+    };
+    let ctx = CliContext { data_dir, clock };
+    match cli.command {
+        None => crate::ui::run_window(&ctx.data_dir, ctx.clock.clone()),
+        Some(Command::Focus(c)) => focus::run(&ctx, c),
+        Some(Command::Feeds(c)) => feeds::run(&ctx, c),
+        Some(Command::Search(c)) => search::run(&ctx, c),
+        Some(Command::Rank(c)) => rank::run(&ctx, c),
+        Some(Command::Bench(a)) => bench::run(&ctx, a),
+    }
+}

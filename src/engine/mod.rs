@@ -1,0 +1,63 @@
+//! The one door to the core for both the GUI and the CLI. `Engine` is the synchronous façade
+//! (the CLI calls it directly); `worker` runs one on a background thread for the GUI, taking
+//! commands in and posting events out. Each area adds its operations in its own file.
+
+pub mod feeds;
+pub mod focus;
+pub mod rank;
+pub mod search;
+pub mod worker;
+
+use crate::clock::SharedClock;
+use crate::paths::DB_FILE;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+/// Owns the writing database connection (and, as areas land, the index writer and the model).
+pub struct Engine {
+    data_dir: PathBuf,
+    store: Store,
+    clock: SharedClock,
+}
+
+impl Engine {
+    pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Self> {
+        let store = Store::open(&data_dir.join(DB_FILE))?;
+        Ok(Self {
+            data_dir: data_dir.to_path_buf(),
+            store,
+            clock,
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+}

@@ -1,0 +1,146 @@
+//! Runs an `Engine` on a background thread for the GUI: bounded command channel in, events out,
+//! and a repaint request on every event so the UI never polls or waits.
+
+use super::feeds::FeedsCommand;
+use super::focus::FocusCommand;
+use super::rank::RankCommand;
+use super::search::SearchCommand;
+use super::Engine;
+use crate::model::Topic;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How often the worker looks for commits made by other processes (the CLI beside the window).
+const EXTERNAL_CHANGE_POLL: Duration = Duration::from_millis(750);
+
+#[derive(Debug)]
+pub enum Command {
+    Focus(FocusCommand),
+    Feeds(FeedsCommand),
+    Search(SearchCommand),
+    Rank(RankCommand),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Stored state changed; views showing this topic reload.
+    Changed(Topic),
+    /// A named long task advanced ("Refreshing feeds", 12 of 40).
+    Progress {
+        task: String,
+        done: usize,
+        total: usize,
+    },
+    /// A named task finished.
+    Finished { task: String },
+    /// Something failed; the message is meant for the user.
+    Failed { task: String, message: String },
+    /// A notice for the in-app notice area (no notification daemon, no audio, …).
+    Notice(String),
+}
+
+/// Where handlers post events; wakes the UI on each.
+#[derive(Clone)]
+pub struct EventSink {
+    tx: mpsc::Sender<Event>,
+    wake: std::sync::Arc<dyn Fn() + Send + Sync>,
+}
+
+impl EventSink {
+    pub fn send(&self, event: Event) {
+        // The receiver is gone only when the window is closing; nothing left to tell.
+        let _ = self.tx.send(event);
+        (self.wake)();
+    }
+
+    pub fn changed(&self, topic: Topic) {
+        self.send(Event::Changed(topic));
+    }
+}
+
+pub struct WorkerHandle {
+    commands: Option<SyncSender<Command>>,
+    events: Receiver<Event>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl WorkerHandle {
+    /// Starts the worker thread; `wake` is called after every event (the GUI passes
+    /// `ctx.request_repaint`).
+    pub fn spawn(engine: Engine, wake: impl Fn() + Send + Sync + 'static) -> Self {
+        let (cmd_tx, cmd_rx) = mpsc::sync_channel::<Command>(256);
+        let (ev_tx, ev_rx) = mpsc::channel::<Event>();
+        let sink = EventSink {
+            tx: ev_tx,
+            wake: std::sync::Arc::new(wake),
+        };
+        let thread = std::thread::Builder::new()
+            .name("focusfeed-worker".into())
+            .spawn(move || run(engine, cmd_rx, sink))
+            .ok();
+        Self {
+            commands: Some(cmd_tx),
+            events: ev_rx,
+            thread,
+        }
+    }
+
+    /// Hands a command to the worker without waiting. Fails only when the queue is full or the
+    /// worker is gone; the message says so.
+    pub fn send(&self, cmd: Command) -> Result<(), String> {
+        let Some(tx) = &self.commands else {
+            return Err("the background worker has stopped".into());
+        };
+        tx.try_send(cmd).map_err(|e| match e {
+            TrySendError::Full(_) => "the background worker is busy; try again in a moment".into(),
+            TrySendError::Disconnected(_) => "the background worker has stopped".into(),
+        })
+    }
+
+    /// Events posted since the last call.
+    pub fn drain(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+
+    /// Blocks until the worker has handled everything sent so far (tests and shutdown only).
+    pub fn shutdown(&mut self) {
+        self.commands.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink) {
+    let mut seen_version = engine.store().data_version().ok();
+    loop {
+        match commands.recv_timeout(EXTERNAL_CHANGE_POLL) {
+            Ok(cmd) => dispatch(&mut engine, cmd, &events),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        let version = engine.store().data_version().ok();
+        if version != seen_version {
+            seen_version = version;
+            for topic in [Topic::Board, Topic::TimeLog, Topic::Timer, Topic::Feeds, Topic::Items] {
+                events.changed(topic);
+            }
+        }
+    }
+}
+
+fn dispatch(engine: &mut Engine, cmd: Command, events: &EventSink) {
+    match cmd {
+        Command::Focus(c) => super::focus::handle(engine, c, events),
+        Command::Feeds(c) => super::feeds::handle(engine, c, events),
+        Command::Search(c) => super::search::handle(engine, c, events),
+        Command::Rank(c) => super::rank::handle(engine, c, events),
+    }
+}

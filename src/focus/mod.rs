@@ -1,0 +1,1 @@
+//! The focus domain: logic testable without a window (see ../shared/docs/design.md).

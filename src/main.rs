@@ -1,0 +1,5 @@
+//! The `focusfeed` binary: no subcommand opens the window, subcommands run headless.
+
+fn main() -> std::process::ExitCode {
+    focusfeed::cli::main()
+}

@@ -1,0 +1,1 @@
+//! The search domain: logic testable without a window (see ../shared/docs/design.md).

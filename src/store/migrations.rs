@@ -1,0 +1,34 @@
+//! Versioned schema migrations, applied in order inside one transaction each; `user_version`
+//! records how far a database has come. Append new steps; never edit one that has shipped.
+
+use super::{Result, StoreError};
+use rusqlite::Connection;
+
+/// (version, SQL). Each area owns its own file under `sql/`.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("sql/0001_core.sql")),
+    (2, include_str!("sql/0002_focus.sql")),
+    (3, include_str!("sql/0003_feeds.sql")),
+    (4, include_str!("sql/0004_events.sql")),
+    (5, include_str!("sql/0005_index.sql")),
+    (6, include_str!("sql/0006_rank.sql")),
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found: current,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

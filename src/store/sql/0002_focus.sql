@@ -1,0 +1,2 @@
+-- Kanban board, cards, pomodoro time log and the persisted timer (owned by focus/ and store/focus*.rs).
+SELECT 1;

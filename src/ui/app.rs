@@ -1,0 +1,293 @@
+//! The eframe app: top bar with the timer, left navigation, the active view, the `?` overlay and
+//! in-app notices. Views draw; actions they request are applied once at the end of the frame.
+
+use super::board::BoardView;
+use super::commands::{Scope, ShortcutMatcher, UiCommand};
+use super::context::{AppAction, ViewContext};
+use super::reader::ReaderView;
+use super::settings::SettingsView;
+use super::stats::StatsView;
+use super::timer::TimerView;
+use super::theme;
+use crate::clock::SharedClock;
+use crate::engine::Engine;
+use crate::engine::worker::{Event, WorkerHandle};
+use crate::paths::DB_FILE;
+use crate::store::Store;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum View {
+    #[default]
+    Board,
+    Reader,
+    Stats,
+    Settings,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Board, View::Reader, View::Stats, View::Settings];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Board => "Board",
+            View::Reader => "Reader",
+            View::Stats => "Stats",
+            View::Settings => "Settings",
+        }
+    }
+
+    fn scope(self) -> Scope {
+        match self {
+            View::Board => Scope::Board,
+            View::Reader => Scope::Reader,
+            View::Stats | View::Settings => Scope::Global,
+        }
+    }
+}
+
+/// What survives a restart of the window (not data: that lives in SQLite).
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UiState {
+    pub view: View,
+}
+
+const UI_STATE_KEY: &str = "focusfeed-ui";
+
+/// The worker, a read connection and the clock: what views borrow through `ViewContext`.
+struct Core {
+    worker: WorkerHandle,
+    reader_store: Store,
+    clock: SharedClock,
+}
+
+impl Core {
+    fn context(&self) -> ViewContext<'_> {
+        ViewContext {
+            store: &self.reader_store,
+            worker: &self.worker,
+            clock: &self.clock,
+            now: self.clock.now(),
+            actions: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+/// The panels' own state.
+#[derive(Default)]
+struct Views {
+    timer: TimerView,
+    board: BoardView,
+    reader: ReaderView,
+    stats: StatsView,
+    settings: SettingsView,
+}
+
+impl Views {
+    fn route_command(&mut self, cmd: UiCommand, ctx: &ViewContext) {
+        match cmd {
+            UiCommand::ShowBoard => ctx.act(AppAction::SwitchView(View::Board)),
+            UiCommand::ShowReader => ctx.act(AppAction::SwitchView(View::Reader)),
+            UiCommand::ShowStats => ctx.act(AppAction::SwitchView(View::Stats)),
+            UiCommand::ShowSettings => ctx.act(AppAction::SwitchView(View::Settings)),
+            UiCommand::ToggleHelp => ctx.act(AppAction::ToggleHelp),
+            UiCommand::TimerStartPause => self.timer.command(cmd, ctx),
+            _ => match cmd.scope() {
+                Scope::Board => self.board.command(cmd, ctx),
+                Scope::Reader => self.reader.command(cmd, ctx),
+                Scope::Global => {}
+            },
+        }
+    }
+
+    fn dispatch_event(&mut self, event: &Event, ctx: &ViewContext) {
+        if let Event::Notice(n) | Event::Failed { message: n, .. } = event {
+            ctx.act(AppAction::Notice(n.clone()));
+        }
+        self.timer.on_event(event, ctx);
+        self.board.on_event(event, ctx);
+        self.reader.on_event(event, ctx);
+        self.stats.on_event(event, ctx);
+        self.settings.on_event(event, ctx);
+    }
+}
+
+pub struct FocusFeedApp {
+    state: UiState,
+    core: Core,
+    views: Views,
+    shortcuts: ShortcutMatcher,
+    show_help: bool,
+    notices: Vec<String>,
+    title: String,
+}
+
+impl FocusFeedApp {
+    /// Opens the data directory: the worker gets the writing engine, the UI a read connection.
+    pub fn open(
+        cc: &eframe::CreationContext<'_>,
+        data_dir: &Path,
+        clock: SharedClock,
+    ) -> anyhow::Result<Self> {
+        let state = cc
+            .storage
+            .and_then(|s| eframe::get_value::<UiState>(s, UI_STATE_KEY))
+            .unwrap_or_default();
+        let mut app = Self::new(cc.egui_ctx.clone(), data_dir, clock)?;
+        app.state = state;
+        Ok(app)
+    }
+
+    /// The app without eframe's storage (tests build it this way).
+    pub fn new(ctx: egui::Context, data_dir: &Path, clock: SharedClock) -> anyhow::Result<Self> {
+        let engine = Engine::open(data_dir, clock.clone())?;
+        let reader_store = Store::open(&data_dir.join(DB_FILE))?;
+        let repaint = ctx.clone();
+        let worker = WorkerHandle::spawn(engine, move || repaint.request_repaint());
+        ctx.options_mut(|o| o.theme_preference = egui::ThemePreference::System);
+        let mut app = Self {
+            state: UiState::default(),
+            core: Core {
+                worker,
+                reader_store,
+                clock,
+            },
+            views: Views::default(),
+            shortcuts: ShortcutMatcher::default(),
+            show_help: false,
+            notices: Vec::new(),
+            title: String::new(),
+        };
+        // Views load what they show on their first `Changed`.
+        let ctx = app.core.context();
+        for topic in [crate::model::Topic::Board, crate::model::Topic::TimeLog, crate::model::Topic::Timer, crate::model::Topic::Feeds, crate::model::Topic::Items] {
+            app.views.dispatch_event(&Event::Changed(topic), &ctx);
+        }
+        let actions = ctx.actions.take();
+        drop(ctx);
+        for a in actions {
+            app.apply(a);
+        }
+        Ok(app)
+    }
+
+    pub fn view(&self) -> View {
+        self.state.view
+    }
+
+    /// Notices shown at the bottom of the window.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    fn apply(&mut self, action: AppAction) {
+        match action {
+            AppAction::SwitchView(v) => self.state.view = v,
+            AppAction::ToggleHelp => self.show_help = !self.show_help,
+            AppAction::Notice(n) => {
+                if !self.notices.contains(&n) {
+                    self.notices.push(n);
+                }
+            }
+        }
+    }
+}
+
+fn top_bar(ui: &mut egui::Ui, timer: &mut TimerView, ctx: &ViewContext) {
+    egui::Panel::top("top_bar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong("focusfeed");
+            ui.separator();
+            timer.ui(ui, ctx);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button("?")
+                    .on_hover_text(UiCommand::ToggleHelp.label())
+                    .clicked()
+                {
+                    ctx.act(AppAction::ToggleHelp);
+                }
+            });
+        });
+    });
+}
+
+fn navigation(ui: &mut egui::Ui, current: View, ctx: &ViewContext) {
+    egui::Panel::left("navigation")
+        .resizable(false)
+        .exact_size(theme::NAV_WIDTH)
+        .show(ui, |ui| {
+            ui.add_space(theme::GAP);
+            for (i, view) in View::ALL.into_iter().enumerate() {
+                let text = format!("{}  {}", i + 1, view.label());
+                if ui.selectable_label(current == view, text).clicked() {
+                    ctx.act(AppAction::SwitchView(view));
+                }
+            }
+        });
+}
+
+fn notice_bar(ui: &mut egui::Ui, notices: &mut Vec<String>) {
+    if notices.is_empty() {
+        return;
+    }
+    let mut dismiss = None;
+    egui::Panel::bottom("notices").show(ui, |ui| {
+        for (i, n) in notices.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.colored_label(theme::warning_colour(ui.visuals()), n);
+                if ui.small_button("Dismiss").clicked() {
+                    dismiss = Some(i);
+                }
+            });
+        }
+    });
+    if let Some(i) = dismiss {
+        notices.remove(i);
+    }
+}
+
+impl eframe::App for FocusFeedApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let egui_ctx = ui.ctx().clone();
+        let ctx = self.core.context();
+        for event in self.core.worker.drain() {
+            self.views.dispatch_event(&event, &ctx);
+        }
+        for cmd in self.shortcuts.collect(&egui_ctx, self.state.view.scope()) {
+            self.views.route_command(cmd, &ctx);
+        }
+        top_bar(ui, &mut self.views.timer, &ctx);
+        navigation(ui, self.state.view, &ctx);
+        notice_bar(ui, &mut self.notices);
+        let views = &mut self.views;
+        egui::CentralPanel::default().show(ui, |ui| match self.state.view {
+            View::Board => views.board.ui(ui, &ctx),
+            View::Reader => views.reader.ui(ui, &ctx),
+            View::Stats => views.stats.ui(ui, &ctx),
+            View::Settings => views.settings.ui(ui, &ctx),
+        });
+        let mut open = self.show_help;
+        super::help::show(&egui_ctx, &mut open);
+        if !open {
+            self.show_help = false;
+        }
+        let title = self.views.timer.window_title();
+        let actions = ctx.actions.take();
+        drop(ctx);
+        for action in actions {
+            self.apply(action);
+        }
+        if title != self.title {
+            egui_ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, UI_STATE_KEY, &self.state);
+    }
+}

@@ -1,0 +1,220 @@
+//! Every user action in one enum: its label, where it applies, and its shortcuts. Menus, buttons,
+//! the `?` overlay and key handling all read this, so they never disagree. The only place a key is bound.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+/// Where a command applies: everywhere, or only while that view is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Global,
+    Board,
+    Reader,
+}
+
+/// A key press, or two keys one after the other (vim-style `g` then `f`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortcut {
+    Key(KeyboardShortcut),
+    Sequence(Key, Key),
+}
+
+impl Shortcut {
+    const fn key(key: Key) -> Self {
+        Self::Key(KeyboardShortcut::new(Modifiers::NONE, key))
+    }
+
+    const fn shift(key: Key) -> Self {
+        Self::Key(KeyboardShortcut::new(Modifiers::SHIFT, key))
+    }
+
+    /// How the overlay shows it: "Shift+A", "g f", "Space".
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Key(k) => {
+                let mut s = String::new();
+                if k.modifiers.ctrl || k.modifiers.command {
+                    s.push_str("Ctrl+");
+                }
+                if k.modifiers.alt {
+                    s.push_str("Alt+");
+                }
+                if k.modifiers.shift {
+                    s.push_str("Shift+");
+                }
+                s.push_str(key_name(k.logical_key));
+                s
+            }
+            Self::Sequence(a, b) => format!("{} {}", key_name(*a), key_name(*b)),
+        }
+    }
+}
+
+fn key_name(key: Key) -> &'static str {
+    match key {
+        Key::Space => "Space",
+        Key::Enter => "Enter",
+        Key::Delete => "Delete",
+        Key::ArrowLeft => "←",
+        Key::ArrowRight => "→",
+        Key::ArrowUp => "↑",
+        Key::ArrowDown => "↓",
+        Key::Questionmark => "?",
+        Key::Slash => "/",
+        Key::Escape => "Esc",
+        other => other.name(),
+    }
+}
+
+macro_rules! commands {
+    ($($variant:ident => ($scope:ident, $label:expr, [$($shortcut:expr),* $(,)?])),* $(,)?) => {
+        /// Every action a user can take from the keyboard or a menu.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum UiCommand { $($variant),* }
+
+        impl UiCommand {
+            pub const ALL: &'static [UiCommand] = &[$(UiCommand::$variant),*];
+
+            pub fn label(self) -> &'static str {
+                match self { $(UiCommand::$variant => $label),* }
+            }
+
+            pub fn scope(self) -> Scope {
+                match self { $(UiCommand::$variant => Scope::$scope),* }
+            }
+
+            pub fn shortcuts(self) -> &'static [Shortcut] {
+                match self { $(UiCommand::$variant => &[$($shortcut),*]),* }
+            }
+        }
+    };
+}
+
+use Shortcut as S;
+
+commands! {
+    ShowBoard => (Global, "Go to Board", [S::key(Key::Num1)]),
+    ShowReader => (Global, "Go to Reader", [S::key(Key::Num2)]),
+    ShowStats => (Global, "Go to Stats", [S::key(Key::Num3)]),
+    ShowSettings => (Global, "Go to Settings", [S::key(Key::Num4)]),
+    ToggleHelp => (Global, "Show or hide keyboard shortcuts", [S::key(Key::Questionmark)]),
+    TimerStartPause => (Global, "Start, pause or resume the timer", [S::key(Key::Space)]),
+
+    NewCard => (Board, "New card", [S::key(Key::N)]),
+    MoveCardLeft => (Board, "Move card to the left column", [S::shift(Key::ArrowLeft), S::shift(Key::H)]),
+    MoveCardRight => (Board, "Move card to the right column", [S::shift(Key::ArrowRight), S::shift(Key::L)]),
+    MoveCardUp => (Board, "Move card up", [S::shift(Key::ArrowUp), S::shift(Key::K)]),
+    MoveCardDown => (Board, "Move card down", [S::shift(Key::ArrowDown), S::shift(Key::J)]),
+    SelectLeft => (Board, "Select in the column to the left", [S::key(Key::ArrowLeft), S::key(Key::H)]),
+    SelectRight => (Board, "Select in the column to the right", [S::key(Key::ArrowRight), S::key(Key::L)]),
+    SelectUp => (Board, "Select the card above", [S::key(Key::ArrowUp), S::key(Key::K)]),
+    SelectDown => (Board, "Select the card below", [S::key(Key::ArrowDown), S::key(Key::J)]),
+    StartPomodoroOnCard => (Board, "Start a pomodoro on the selected card", [S::key(Key::Enter)]),
+    EditCard => (Board, "Edit the selected card", [S::key(Key::E)]),
+    ArchiveCard => (Board, "Archive the selected card", [S::key(Key::Delete)]),
+
+    MarkAllRead => (Reader, "Mark all in this list as read", [S::shift(Key::A)]),
+    NextItem => (Reader, "Next item", [S::key(Key::J), S::key(Key::ArrowDown)]),
+    PreviousItem => (Reader, "Previous item", [S::key(Key::K), S::key(Key::ArrowUp)]),
+    OpenItem => (Reader, "Open the selected item", [S::key(Key::O), S::key(Key::Enter)]),
+    OpenOriginal => (Reader, "Open the original in the browser", [S::key(Key::V)]),
+    ToggleStar => (Reader, "Star or unstar", [S::key(Key::S)]),
+    ToggleRead => (Reader, "Toggle read", [S::key(Key::M)]),
+    Refresh => (Reader, "Refresh feeds", [S::key(Key::R)]),
+    Search => (Reader, "Search", [S::key(Key::Slash)]),
+    GoForYou => (Reader, "Go to For you", [S::Sequence(Key::G, Key::F)]),
+    GoUnread => (Reader, "Go to Unread", [S::Sequence(Key::G, Key::U)]),
+    GoStarred => (Reader, "Go to Starred", [S::Sequence(Key::G, Key::S)]),
+}
+
+/// Turns this frame's key presses into commands for the active scope. Holds the first key of a
+/// two-key sequence between frames.
+#[derive(Debug, Default)]
+pub struct ShortcutMatcher {
+    pending: Option<Key>,
+}
+
+impl ShortcutMatcher {
+    /// Consumes matching key presses. Nothing fires while a text field has focus.
+    pub fn collect(&mut self, ctx: &egui::Context, active: Scope) -> Vec<UiCommand> {
+        if ctx.egui_wants_keyboard_input() {
+            self.pending = None;
+            return Vec::new();
+        }
+        let applicable: Vec<UiCommand> = UiCommand::ALL
+            .iter()
+            .copied()
+            .filter(|c| c.scope() == Scope::Global || c.scope() == active)
+            .collect();
+        let mut fired = Vec::new();
+        ctx.input_mut(|input| {
+            if let Some(first) = self.pending {
+                for cmd in &applicable {
+                    for s in cmd.shortcuts() {
+                        if let Shortcut::Sequence(a, b) = s
+                            && *a == first
+                            && input.consume_key(Modifiers::NONE, *b)
+                        {
+                            fired.push(*cmd);
+                            self.pending = None;
+                        }
+                    }
+                }
+                if input.events.iter().any(|e| matches!(e, egui::Event::Key { pressed: true, .. })) {
+                    self.pending = None;
+                }
+            }
+            // Shift variants first: egui ignores extra Shift when matching.
+            let mut keyed: Vec<(UiCommand, KeyboardShortcut)> = applicable
+                .iter()
+                .flat_map(|c| {
+                    c.shortcuts().iter().filter_map(move |s| match s {
+                        Shortcut::Key(k) => Some((*c, *k)),
+                        Shortcut::Sequence(..) => None,
+                    })
+                })
+                .collect();
+            keyed.sort_by_key(|(_, k)| !k.modifiers.shift);
+            for (cmd, k) in keyed {
+                if input.consume_shortcut(&k) {
+                    fired.push(cmd);
+                }
+            }
+            for cmd in &applicable {
+                for s in cmd.shortcuts() {
+                    if let Shortcut::Sequence(a, _) = s
+                        && input.consume_key(Modifiers::NONE, *a)
+                    {
+                        self.pending = Some(*a);
+                    }
+                }
+            }
+        });
+        fired
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn no_two_commands_in_one_scope_share_a_shortcut() {
+        let mut seen = HashSet::new();
+        for cmd in UiCommand::ALL {
+            for s in cmd.shortcuts() {
+                let scopes = match cmd.scope() {
+                    Scope::Global => vec![Scope::Board, Scope::Reader],
+                    other => vec![other],
+                };
+                for scope in scopes {
+                    assert!(
+                        seen.insert((*scope, s.describe())),
+                        "{cmd:?}: {} is bound twice in {scope:?}",
+                        s.describe()
+                    );
+                }
+            }
+        }
+    }
+}

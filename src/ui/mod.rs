@@ -1,0 +1,43 @@
+//! The window: drawing, input and view state only. Data comes from a read connection and the
+//! worker's events; everything the user does goes back as commands.
+
+pub mod app;
+pub mod board;
+pub mod commands;
+pub mod context;
+pub mod help;
+pub mod reader;
+pub mod settings;
+pub mod stats;
+pub mod theme;
+pub mod timer;
+
+use crate::clock::SharedClock;
+use crate::paths::WindowLock;
+use anyhow::Context as _;
+use std::path::Path;
+
+/// Opens the window on `data_dir`. Refused, with a message, when another window already has it.
+pub fn run_window(data_dir: &Path, clock: SharedClock) -> anyhow::Result<()> {
+    let _lock = WindowLock::acquire(data_dir)?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("focusfeed")
+            .with_app_id("focusfeed")
+            .with_inner_size([1200.0, 780.0])
+            .with_min_inner_size([640.0, 420.0]),
+        persistence_path: Some(data_dir.join("window-state.ron")),
+        ..Default::default()
+    };
+    let data_dir = data_dir.to_path_buf();
+    eframe::run_native(
+        "focusfeed",
+        options,
+        Box::new(move |cc| {
+            let app = app::FocusFeedApp::open(cc, &data_dir, clock)?;
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))
+    .context("the window could not be opened (is a display available?)")
+}

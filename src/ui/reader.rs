@@ -1,0 +1,20 @@
+//! The reader view.
+
+use super::commands::UiCommand;
+use super::context::ViewContext;
+use crate::engine::worker::Event;
+
+#[derive(Default)]
+pub struct ReaderView {}
+
+impl ReaderView {
+    pub fn ui(&mut self, ui: &mut egui::Ui, _ctx: &ViewContext) {
+        ui.heading("Reader");
+    }
+
+    /// A keyboard command for this view (see `commands.rs`).
+    pub fn command(&mut self, _cmd: UiCommand, _ctx: &ViewContext) {}
+
+    /// An event from the worker (reload on `Changed`).
+    pub fn on_event(&mut self, _event: &Event, _ctx: &ViewContext) {}
+}

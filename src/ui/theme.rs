@@ -1,0 +1,39 @@
+//! Colours and spacing in one place; panels never hard-code them.
+
+use egui::{Color32, Visuals};
+
+pub const GAP: f32 = 8.0;
+pub const COLUMN_WIDTH: f32 = 240.0;
+pub const NAV_WIDTH: f32 = 150.0;
+
+/// Accent for the running focus session.
+pub fn focus_colour(v: &Visuals) -> Color32 {
+    if v.dark_mode {
+        Color32::from_rgb(0xE0, 0x6C, 0x5A)
+    } else {
+        Color32::from_rgb(0xC0, 0x39, 0x2B)
+    }
+}
+
+/// Accent for breaks.
+pub fn break_colour(v: &Visuals) -> Color32 {
+    if v.dark_mode {
+        Color32::from_rgb(0x6C, 0xC0, 0x8A)
+    } else {
+        Color32::from_rgb(0x1E, 0x84, 0x49)
+    }
+}
+
+/// A limit exceeded (WIP), an error on a feed.
+pub fn warning_colour(v: &Visuals) -> Color32 {
+    v.warn_fg_color
+}
+
+pub fn error_colour(v: &Visuals) -> Color32 {
+    v.error_fg_color
+}
+
+/// Secondary text: dates, counts, hints.
+pub fn weak_colour(v: &Visuals) -> Color32 {
+    v.weak_text_color()
+}
