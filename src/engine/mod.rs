@@ -29,6 +29,8 @@ pub struct Engine {
     data_dir: PathBuf,
     store: Store,
     clock: SharedClock,
+    /// The recommender, built on first use; see `engine/rank.rs`.
+    rank: rank::RankState,
 }
 
 impl Engine {
@@ -38,6 +40,7 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
             store,
             clock,
+            rank: rank::RankState::default(),
         })
     }
 

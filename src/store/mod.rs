@@ -2,6 +2,7 @@
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
 mod migrations;
+pub mod rank;
 
 use rusqlite::Connection;
 use std::path::Path;
