@@ -62,6 +62,7 @@ struct Core {
     worker: WorkerHandle,
     reader_store: Store,
     clock: SharedClock,
+    data_dir: std::path::PathBuf,
 }
 
 impl Core {
@@ -70,6 +71,7 @@ impl Core {
             store: &self.reader_store,
             worker: &self.worker,
             clock: &self.clock,
+            data_dir: &self.data_dir,
             now: self.clock.now(),
             actions: RefCell::new(Vec::new()),
         }
@@ -154,6 +156,7 @@ impl FocusFeedApp {
                 worker,
                 reader_store,
                 clock,
+                data_dir: data_dir.to_path_buf(),
             },
             views: Views::default(),
             shortcuts: ShortcutMatcher::default(),
