@@ -7,8 +7,8 @@ use super::context::{AppAction, ViewContext};
 use super::reader::ReaderView;
 use super::settings::SettingsView;
 use super::stats::StatsView;
-use super::timer::TimerView;
 use super::theme;
+use super::timer::TimerView;
 use crate::clock::SharedClock;
 use crate::engine::Engine;
 use crate::engine::worker::{Event, WorkerHandle};
@@ -62,6 +62,7 @@ struct Core {
     worker: WorkerHandle,
     reader_store: Store,
     clock: SharedClock,
+    data_dir: std::path::PathBuf,
 }
 
 impl Core {
@@ -70,6 +71,7 @@ impl Core {
             store: &self.reader_store,
             worker: &self.worker,
             clock: &self.clock,
+            data_dir: &self.data_dir,
             now: self.clock.now(),
             actions: RefCell::new(Vec::new()),
         }
@@ -154,6 +156,7 @@ impl FocusFeedApp {
                 worker,
                 reader_store,
                 clock,
+                data_dir: data_dir.to_path_buf(),
             },
             views: Views::default(),
             shortcuts: ShortcutMatcher::default(),
@@ -163,7 +166,13 @@ impl FocusFeedApp {
         };
         // Views load what they show on their first `Changed`.
         let ctx = app.core.context();
-        for topic in [crate::model::Topic::Board, crate::model::Topic::TimeLog, crate::model::Topic::Timer, crate::model::Topic::Feeds, crate::model::Topic::Items] {
+        for topic in [
+            crate::model::Topic::Board,
+            crate::model::Topic::TimeLog,
+            crate::model::Topic::Timer,
+            crate::model::Topic::Feeds,
+            crate::model::Topic::Items,
+        ] {
             app.views.dispatch_event(&Event::Changed(topic), &ctx);
         }
         let actions = ctx.actions.take();
