@@ -6,6 +6,8 @@ use clap::{Args, ValueEnum};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchTarget {
     All,
+    /// Recommender: scoring 1,000 candidates and one online update.
+    Rank,
 }
 
 #[derive(Debug, Args)]
@@ -15,6 +17,9 @@ pub struct BenchArgs {
     pub target: BenchTarget,
 }
 
-pub fn run(_ctx: &CliContext, _args: BenchArgs) -> anyhow::Result<()> {
-    anyhow::bail!("bench: nothing to measure yet")
+pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
+    match args.target {
+        BenchTarget::Rank => super::rank::bench(ctx),
+        BenchTarget::All => super::rank::bench(ctx),
+    }
 }

@@ -7,7 +7,6 @@
 use super::corpus::{Corpus, Slot};
 use super::embed::{Embeddings, dot};
 use super::rng::SplitMix;
-use crate::model::ItemId;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 
@@ -33,6 +32,9 @@ pub struct ModelConfig {
     pub sampled_negatives: usize,
     /// Clicks after which the profile has handed over fully to the learned parts.
     pub handover_clicks: f32,
+    /// Most recent clicks and skips kept for the similarity parts (bounds scoring cost).
+    pub max_clicks: usize,
+    pub max_skips: usize,
 }
 
 impl Default for ModelConfig {
@@ -52,6 +54,8 @@ impl Default for ModelConfig {
             replay: 600,
             sampled_negatives: 4,
             handover_clicks: 20.0,
+            max_clicks: 400,
+            max_skips: 800,
         }
     }
 }
@@ -244,6 +248,9 @@ impl UserModel {
     }
 
     fn remember_click(&mut self, world: World<'_>, slot: Slot) {
+        if self.clicks.len() >= self.cfg.max_clicks {
+            self.clicks.remove(0);
+        }
         self.clicks.push(slot);
         for &(t, w) in &world.corpus.rows[slot] {
             *self.profile.entry(t).or_insert(0.0) += w;
@@ -278,6 +285,9 @@ impl UserModel {
             if c {
                 self.remember_click(world, s);
             } else {
+                if self.skips.len() >= self.cfg.max_skips {
+                    self.skips.remove(0);
+                }
                 self.skips.push(s);
             }
             self.count(world, s, c, 1.0);
