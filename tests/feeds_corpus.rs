@@ -15,20 +15,32 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The share of checkable feedparser expectations we agree with must not fall below this.
-const MIN_AGREEMENT: f64 = 0.0;
+const MIN_AGREEMENT: f64 = 0.67;
 
+/// `../shared/corpora` beside the checkout; `FOCUSFEED_SHARED` overrides it (for worktrees
+/// that live elsewhere).
 fn corpora() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora"))
+    std::env::var_os("FOCUSFEED_SHARED")
+        .map_or_else(
+            || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")),
+            PathBuf::from,
+        )
+        .join("corpora")
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             files_under(&p, out);
-        } else if p.extension().is_some_and(|e| e == "xml" || e == "json" || e == "rss" || e == "atom") {
+        } else if p
+            .extension()
+            .is_some_and(|e| e == "xml" || e == "json" || e == "rss" || e == "atom")
+        {
             out.push(p);
         }
     }
@@ -62,8 +74,12 @@ fn python_str(s: &str) -> Option<String> {
             'n' => out.push('\n'),
             't' => out.push('\t'),
             'r' => out.push('\r'),
-            'u' => out.push(char::from_u32(u32::from_str_radix(&chars.by_ref().take(4).collect::<String>(), 16).ok()?)?),
-            'x' => out.push(char::from_u32(u32::from_str_radix(&chars.by_ref().take(2).collect::<String>(), 16).ok()?)?),
+            'u' => out.push(char::from_u32(
+                u32::from_str_radix(&chars.by_ref().take(4).collect::<String>(), 16).ok()?,
+            )?),
+            'x' => out.push(char::from_u32(
+                u32::from_str_radix(&chars.by_ref().take(2).collect::<String>(), 16).ok()?,
+            )?),
             other => out.push(other),
         }
     }
@@ -72,25 +88,39 @@ fn python_str(s: &str) -> Option<String> {
 
 /// The title/link/id/guid equality checks of a well-formed (`not bozo`) expectation.
 fn checks(text: &str) -> Vec<Check> {
-    let Some(line) = text.lines().take(20).find_map(|l| l.trim().strip_prefix("Expect:")) else {
+    let Some(line) = text
+        .lines()
+        .take(20)
+        .find_map(|l| l.trim().strip_prefix("Expect:"))
+    else {
         return Vec::new();
     };
     let line = line.trim();
-    let Some(rest) = line.strip_prefix("not bozo and ") else { return Vec::new() };
+    let Some(rest) = line.strip_prefix("not bozo and ") else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for clause in rest.split(" and ") {
-        let Some((lhs, rhs)) = clause.split_once(" == ") else { continue };
+        let Some((lhs, rhs)) = clause.split_once(" == ") else {
+            continue;
+        };
         let (entry, field) = match lhs.trim() {
             l if l.starts_with("feed['") => (false, &l[6..]),
             l if l.starts_with("entries[0]['") => (true, &l[12..]),
             _ => continue,
         };
-        let Some(field) = field.strip_suffix("']") else { continue };
+        let Some(field) = field.strip_suffix("']") else {
+            continue;
+        };
         if !matches!(field, "title" | "link" | "id" | "guid") {
             continue;
         }
         if let Some(expected) = python_str(rhs) {
-            out.push(Check { entry, field: field.to_string(), expected });
+            out.push(Check {
+                entry,
+                field: field.to_string(),
+                expected,
+            });
         }
     }
     out
@@ -110,24 +140,37 @@ fn corpus_never_panics_and_agrees_with_feedparser() {
     let mut files = Vec::new();
     files_under(&root.join("feedparser"), &mut files);
     files_under(&root.join("feed-rs"), &mut files);
-    assert!(files.len() > 1000, "corpora look incomplete: {} files", files.len());
+    assert!(
+        files.len() > 1000,
+        "corpora look incomplete: {} files",
+        files.len()
+    );
 
     let dir = tempfile::tempdir().unwrap();
-    let clock: SharedClock = Arc::new(ManualClock::new(Utc.timestamp_opt(1_795_000_000, 0).unwrap()));
+    let clock: SharedClock = Arc::new(ManualClock::new(
+        Utc.timestamp_opt(1_795_000_000, 0).unwrap(),
+    ));
     let mut engine = Engine::open(dir.path(), clock).unwrap();
     let (mut with_items, mut errors, mut empty) = (0, 0, 0);
     let (mut checkable, mut agree) = (0, 0);
     let mut disagreements: Vec<String> = Vec::new();
+    let mut crashes: Vec<String> = Vec::new();
     for file in &files {
         let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
         let expect = checks(&text);
-        let name = file.strip_prefix(&root).unwrap_or(file).display().to_string();
+        let name = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .display()
+            .to_string();
         let result = engine.subscribe(file.to_str().unwrap(), &[]);
         let sub = match result {
             Ok(s) => s,
             Err(e) => {
                 let msg = e.to_string();
-                assert!(!msg.trim().is_empty() && !msg.contains(PARSER_CRASHED), "{name}: {msg}");
+                if msg.trim().is_empty() || msg.contains(PARSER_CRASHED) {
+                    crashes.push(format!("{name}: {msg}"));
+                }
                 errors += 1;
                 if !expect.is_empty() {
                     checkable += 1;
@@ -136,7 +179,11 @@ fn corpus_never_panics_and_agrees_with_feedparser() {
                 continue;
             }
         };
-        if sub.items.added > 0 { with_items += 1 } else { empty += 1 }
+        if sub.items.added > 0 {
+            with_items += 1
+        } else {
+            empty += 1
+        }
         if expect.is_empty() {
             continue;
         }
@@ -172,7 +219,10 @@ fn corpus_never_panics_and_agrees_with_feedparser() {
             if !same {
                 ok = false;
                 let who = if c.entry { "entries[0]" } else { "feed" };
-                disagreements.push(format!("{name}: {who}.{} expected {:?} got {got:?}", c.field, c.expected));
+                disagreements.push(format!(
+                    "{name}: {who}.{} expected {:?} got {got:?}",
+                    c.field, c.expected
+                ));
             }
         }
         if ok {
@@ -189,5 +239,14 @@ fn corpus_never_panics_and_agrees_with_feedparser() {
         files.len(),
         share * 100.0
     );
-    assert!(share >= MIN_AGREEMENT, "agreement fell to {:.1}%", share * 100.0);
+    assert!(
+        crashes.is_empty(),
+        "the parser panicked or gave no message on:\n{}",
+        crashes.join("\n")
+    );
+    assert!(
+        share >= MIN_AGREEMENT,
+        "agreement fell to {:.1}%",
+        share * 100.0
+    );
 }

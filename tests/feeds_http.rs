@@ -75,7 +75,13 @@ impl Server {
     }
 
     fn requests(&self, path: &str) -> Vec<Request> {
-        self.log.lock().unwrap().iter().filter(|r| r.path == path).cloned().collect()
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
     }
 }
 
@@ -104,7 +110,11 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
         std::thread::sleep(reply.delay);
     }
     let mut out = stream;
-    let mut head = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
+    let mut head = format!(
+        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        reply.status,
+        reply.body.len()
+    );
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -115,7 +125,9 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
 }
 
 fn rss(title: &str, items: usize) -> String {
-    let mut s = format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title><link>https://site.test/</link>");
+    let mut s = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title><link>https://site.test/</link>"
+    );
     for i in 0..items {
         s.push_str(&format!(
             "<item><title>Item {i}</title><guid>{title}-{i}</guid><link>/posts/{i}</link>\
@@ -163,7 +175,11 @@ fn switching_server(later: impl Fn(&Request) -> Reply + Send + Sync + 'static) -
     Server::start(move |r| {
         let mut n = served.lock().unwrap();
         *n += 1;
-        if *n == 1 { Reply::new(200, rss("Switch", 3)) } else { later(r) }
+        if *n == 1 {
+            Reply::new(200, rss("Switch", 3))
+        } else {
+            later(r)
+        }
     })
 }
 
@@ -173,21 +189,36 @@ fn ok_then_304_by_etag_changes_nothing() {
         if r.headers.get("if-none-match").map(String::as_str) == Some("\"v1\"") {
             Reply::new(304, "")
         } else {
-            Reply::new(200, rss("Etag", 3)).header("ETag", "\"v1\"").header("Content-Type", "application/rss+xml")
+            Reply::new(200, rss("Etag", 3))
+                .header("ETag", "\"v1\"")
+                .header("Content-Type", "application/rss+xml")
         }
     });
     let (_d, mut engine, clock) = engine();
     let s = engine.subscribe(&server.url("/feed"), &[]).unwrap();
     assert!(s.created);
     assert_eq!(s.items.added, 3);
-    let ua = server.requests("/feed")[0].headers.get("user-agent").cloned().unwrap_or_default();
+    let ua = server.requests("/feed")[0]
+        .headers
+        .get("user-agent")
+        .cloned()
+        .unwrap_or_default();
     assert!(ua.starts_with("focusfeed/"), "{ua}");
     clock.advance(chrono::Duration::hours(3));
-    assert_eq!(refresh_one(&mut engine, s.feed_id), FeedOutcome::NotModified);
+    assert_eq!(
+        refresh_one(&mut engine, s.feed_id),
+        FeedOutcome::NotModified
+    );
     let feed = only_feed(&engine);
     assert_eq!((feed.item_count, feed.error.clone()), (3, None));
     assert_eq!(feed.last_fetch_at, Some(NOW + 3 * 3600));
-    assert_eq!(server.requests("/feed")[1].headers.get("if-none-match").map(String::as_str), Some("\"v1\""));
+    assert_eq!(
+        server.requests("/feed")[1]
+            .headers
+            .get("if-none-match")
+            .map(String::as_str),
+        Some("\"v1\"")
+    );
 }
 
 #[test]
@@ -202,7 +233,10 @@ fn ok_then_304_by_last_modified() {
     });
     let (_d, mut engine, _c) = engine();
     let s = engine.subscribe(&server.url("/lm"), &[]).unwrap();
-    assert_eq!(refresh_one(&mut engine, s.feed_id), FeedOutcome::NotModified);
+    assert_eq!(
+        refresh_one(&mut engine, s.feed_id),
+        FeedOutcome::NotModified
+    );
     assert_eq!(only_feed(&engine).item_count, 2);
 }
 
@@ -232,7 +266,10 @@ fn refresh_follows_a_301_and_stores_the_new_address() {
     let (_d, mut engine, _c) = engine();
     let s = engine.subscribe(&server.url("/old"), &[]).unwrap();
     let outcome = refresh_one(&mut engine, s.feed_id);
-    assert!(matches!(outcome, FeedOutcome::Updated { added: 1, .. }), "{outcome:?}");
+    assert!(
+        matches!(outcome, FeedOutcome::Updated { added: 1, .. }),
+        "{outcome:?}"
+    );
     assert_eq!(only_feed(&engine).url, server.url("/new"));
 }
 
@@ -248,10 +285,22 @@ fn redirect_loop_and_too_many_redirects_store_nothing() {
     });
     let (_d, mut engine, _c) = engine();
     let e = engine.subscribe(&server.url("/loop1"), &[]).unwrap_err();
-    assert!(matches!(e, FeedsError::Fetch(FetchError::RedirectLoop { .. })), "{e}");
+    assert!(
+        matches!(e, FeedsError::Fetch(FetchError::RedirectLoop { .. })),
+        "{e}"
+    );
     let e = engine.subscribe(&server.url("/hop0"), &[]).unwrap_err();
-    assert!(matches!(e, FeedsError::Fetch(FetchError::TooManyRedirects { max: 5, .. })), "{e}");
-    assert!(server.requests("/hop6").is_empty(), "stopped after 5 redirects");
+    assert!(
+        matches!(
+            e,
+            FeedsError::Fetch(FetchError::TooManyRedirects { max: 5, .. })
+        ),
+        "{e}"
+    );
+    assert!(
+        server.requests("/hop6").is_empty(),
+        "stopped after 5 redirects"
+    );
     assert!(engine.store().feeds().unwrap().is_empty());
 }
 
@@ -261,7 +310,10 @@ fn not_found_keeps_items_records_the_error_and_backs_off() {
     let (_d, mut engine, _c) = engine();
     let s = engine.subscribe(&server.url("/f"), &[]).unwrap();
     let outcome = refresh_one(&mut engine, s.feed_id);
-    assert!(matches!(&outcome, FeedOutcome::Failed { message } if message.contains("404")), "{outcome:?}");
+    assert!(
+        matches!(&outcome, FeedOutcome::Failed { message } if message.contains("404")),
+        "{outcome:?}"
+    );
     let feed = only_feed(&engine);
     assert_eq!(feed.item_count, 3);
     assert_eq!(feed.error_count, 1);
@@ -295,7 +347,11 @@ fn too_many_requests_and_unavailable_honour_retry_after() {
     });
     let (_d, mut engine, _c) = engine();
     for (path, expected) in [("/429", NOW + 7200), ("/503", 1_795_089_600)] {
-        let id = engine.store().insert_feed(&server.url(path), "t", None, None, NOW).unwrap().0;
+        let id = engine
+            .store()
+            .insert_feed(&server.url(path), "t", None, None, NOW)
+            .unwrap()
+            .0;
         let outcome = refresh_one(&mut engine, id);
         assert!(matches!(outcome, FeedOutcome::Failed { .. }));
         let feed = engine.store().feed(id).unwrap();
@@ -314,8 +370,15 @@ fn a_stalled_server_times_out_quickly() {
     let (_d, mut engine, _c) = engine();
     let started = Instant::now();
     let e = engine.subscribe(&server.url("/slow"), &[]).unwrap_err();
-    assert!(matches!(e, FeedsError::Fetch(FetchError::Timeout { .. })), "{e}");
-    assert!(started.elapsed() < Duration::from_millis(1500), "took {:?}", started.elapsed());
+    assert!(
+        matches!(e, FeedsError::Fetch(FetchError::Timeout { .. })),
+        "{e}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "took {:?}",
+        started.elapsed()
+    );
     assert!(engine.store().feeds().unwrap().is_empty());
 }
 
@@ -336,7 +399,10 @@ fn bodies_over_the_cap_are_refused_even_compressed() {
     let (_d, mut engine, _c) = engine();
     for path in ["/big", "/bomb"] {
         let e = engine.subscribe(&server.url(path), &[]).unwrap_err();
-        assert!(matches!(e, FeedsError::Fetch(FetchError::TooLarge { .. })), "{path}: {e}");
+        assert!(
+            matches!(e, FeedsError::Fetch(FetchError::TooLarge { .. })),
+            "{path}: {e}"
+        );
     }
     assert!(engine.store().feeds().unwrap().is_empty());
 }
@@ -352,28 +418,53 @@ fn gzip_and_deflate_bodies_are_decoded() {
         }
     });
     let (_d, mut engine, _c) = engine();
-    assert_eq!(engine.subscribe(&server.url("/gz"), &[]).unwrap().items.added, 2);
-    assert_eq!(engine.subscribe(&server.url("/deflate"), &[]).unwrap().items.added, 3);
-    let accept = server.requests("/gz")[0].headers.get("accept-encoding").cloned().unwrap_or_default();
+    assert_eq!(
+        engine
+            .subscribe(&server.url("/gz"), &[])
+            .unwrap()
+            .items
+            .added,
+        2
+    );
+    assert_eq!(
+        engine
+            .subscribe(&server.url("/deflate"), &[])
+            .unwrap()
+            .items
+            .added,
+        3
+    );
+    let accept = server.requests("/gz")[0]
+        .headers
+        .get("accept-encoding")
+        .cloned()
+        .unwrap_or_default();
     assert!(accept.contains("gzip") && accept.contains("br"), "{accept}");
 }
 
 #[test]
 fn wrong_or_missing_content_type_is_sniffed() {
     let server = Server::start(|r| match r.path.as_str() {
-        "/wrong" => Reply::new(200, rss("Wrong", 1)).header("Content-Type", "text/html; charset=utf-8"),
+        "/wrong" => {
+            Reply::new(200, rss("Wrong", 1)).header("Content-Type", "text/html; charset=utf-8")
+        }
         "/plain" => Reply::new(200, rss("Plain", 1)).header("Content-Type", "text/plain"),
         _ => Reply::new(200, rss("None", 1)),
     });
     let (_d, mut engine, _c) = engine();
     for p in ["/wrong", "/plain", "/none"] {
-        assert_eq!(engine.subscribe(&server.url(p), &[]).unwrap().items.added, 1, "{p}");
+        assert_eq!(
+            engine.subscribe(&server.url(p), &[]).unwrap().items.added,
+            1,
+            "{p}"
+        );
     }
 }
 
 #[test]
 fn html_pages_lead_to_their_feeds() {
-    let server = Server::start(|r| match r.path.as_str() {
+    let server = Server::start(|r| {
+        match r.path.as_str() {
         "/blog" => Reply::new(200, r#"<!DOCTYPE html><html><head><title>Blog</title>
             <link rel="alternate" type="application/atom+xml" title="Blog feed" href="/blog/atom.xml"></head><body>hi</body></html>"#)
             .header("Content-Type", "text/html"),
@@ -382,13 +473,17 @@ fn html_pages_lead_to_their_feeds() {
         "/bare" => Reply::new(200, "<html><body>no links here</body></html>"),
         "/rss.xml" => Reply::new(200, rss("Common path", 2)),
         _ => Reply::new(404, ""),
+    }
     });
     let (_d, mut engine, _c) = engine();
     let found = engine.discover(&server.url("/blog")).unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].url, server.url("/blog/atom.xml"));
     let s = engine.subscribe(&server.url("/blog"), &[]).unwrap();
-    assert_eq!((s.url.as_str(), s.title.as_str(), s.items.added), (server.url("/blog/atom.xml").as_str(), "Atom blog", 1));
+    assert_eq!(
+        (s.url.as_str(), s.title.as_str(), s.items.added),
+        (server.url("/blog/atom.xml").as_str(), "Atom blog", 1)
+    );
     assert_eq!(s.discovered_from, Some(server.url("/blog")));
     let item = &engine.store().items(&Default::default()).unwrap()[0];
     assert_eq!(item.url.as_deref(), Some(server.url("/blog/1").as_str()));
@@ -405,14 +500,28 @@ fn several_feeds_refresh_at_once_and_one_failure_stops_nothing() {
     });
     let (_d, mut engine, _c) = engine();
     for i in 0..6 {
-        engine.store().insert_feed(&server.url(&format!("/f{i}")), "", None, None, NOW).unwrap();
+        engine
+            .store()
+            .insert_feed(&server.url(&format!("/f{i}")), "", None, None, NOW)
+            .unwrap();
     }
-    engine.store().insert_feed(&server.url("/broken"), "", None, None, NOW).unwrap();
+    engine
+        .store()
+        .insert_feed(&server.url("/broken"), "", None, None, NOW)
+        .unwrap();
     let mut seen = Vec::new();
-    let r = engine.refresh(RefreshScope::Due, |p| seen.push(p.done)).unwrap();
+    let r = engine
+        .refresh(RefreshScope::Due, |p| seen.push(p.done))
+        .unwrap();
     assert_eq!((r.feeds, r.updated, r.failed, r.items_added), (7, 6, 1, 30));
     assert_eq!(seen, (1..=7).collect::<Vec<_>>());
-    let broken = engine.store().feeds().unwrap().into_iter().find(|f| f.url.ends_with("/broken")).unwrap();
+    let broken = engine
+        .store()
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.url.ends_with("/broken"))
+        .unwrap();
     assert!(broken.error.is_some());
     // Nothing is due again right away.
     assert_eq!(engine.refresh(RefreshScope::Due, |_| {}).unwrap().feeds, 0);

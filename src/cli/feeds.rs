@@ -82,7 +82,10 @@ fn folder_path(s: &str) -> Vec<String> {
 
 fn time(t: Option<i64>) -> String {
     t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map_or_else(|| "never".into(), |d| d.format("%Y-%m-%d %H:%M").to_string())
+        .map_or_else(
+            || "never".into(),
+            |d| d.format("%Y-%m-%d %H:%M").to_string(),
+        )
 }
 
 fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
@@ -93,7 +96,11 @@ fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
     let mut engine = ctx.open_engine()?;
     match cmd {
-        FeedsCommand::Add { source, folder, json } => {
+        FeedsCommand::Add {
+            source,
+            folder,
+            json,
+        } => {
             let folder = folder.as_deref().map(folder_path).unwrap_or_default();
             let s = engine.subscribe(&source, &folder)?;
             if json {
@@ -103,9 +110,15 @@ pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
                 eprintln!("found a feed in {page}");
             }
             if s.created {
-                println!("subscribed to {} ({}), feed {}: {} items", s.title, s.url, s.feed_id, s.items.added);
+                println!(
+                    "subscribed to {} ({}), feed {}: {} items",
+                    s.title, s.url, s.feed_id, s.items.added
+                );
             } else {
-                println!("already subscribed to {} ({}), feed {}", s.title, s.url, s.feed_id);
+                println!(
+                    "already subscribed to {} ({}), feed {}",
+                    s.title, s.url, s.feed_id
+                );
             }
         }
         FeedsCommand::Discover { source, json } => {
@@ -152,7 +165,12 @@ pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
                 );
             }
         }
-        FeedsCommand::Refresh { all, feed, jobs, json } => {
+        FeedsCommand::Refresh {
+            all,
+            feed,
+            jobs,
+            json,
+        } => {
             engine.set_fetch_threads(jobs);
             let scope = match (all, feed) {
                 (_, Some(id)) => RefreshScope::Feed(id),
@@ -161,7 +179,9 @@ pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
             };
             let report = engine.refresh(scope, |p| {
                 let what = match &p.outcome {
-                    FeedOutcome::Updated { added, updated, .. } => format!("ok, {added} new, {updated} updated"),
+                    FeedOutcome::Updated { added, updated, .. } => {
+                        format!("ok, {added} new, {updated} updated")
+                    }
                     FeedOutcome::NotModified => "not modified".into(),
                     FeedOutcome::Failed { message } => format!("FAILED: {message}"),
                 };
@@ -172,10 +192,21 @@ pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
             }
             println!(
                 "{} feeds: {} updated, {} not modified, {} failed; {} new items, {} updated",
-                report.feeds, report.updated, report.not_modified, report.failed, report.items_added, report.items_updated
+                report.feeds,
+                report.updated,
+                report.not_modified,
+                report.failed,
+                report.items_added,
+                report.items_updated
             );
         }
-        FeedsCommand::Items { feed, unread, starred, limit, json } => {
+        FeedsCommand::Items {
+            feed,
+            unread,
+            starred,
+            limit,
+            json,
+        } => {
             let q = ItemQuery {
                 feed,
                 unread_only: unread,
@@ -187,12 +218,26 @@ pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
                 return print_json(&engine.store().item_details(&q)?);
             }
             for i in engine.store().items(&q)? {
-                let mark = if i.starred_at.is_some() { '*' } else if i.read_at.is_none() { '•' } else { ' ' };
-                println!("{:>6} {mark} {}  {}  — {}", i.id, time(i.published_at), i.title, i.feed_title);
+                let mark = if i.starred_at.is_some() {
+                    '*'
+                } else if i.read_at.is_none() {
+                    '•'
+                } else {
+                    ' '
+                };
+                println!(
+                    "{:>6} {mark} {}  {}  — {}",
+                    i.id,
+                    time(i.published_at),
+                    i.title,
+                    i.feed_title
+                );
             }
         }
         FeedsCommand::FeedRename { feed, title } => engine.rename_feed(feed, &title)?,
-        FeedsCommand::FeedMove { feed, folder } => engine.move_feed_to_folder(feed, &folder_path(&folder))?,
+        FeedsCommand::FeedMove { feed, folder } => {
+            engine.move_feed_to_folder(feed, &folder_path(&folder))?
+        }
         FeedsCommand::Unsubscribe { feed } => engine.unsubscribe(feed)?,
     }
     Ok(())
@@ -231,7 +276,8 @@ fn write_bench_feeds(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// `focusfeed bench refresh`: refresh 200 local feeds of 50 items in a scratch data directory
 /// (first fetch stores 10,000 items; the second finds them unchanged).
 pub fn bench_refresh(ctx: &CliContext) -> anyhow::Result<()> {
-    let scratch = std::env::temp_dir().join(format!("focusfeed-bench-refresh-{}", std::process::id()));
+    let scratch =
+        std::env::temp_dir().join(format!("focusfeed-bench-refresh-{}", std::process::id()));
     let feeds_dir = scratch.join("feeds");
     let data_dir = scratch.join("data");
     std::fs::create_dir_all(&feeds_dir)?;
@@ -249,9 +295,15 @@ pub fn bench_refresh(ctx: &CliContext) -> anyhow::Result<()> {
             })
             .collect();
         let opml = scratch.join("bench.opml");
-        std::fs::write(&opml, crate::feeds::opml::write_opml("bench", &[], &opml_feeds, ""))?;
+        std::fs::write(
+            &opml,
+            crate::feeds::opml::write_opml("bench", &[], &opml_feeds, ""),
+        )?;
         engine.import_opml(&opml)?;
-        for (label, run) in [("first refresh (stores 10,000 items)", 1), ("second refresh (all unchanged)", 2)] {
+        for (label, run) in [
+            ("first refresh (stores 10,000 items)", 1),
+            ("second refresh (all unchanged)", 2),
+        ] {
             let started = Instant::now();
             let r = engine.refresh(RefreshScope::All, |_| {})?;
             let secs = started.elapsed().as_secs_f64();

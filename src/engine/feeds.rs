@@ -30,9 +30,15 @@ pub enum FeedsCommand {
     Refresh(RefreshScope),
     ImportOpml(PathBuf),
     ExportOpml(PathBuf),
-    Rename { feed: FeedId, title: String },
+    Rename {
+        feed: FeedId,
+        title: String,
+    },
     /// Empty path: out of any folder.
-    MoveToFolder { feed: FeedId, folder: Vec<String> },
+    MoveToFolder {
+        feed: FeedId,
+        folder: Vec<String>,
+    },
     Unsubscribe(FeedId),
 }
 
@@ -60,6 +66,12 @@ pub enum FeedsError {
     NoFeedFound { address: String, tried: String },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
+}
+
+impl From<rusqlite::Error> for FeedsError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(StoreError::Sqlite(e))
+    }
 }
 
 /// Fetch machinery kept on the `Engine` (tests shorten the timeouts).
@@ -94,9 +106,15 @@ pub struct Subscribed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum FeedOutcome {
-    Updated { added: usize, updated: usize, removed: usize },
+    Updated {
+        added: usize,
+        updated: usize,
+        removed: usize,
+    },
     NotModified,
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -131,7 +149,10 @@ pub struct ImportReport {
 
 /// What a fetch thread hands back for one feed.
 enum Fetch {
-    Fresh { fetched: Fetched, parsed: ParsedFeed },
+    Fresh {
+        fetched: Fetched,
+        parsed: ParsedFeed,
+    },
     NotModified(Fetched),
     Failed(FeedsError),
 }
@@ -194,7 +215,10 @@ impl Engine {
         let fetcher = Arc::clone(&self.feeds.fetcher);
         let fetched = fetcher.fetch(&address, &Validators::default())?;
         let Body::Fresh { bytes, .. } = &fetched.body else {
-            return Err(FeedsError::NoFeedFound { address, tried: "a fresh copy".into() });
+            return Err(FeedsError::NoFeedFound {
+                address,
+                tried: "a fresh copy".into(),
+            });
         };
         match parse_feed(bytes, &fetched.final_url) {
             Ok(parsed) => {
@@ -213,7 +237,11 @@ impl Engine {
         }
     }
 
-    fn already_subscribed(&mut self, id: FeedId, folder: &[String]) -> Result<Subscribed, FeedsError> {
+    fn already_subscribed(
+        &mut self,
+        id: FeedId,
+        folder: &[String],
+    ) -> Result<Subscribed, FeedsError> {
         let folder_id = self.store().ensure_folder_path(folder)?;
         let feed = self.store().feed(id)?;
         if folder_id.is_some() && feed.folder_id.is_none() {
@@ -231,18 +259,28 @@ impl Engine {
 
     /// Fetches and parses the first feed a page leads to: its declared links, then the
     /// common paths.
-    fn first_feed_of_page(&self, page_url: &str, page: &str) -> Result<(String, Fetched, ParsedFeed), FeedsError> {
+    fn first_feed_of_page(
+        &self,
+        page_url: &str,
+        page: &str,
+    ) -> Result<(String, Fetched, ParsedFeed), FeedsError> {
         let base = url::Url::parse(page_url).map_err(|e| FetchError::InvalidAddress {
             address: page_url.to_string(),
             reason: e.to_string(),
         })?;
-        let declared: Vec<String> = feeds_in_page(page, &base).into_iter().map(|d| d.url).collect();
+        let declared: Vec<String> = feeds_in_page(page, &base)
+            .into_iter()
+            .map(|d| d.url)
+            .collect();
         let common = common_candidates(&base);
         for candidate in declared.iter().chain(common.iter()) {
             if let Fetch::Fresh { fetched, parsed } =
                 fetch_and_parse(&self.feeds.fetcher, candidate, &Validators::default())
             {
-                let url = fetched.moved_to.clone().unwrap_or_else(|| candidate.clone());
+                let url = fetched
+                    .moved_to
+                    .clone()
+                    .unwrap_or_else(|| candidate.clone());
                 return Ok((url, fetched, parsed));
             }
         }
@@ -262,7 +300,11 @@ impl Engine {
     ) -> Result<Subscribed, FeedsError> {
         let now = self.now_unix();
         let folder_id = self.store().ensure_folder_path(folder)?;
-        let title = if parsed.title.is_empty() { url.to_string() } else { parsed.title.clone() };
+        let title = if parsed.title.is_empty() {
+            url.to_string()
+        } else {
+            parsed.title.clone()
+        };
         let (feed_id, created) =
             self.store()
                 .insert_feed(url, &title, parsed.site_url.as_deref(), folder_id, now)?;
@@ -277,7 +319,13 @@ impl Engine {
         })
     }
 
-    fn store_fresh(&mut self, feed_id: FeedId, now: UnixTime, fetched: &Fetched, parsed: &ParsedFeed) -> Result<StoreOutcome, FeedsError> {
+    fn store_fresh(
+        &mut self,
+        feed_id: FeedId,
+        now: UnixTime,
+        fetched: &Fetched,
+        parsed: &ParsedFeed,
+    ) -> Result<StoreOutcome, FeedsError> {
         let validators = match &fetched.body {
             Body::Fresh { validators, .. } => validators.clone(),
             Body::NotModified => Validators::default(),
@@ -318,9 +366,11 @@ impl Engine {
                 kind: "feed".into(),
             }]),
             Err(ParseError::Html(_)) => {
-                let base = url::Url::parse(&fetched.final_url).map_err(|e| FetchError::InvalidAddress {
-                    address: fetched.final_url.clone(),
-                    reason: e.to_string(),
+                let base = url::Url::parse(&fetched.final_url).map_err(|e| {
+                    FetchError::InvalidAddress {
+                        address: fetched.final_url.clone(),
+                        reason: e.to_string(),
+                    }
                 })?;
                 let declared = feeds_in_page(&String::from_utf8_lossy(bytes), &base);
                 if !declared.is_empty() {
@@ -382,7 +432,10 @@ impl Engine {
                             etag: s.etag.clone(),
                             last_modified: s.last_modified.clone(),
                         };
-                        if tx.send((i, fetch_and_parse(fetcher, &s.url, &validators))).is_err() {
+                        if tx
+                            .send((i, fetch_and_parse(fetcher, &s.url, &validators)))
+                            .is_err()
+                        {
                             break;
                         }
                     }
@@ -393,7 +446,11 @@ impl Engine {
                 let Some(state) = states.get(i) else { continue };
                 let outcome = self.apply_fetch(state.id, state.error_count, now, fetch)?;
                 match &outcome {
-                    FeedOutcome::Updated { added, updated, removed } => {
+                    FeedOutcome::Updated {
+                        added,
+                        updated,
+                        removed,
+                    } => {
                         report.updated += 1;
                         report.items_added += added;
                         report.items_updated += updated;
@@ -417,7 +474,13 @@ impl Engine {
 
     /// Stores one feed's fetch result. Only a database failure is an `Err`; a feed's own
     /// failure is recorded on it and returned as `FeedOutcome::Failed`.
-    fn apply_fetch(&mut self, id: FeedId, error_count: i64, now: UnixTime, fetch: Fetch) -> Result<FeedOutcome, FeedsError> {
+    fn apply_fetch(
+        &mut self,
+        id: FeedId,
+        error_count: i64,
+        now: UnixTime,
+        fetch: Fetch,
+    ) -> Result<FeedOutcome, FeedsError> {
         let moved = match &fetch {
             Fetch::Fresh { fetched, .. } | Fetch::NotModified(fetched) => fetched.moved_to.clone(),
             Fetch::Failed(_) => None,
@@ -440,8 +503,11 @@ impl Engine {
                     ttl_minutes: None,
                     max_age: fetched.max_age,
                 };
-                self.store()
-                    .record_not_modified(id, now, schedule::after_success(now, &published, hints))?;
+                self.store().record_not_modified(
+                    id,
+                    now,
+                    schedule::after_success(now, &published, hints),
+                )?;
                 Ok(FeedOutcome::NotModified)
             }
             Fetch::Failed(e) => {
@@ -490,7 +556,11 @@ impl Engine {
                     }
                 };
                 let folder_id = tx_store.ensure_folder_path(&feed.folder)?;
-                let title = if feed.title.is_empty() { url.as_str() } else { feed.title.as_str() };
+                let title = if feed.title.is_empty() {
+                    url.as_str()
+                } else {
+                    feed.title.as_str()
+                };
                 let (_, created) =
                     tx_store.insert_feed(&url, title, feed.html_url.as_deref(), folder_id, now)?;
                 if created {
@@ -533,7 +603,12 @@ impl Engine {
             })
             .collect();
         let paths: Vec<Vec<String>> = folders.into_iter().map(|f| f.path).collect();
-        let text = write_opml("focusfeed subscriptions", &paths, &feeds, &self.now().to_rfc2822());
+        let text = write_opml(
+            "focusfeed subscriptions",
+            &paths,
+            &feeds,
+            &self.now().to_rfc2822(),
+        );
         let err = |message: String| FeedsError::Io {
             path: path.display().to_string(),
             message,
@@ -548,7 +623,11 @@ impl Engine {
         Ok(self.store().rename_feed(feed, title)?)
     }
 
-    pub fn move_feed_to_folder(&mut self, feed: FeedId, folder: &[String]) -> Result<(), FeedsError> {
+    pub fn move_feed_to_folder(
+        &mut self,
+        feed: FeedId,
+        folder: &[String],
+    ) -> Result<(), FeedsError> {
         let folder_id = self.store().ensure_folder_path(folder)?;
         Ok(self.store().move_feed(feed, folder_id)?)
     }
@@ -569,7 +648,11 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
     match cmd {
         FeedsCommand::Subscribe { source, folder } => {
             let task = "Subscribing";
-            events.send(Event::Progress { task: task.into(), done: 0, total: 1 });
+            events.send(Event::Progress {
+                task: task.into(),
+                done: 0,
+                total: 1,
+            });
             match engine.subscribe(&source, &folder) {
                 Ok(s) => {
                     events.send(Event::Notice(if s.created {
@@ -624,7 +707,10 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
             let task = "Exporting OPML";
             match engine.export_opml(&path) {
                 Ok(n) => {
-                    events.send(Event::Notice(format!("Exported {n} feeds to {}", path.display())));
+                    events.send(Event::Notice(format!(
+                        "Exported {n} feeds to {}",
+                        path.display()
+                    )));
                     events.send(Event::Finished { task: task.into() });
                 }
                 Err(e) => fail(task, e),
@@ -634,10 +720,12 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
             Ok(()) => events.changed(Topic::Feeds),
             Err(e) => fail("Renaming feed", e),
         },
-        FeedsCommand::MoveToFolder { feed, folder } => match engine.move_feed_to_folder(feed, &folder) {
-            Ok(()) => events.changed(Topic::Feeds),
-            Err(e) => fail("Moving feed", e),
-        },
+        FeedsCommand::MoveToFolder { feed, folder } => {
+            match engine.move_feed_to_folder(feed, &folder) {
+                Ok(()) => events.changed(Topic::Feeds),
+                Err(e) => fail("Moving feed", e),
+            }
+        }
         FeedsCommand::Unsubscribe(feed) => match engine.unsubscribe(feed) {
             Ok(()) => {
                 events.changed(Topic::Feeds);

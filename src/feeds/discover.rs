@@ -17,11 +17,25 @@ pub struct Discovered {
 
 /// Paths tried, in order, when a page names no feed.
 pub const COMMON_PATHS: &[&str] = &[
-    "/feed", "/rss.xml", "/atom.xml", "/index.xml", "/feed.xml", "/rss", "/feed.json", "/atom",
+    "/feed",
+    "/rss.xml",
+    "/atom.xml",
+    "/index.xml",
+    "/feed.xml",
+    "/rss",
+    "/feed.json",
+    "/atom",
 ];
 
 fn kind_of(mime: &str) -> Option<&'static str> {
-    match mime.trim().to_ascii_lowercase().split(';').next().unwrap_or("").trim() {
+    match mime
+        .trim()
+        .to_ascii_lowercase()
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+    {
         "application/rss+xml" | "application/rdf+xml" | "application/x-rss+xml" => Some("rss"),
         "application/atom+xml" | "application/x-atom+xml" => Some("atom"),
         "application/feed+json" | "application/json" => Some("json"),
@@ -41,14 +55,19 @@ pub fn feeds_in_page(html: &str, page_url: &Url) -> Vec<Discovered> {
         .unwrap_or_else(|| page_url.clone());
     let mut found: Vec<Discovered> = Vec::new();
     for t in &tokens {
-        let Token::Start { name, .. } = t else { continue };
+        let Token::Start { name, .. } = t else {
+            continue;
+        };
         if name != "link" {
             continue;
         }
-        let rel_alternate = t
-            .attr("rel")
-            .is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("alternate")));
-        let Some(kind) = t.attr("type").and_then(kind_of) else { continue };
+        let rel_alternate = t.attr("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|w| w.eq_ignore_ascii_case("alternate"))
+        });
+        let Some(kind) = t.attr("type").and_then(kind_of) else {
+            continue;
+        };
         if !rel_alternate {
             continue;
         }
@@ -62,7 +81,11 @@ pub fn feeds_in_page(html: &str, page_url: &Url) -> Vec<Discovered> {
             .attr("title")
             .map(|s| title_text(s, false))
             .filter(|s| !s.is_empty());
-        found.push(Discovered { url, title, kind: kind.to_string() });
+        found.push(Discovered {
+            url,
+            title,
+            kind: kind.to_string(),
+        });
     }
     found
 }

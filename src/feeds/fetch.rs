@@ -184,7 +184,8 @@ impl Source {
             Self::Http(u) => u.to_string(),
             Self::File(p) => {
                 let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
-                Url::from_file_path(&abs).map_or_else(|()| abs.display().to_string(), |u| u.to_string())
+                Url::from_file_path(&abs)
+                    .map_or_else(|()| abs.display().to_string(), |u| u.to_string())
             }
         }
     }
@@ -283,10 +284,12 @@ impl Fetcher {
                         retry_after: None,
                     });
                 };
-                let next = url.join(&location).map_err(|e| FetchError::InvalidAddress {
-                    address: location.clone(),
-                    reason: format!("bad redirect target: {e}"),
-                })?;
+                let next = url
+                    .join(&location)
+                    .map_err(|e| FetchError::InvalidAddress {
+                        address: location.clone(),
+                        reason: format!("bad redirect target: {e}"),
+                    })?;
                 if !matches!(next.scheme(), "http" | "https") {
                     return Err(FetchError::InvalidAddress {
                         address: next.to_string(),
@@ -325,7 +328,8 @@ impl Fetcher {
                         etag: header("etag"),
                         last_modified: header("last-modified"),
                     };
-                    let bytes = self.read_body(resp.into_body(), encoding.as_deref(), &url, started)?;
+                    let bytes =
+                        self.read_body(resp.into_body(), encoding.as_deref(), &url, started)?;
                     Ok(Fetched {
                         final_url: url.to_string(),
                         moved_to,
@@ -408,10 +412,12 @@ impl Fetcher {
                 url,
                 after: started.elapsed().min(self.config.total_timeout),
             },
-            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => FetchError::Timeout {
-                url,
-                after: started.elapsed(),
-            },
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+                FetchError::Timeout {
+                    url,
+                    after: started.elapsed(),
+                }
+            }
             ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge {
                 url,
                 limit: self.config.max_bytes,
@@ -451,12 +457,27 @@ mod tests {
 
     #[test]
     fn sources_are_understood() {
-        assert!(matches!(Source::parse("https://ex.org/feed"), Ok(Source::Http(_))));
-        assert!(matches!(Source::parse("file:///tmp/a.xml"), Ok(Source::File(_))));
-        assert!(matches!(Source::parse("./feeds/a.xml"), Ok(Source::File(_))));
+        assert!(matches!(
+            Source::parse("https://ex.org/feed"),
+            Ok(Source::Http(_))
+        ));
+        assert!(matches!(
+            Source::parse("file:///tmp/a.xml"),
+            Ok(Source::File(_))
+        ));
+        assert!(matches!(
+            Source::parse("./feeds/a.xml"),
+            Ok(Source::File(_))
+        ));
         assert!(matches!(Source::parse("ex.org/feed"), Ok(Source::Http(_))));
-        assert!(matches!(Source::parse("ftp://ex.org/a"), Err(FetchError::InvalidAddress { .. })));
-        assert!(matches!(Source::parse("  "), Err(FetchError::InvalidAddress { .. })));
+        assert!(matches!(
+            Source::parse("ftp://ex.org/a"),
+            Err(FetchError::InvalidAddress { .. })
+        ));
+        assert!(matches!(
+            Source::parse("  "),
+            Err(FetchError::InvalidAddress { .. })
+        ));
     }
 
     #[test]

@@ -159,7 +159,16 @@ fn read_start_tag(s: &str, i: usize) -> Option<(Token, usize)> {
     loop {
         i = skip_ws(b, i);
         match *b.get(i)? {
-            b'>' => return Some((Token::Start { name, attrs, self_closing }, i + 1)),
+            b'>' => {
+                return Some((
+                    Token::Start {
+                        name,
+                        attrs,
+                        self_closing,
+                    },
+                    i + 1,
+                ));
+            }
             b'/' => {
                 self_closing = true;
                 i += 1;
@@ -167,7 +176,14 @@ fn read_start_tag(s: &str, i: usize) -> Option<(Token, usize)> {
             }
             b'<' => {
                 // A broken tag runs into the next one: end it here.
-                return Some((Token::Start { name, attrs, self_closing }, i));
+                return Some((
+                    Token::Start {
+                        name,
+                        attrs,
+                        self_closing,
+                    },
+                    i,
+                ));
             }
             _ => {}
         }
@@ -203,15 +219,15 @@ fn read_start_tag(s: &str, i: usize) -> Option<(Token, usize)> {
 /// Named entities from ISO 8859-1, code points 160..=255 in order.
 const LATIN1: [&str; 96] = [
     "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf",
-    "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro", "para",
-    "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest", "Agrave",
-    "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute", "Ecirc",
-    "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute", "Ocirc",
-    "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute", "THORN",
-    "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil", "egrave",
-    "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde", "ograve",
-    "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc", "uuml",
-    "yacute", "thorn", "yuml",
+    "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro",
+    "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
+    "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute",
+    "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute",
+    "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute",
+    "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil",
+    "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde",
+    "ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc",
+    "uuml", "yacute", "thorn", "yuml",
 ];
 
 /// Other named entities common in feeds.
@@ -372,15 +388,31 @@ mod tests {
         let t = tokenize("a<script>if (a<b) {x='</p>'}</SCRIPT><!-- <b>c</b> -->d");
         assert_eq!(t[2], Token::Raw("if (a<b) {x='</p>'}".into()));
         assert_eq!(t.last(), Some(&Token::Text("d".into())));
-        assert!(!t.iter().any(|x| matches!(x, Token::Start { name, .. } if name == "b")));
+        assert!(
+            !t.iter()
+                .any(|x| matches!(x, Token::Start { name, .. } if name == "b"))
+        );
     }
 
     #[test]
     fn broken_markup_never_panics() {
-        for s in ["<", "<a", "<a href=\"x", "&#xFFFFFFFF;", "&", "<!--", "</", "<p/", "é<é>&é;"] {
+        for s in [
+            "<",
+            "<a",
+            "<a href=\"x",
+            "&#xFFFFFFFF;",
+            "&",
+            "<!--",
+            "</",
+            "<p/",
+            "é<é>&é;",
+        ] {
             let _ = tokenize(s);
         }
-        assert_eq!(decode_entities("&eacute;&#233;&#xE9;&bogus;&amp"), "ééé&bogus;&");
+        assert_eq!(
+            decode_entities("&eacute;&#233;&#xE9;&bogus;&amp"),
+            "ééé&bogus;&"
+        );
         assert_eq!(tokenize("a < b"), vec![Token::Text("a < b".into())]);
     }
 }

@@ -30,7 +30,10 @@ pub enum OpmlError {
 /// folders (named by `text`, else `title`).
 pub fn parse_opml(text: &str) -> Result<Opml, OpmlError> {
     let tokens = tokenize(text);
-    if !tokens.iter().any(|t| matches!(t, Token::Start { name, .. } if name == "opml")) {
+    if !tokens
+        .iter()
+        .any(|t| matches!(t, Token::Start { name, .. } if name == "opml"))
+    {
         return Err(OpmlError::NotOpml);
     }
     let mut opml = Opml::default();
@@ -39,7 +42,9 @@ pub fn parse_opml(text: &str) -> Result<Opml, OpmlError> {
     let mut in_title = false;
     for t in &tokens {
         match t {
-            Token::Start { name, self_closing, .. } if name == "outline" => {
+            Token::Start {
+                name, self_closing, ..
+            } if name == "outline" => {
                 let label = t
                     .attr("text")
                     .filter(|s| !s.trim().is_empty())
@@ -56,14 +61,22 @@ pub fn parse_opml(text: &str) -> Result<Opml, OpmlError> {
                     opml.feeds.push(OpmlFeed {
                         url: url.to_string(),
                         title,
-                        html_url: t.attr("htmlurl").map(str::trim).filter(|u| !u.is_empty()).map(String::from),
+                        html_url: t
+                            .attr("htmlurl")
+                            .map(str::trim)
+                            .filter(|u| !u.is_empty())
+                            .map(String::from),
                         folder,
                     });
                     if !self_closing {
                         stack.push(None);
                     }
                 } else if !self_closing {
-                    let name = if label.is_empty() { "Untitled".to_string() } else { label };
+                    let name = if label.is_empty() {
+                        "Untitled".to_string()
+                    } else {
+                        label
+                    };
                     let mut path = folder;
                     path.push(name.clone());
                     if !opml.folders.contains(&path) {
@@ -89,7 +102,12 @@ pub fn parse_opml(text: &str) -> Result<Opml, OpmlError> {
 }
 
 /// Writes OPML 2.0 with folders as nested outlines. `folders` may omit parents of a path.
-pub fn write_opml(title: &str, folders: &[Vec<String>], feeds: &[OpmlFeed], created: &str) -> String {
+pub fn write_opml(
+    title: &str,
+    folders: &[Vec<String>],
+    feeds: &[OpmlFeed],
+    created: &str,
+) -> String {
     let mut all: Vec<Vec<String>> = Vec::new();
     for path in folders.iter().chain(feeds.iter().map(|f| &f.folder)) {
         for n in 1..=path.len() {
@@ -99,7 +117,9 @@ pub fn write_opml(title: &str, folders: &[Vec<String>], feeds: &[OpmlFeed], crea
             }
         }
     }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>",
+    );
     escape(title, &mut out);
     out.push_str("</title>\n    <dateCreated>");
     escape(created, &mut out);
@@ -109,7 +129,13 @@ pub fn write_opml(title: &str, folders: &[Vec<String>], feeds: &[OpmlFeed], crea
     out
 }
 
-fn write_level(out: &mut String, prefix: &[String], all: &[Vec<String>], feeds: &[OpmlFeed], depth: usize) {
+fn write_level(
+    out: &mut String,
+    prefix: &[String],
+    all: &[Vec<String>],
+    feeds: &[OpmlFeed],
+    depth: usize,
+) {
     let pad = "  ".repeat(depth);
     for f in feeds.iter().filter(|f| f.folder == prefix) {
         out.push_str(&pad);
@@ -127,7 +153,10 @@ fn write_level(out: &mut String, prefix: &[String], all: &[Vec<String>], feeds: 
         }
         out.push_str("/>\n");
     }
-    for child in all.iter().filter(|p| p.len() == prefix.len() + 1 && p.starts_with(prefix)) {
+    for child in all
+        .iter()
+        .filter(|p| p.len() == prefix.len() + 1 && p.starts_with(prefix))
+    {
         let name = child.last().map_or("", String::as_str);
         out.push_str(&pad);
         out.push_str("<outline text=\"");
@@ -156,10 +185,16 @@ mod tests {
         let o = parse_opml(src).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(o.title.as_deref(), Some("Mine & yours"));
         assert_eq!(o.feeds.len(), 2);
-        assert_eq!(o.feeds[0].folder, vec!["Top".to_string(), "Inner".to_string()]);
+        assert_eq!(
+            o.feeds[0].folder,
+            vec!["Top".to_string(), "Inner".to_string()]
+        );
         assert_eq!(o.feeds[1].url, "https://b.test/rss?x=1&y=2");
         assert_eq!(o.feeds[1].title, "B only title");
-        assert!(o.folders.contains(&vec!["Top".to_string(), "Empty".to_string()]));
+        assert!(
+            o.folders
+                .contains(&vec!["Top".to_string(), "Empty".to_string()])
+        );
         let written = write_opml("t", &o.folders, &o.feeds, "now");
         let again = parse_opml(&written).unwrap_or_else(|e| panic!("{e}"));
         let (mut x, mut y) = (again.feeds.clone(), o.feeds.clone());

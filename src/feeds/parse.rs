@@ -3,13 +3,15 @@
 //! resolves links against the document's base and keeps dates, authors, tags and enclosures.
 
 use super::sanitize::{html_to_text, safe_url, sanitize_html, title_text};
-use crate::model::UnixTime;
 use feed_rs::model::{Entry, Feed, Text};
+use std::borrow::Cow;
 use url::Url;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ParseError {
-    #[error("the address returned a web page, not a feed: try `focusfeed discover {0}` to find its feeds")]
+    #[error(
+        "the address returned a web page, not a feed: try `focusfeed discover {0}` to find its feeds"
+    )]
     Html(String),
     #[error("the response was empty: there is no feed in it")]
     Empty,
@@ -32,7 +34,9 @@ pub struct ParsedFeed {
 pub fn parse_feed(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError> {
     // A parser bug on hostile input must cost one feed, not the app.
     std::panic::catch_unwind(|| parse_unguarded(body, doc_url)).unwrap_or_else(|_| {
-        Err(ParseError::Invalid(format!("{PARSER_CRASHED} (please report this feed)")))
+        Err(ParseError::Invalid(format!(
+            "{PARSER_CRASHED} (please report this feed)"
+        )))
     })
 }
 
@@ -46,10 +50,12 @@ fn parse_unguarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError>
     let Some(start) = start else {
         return Err(ParseError::Empty);
     };
+    let body = normalize(body);
+    let body = body.as_ref();
     let feed = match run_feed_rs(body, doc_url) {
         Ok(feed) => feed,
         Err(first) => {
-            if looks_like_html_page(&body[start..]) {
+            if looks_like_html_page(body.get(start..).unwrap_or(body)) {
                 return Err(ParseError::Html(doc_url.to_string()));
             }
             // feed-rs wants a version on <rss>; many real feeds omit it or write "2.00".
@@ -60,6 +66,51 @@ fn parse_unguarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError>
         }
     };
     Ok(convert(feed, doc_url))
+}
+
+/// Fixes input feed-rs cannot take as it is: UTF-16 becomes UTF-8 (its XML reader panics on
+/// some UTF-16 documents), and the Atom 0.3 namespace becomes Atom 1.0's, which it knows and
+/// which names the same elements.
+fn normalize(body: &[u8]) -> Cow<'_, [u8]> {
+    let mut owned = utf16_to_utf8(body);
+    const ATOM03: &[u8] = b"http://purl.org/atom/ns#";
+    let src = owned.as_deref().unwrap_or(body);
+    if src.windows(ATOM03.len()).any(|w| w == ATOM03) {
+        let text = String::from_utf8_lossy(src)
+            .replace("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom");
+        owned = Some(text.into_bytes());
+    }
+    owned.map_or(Cow::Borrowed(body), Cow::Owned)
+}
+
+/// UTF-16 (by byte order mark, or by the `<` of the first tag) as UTF-8 with its XML
+/// declaration saying so; None for anything else.
+fn utf16_to_utf8(body: &[u8]) -> Option<Vec<u8>> {
+    let (big_endian, skip) = match body {
+        [0xFE, 0xFF, ..] => (true, 2),
+        [0xFF, 0xFE, ..] => (false, 2),
+        [0x00, b'<', 0x00, _, ..] => (true, 0),
+        [b'<', 0x00, _, 0x00, ..] => (false, 0),
+        _ => return None,
+    };
+    let units = body[skip..].chunks_exact(2).map(|c| {
+        if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    let text = match text
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.find("?>").map(|e| &rest[e + 2..]))
+    {
+        Some(after_decl) => format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>{after_decl}"),
+        None => text,
+    };
+    Some(text.into_bytes())
 }
 
 fn run_feed_rs(body: &[u8], doc_url: &str) -> Result<Feed, String> {
@@ -74,9 +125,9 @@ fn run_feed_rs(body: &[u8], doc_url: &str) -> Result<Feed, String> {
 
 fn looks_like_html_page(b: &[u8]) -> bool {
     let head = String::from_utf8_lossy(&b[..b.len().min(512)]).to_ascii_lowercase();
-    head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<html")
-        && !head.contains("<rss")
-        && !head.contains("<feed")
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.contains("<html") && !head.contains("<rss") && !head.contains("<feed")
 }
 
 /// The body with its `<rss …>` tag's version set to 2.0, if it has an `<rss` root.
@@ -115,7 +166,11 @@ fn strip_attr(tag: &str, name: &str) -> String {
 }
 
 fn is_html(t: &Text) -> bool {
-    t.content_type.subty().to_string().to_ascii_lowercase().contains("html")
+    t.content_type
+        .subty()
+        .to_string()
+        .to_ascii_lowercase()
+        .contains("html")
 }
 
 fn convert(feed: Feed, doc_url: &str) -> ParsedFeed {
@@ -162,11 +217,19 @@ fn convert_entry(e: Entry, doc_base: Option<&Url>) -> ParsedItem {
         .unwrap_or_default();
     let (body, body_is_html) = match (&e.content, &e.summary) {
         (Some(c), _) if c.body.as_deref().is_some_and(|b| !b.trim().is_empty()) => {
-            let html = c.content_type.subty().to_string().to_ascii_lowercase().contains("html")
+            let html = c
+                .content_type
+                .subty()
+                .to_string()
+                .to_ascii_lowercase()
+                .contains("html")
                 || c.content_type.ty() != "text";
             (c.body.clone(), html)
         }
-        (_, Some(s)) => (Some(s.content.clone()), is_html(s) || looks_like_markup(&s.content)),
+        (_, Some(s)) => (
+            Some(s.content.clone()),
+            is_html(s) || looks_like_markup(&s.content),
+        ),
         _ => (None, false),
     };
     let (content_html, content_text) = match body {
@@ -207,7 +270,11 @@ fn convert_entry(e: Entry, doc_base: Option<&Url>) -> ParsedItem {
     let mut enclosures: Vec<Enclosure> = Vec::new();
     for m in &e.media {
         for c in &m.content {
-            if let Some(u) = c.url.as_ref().and_then(|u| safe_url(u.as_str(), base, false)) {
+            if let Some(u) = c
+                .url
+                .as_ref()
+                .and_then(|u| safe_url(u.as_str(), base, false))
+            {
                 enclosures.push(Enclosure {
                     url: u,
                     mime: c.content_type.as_ref().map(|t| t.to_string()),
@@ -216,7 +283,11 @@ fn convert_entry(e: Entry, doc_base: Option<&Url>) -> ParsedItem {
             }
         }
     }
-    for l in e.links.iter().filter(|l| l.rel.as_deref() == Some("enclosure")) {
+    for l in e
+        .links
+        .iter()
+        .filter(|l| l.rel.as_deref() == Some("enclosure"))
+    {
         if let Some(u) = safe_url(&l.href, base, false)
             && !enclosures.iter().any(|x| x.url == u)
         {
@@ -320,12 +391,28 @@ mod tests {
             Err(ParseError::Html("https://ex.org/".into()))
         );
         assert_eq!(parse_feed(b"  \n", "u"), Err(ParseError::Empty));
-        assert!(matches!(parse_feed(b"\x00\x01garbage", "u"), Err(ParseError::Invalid(_))));
+        assert!(matches!(
+            parse_feed(b"\x00\x01garbage", "u"),
+            Err(ParseError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn utf16_and_atom03_are_read() {
+        let xml = "<?xml version=\"1.0\" encoding=\"utf-16\"?><feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><title>Zoë</title></feed>";
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(xml.encode_utf16().flat_map(u16::to_be_bytes));
+        let le: Vec<u8> = xml.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        for body in [be, le] {
+            let f = parse_feed(&body, "https://ex.org/").unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(f.title, "Zoë");
+        }
     }
 
     #[test]
     fn rss_without_version_is_read() {
-        let xml = b"<rss><channel><title>No version</title><item><title>a</title></item></channel></rss>";
+        let xml =
+            b"<rss><channel><title>No version</title><item><title>a</title></item></channel></rss>";
         let f = parse_feed(xml, "https://ex.org/").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(f.title, "No version");
         assert_eq!(f.items.len(), 1);

@@ -45,6 +45,9 @@ mod tests {
     fn setting_is_read_tolerantly() {
         assert_eq!(Retention::from_setting(Some("30")).max_age_days, 30);
         assert_eq!(Retention::from_setting(Some("soon")), Retention::default());
-        assert_eq!(Retention::from_setting(None).cutoff(100 * 86_400), 10 * 86_400);
+        assert_eq!(
+            Retention::from_setting(None).cutoff(100 * 86_400),
+            10 * 86_400
+        );
     }
 }

@@ -12,11 +12,62 @@ use url::Url;
 
 /// Tags kept (without their disallowed attributes).
 const ALLOWED: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn",
-    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span",
-    "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
-    "time", "tr", "tt", "u", "ul", "var",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
 ];
 
 /// Tags dropped together with everything inside them.
@@ -193,9 +244,39 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
 
 /// Elements that start a new line in plain text.
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-    "tr", "table", "hr", "dl", "dt", "dd", "figure", "figcaption", "section", "article", "header",
-    "footer", "aside", "nav", "details", "summary", "address", "main", "caption",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "tr",
+    "table",
+    "hr",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "details",
+    "summary",
+    "address",
+    "main",
+    "caption",
 ];
 
 /// Readable plain text: blocks on their own lines, list items bulleted, images as their alt
@@ -347,7 +428,16 @@ mod tests {
             <img src="https://feeds.feedburner.com/~r/x/~4/abc" width="1" height="1">
             <iframe src="https://evil.test">inner</iframe><a href="javascript:alert(1)">x</a></p>"#;
         let clean = sanitize_html(html, Some(&base()));
-        for bad in ["script", "alert", "style", "onclick", "iframe", "inner", "feedburner", "javascript"] {
+        for bad in [
+            "script",
+            "alert",
+            "style",
+            "onclick",
+            "iframe",
+            "inner",
+            "feedburner",
+            "javascript",
+        ] {
             assert!(!clean.contains(bad), "{bad} survived in {clean}");
         }
         assert!(clean.starts_with("<p>Hi"));
@@ -356,7 +446,10 @@ mod tests {
 
     #[test]
     fn relative_links_are_resolved_and_tags_balanced() {
-        let clean = sanitize_html(r#"<div><a href="../other">o</a><img src="/i.png" alt="pic"><b>open"#, Some(&base()));
+        let clean = sanitize_html(
+            r#"<div><a href="../other">o</a><img src="/i.png" alt="pic"><b>open"#,
+            Some(&base()),
+        );
         assert_eq!(
             clean,
             r#"<div><a href="https://example.org/blog/other">o</a><img src="https://example.org/i.png" alt="pic" /><b>open</b></div>"#

@@ -28,7 +28,11 @@ pub struct Hints {
 /// The polling interval that fits how often the feed publishes: the mean gap between its
 /// newest (up to ten) items, clamped; quiet feeds (nothing for a month) are polled daily.
 pub fn publishing_interval(now: UnixTime, published: &[UnixTime]) -> i64 {
-    let mut dates: Vec<UnixTime> = published.iter().copied().filter(|t| *t <= now + HOUR).collect();
+    let mut dates: Vec<UnixTime> = published
+        .iter()
+        .copied()
+        .filter(|t| *t <= now + HOUR)
+        .collect();
     dates.sort_unstable_by(|a, b| b.cmp(a));
     dates.dedup();
     dates.truncate(10);
@@ -46,14 +50,20 @@ pub fn publishing_interval(now: UnixTime, published: &[UnixTime]) -> i64 {
 pub fn after_success(now: UnixTime, published: &[UnixTime], hints: Hints) -> UnixTime {
     let ours = publishing_interval(now, published);
     let ttl = hints.ttl_minutes.map_or(0, |m| i64::from(m) * MINUTE);
-    let max_age = hints.max_age.map_or(0, |s| i64::try_from(s).unwrap_or(i64::MAX));
+    let max_age = hints
+        .max_age
+        .map_or(0, |s| i64::try_from(s).unwrap_or(i64::MAX));
     let requested = ttl.max(max_age).min(MAX_REQUESTED);
     now + ours.max(requested)
 }
 
 /// Next fetch after the `error_count`-th failure in a row (1 for the first), no earlier than
 /// the server's `Retry-After` (already turned into a time).
-pub fn after_error(now: UnixTime, error_count: u32, retry_not_before: Option<UnixTime>) -> UnixTime {
+pub fn after_error(
+    now: UnixTime,
+    error_count: u32,
+    retry_not_before: Option<UnixTime>,
+) -> UnixTime {
     let doublings = error_count.saturating_sub(1).min(16);
     let backoff = (BACKOFF_BASE << doublings).min(MAX_INTERVAL);
     let ours = now + backoff;
@@ -75,17 +85,29 @@ mod tests {
         assert_eq!(publishing_interval(NOW, &hourly), 3 * HOUR);
         let minutely: Vec<_> = (0..10).map(|i| NOW - i * MINUTE).collect();
         assert_eq!(publishing_interval(NOW, &minutely), MIN_INTERVAL);
-        assert_eq!(publishing_interval(NOW, &[NOW - 60 * 24 * HOUR]), MAX_INTERVAL);
+        assert_eq!(
+            publishing_interval(NOW, &[NOW - 60 * 24 * HOUR]),
+            MAX_INTERVAL
+        );
         assert_eq!(publishing_interval(NOW, &[]), DEFAULT_INTERVAL);
     }
 
     #[test]
     fn publisher_hints_only_lengthen() {
-        let h = Hints { ttl_minutes: Some(600), max_age: Some(60) };
+        let h = Hints {
+            ttl_minutes: Some(600),
+            max_age: Some(60),
+        };
         assert_eq!(after_success(NOW, &[], h), NOW + 10 * HOUR);
-        let h = Hints { ttl_minutes: Some(1), max_age: None };
+        let h = Hints {
+            ttl_minutes: Some(1),
+            max_age: None,
+        };
         assert_eq!(after_success(NOW, &[], h), NOW + DEFAULT_INTERVAL);
-        let h = Hints { ttl_minutes: Some(u32::MAX), max_age: None };
+        let h = Hints {
+            ttl_minutes: Some(u32::MAX),
+            max_age: None,
+        };
         assert_eq!(after_success(NOW, &[], h), NOW + MAX_REQUESTED);
     }
 
@@ -95,6 +117,9 @@ mod tests {
         assert_eq!(after_error(NOW, 3, None), NOW + HOUR);
         assert_eq!(after_error(NOW, 40, None), NOW + MAX_INTERVAL);
         assert_eq!(after_error(NOW, 1, Some(NOW + 5 * HOUR)), NOW + 5 * HOUR);
-        assert_eq!(after_error(NOW, 1, Some(NOW + 1000 * HOUR)), NOW + MAX_REQUESTED);
+        assert_eq!(
+            after_error(NOW, 1, Some(NOW + 1000 * HOUR)),
+            NOW + MAX_REQUESTED
+        );
     }
 }

@@ -91,8 +91,16 @@ impl Store {
                 .map(|f| f.path.join(" / "));
         }
         rows.sort_by(|a, b| {
-            (a.folder.as_deref().unwrap_or(""), a.title.to_lowercase(), a.id)
-                .cmp(&(b.folder.as_deref().unwrap_or(""), b.title.to_lowercase(), b.id))
+            (
+                a.folder.as_deref().unwrap_or(""),
+                a.title.to_lowercase(),
+                a.id,
+            )
+                .cmp(&(
+                    b.folder.as_deref().unwrap_or(""),
+                    b.title.to_lowercase(),
+                    b.id,
+                ))
         });
         Ok(rows)
     }
@@ -200,7 +208,12 @@ impl Store {
     }
 
     /// A 304: nothing changed but the schedule.
-    pub fn record_not_modified(&self, id: FeedId, now: UnixTime, next_fetch_at: UnixTime) -> Result<()> {
+    pub fn record_not_modified(
+        &self,
+        id: FeedId,
+        now: UnixTime,
+        next_fetch_at: UnixTime,
+    ) -> Result<()> {
         self.conn().execute(
             "UPDATE feeds SET error = NULL, error_count = 0, last_fetch_at = ?2, next_fetch_at = ?3
              WHERE id = ?1",
@@ -250,7 +263,9 @@ impl Store {
 
     /// Unsubscribes; the feed's items go with it.
     pub fn delete_feed(&self, id: FeedId) -> Result<()> {
-        let n = self.conn().execute("DELETE FROM feeds WHERE id = ?1", [id])?;
+        let n = self
+            .conn()
+            .execute("DELETE FROM feeds WHERE id = ?1", [id])?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("feed {id}")));
         }
@@ -263,13 +278,21 @@ impl Store {
             .conn()
             .prepare_cached("SELECT id, name, parent_id FROM folders ORDER BY position, id")?;
         let raw = stmt
-            .query_map([], |r| Ok((r.get::<_, FolderId>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<FolderId>>(2)?)))?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, FolderId>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<FolderId>>(2)?,
+                ))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let path_of = |mut id: FolderId| {
             let mut path = Vec::new();
             // Bounded walk: a cycle in hand-edited data must not hang us.
             for _ in 0..64 {
-                let Some((_, name, parent)) = raw.iter().find(|(i, _, _)| *i == id) else { break };
+                let Some((_, name, parent)) = raw.iter().find(|(i, _, _)| *i == id) else {
+                    break;
+                };
                 path.push(name.clone());
                 match parent {
                     Some(p) => id = *p,

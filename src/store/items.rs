@@ -152,9 +152,8 @@ impl Store {
             let mut find = tx.prepare_cached(
                 "SELECT id, content_hash FROM items WHERE feed_id = ?1 AND key = ?2",
             )?;
-            let mut removed = tx.prepare_cached(
-                "SELECT 1 FROM removed_items WHERE feed_id = ?1 AND key = ?2",
-            )?;
+            let mut removed =
+                tx.prepare_cached("SELECT 1 FROM removed_items WHERE feed_id = ?1 AND key = ?2")?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items(feed_id, key, guid, url, title, author, content_html, content_text,
                      categories, enclosures, published_at, updated_at, fetched_at, content_hash)
@@ -233,14 +232,21 @@ impl Store {
                     u.next_fetch_at
                 ],
             )?;
-            out.removed = apply_retention(&tx, u.feed_id, u.retention_cutoff, u.retention_keep, u.now)?;
+            out.removed =
+                apply_retention(&tx, u.feed_id, u.retention_cutoff, u.retention_keep, u.now)?;
         }
         tx.commit()?;
         Ok(out)
     }
 
     /// Drops old read items of one feed now (outside a fetch), returning how many went.
-    pub fn apply_retention(&mut self, feed_id: FeedId, cutoff: UnixTime, keep: u32, now: UnixTime) -> Result<usize> {
+    pub fn apply_retention(
+        &mut self,
+        feed_id: FeedId,
+        cutoff: UnixTime,
+        keep: u32,
+        now: UnixTime,
+    ) -> Result<usize> {
         let tx = self.conn_mut().transaction()?;
         let n = apply_retention(&tx, feed_id, cutoff, keep, now)?;
         tx.commit()?;
@@ -304,9 +310,10 @@ impl Store {
 
     /// Stars (`Some(now)`) or unstars (`None`) an item.
     pub fn set_starred(&self, id: ItemId, at: Option<UnixTime>) -> Result<()> {
-        let n = self
-            .conn()
-            .execute("UPDATE items SET starred_at = ?2 WHERE id = ?1", params![id, at])?;
+        let n = self.conn().execute(
+            "UPDATE items SET starred_at = ?2 WHERE id = ?1",
+            params![id, at],
+        )?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("item {id}")));
         }
@@ -325,7 +332,9 @@ fn item_query_sql(q: &ItemQuery) -> (String, i64) {
     if q.starred_only {
         sql.push_str(" AND i.starred_at IS NOT NULL");
     }
-    sql.push_str(" ORDER BY ifnull(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?3 OFFSET ?4");
+    sql.push_str(
+        " ORDER BY ifnull(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?3 OFFSET ?4",
+    );
     let limit = q.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
     (sql, limit)
 }
