@@ -149,7 +149,6 @@ impl FocusFeedApp {
         let reader_store = Store::open(&data_dir.join(DB_FILE))?;
         let repaint = ctx.clone();
         let worker = WorkerHandle::spawn(engine, move || repaint.request_repaint());
-        ctx.options_mut(|o| o.theme_preference = egui::ThemePreference::System);
         let mut app = Self {
             state: UiState::default(),
             core: Core {
