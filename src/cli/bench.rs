@@ -6,6 +6,8 @@ use clap::{Args, ValueEnum};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchTarget {
     All,
+    /// `refresh --all` over 200 local feeds of 50 items (feeds area).
+    Refresh,
     /// Recommender: scoring 1,000 candidates and one online update.
     Rank,
 }
@@ -18,8 +20,12 @@ pub struct BenchArgs {
 }
 
 pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
-    match args.target {
-        BenchTarget::Rank => super::rank::bench(ctx),
-        BenchTarget::All => super::rank::bench(ctx),
+    let all = args.target == BenchTarget::All;
+    if all || args.target == BenchTarget::Refresh {
+        super::feeds::bench_refresh(ctx)?;
     }
+    if all || args.target == BenchTarget::Rank {
+        super::rank::bench(ctx)?;
+    }
+    Ok(())
 }

@@ -31,6 +31,8 @@ pub struct Engine {
     clock: SharedClock,
     /// The recommender, built on first use; see `engine/rank.rs`.
     rank: rank::RankState,
+    /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
+    feeds: feeds::FeedsRuntime,
 }
 
 impl Engine {
@@ -41,6 +43,7 @@ impl Engine {
             store,
             clock,
             rank: rank::RankState::default(),
+            feeds: feeds::FeedsRuntime::default(),
         })
     }
 

@@ -30,7 +30,7 @@ fn general_section(ui: &mut egui::Ui, ctx: &ViewContext) {
         .spacing([theme::GAP * 2.0, theme::GAP])
         .show(ui, |ui| {
             ui.label("Appearance");
-            egui::global_theme_preference_buttons(ui);
+            appearance_choice(ui);
             ui.end_row();
             ui.label("Data directory");
             ui.horizontal(|ui| {
@@ -43,4 +43,15 @@ fn general_section(ui: &mut egui::Ui, ctx: &ViewContext) {
             ui.end_row();
         });
     ui.add_space(theme::GAP);
+}
+
+/// Text-only choices: egui's own theme buttons use emoji the bundled fonts lack.
+fn appearance_choice(ui: &mut egui::Ui) {
+    let mut pref = ui.ctx().options(|o| o.theme_preference);
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut pref, egui::ThemePreference::System, "Follow system");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark");
+    });
+    ui.ctx().set_theme(pref);
 }
