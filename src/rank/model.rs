@@ -329,3 +329,65 @@ impl UserModel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::corpus::ItemDoc;
+    use crate::rank::embed::embed;
+
+    fn corpus() -> Corpus {
+        let topics = [["goal", "match", "striker", "keeper"], ["bank", "loan", "rate", "market"]];
+        let docs: Vec<ItemDoc> = (0..40)
+            .map(|i| {
+                let t = &topics[(i % 2) as usize];
+                ItemDoc {
+                    id: i,
+                    feed: format!("feed{}", i % 4),
+                    author: None,
+                    domain: None,
+                    published: i,
+                    terms: t.iter().enumerate().map(|(k, w)| ((*w).to_owned(), 1.0 + ((i as usize + k) % 3) as f32)).collect(),
+                    title: String::new(),
+                }
+            })
+            .collect();
+        Corpus::build(&docs)
+    }
+
+    #[test]
+    fn clicks_on_one_topic_lift_unseen_items_of_that_topic() {
+        let c = corpus();
+        let e = embed(&c, 4, 1);
+        let world = World { corpus: &c, emb: &e };
+        let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
+        // Lists of four: the sport items (even slots) are opened, finance ones are not.
+        for start in (0..20).step_by(4) {
+            let shown: Vec<Slot> = (start..start + 4).collect();
+            let clicked: Vec<bool> = shown.iter().map(|s| s % 2 == 0).collect();
+            m.learn_impression(world, &shown, &clicked);
+        }
+        let unseen_sport = m.score(world, 30);
+        let unseen_finance = m.score(world, 31);
+        assert!(unseen_sport > unseen_finance, "{unseen_sport} vs {unseen_finance}");
+        let parts = m.parts(world, 30);
+        assert!(parts.click_sim > 0.0 && parts.nearest_click.is_some_and(|s| s % 2 == 0));
+    }
+
+    #[test]
+    fn snapshot_round_trips_through_item_ids() {
+        let c = corpus();
+        let e = embed(&c, 4, 1);
+        let world = World { corpus: &c, emb: &e };
+        let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
+        m.learn_impression(world, &[0, 1, 2], &[true, false, false]);
+        let snap = m.snapshot(&c);
+        let json = serde_json::to_string(&snap).unwrap_or_else(|e| panic!("{e}"));
+        let back: crate::rank::persist::Snapshot = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        let r = UserModel::restore(&back, ModelConfig::default(), world, 1);
+        assert_eq!(r.clicks, m.clicks);
+        assert_eq!(r.skips, m.skips);
+        assert_eq!(r.feeds, m.feeds);
+        assert!((r.score(world, 4) - m.score(world, 4)).abs() < 0.5);
+    }
+}
