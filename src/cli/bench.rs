@@ -6,6 +6,10 @@ use clap::{Args, ValueEnum};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchTarget {
     All,
+    /// Index 100,000 generated items through the outbox (time, items/s).
+    Index,
+    /// Search p50/p99 over 100,000 generated items; the recommender's profile queries.
+    Search,
 }
 
 #[derive(Debug, Args)]
@@ -15,6 +19,13 @@ pub struct BenchArgs {
     pub target: BenchTarget,
 }
 
-pub fn run(_ctx: &CliContext, _args: BenchArgs) -> anyhow::Result<()> {
-    anyhow::bail!("bench: nothing to measure yet")
+pub fn run(_ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
+    match args.target {
+        BenchTarget::Index => super::search_bench::run_index(),
+        BenchTarget::Search => super::search_bench::run_search(),
+        BenchTarget::All => {
+            super::search_bench::run_index()?;
+            super::search_bench::run_search()
+        }
+    }
 }

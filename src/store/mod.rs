@@ -2,12 +2,14 @@
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
 mod migrations;
+mod search;
 
 use rusqlite::Connection;
 use std::path::Path;
 use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
+pub use search::{IndexedItem, OutboxEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
