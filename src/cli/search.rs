@@ -90,7 +90,11 @@ pub fn run(ctx: &CliContext, cmd: SearchCommand) -> anyhow::Result<()> {
                     let date = DateTime::from_timestamp(hit.published, 0)
                         .map(|d| d.format("%Y-%m-%d").to_string())
                         .unwrap_or_default();
-                    writeln!(out, "\n[{}] {}  (feed {}, {date})", hit.id, hit.title, hit.feed_id)?;
+                    writeln!(
+                        out,
+                        "\n[{}] {}  (feed {}, {date})",
+                        hit.id, hit.title, hit.feed_id
+                    )?;
                     if !hit.snippet.text.is_empty() {
                         writeln!(out, "    {}", hit.snippet.marked("**", "**"))?;
                     }
@@ -112,7 +116,9 @@ pub fn run(ctx: &CliContext, cmd: SearchCommand) -> anyhow::Result<()> {
                 print_report(&report);
             }
             if !report.is_consistent() {
-                anyhow::bail!("the index differs from the database: run `focusfeed check --repair`");
+                anyhow::bail!(
+                    "the index differs from the database: run `focusfeed check --repair`"
+                );
             }
             Ok(())
         }

@@ -32,14 +32,85 @@ impl Rng {
 }
 
 const COMMON: &[&str] = &[
-    "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with", "on",
-    "by", "this", "are", "from", "at", "be", "new", "how", "release", "rust", "data", "model",
-    "open", "source", "world", "market", "energy", "climate", "city", "music", "film", "game",
-    "science", "space", "health", "policy", "school", "court", "election", "company", "research",
-    "study", "report", "team", "season", "player", "price", "bank", "water", "food", "travel",
-    "design", "software", "security", "network", "browser", "kernel", "database", "compiler",
-    "library", "version", "update", "feature", "performance", "memory", "server", "cloud",
-    "privacy", "battery", "phone", "camera", "review", "interview", "history", "language",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "was",
+    "with",
+    "on",
+    "by",
+    "this",
+    "are",
+    "from",
+    "at",
+    "be",
+    "new",
+    "how",
+    "release",
+    "rust",
+    "data",
+    "model",
+    "open",
+    "source",
+    "world",
+    "market",
+    "energy",
+    "climate",
+    "city",
+    "music",
+    "film",
+    "game",
+    "science",
+    "space",
+    "health",
+    "policy",
+    "school",
+    "court",
+    "election",
+    "company",
+    "research",
+    "study",
+    "report",
+    "team",
+    "season",
+    "player",
+    "price",
+    "bank",
+    "water",
+    "food",
+    "travel",
+    "design",
+    "software",
+    "security",
+    "network",
+    "browser",
+    "kernel",
+    "database",
+    "compiler",
+    "library",
+    "version",
+    "update",
+    "feature",
+    "performance",
+    "memory",
+    "server",
+    "cloud",
+    "privacy",
+    "battery",
+    "phone",
+    "camera",
+    "review",
+    "interview",
+    "history",
+    "language",
 ];
 
 /// A vocabulary with Zipf-like frequencies: common words first, then made-up ones.
@@ -98,12 +169,9 @@ impl ScratchDir {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!(
-            "focusfeed-bench-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("creating {}", path.display()))?;
+        let path =
+            std::env::temp_dir().join(format!("focusfeed-bench-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
         Ok(Self(path))
     }
 
@@ -120,12 +188,10 @@ impl Drop for ScratchDir {
 
 /// The generated corpus in a temporary data directory, indexed.
 struct Corpus {
-    // Declared last-used-first: the index and store close before the directory goes.
+    // Fields drop in order: the store and index close before the directory goes.
     store: Store,
     index: SearchIndex,
     _dir: ScratchDir,
-    store: Store,
-    index: SearchIndex,
     vocab: Vocab,
     insert_time: Duration,
     index_time: Duration,
@@ -144,7 +210,11 @@ fn build_corpus() -> anyhow::Result<Corpus> {
         for f in 1..=FEEDS {
             tx.execute(
                 "INSERT INTO feeds(id, url, title, created_at) VALUES (?1, ?2, ?3, 0)",
-                rusqlite::params![f, format!("https://example.com/{f}.xml"), format!("Feed {f}")],
+                rusqlite::params![
+                    f,
+                    format!("https://example.com/{f}.xml"),
+                    format!("Feed {f}")
+                ],
             )?;
         }
         let mut stmt = tx.prepare(
@@ -244,17 +314,35 @@ fn report(name: &str, mut times: Vec<Duration>) {
     );
 }
 
+/// Makes one query of a kind from the generator.
+type QueryMaker<'a> = Box<dyn Fn(&mut Rng) -> String + 'a>;
+
 pub fn run_search() -> anyhow::Result<()> {
     let c = build_corpus()?;
     let mut rng = Rng(7);
     let word = |rng: &mut Rng| c.vocab.sample(rng).to_owned();
-    let kinds: [(&str, Box<dyn Fn(&mut Rng) -> String>); 6] = [
+    let kinds: [(&str, QueryMaker); 6] = [
         ("one word", Box::new(|r: &mut Rng| word(r))),
-        ("two words (AND)", Box::new(|r: &mut Rng| format!("{} {}", word(r), word(r)))),
-        ("phrase", Box::new(|r: &mut Rng| format!("\"{} {}\"", word(r), word(r)))),
-        ("title:word", Box::new(|r: &mut Rng| format!("title:{}", word(r)))),
-        ("a OR b", Box::new(|r: &mut Rng| format!("{} OR {}", word(r), word(r)))),
-        ("word -word", Box::new(|r: &mut Rng| format!("{} -{}", word(r), word(r)))),
+        (
+            "two words (AND)",
+            Box::new(|r: &mut Rng| format!("{} {}", word(r), word(r))),
+        ),
+        (
+            "phrase",
+            Box::new(|r: &mut Rng| format!("\"{} {}\"", word(r), word(r))),
+        ),
+        (
+            "title:word",
+            Box::new(|r: &mut Rng| format!("title:{}", word(r))),
+        ),
+        (
+            "a OR b",
+            Box::new(|r: &mut Rng| format!("{} OR {}", word(r), word(r))),
+        ),
+        (
+            "word -word",
+            Box::new(|r: &mut Rng| format!("{} -{}", word(r), word(r))),
+        ),
     ];
     println!("bench search: {ITEMS} items, limit 20, snippets included, warm reader");
     let none = Filters::default();
@@ -300,7 +388,10 @@ pub fn run_search() -> anyhow::Result<()> {
         let profile: Vec<(String, f32)> = (0..50)
             .map(|_| {
                 let w = search::tokenize(c.vocab.sample(&mut rng));
-                (w.into_iter().next().unwrap_or_default(), 0.2 + rng.unit() as f32)
+                (
+                    w.into_iter().next().unwrap_or_default(),
+                    0.2 + rng.unit() as f32,
+                )
             })
             .collect();
         let started = Instant::now();

@@ -52,7 +52,9 @@ impl Engine {
         }
         match self.search.index.as_mut() {
             Some(index) => Ok((index, outcome)),
-            None => Err(super::EngineError::Other("the search index is not open".into())),
+            None => Err(super::EngineError::Other(
+                "the search index is not open".into(),
+            )),
         }
     }
 
@@ -104,7 +106,9 @@ impl Engine {
     pub fn check_index(&mut self) -> Result<CheckReport> {
         self.sync_index(None)?;
         let Some(index) = self.search.index.as_ref() else {
-            return Err(super::EngineError::Other("the search index is not open".into()));
+            return Err(super::EngineError::Other(
+                "the search index is not open".into(),
+            ));
         };
         Ok(search::check(index, &self.store)?)
     }
@@ -141,9 +145,7 @@ pub(super) fn handle(engine: &mut Engine, cmd: SearchCommand, events: &EventSink
                 outcome,
             });
         }
-        SearchCommand::Sync => {
-            while tick(engine, events) {}
-        }
+        SearchCommand::Sync => while tick(engine, events) {},
         SearchCommand::Rebuild => {
             let mut progress = |done: u64, total: u64| {
                 events.send(Event::Progress {

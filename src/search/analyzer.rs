@@ -99,6 +99,9 @@ mod tests {
     #[test]
     fn drops_overlong_tokens() {
         let long = "x".repeat(60);
-        assert_eq!(tokenize(&format!("short {long} word")), vec!["short", "word"]);
+        assert_eq!(
+            tokenize(&format!("short {long} word")),
+            vec!["short", "word"]
+        );
     }
 }

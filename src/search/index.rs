@@ -79,14 +79,23 @@ impl SearchIndex {
             path: dir.to_path_buf(),
             reason: e.to_string(),
         };
-        let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
-        if index.schema() != build_schema() {
-            return Err(corrupt(&"it was built with another schema"));
-        }
-        Self::wrap(index, Some(dir.to_path_buf())).map_err(|e| match e {
-            SearchError::Tantivy(e) => corrupt(&e),
-            other => other,
-        })
+        // Index files are outside input: tantivy trusts them and may panic on a damaged one, so
+        // verify their checksums first and contain any panic while opening.
+        let opened = std::panic::catch_unwind(|| -> Result<Self, SearchError> {
+            let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
+            if index.schema() != build_schema() {
+                return Err(corrupt(&"it was built with another schema"));
+            }
+            let damaged = index.validate_checksum().map_err(|e| corrupt(&e))?;
+            if let Some(file) = damaged.iter().next() {
+                return Err(corrupt(&format!("{} fails its checksum", file.display())));
+            }
+            Self::wrap(index, Some(dir.to_path_buf())).map_err(|e| match e {
+                SearchError::Tantivy(e) => corrupt(&e),
+                other => other,
+            })
+        });
+        opened.unwrap_or_else(|_| Err(corrupt(&"reading it failed")))
     }
 
     fn wrap(index: Index, dir: Option<PathBuf>) -> Result<Self, SearchError> {
@@ -152,9 +161,7 @@ impl SearchIndex {
                 })?;
             self.writer = Some(writer);
         }
-        self.writer
-            .as_mut()
-            .ok_or(SearchError::Busy)
+        self.writer.as_mut().ok_or(SearchError::Busy)
     }
 
     /// Whether this process may write (takes the writer lock if free).

@@ -82,12 +82,12 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, a) in addresses {
             let seg = a.segment_ord;
-            if !columns.contains_key(&seg) {
-                let ff = searcher.segment_reader(seg).fast_fields();
-                columns.insert(seg, (ff.i64("id")?, ff.i64("published")?));
-            }
-            let Some((ids, published)) = columns.get(&seg) else {
-                continue;
+            let (ids, published) = match columns.entry(seg) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let ff = searcher.segment_reader(seg).fast_fields();
+                    e.insert((ff.i64("id")?, ff.i64("published")?))
+                }
             };
             let Some(item) = ids.first(a.doc_id) else {
                 continue;

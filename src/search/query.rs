@@ -1,10 +1,10 @@
 //! User searches: tantivy query syntax over title (boosted) and content, filters by feed, date
 //! and an item set (unread), sorted by BM25 or date, each hit with highlighted snippets.
 
+use super::SearchError;
 use super::index::SearchIndex;
 use super::schema::TITLE_BOOST;
 use super::snippet::{HitSnippet, Snippets};
-use super::SearchError;
 use crate::model::{FeedId, ItemId, UnixTime};
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
@@ -129,14 +129,20 @@ impl SearchIndex {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
         if let Some(feed) = filters.feed {
             let q = TermQuery::new(Term::from_field_i64(f.feed, feed), IndexRecordOption::Basic);
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(q), 0.0))));
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
+            ));
         }
         if let Some(since) = filters.since {
             let q = RangeQuery::new(
                 Bound::Included(Term::from_field_i64(f.published, since)),
                 Bound::Unbounded,
             );
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(q), 0.0))));
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
+            ));
         }
         if clauses.len() == 1 {
             clauses.remove(0).1

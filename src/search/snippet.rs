@@ -135,7 +135,10 @@ mod tests {
     #[test]
     fn leading_text_cuts_at_words() {
         assert_eq!(leading_text("short", 10), "short");
-        assert_eq!(leading_text("hello wonderful world", 18), "hello wonderful…");
+        assert_eq!(
+            leading_text("hello wonderful world", 18),
+            "hello wonderful…"
+        );
         assert_eq!(leading_text("ééééé", 3), "ééé…");
     }
 }

@@ -36,7 +36,9 @@ fn row_to_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<IndexedItem> {
         feed_id: r.get(1)?,
         title: r.get(2)?,
         content: r.get(3)?,
-        author: r.get::<_, Option<String>>(4)?.filter(|a| !a.trim().is_empty()),
+        author: r
+            .get::<_, Option<String>>(4)?
+            .filter(|a| !a.trim().is_empty()),
         tags: parse_categories(&categories),
         published: r.get(6)?,
     })
@@ -75,19 +77,20 @@ impl Store {
 
     /// How many items wait to be indexed.
     pub fn index_outbox_len(&self) -> Result<u64> {
-        Ok(self
+        let n: i64 = self
             .conn()
-            .query_row("SELECT count(*) FROM index_outbox", [], |r| r.get(0))?)
+            .query_row("SELECT count(*) FROM index_outbox", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
     }
 
     /// The largest pending seq (0 when empty); a rebuild acknowledges up to it, since it reads
     /// every item anyway.
     pub fn index_outbox_max_seq(&self) -> Result<i64> {
-        Ok(self.conn().query_row(
-            "SELECT coalesce(max(seq), 0) FROM index_outbox",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .conn()
+            .query_row("SELECT coalesce(max(seq), 0) FROM index_outbox", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// The indexed columns of one item, `None` when it no longer exists.
@@ -110,9 +113,10 @@ impl Store {
 
     /// Number of items in the database.
     pub fn item_count(&self) -> Result<u64> {
-        Ok(self
+        let n: i64 = self
             .conn()
-            .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
+            .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
     }
 
     /// Ids of every unread item (for the index's `unread` filter; uses the partial index).
