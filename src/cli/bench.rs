@@ -10,6 +10,8 @@ pub enum BenchTarget {
     Index,
     /// Search p50/p99 over 100,000 generated items; the recommender's profile queries.
     Search,
+    /// `refresh --all` over 200 local feeds of 50 items (feeds area).
+    Refresh,
 }
 
 #[derive(Debug, Args)]
@@ -19,13 +21,16 @@ pub struct BenchArgs {
     pub target: BenchTarget,
 }
 
-pub fn run(_ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
-    match args.target {
-        BenchTarget::Index => super::search_bench::run_index(),
-        BenchTarget::Search => super::search_bench::run_search(),
-        BenchTarget::All => {
-            super::search_bench::run_index()?;
-            super::search_bench::run_search()
-        }
+pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
+    let all = args.target == BenchTarget::All;
+    if all || args.target == BenchTarget::Refresh {
+        super::feeds::bench_refresh(ctx)?;
     }
+    if all || args.target == BenchTarget::Index {
+        super::search_bench::run_index()?;
+    }
+    if all || args.target == BenchTarget::Search {
+        super::search_bench::run_search()?;
+    }
+    Ok(())
 }

@@ -33,6 +33,8 @@ pub struct Engine {
     clock: SharedClock,
     /// The full-text index, opened (or rebuilt) on first use; see `engine/search.rs`.
     search: search::SearchState,
+    /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
+    feeds: feeds::FeedsRuntime,
 }
 
 impl Engine {
@@ -43,6 +45,7 @@ impl Engine {
             store,
             clock,
             search: search::SearchState::default(),
+            feeds: feeds::FeedsRuntime::default(),
         })
     }
 

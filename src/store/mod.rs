@@ -1,6 +1,8 @@
 //! The source of truth on disk: one SQLite database (WAL) with versioned migrations.
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
+pub mod feeds;
+pub mod items;
 mod migrations;
 mod search;
 
