@@ -4,6 +4,7 @@
 pub mod feeds;
 pub mod items;
 mod migrations;
+mod search;
 pub mod rank;
 
 use rusqlite::Connection;
@@ -11,6 +12,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
+pub use search::{IndexedItem, OutboxEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
