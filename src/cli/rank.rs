@@ -69,7 +69,11 @@ pub enum OnOff {
 
 pub fn run(ctx: &CliContext, cmd: RankCommand) -> anyhow::Result<()> {
     match cmd {
-        RankCommand::Recommend { limit, explain, json } => {
+        RankCommand::Recommend {
+            limit,
+            explain,
+            json,
+        } => {
             let mut engine = ctx.open_engine()?;
             let list = engine.recommend(limit, explain)?;
             if json {
@@ -86,7 +90,11 @@ pub fn run(ctx: &CliContext, cmd: RankCommand) -> anyhow::Result<()> {
                 }
             }
         }
-        RankCommand::Eval { mind, predictions, json } => {
+        RankCommand::Eval {
+            mind,
+            predictions,
+            json,
+        } => {
             let mut opts = EvalOptions::new(&mind);
             opts.predictions = predictions;
             let report = eval::run(&opts)?;
@@ -107,13 +115,28 @@ pub fn run(ctx: &CliContext, cmd: RankCommand) -> anyhow::Result<()> {
                         println!("No rules. Add one: focusfeed rules add mute keyword WORD");
                     } else {
                         for r in rules {
-                            println!("{:>4}  {} {} {:?}", r.id, r.action.as_str(), r.kind.as_str(), r.pattern);
+                            println!(
+                                "{:>4}  {} {} {:?}",
+                                r.id,
+                                r.action.as_str(),
+                                r.kind.as_str(),
+                                r.pattern
+                            );
                         }
                     }
                 }
-                RulesAction::Add { action, kind, pattern } => {
+                RulesAction::Add {
+                    action,
+                    kind,
+                    pattern,
+                } => {
                     let id = engine.add_rank_rule(kind, action, &pattern)?;
-                    println!("rule {id}: {} {} {:?}", action.as_str(), kind.as_str(), pattern.trim());
+                    println!(
+                        "rule {id}: {} {} {:?}",
+                        action.as_str(),
+                        kind.as_str(),
+                        pattern.trim()
+                    );
                 }
                 RulesAction::Remove { id } => {
                     engine.remove_rank_rule(id)?;
@@ -127,8 +150,101 @@ pub fn run(ctx: &CliContext, cmd: RankCommand) -> anyhow::Result<()> {
         }
         RankCommand::Personalization { state } => {
             ctx.open_engine()?.set_personalization(state == OnOff::On)?;
-            println!("Personalization {}", if state == OnOff::On { "on" } else { "off" });
+            println!(
+                "Personalization {}",
+                if state == OnOff::On { "on" } else { "off" }
+            );
         }
+    }
+    Ok(())
+}
+
+/// `bench rank`: scoring 1,000 candidates and one online update, on a synthetic corpus of
+/// 20,000 items in 40 topics and a user whose similarity sets are full (the model keeps them
+/// bounded, so this is the steady state).
+pub fn bench(_ctx: &CliContext) -> anyhow::Result<()> {
+    use crate::rank::corpus::{Corpus, ItemDoc};
+    use crate::rank::embed::{DEFAULT_DIMS, embed};
+    use crate::rank::model::{ModelConfig, UserModel, World};
+    use crate::rank::rng::SplitMix;
+    use std::time::Instant;
+
+    let mut rng = SplitMix::new(1);
+    let docs: Vec<ItemDoc> = (0..20_000)
+        .map(|i| {
+            let topic = rng.below(40);
+            let terms = (0..30)
+                .map(|_| {
+                    let w = if rng.unit() < 0.6 {
+                        topic * 50 + rng.below(50)
+                    } else {
+                        2000 + rng.below(8000)
+                    };
+                    (format!("t{w}"), 1.0 + rng.unit())
+                })
+                .collect();
+            ItemDoc {
+                id: i,
+                feed: format!("feed{}", topic % 12),
+                author: Some(format!("author{}", rng.below(300))),
+                domain: Some(format!("site{}.example", topic % 12)),
+                published: i,
+                terms,
+                title: String::new(),
+            }
+        })
+        .collect();
+    let t = Instant::now();
+    let corpus = Corpus::build(&docs);
+    let emb = embed(&corpus, DEFAULT_DIMS, 7);
+    println!(
+        "rank: embed 20,000 items ({DEFAULT_DIMS} dims): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let world = World {
+        corpus: &corpus,
+        emb: &emb,
+    };
+    let cfg = ModelConfig::default();
+    let mut model = UserModel::new(cfg, emb.dims, 3);
+    for _ in 0..(cfg.max_clicks + 10) {
+        let shown: Vec<usize> = (0..4).map(|_| rng.below(corpus.len())).collect();
+        model.learn_impression(world, &shown, &[true, false, false, false]);
+    }
+    let candidates: Vec<usize> = (0..1000).map(|_| rng.below(corpus.len())).collect();
+    let mut score_ms = Vec::new();
+    let mut checksum = 0.0f32;
+    for _ in 0..50 {
+        let t = Instant::now();
+        checksum += model.score_all(world, &candidates).iter().sum::<f32>();
+        score_ms.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let mut update_ms = Vec::new();
+    for _ in 0..200 {
+        let shown: Vec<usize> = (0..15).map(|_| rng.below(corpus.len())).collect();
+        let clicked: Vec<bool> = (0..15).map(|i| i == 3).collect();
+        let t = Instant::now();
+        model.learn_impression(world, &shown, &clicked);
+        update_ms.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let pct = |v: &mut Vec<f64>, p: f64| {
+        v.sort_by(f64::total_cmp);
+        v[((v.len() - 1) as f64 * p) as usize]
+    };
+    println!(
+        "rank: score 1,000 candidates ({} clicks, {} skips remembered): p50 {:.3} ms, p99 {:.3} ms",
+        model.clicks.len(),
+        model.skips.len(),
+        pct(&mut score_ms, 0.5),
+        pct(&mut score_ms, 0.99)
+    );
+    println!(
+        "rank: one update (a 15-item list, one click): p50 {:.3} ms, p99 {:.3} ms",
+        pct(&mut update_ms, 0.5),
+        pct(&mut update_ms, 0.99)
+    );
+    if !checksum.is_finite() {
+        println!("rank: warning: non-finite scores");
     }
     Ok(())
 }

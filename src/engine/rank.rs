@@ -14,9 +14,17 @@ use crate::store::Store;
 #[derive(Debug)]
 pub enum RankCommand {
     /// Learn new events and recompute For you (stored in `rank_list`, then `Changed(Ranking)`).
-    Refresh { limit: usize },
-    AddRule { kind: RuleKind, action: RuleAction, pattern: String },
-    RemoveRule { id: i64 },
+    Refresh {
+        limit: usize,
+    },
+    AddRule {
+        kind: RuleKind,
+        action: RuleAction,
+        pattern: String,
+    },
+    RemoveRule {
+        id: i64,
+    },
     /// Forget what was learned.
     Reset,
     SetPersonalization(bool),
@@ -32,7 +40,9 @@ pub struct RankState {
 
 impl std::fmt::Debug for RankState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RankState").field("built_with", &self.built_with).finish_non_exhaustive()
+        f.debug_struct("RankState")
+            .field("built_with", &self.built_with)
+            .finish_non_exhaustive()
     }
 }
 
@@ -109,9 +119,16 @@ impl Engine {
         Ok(())
     }
 
-    pub fn add_rank_rule(&mut self, kind: RuleKind, action: RuleAction, pattern: &str) -> Result<i64> {
+    pub fn add_rank_rule(
+        &mut self,
+        kind: RuleKind,
+        action: RuleAction,
+        pattern: &str,
+    ) -> Result<i64> {
         rules::validate(kind, pattern).map_err(|e| EngineError::Other(e.to_string()))?;
-        Ok(self.store.add_rank_rule(kind, action, pattern, self.now().timestamp())?)
+        Ok(self
+            .store
+            .add_rank_rule(kind, action, pattern, self.now().timestamp())?)
     }
 
     pub fn remove_rank_rule(&mut self, id: i64) -> Result<()> {
@@ -136,13 +153,20 @@ pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) 
         RankCommand::Refresh { limit } => engine
             .recommend(limit, true)
             .and_then(|list| engine.store_list(&list)),
-        RankCommand::AddRule { kind, action, pattern } => engine.add_rank_rule(kind, action, &pattern).map(|_| ()),
+        RankCommand::AddRule {
+            kind,
+            action,
+            pattern,
+        } => engine.add_rank_rule(kind, action, &pattern).map(|_| ()),
         RankCommand::RemoveRule { id } => engine.remove_rank_rule(id),
         RankCommand::Reset => engine.reset_rank_model(),
         RankCommand::SetPersonalization(on) => engine.set_personalization(on),
     };
     match result {
         Ok(()) => events.changed(Topic::Ranking),
-        Err(e) => events.send(Event::Failed { task: TASK.into(), message: e.to_string() }),
+        Err(e) => events.send(Event::Failed {
+            task: TASK.into(),
+            message: e.to_string(),
+        }),
     }
 }

@@ -143,7 +143,11 @@ fn orthonormalize(m: &mut [f32], n: usize, l: usize) {
                 .sum::<f64>()
                 .sqrt() as f32;
             for i in 0..n {
-                m[i * l + j] = if norm > 1e-12 { m[i * l + j] / norm } else { 0.0 };
+                m[i * l + j] = if norm > 1e-12 {
+                    m[i * l + j] / norm
+                } else {
+                    0.0
+                };
             }
         }
     }

@@ -35,30 +35,37 @@ pub fn explain(corpus: &Corpus, model: &UserModel, slot: Slot, parts: &Parts) ->
     let mut out = Vec::new();
     let feed = &corpus.feeds[corpus.feed[slot] as usize];
     if parts.feed > 0.05 {
-        let c = model.feeds.get(&corpus.feed[slot]).copied().unwrap_or_default();
+        let c = model
+            .feeds
+            .get(&corpus.feed[slot])
+            .copied()
+            .unwrap_or_default();
         out.push(Reason {
             feature: "feed".into(),
-            text: format!("feed {feed} you open often ({:.0} of {:.0} shown)", c.clicks, c.shows),
+            text: format!(
+                "feed {feed} you open often ({:.0} of {:.0} shown)",
+                c.clicks, c.shows
+            ),
             weight: parts.feed,
         });
     }
-    if parts.author > 0.05 {
-        if let Some(a) = corpus.author[slot] {
-            out.push(Reason {
-                feature: "author".into(),
-                text: format!("by {} whom you read", corpus.authors[a as usize]),
-                weight: parts.author,
-            });
-        }
+    if parts.author > 0.05
+        && let Some(a) = corpus.author[slot]
+    {
+        out.push(Reason {
+            feature: "author".into(),
+            text: format!("by {} whom you read", corpus.authors[a as usize]),
+            weight: parts.author,
+        });
     }
-    if parts.domain > 0.05 {
-        if let Some(d) = corpus.domain[slot] {
-            out.push(Reason {
-                feature: "domain".into(),
-                text: format!("from {} you open often", corpus.domains[d as usize]),
-                weight: parts.domain,
-            });
-        }
+    if parts.domain > 0.05
+        && let Some(d) = corpus.domain[slot]
+    {
+        out.push(Reason {
+            feature: "domain".into(),
+            text: format!("from {} you open often", corpus.domains[d as usize]),
+            weight: parts.domain,
+        });
     }
     let words = shared_words(corpus, model, slot, 3);
     if !words.is_empty() && (parts.profile > 0.0 || parts.click_sim > 0.0) {
@@ -68,14 +75,15 @@ pub fn explain(corpus: &Corpus, model: &UserModel, slot: Slot, parts: &Parts) ->
             weight: parts.profile.max(0.01),
         });
     }
-    if let Some(near) = parts.nearest_click {
-        if parts.click_sim > 0.0 && near != slot {
-            out.push(Reason {
-                feature: "similar".into(),
-                text: format!("like \u{201c}{}\u{201d}", corpus.titles[near]),
-                weight: parts.click_sim,
-            });
-        }
+    if let Some(near) = parts.nearest_click
+        && parts.click_sim > 0.0
+        && near != slot
+    {
+        out.push(Reason {
+            feature: "similar".into(),
+            text: format!("like \u{201c}{}\u{201d}", corpus.titles[near]),
+            weight: parts.click_sim,
+        });
     }
     if parts.linear > 0.05 {
         out.push(Reason {

@@ -91,7 +91,12 @@ pub struct Parts {
 
 impl Parts {
     pub fn total(&self) -> f32 {
-        self.click_sim - self.skip_sim + self.feed + self.author + self.domain + self.linear + self.profile
+        self.click_sim - self.skip_sim
+            + self.feed
+            + self.author
+            + self.domain
+            + self.linear
+            + self.profile
     }
 }
 
@@ -177,7 +182,9 @@ impl UserModel {
 
     fn linear(&self, world: World<'_>, slot: Slot) -> f32 {
         let f = world.corpus.feed[slot];
-        dot(&self.w, world.emb.vector(slot)) + self.feed_bias.get(&f).copied().unwrap_or(0.0) + self.bias
+        dot(&self.w, world.emb.vector(slot))
+            + self.feed_bias.get(&f).copied().unwrap_or(0.0)
+            + self.bias
     }
 
     fn profile_sim(&self, world: World<'_>, slot: Slot) -> f32 {
@@ -208,8 +215,10 @@ impl UserModel {
             click_sim: cfg.w_click_sim * click_sim,
             skip_sim: cfg.w_skip_sim * skip_sim,
             feed: cfg.w_feed * self.rate_log_odds(self.feeds.get(&c.feed[slot])),
-            author: cfg.w_author * self.rate_log_odds(c.author[slot].and_then(|a| self.authors.get(&a))),
-            domain: cfg.w_domain * self.rate_log_odds(c.domain[slot].and_then(|d| self.domains.get(&d))),
+            author: cfg.w_author
+                * self.rate_log_odds(c.author[slot].and_then(|a| self.authors.get(&a))),
+            domain: cfg.w_domain
+                * self.rate_log_odds(c.domain[slot].and_then(|d| self.domains.get(&d))),
             linear: cfg.w_linear * self.linear(world, slot),
             profile: self.profile_weight() * self.profile_sim(world, slot),
             nearest_click,
@@ -264,13 +273,21 @@ impl UserModel {
         for &s in opened {
             self.remember_click(world, s);
             self.count(world, s, true, 1.0);
-            self.push(Example { slot: s, label: 1.0, weight: 1.0 });
+            self.push(Example {
+                slot: s,
+                label: 1.0,
+                weight: 1.0,
+            });
             if !earlier.is_empty() {
                 let k = self.cfg.sampled_negatives;
                 for _ in 0..k {
                     let n = earlier[self.rng.below(earlier.len())];
                     if n != s {
-                        self.push(Example { slot: n, label: 0.0, weight: 1.0 / k as f32 });
+                        self.push(Example {
+                            slot: n,
+                            label: 0.0,
+                            weight: 1.0 / k as f32,
+                        });
                     }
                 }
             }
@@ -291,7 +308,11 @@ impl UserModel {
                 self.skips.push(s);
             }
             self.count(world, s, c, 1.0);
-            self.push(Example { slot: s, label: if c { 1.0 } else { 0.0 }, weight: 1.0 });
+            self.push(Example {
+                slot: s,
+                label: if c { 1.0 } else { 0.0 },
+                weight: 1.0,
+            });
         }
         self.train(world);
     }
@@ -299,7 +320,11 @@ impl UserModel {
     /// A star is a stronger click; a dwell longer than a glance is one too.
     pub fn learn_strong_click(&mut self, world: World<'_>, slot: Slot) {
         self.remember_click(world, slot);
-        self.push(Example { slot, label: 1.0, weight: 2.0 });
+        self.push(Example {
+            slot,
+            label: 1.0,
+            weight: 2.0,
+        });
         self.train(world);
     }
 
@@ -323,7 +348,10 @@ impl UserModel {
             for (w, x) in self.w.iter_mut().zip(v) {
                 *w -= lr * (g * x + l2 * *w);
             }
-            let fb = self.feed_bias.entry(world.corpus.feed[e.slot]).or_insert(0.0);
+            let fb = self
+                .feed_bias
+                .entry(world.corpus.feed[e.slot])
+                .or_insert(0.0);
             *fb -= lr * (g + l2 * *fb);
             self.bias -= lr * g;
         }
@@ -337,7 +365,10 @@ mod tests {
     use crate::rank::embed::embed;
 
     fn corpus() -> Corpus {
-        let topics = [["goal", "match", "striker", "keeper"], ["bank", "loan", "rate", "market"]];
+        let topics = [
+            ["goal", "match", "striker", "keeper"],
+            ["bank", "loan", "rate", "market"],
+        ];
         let docs: Vec<ItemDoc> = (0..40)
             .map(|i| {
                 let t = &topics[(i % 2) as usize];
@@ -347,7 +378,11 @@ mod tests {
                     author: None,
                     domain: None,
                     published: i,
-                    terms: t.iter().enumerate().map(|(k, w)| ((*w).to_owned(), 1.0 + ((i as usize + k) % 3) as f32)).collect(),
+                    terms: t
+                        .iter()
+                        .enumerate()
+                        .map(|(k, w)| ((*w).to_owned(), 1.0 + ((i as usize + k) % 3) as f32))
+                        .collect(),
                     title: String::new(),
                 }
             })
@@ -359,7 +394,10 @@ mod tests {
     fn clicks_on_one_topic_lift_unseen_items_of_that_topic() {
         let c = corpus();
         let e = embed(&c, 4, 1);
-        let world = World { corpus: &c, emb: &e };
+        let world = World {
+            corpus: &c,
+            emb: &e,
+        };
         let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
         // Lists of four: the sport items (even slots) are opened, finance ones are not.
         for start in (0..20).step_by(4) {
@@ -369,7 +407,10 @@ mod tests {
         }
         let unseen_sport = m.score(world, 30);
         let unseen_finance = m.score(world, 31);
-        assert!(unseen_sport > unseen_finance, "{unseen_sport} vs {unseen_finance}");
+        assert!(
+            unseen_sport > unseen_finance,
+            "{unseen_sport} vs {unseen_finance}"
+        );
         let parts = m.parts(world, 30);
         assert!(parts.click_sim > 0.0 && parts.nearest_click.is_some_and(|s| s % 2 == 0));
     }
@@ -378,12 +419,16 @@ mod tests {
     fn snapshot_round_trips_through_item_ids() {
         let c = corpus();
         let e = embed(&c, 4, 1);
-        let world = World { corpus: &c, emb: &e };
+        let world = World {
+            corpus: &c,
+            emb: &e,
+        };
         let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
         m.learn_impression(world, &[0, 1, 2], &[true, false, false]);
         let snap = m.snapshot(&c);
         let json = serde_json::to_string(&snap).unwrap_or_else(|e| panic!("{e}"));
-        let back: crate::rank::persist::Snapshot = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        let back: crate::rank::persist::Snapshot =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
         let r = UserModel::restore(&back, ModelConfig::default(), world, 1);
         assert_eq!(r.clicks, m.clicks);
         assert_eq!(r.skips, m.skips);

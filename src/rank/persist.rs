@@ -32,7 +32,11 @@ fn by_name(m: &HashMap<u32, Counts>, names: &[String]) -> HashMap<String, Counts
 }
 
 fn by_id(m: &HashMap<String, Counts>, names: &[String]) -> HashMap<u32, Counts> {
-    let index: HashMap<&str, u32> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i as u32)).collect();
+    let index: HashMap<&str, u32> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i as u32))
+        .collect();
     m.iter()
         .filter_map(|(k, v)| index.get(k.as_str()).map(|i| (*i, *v)))
         .collect()
@@ -80,7 +84,11 @@ impl UserModel {
             .replay
             .iter()
             .filter_map(|(id, label, weight)| {
-                c.slot(*id).map(|slot| Example { slot, label: *label, weight: *weight })
+                c.slot(*id).map(|slot| Example {
+                    slot,
+                    label: *label,
+                    weight: *weight,
+                })
             })
             .collect();
         for _ in 0..3 {

@@ -11,8 +11,10 @@ use super::rerank::{Candidate, RerankOptions, rerank};
 use super::rules::{RuleSet, RuleTarget};
 use crate::model::{ItemId, UnixTime};
 use crate::search::{Filters, SearchIndex};
-use crate::store::rank::{EventRow, ModelRow, RankItem, SETTING_PERSONALIZATION, SETTING_RESET_AFTER_EVENT};
 use crate::store::Store;
+use crate::store::rank::{
+    EventRow, ModelRow, RankItem, SETTING_PERSONALIZATION, SETTING_RESET_AFTER_EVENT,
+};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -66,10 +68,16 @@ impl Recommender {
     pub fn load(store: &Store, index: &SearchIndex, now: UnixTime) -> Result<Self, RankError> {
         let reset_after: i64 = setting_i64(store, SETTING_RESET_AFTER_EVENT)?;
         let events = store.events_after(reset_after)?;
-        let touched: Vec<ItemId> = events.iter().map(|e| e.item_id).collect::<HashSet<_>>().into_iter().collect();
+        let touched: Vec<ItemId> = events
+            .iter()
+            .map(|e| e.item_id)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         let items = store.rank_items(now - WINDOW_DAYS * 86_400, &touched)?;
         let ids: Vec<ItemId> = items.iter().map(|i| i.id).collect();
-        let vectors: HashMap<ItemId, Vec<(String, f32)>> = index.term_vectors(&ids)?.into_iter().collect();
+        let vectors: HashMap<ItemId, Vec<(String, f32)>> =
+            index.term_vectors(&ids)?.into_iter().collect();
         let docs: Vec<ItemDoc> = items
             .iter()
             .map(|i| ItemDoc {
@@ -85,11 +93,18 @@ impl Recommender {
         let corpus = Corpus::build(&docs);
         let emb = embed(&corpus, DEFAULT_DIMS, SEED);
         let cfg = ModelConfig::default();
-        let world = World { corpus: &corpus, emb: &emb };
-        let stored = store.rank_model()?.filter(|r| r.format == FORMAT && r.last_event >= reset_after);
-        let snapshot = stored
-            .as_ref()
-            .and_then(|r| serde_json::from_str::<Snapshot>(&r.state).ok().map(|s| (s, r.last_event)));
+        let world = World {
+            corpus: &corpus,
+            emb: &emb,
+        };
+        let stored = store
+            .rank_model()?
+            .filter(|r| r.format == FORMAT && r.last_event >= reset_after);
+        let snapshot = stored.as_ref().and_then(|r| {
+            serde_json::from_str::<Snapshot>(&r.state)
+                .ok()
+                .map(|s| (s, r.last_event))
+        });
         let (mut model, mut last_event) = match snapshot {
             Some((s, last)) => (UserModel::restore(&s, cfg, world, SEED), last),
             None => (UserModel::new(cfg, emb.dims, SEED), reset_after),
@@ -111,7 +126,10 @@ impl Recommender {
     }
 
     fn world(&self) -> World<'_> {
-        World { corpus: &self.corpus, emb: &self.emb }
+        World {
+            corpus: &self.corpus,
+            emb: &self.emb,
+        }
     }
 
     pub fn model(&self) -> &UserModel {
@@ -132,7 +150,10 @@ impl Recommender {
         if let Some(last) = events.last() {
             self.last_event = last.id;
         }
-        let world = World { corpus: &self.corpus, emb: &self.emb };
+        let world = World {
+            corpus: &self.corpus,
+            emb: &self.emb,
+        };
         apply_events(&mut self.model, world, &events);
         Ok(events.len())
     }
@@ -141,7 +162,14 @@ impl Recommender {
     pub fn save(&self, store: &Store, now: UnixTime) -> Result<(), RankError> {
         let state = serde_json::to_string(&self.model.snapshot(&self.corpus))
             .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
-        store.save_rank_model(&ModelRow { format: FORMAT, last_event: self.last_event, state }, now)?;
+        store.save_rank_model(
+            &ModelRow {
+                format: FORMAT,
+                last_event: self.last_event,
+                state,
+            },
+            now,
+        )?;
         Ok(())
     }
 
@@ -155,7 +183,11 @@ impl Recommender {
         limit: usize,
         with_reasons: bool,
     ) -> Result<Vec<ForYouItem>, RankError> {
-        let filters = Filters { since: Some(now - WINDOW_DAYS * 86_400), ..Filters::default() }.unread_in(store)?;
+        let filters = Filters {
+            since: Some(now - WINDOW_DAYS * 86_400),
+            ..Filters::default()
+        }
+        .unread_in(store)?;
         let mut profile: Vec<(String, f32)> = self
             .model
             .profile
@@ -193,8 +225,19 @@ impl Recommender {
             }));
             candidates.push(Candidate { slot, bm25: *score });
         }
-        let opts = RerankOptions { limit, personalized: self.personalized, ..RerankOptions::default() };
-        let ranked = rerank(self.world(), &self.model, &candidates, &verdicts, now, &opts);
+        let opts = RerankOptions {
+            limit,
+            personalized: self.personalized,
+            ..RerankOptions::default()
+        };
+        let ranked = rerank(
+            self.world(),
+            &self.model,
+            &candidates,
+            &verdicts,
+            now,
+            &opts,
+        );
         Ok(ranked
             .into_iter()
             .map(|r| {
@@ -205,7 +248,11 @@ impl Recommender {
                     for rule in &r.liked_by {
                         reasons.push(Reason {
                             feature: "rule".into(),
-                            text: format!("you like {} \u{201c}{}\u{201d}", rule.kind.as_str(), rule.pattern),
+                            text: format!(
+                                "you like {} \u{201c}{}\u{201d}",
+                                rule.kind.as_str(),
+                                rule.pattern
+                            ),
                             weight: super::rerank::LIKE_BOOST,
                         });
                     }
@@ -244,7 +291,10 @@ impl Recommender {
 }
 
 fn setting_i64(store: &Store, key: &str) -> Result<i64, RankError> {
-    Ok(store.setting(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    Ok(store
+        .setting(key)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }
 
 /// Forgets what was learned: the stored model goes, and events so far are ignored by rebuilds.
@@ -282,7 +332,9 @@ pub fn apply_events(model: &mut UserModel, world: World<'_>, events: &[EventRow]
             continue;
         };
         // Lists older than the window are complete: learn them.
-        let (done, open): (Vec<_>, Vec<_>) = lists.into_iter().partition(|l| e.at - l.start > LIST_WINDOW_SECS);
+        let (done, open): (Vec<_>, Vec<_>) = lists
+            .into_iter()
+            .partition(|l| e.at - l.start > LIST_WINDOW_SECS);
         lists = open;
         for l in done {
             flush(model, l);
@@ -296,7 +348,12 @@ pub fn apply_events(model: &mut UserModel, world: World<'_>, events: &[EventRow]
                         l.clicked.push(false);
                     }
                     Some(_) => {}
-                    None => lists.push(PendingList { view, start: e.at, shown: vec![slot], clicked: vec![false] }),
+                    None => lists.push(PendingList {
+                        view,
+                        start: e.at,
+                        shown: vec![slot],
+                        clicked: vec![false],
+                    }),
                 }
             }
             "open" => {
@@ -317,7 +374,9 @@ pub fn apply_events(model: &mut UserModel, world: World<'_>, events: &[EventRow]
                 }
             }
             "star" => model.learn_strong_click(world, slot),
-            "dwell" if e.value.unwrap_or(0.0) >= LONG_DWELL_SECS => model.learn_strong_click(world, slot),
+            "dwell" if e.value.unwrap_or(0.0) >= LONG_DWELL_SECS => {
+                model.learn_strong_click(world, slot)
+            }
             "skip" | "read_without_open" => model.learn_impression(world, &[slot], &[false]),
             _ => {}
         }

@@ -78,12 +78,24 @@ pub fn rerank(
     let max_bm25 = candidates.iter().map(|c| c.bm25).fold(0.0f32, f32::max);
     let mut scored: Vec<Ranked> = candidates
         .iter()
-        .zip(verdicts.iter().chain(std::iter::repeat(&Verdict::default())))
+        .zip(
+            verdicts
+                .iter()
+                .chain(std::iter::repeat(&Verdict::default())),
+        )
         .filter(|(_, v)| v.muted_by.is_none())
         .map(|(c, v)| {
             let age_days = ((now - world.corpus.published[c.slot]).max(0) as f32) / 86_400.0;
-            let bm25 = if max_bm25 > 0.0 { c.bm25 / max_bm25 } else { 0.0 };
-            let parts = if opts.personalized { model.parts(world, c.slot) } else { Parts::default() };
+            let bm25 = if max_bm25 > 0.0 {
+                c.bm25 / max_bm25
+            } else {
+                0.0
+            };
+            let parts = if opts.personalized {
+                model.parts(world, c.slot)
+            } else {
+                Parts::default()
+            };
             let mut score = -opts.age_penalty_per_day * age_days;
             if opts.personalized {
                 score += parts.total() + model.profile_weight() * opts.w_bm25 * bm25;
@@ -128,20 +140,23 @@ pub fn rerank(
     let mut picked: Vec<usize> = Vec::with_capacity(opts.limit.min(n));
     let mut used = vec![false; n];
     let mut max_sim = vec![0.0f32; n];
-    let lambda = if opts.personalized { opts.mmr_lambda } else { 1.0 };
+    let lambda = if opts.personalized {
+        opts.mmr_lambda
+    } else {
+        1.0
+    };
     while picked.len() < opts.limit.min(n) {
-        let Some(best) = (0..n)
-            .filter(|&i| !used[i])
-            .max_by(|&a, &b| {
-                let fa = lambda * rel[a] - (1.0 - lambda) * max_sim[a];
-                let fb = lambda * rel[b] - (1.0 - lambda) * max_sim[b];
-                fa.total_cmp(&fb).then(b.cmp(&a))
-            })
-        else {
+        let Some(best) = (0..n).filter(|&i| !used[i]).max_by(|&a, &b| {
+            let fa = lambda * rel[a] - (1.0 - lambda) * max_sim[a];
+            let fb = lambda * rel[b] - (1.0 - lambda) * max_sim[b];
+            fa.total_cmp(&fb).then(b.cmp(&a))
+        }) else {
             break;
         };
         // Rule-liked items keep their lead; diversity applies among the rest.
-        let best = (0..n).find(|&i| !used[i] && !pool[i].liked_by.is_empty()).unwrap_or(best);
+        let best = (0..n)
+            .find(|&i| !used[i] && !pool[i].liked_by.is_empty())
+            .unwrap_or(best);
         used[best] = true;
         picked.push(best);
         let v = world.emb.vector(pool[best].slot);
@@ -170,7 +185,10 @@ pub fn rerank(
                     .map_or(0.0, |c| c.shows)
             };
             let least = rest.iter().map(|&i| shows(i)).fold(f32::MAX, f32::min);
-            let fresh: Vec<usize> = rest.into_iter().filter(|&i| shows(i) <= least + 1.0).collect();
+            let fresh: Vec<usize> = rest
+                .into_iter()
+                .filter(|&i| shows(i) <= least + 1.0)
+                .collect();
             let choice = fresh[rng.below(fresh.len())];
             used[choice] = true;
             pool[choice].explored = true;

@@ -153,7 +153,9 @@ impl RuleSet {
         let mut v = Verdict::default();
         for (rule, m) in &self.rules {
             let hit = match m {
-                Matcher::Feed(p) => *p == t.feed_id.to_string() || *p == t.feed_title.to_lowercase(),
+                Matcher::Feed(p) => {
+                    *p == t.feed_id.to_string() || *p == t.feed_title.to_lowercase()
+                }
                 Matcher::Author(p) => t.author.is_some_and(|a| a.trim().to_lowercase() == *p),
                 Matcher::Regex(re) => re.is_match(t.title) || re.is_match(t.text),
             };
@@ -178,11 +180,22 @@ mod tests {
     use super::*;
 
     fn rule(id: i64, kind: RuleKind, action: RuleAction, p: &str) -> Rule {
-        Rule { id, kind, action, pattern: p.into() }
+        Rule {
+            id,
+            kind,
+            action,
+            pattern: p.into(),
+        }
     }
 
     fn target<'a>(title: &'a str, author: Option<&'a str>) -> RuleTarget<'a> {
-        RuleTarget { feed_id: 3, feed_title: "BBC Sport", author, title, text: "" }
+        RuleTarget {
+            feed_id: 3,
+            feed_title: "BBC Sport",
+            author,
+            title,
+            text: "",
+        }
     }
 
     #[test]
@@ -196,9 +209,23 @@ mod tests {
         let v = set.judge(&target("The election result", None));
         assert_eq!(v.muted_by.map(|r| r.id), Some(1));
         // Keywords match whole words only.
-        assert!(set.judge(&target("Electioneering", None)).muted_by.is_none());
-        assert_eq!(set.judge(&target("x", Some(" jane doe"))).muted_by.map(|r| r.id), Some(3));
-        let liked: Vec<i64> = set.judge(&target("Rustaceans gather", None)).liked_by.iter().map(|r| r.id).collect();
+        assert!(
+            set.judge(&target("Electioneering", None))
+                .muted_by
+                .is_none()
+        );
+        assert_eq!(
+            set.judge(&target("x", Some(" jane doe")))
+                .muted_by
+                .map(|r| r.id),
+            Some(3)
+        );
+        let liked: Vec<i64> = set
+            .judge(&target("Rustaceans gather", None))
+            .liked_by
+            .iter()
+            .map(|r| r.id)
+            .collect();
         assert_eq!(liked, vec![2, 4]);
     }
 
@@ -207,6 +234,9 @@ mod tests {
         let e = validate(RuleKind::Regex, "(unclosed");
         assert!(matches!(e, Err(RuleError::Regex { .. })));
         assert_eq!(validate(RuleKind::Keyword, "  "), Err(RuleError::Empty));
-        assert!(validate(RuleKind::Keyword, "a+b (c)").is_ok(), "keywords are literal");
+        assert!(
+            validate(RuleKind::Keyword, "a+b (c)").is_ok(),
+            "keywords are literal"
+        );
     }
 }

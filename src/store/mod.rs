@@ -4,8 +4,8 @@
 pub mod feeds;
 pub mod items;
 mod migrations;
-mod search;
 pub mod rank;
+mod search;
 
 use rusqlite::Connection;
 use std::path::Path;

@@ -54,7 +54,9 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT id, kind, action, pattern FROM rank_rules ORDER BY id")?;
-        let rows = stmt.query_map([], rule_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt
+            .query_map([], rule_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, k, a, pattern)| {
@@ -69,7 +71,13 @@ impl Store {
     }
 
     /// Adds a rule (validated by the caller); an identical rule is returned instead.
-    pub fn add_rank_rule(&self, kind: RuleKind, action: RuleAction, pattern: &str, now: UnixTime) -> Result<i64> {
+    pub fn add_rank_rule(
+        &self,
+        kind: RuleKind,
+        action: RuleAction,
+        pattern: &str,
+        now: UnixTime,
+    ) -> Result<i64> {
         self.conn().execute(
             "INSERT INTO rank_rules(kind, action, pattern, created_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(kind, action, pattern) DO NOTHING",
@@ -83,7 +91,9 @@ impl Store {
     }
 
     pub fn delete_rank_rule(&self, id: i64) -> Result<()> {
-        let n = self.conn().execute("DELETE FROM rank_rules WHERE id = ?1", [id])?;
+        let n = self
+            .conn()
+            .execute("DELETE FROM rank_rules WHERE id = ?1", [id])?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("rule {id}")));
         }
@@ -93,9 +103,17 @@ impl Store {
     pub fn rank_model(&self) -> Result<Option<ModelRow>> {
         Ok(self
             .conn()
-            .query_row("SELECT format, last_event, state FROM rank_model WHERE id = 1", [], |r| {
-                Ok(ModelRow { format: r.get(0)?, last_event: r.get(1)?, state: r.get(2)? })
-            })
+            .query_row(
+                "SELECT format, last_event, state FROM rank_model WHERE id = 1",
+                [],
+                |r| {
+                    Ok(ModelRow {
+                        format: r.get(0)?,
+                        last_event: r.get(1)?,
+                        state: r.get(2)?,
+                    })
+                },
+            )
             .optional()?)
     }
 
@@ -214,9 +232,9 @@ impl Store {
     }
 
     pub fn rank_list(&self) -> Result<Vec<RankListRow>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT item_id, score, explored, reasons FROM rank_list ORDER BY position")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT item_id, score, explored, reasons FROM rank_list ORDER BY position",
+        )?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(RankListRow {

@@ -7,7 +7,8 @@ use super::mind::News;
 use crate::model::{ItemId, UnixTime};
 use crate::rank::corpus::{ItemDoc, link_domain};
 use crate::search::SearchIndex;
-use crate::store::{FeedUpdate, NewItem, Store};
+use crate::store::Store;
+use crate::store::items::{FeedUpdate, NewItem};
 use std::collections::{BTreeMap, HashMap};
 
 /// The ingested corpus: the recommender's items and the MIND id of each.
@@ -27,29 +28,27 @@ pub fn ingest(
     let mut by_feed: BTreeMap<&str, Vec<NewItem>> = BTreeMap::new();
     for n in news {
         let at = published.get(&n.id).copied().unwrap_or(fallback);
-        by_feed.entry(n.category.as_str()).or_default().push(NewItem {
-            key: n.id.clone(),
-            guid: Some(n.id.clone()),
-            url: Some(n.url.clone()).filter(|u| !u.is_empty()),
-            title: n.title.clone(),
-            author: None,
-            content_html: None,
-            content_text: n.abstract_text.clone(),
-            categories: Vec::new(),
-            enclosures: Vec::new(),
-            published_at: Some(at),
-            updated_at: None,
-            content_hash: format!("{}:{}", n.id, n.title.len() + n.abstract_text.len()),
-        });
+        by_feed
+            .entry(n.category.as_str())
+            .or_default()
+            .push(NewItem {
+                key: n.id.clone(),
+                guid: Some(n.id.clone()),
+                url: Some(n.url.clone()).filter(|u| !u.is_empty()),
+                title: n.title.clone(),
+                author: None,
+                content_html: None,
+                content_text: n.abstract_text.clone(),
+                categories: Vec::new(),
+                enclosures: Vec::new(),
+                published_at: Some(at),
+                updated_at: None,
+                content_hash: format!("{}:{}", n.id, n.title.len() + n.abstract_text.len()),
+            });
     }
     for (category, items) in &by_feed {
-        let (feed_id, _) = store.insert_feed(
-            &format!("mind:{category}"),
-            category,
-            None,
-            None,
-            fallback,
-        )?;
+        let (feed_id, _) =
+            store.insert_feed(&format!("mind:{category}"), category, None, None, fallback)?;
         store.store_feed_update(&FeedUpdate {
             feed_id,
             title: category,
@@ -68,7 +67,8 @@ pub fn ingest(
     index.reload()?;
     let rows = store_items(&store)?;
     let ids: Vec<ItemId> = rows.iter().map(|r| r.0).collect();
-    let vectors: HashMap<ItemId, Vec<(String, f32)>> = index.term_vectors(&ids)?.into_iter().collect();
+    let vectors: HashMap<ItemId, Vec<(String, f32)>> =
+        index.term_vectors(&ids)?.into_iter().collect();
     let mut docs = Vec::with_capacity(rows.len());
     let mut item_of = HashMap::with_capacity(rows.len());
     for (id, key, feed, title, url, at) in rows {
@@ -95,7 +95,16 @@ fn store_items(store: &Store) -> Result<Vec<Row>, EvalError> {
          FROM items i JOIN feeds f ON f.id = i.feed_id ORDER BY i.id",
     )?;
     let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }

@@ -49,7 +49,13 @@ pub fn impression_figures(labels: &[u8], ranks: &[usize]) -> Option<Figures> {
     let mut wins = 0.0;
     for p in &pos {
         for q in &neg {
-            wins += if p > q { 1.0 } else if p == q { 0.5 } else { 0.0 };
+            wins += if p > q {
+                1.0
+            } else if p == q {
+                0.5
+            } else {
+                0.0
+            };
         }
     }
     let auc = wins / (pos.len() * neg.len()) as f64;

@@ -58,7 +58,10 @@ pub fn read_news(path: &Path) -> Result<Vec<News>, MindError> {
             return Err(MindError::Format {
                 file: "news.tsv".into(),
                 line: i + 1,
-                reason: format!("expected at least 4 tab-separated fields, found {}", f.len()),
+                reason: format!(
+                    "expected at least 4 tab-separated fields, found {}",
+                    f.len()
+                ),
             });
         }
         out.push(News {
@@ -92,7 +95,10 @@ pub fn read_behaviors(path: &Path) -> Result<Vec<Behavior>, MindError> {
         };
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 5 {
-            return Err(bad(format!("expected 5 tab-separated fields, found {}", f.len())));
+            return Err(bad(format!(
+                "expected 5 tab-separated fields, found {}",
+                f.len()
+            )));
         }
         let time = parse_time(f[2]).ok_or_else(|| bad(format!("bad time {:?}", f[2])))?;
         let mut candidates = Vec::new();
@@ -134,7 +140,10 @@ mod tests {
         let p = dir.path().join("behaviors.tsv");
         std::fs::write(&p, "1\tU1\t11/18/2023 04:30:19 PM\tN1\tN2-1 N3\n")
             .unwrap_or_else(|e| panic!("{e}"));
-        let e = read_behaviors(&p).err().map(|e| e.to_string()).unwrap_or_default();
+        let e = read_behaviors(&p)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(e.contains("line 1"), "{e}");
     }
 }

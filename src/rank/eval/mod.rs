@@ -106,9 +106,13 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
     let corpus = Corpus::build(&ingested.docs);
     let emb = embed(&corpus, opts.dims, opts.seed);
     let embed_seconds = t.elapsed().as_secs_f64();
-    let world = World { corpus: &corpus, emb: &emb };
+    let world = World {
+        corpus: &corpus,
+        emb: &emb,
+    };
 
-    let slot = |id: &str| -> Option<usize> { ingested.item_of.get(id).and_then(|i| corpus.slot(*i)) };
+    let slot =
+        |id: &str| -> Option<usize> { ingested.item_of.get(id).and_then(|i| corpus.slot(*i)) };
     let mut impressions = Vec::with_capacity(behaviors.len());
     let mut unknown = 0usize;
     for (row, b) in behaviors.iter().enumerate() {
@@ -210,7 +214,10 @@ pub fn table(r: &EvalReport) -> String {
         "{} items, {} impressions ({} scored: with a click and a non-click), {} users",
         r.items, r.impressions, r.scored_impressions, r.users
     );
-    let _ = writeln!(s, "\n| ranker | AUC | MRR | nDCG@5 | nDCG@10 | ms/impression |");
+    let _ = writeln!(
+        s,
+        "\n| ranker | AUC | MRR | nDCG@5 | nDCG@10 | ms/impression |"
+    );
     let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- |");
     for row in &r.rows {
         let f = row.all;
@@ -221,7 +228,10 @@ pub fn table(r: &EvalReport) -> String {
         );
     }
     let _ = writeln!(s, "\nLearning curve (each user's impressions):\n");
-    let _ = writeln!(s, "| ranker | impressions | n | AUC | MRR | nDCG@5 | nDCG@10 |");
+    let _ = writeln!(
+        s,
+        "| ranker | impressions | n | AUC | MRR | nDCG@5 | nDCG@10 |"
+    );
     let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- |");
     for row in &r.rows {
         for (b, f, n) in &row.buckets {

@@ -132,10 +132,14 @@ mod tests {
     impl Ranker for Spy {
         fn learn_opens(&mut self, _: World<'_>, opened: &[Slot], earlier: &[Slot]) {
             assert!(!earlier.is_empty());
-            self.0.borrow_mut().push((self.1.clone(), Call::Opens(opened.to_vec())));
+            self.0
+                .borrow_mut()
+                .push((self.1.clone(), Call::Opens(opened.to_vec())));
         }
         fn score(&mut self, _: World<'_>, c: &[Slot]) -> Vec<f32> {
-            self.0.borrow_mut().push((self.1.clone(), Call::Score(c.to_vec())));
+            self.0
+                .borrow_mut()
+                .push((self.1.clone(), Call::Score(c.to_vec())));
             c.iter().map(|&s| s as f32).collect()
         }
         fn learn_impression(&mut self, _: World<'_>, c: &[Slot], y: &[bool]) {
@@ -145,7 +149,13 @@ mod tests {
         }
     }
 
-    fn imp(row: usize, user: &str, time: i64, history: &[Slot], cands: &[(Slot, u8)]) -> Impression {
+    fn imp(
+        row: usize,
+        user: &str,
+        time: i64,
+        history: &[Slot],
+        cands: &[(Slot, u8)],
+    ) -> Impression {
         Impression {
             row,
             id: (row + 1).to_string(),
@@ -171,8 +181,14 @@ mod tests {
             })
             .collect();
         let corpus = Corpus::build(&docs);
-        let emb = Embeddings { dims: 1, data: vec![1.0; 8] };
-        let world = World { corpus: &corpus, emb: &emb };
+        let emb = Embeddings {
+            dims: 1,
+            data: vec![1.0; 8],
+        };
+        let world = World {
+            corpus: &corpus,
+            emb: &emb,
+        };
         // U1's second impression comes first in the file but later in time.
         let imps = vec![
             imp(0, "U1", 20, &[0, 3], &[(5, 0), (6, 1)]),
