@@ -210,9 +210,7 @@ fn without_odd_types(body: &[u8], error: &str) -> Option<Vec<u8>> {
             .next()?
             .to_string();
         let from = format!("type=\"{mime}\"");
-        if find_bytes(&fixed, from.as_bytes()).is_none() {
-            return None;
-        }
+        find_bytes(&fixed, from.as_bytes())?;
         fixed = replace_bytes(&fixed, from.as_bytes(), b"type=\"text\"");
         match feed_rs::parser::parse(fixed.as_slice()) {
             Err(e) => message = e.to_string(),
