@@ -6,6 +6,8 @@ use clap::{Args, ValueEnum};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchTarget {
     All,
+    /// The reader's item list: frame time with 100,000 items.
+    List,
 }
 
 #[derive(Debug, Args)]
@@ -15,6 +17,15 @@ pub struct BenchArgs {
     pub target: BenchTarget,
 }
 
-pub fn run(_ctx: &CliContext, _args: BenchArgs) -> anyhow::Result<()> {
-    anyhow::bail!("bench: nothing to measure yet")
+pub fn run(_ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
+    match args.target {
+        BenchTarget::List => bench_list(),
+        BenchTarget::All => bench_list(),
+    }
+}
+
+fn bench_list() -> anyhow::Result<()> {
+    let report = crate::ui::reader::bench::run(100_000, 600)?;
+    println!("{report}");
+    Ok(())
 }

@@ -5,6 +5,8 @@
 pub mod feeds;
 pub mod focus;
 pub mod rank;
+pub mod reader;
+pub mod samples;
 pub mod search;
 pub mod worker;
 
@@ -29,6 +31,8 @@ pub struct Engine {
     data_dir: PathBuf,
     store: Store,
     clock: SharedClock,
+    /// The reader's undo step (see `engine/reader.rs`).
+    reader: reader::ReaderState,
 }
 
 impl Engine {
@@ -38,6 +42,7 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
             store,
             clock,
+            reader: reader::ReaderState::default(),
         })
     }
 

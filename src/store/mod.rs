@@ -1,7 +1,9 @@
 //! The source of truth on disk: one SQLite database (WAL) with versioned migrations.
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
+pub mod events;
 mod migrations;
+pub mod reader;
 
 use rusqlite::Connection;
 use std::path::Path;

@@ -8,8 +8,9 @@ use crate::engine::worker::Event;
 pub struct SettingsView {}
 
 impl SettingsView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, _ctx: &ViewContext) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
         ui.heading("Settings");
+        super::reader::settings::section(ui, ctx);
     }
 
     /// A keyboard command for this view (see `commands.rs`).
