@@ -36,7 +36,11 @@ fn harness(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
 
 /// Steps frames until `done` holds; the worker runs on its own thread, so this waits for it
 /// without sleeping, and fails (with `what`) if it never happens.
-fn step_until(h: &mut Harness<'_, FocusFeedApp>, what: &str, done: impl Fn(&Harness<'_, FocusFeedApp>) -> bool) {
+fn step_until(
+    h: &mut Harness<'_, FocusFeedApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
+) {
     for _ in 0..3_000 {
         h.step();
         if done(h) {
@@ -44,7 +48,10 @@ fn step_until(h: &mut Harness<'_, FocusFeedApp>, what: &str, done: impl Fn(&Harn
         }
         std::thread::yield_now();
     }
-    panic!("timed out waiting for: {what}; notices: {:?}", h.state().notices());
+    panic!(
+        "timed out waiting for: {what}; notices: {:?}",
+        h.state().notices()
+    );
 }
 
 fn has_label(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
@@ -58,7 +65,9 @@ fn store(dir: &Path) -> Store {
 fn item_id(store: &Store, title: &str) -> i64 {
     store
         .conn()
-        .query_row("SELECT id FROM items WHERE title = ?1", [title], |r| r.get(0))
+        .query_row("SELECT id FROM items WHERE title = ?1", [title], |r| {
+            r.get(0)
+        })
         .unwrap()
 }
 
@@ -115,8 +124,15 @@ fn first_run_loads_the_sample_feeds() {
             && has_label(h, "Rust & Systems Notebook")
     });
     let totals = store(dir.path()).item_totals().unwrap();
-    assert!(totals.all >= 25, "a few dozen sample items, got {}", totals.all);
-    assert!(has_label(&h, "Geminids peak in two weeks: plan a clear night"));
+    assert!(
+        totals.all >= 25,
+        "a few dozen sample items, got {}",
+        totals.all
+    );
+    assert!(has_label(
+        &h,
+        "Geminids peak in two weeks: plan a clear night"
+    ));
 }
 
 #[test]
@@ -143,7 +159,10 @@ fn subscribe_open_star_mark_undo_and_keyboard() {
     step_until(&mut h, "the open event", |_| {
         count_events(&db, ferry, EventKind::Open) == 1
     });
-    assert!(has_label(&h, "The morning crossing now leaves at seven thirty"));
+    assert!(has_label(
+        &h,
+        "The morning crossing now leaves at seven thirty"
+    ));
     step_until(&mut h, "auto-mark read", |_| flags(&db, ferry_title).0);
 
     // s stars the selected item.
@@ -172,7 +191,9 @@ fn subscribe_open_star_mark_undo_and_keyboard() {
 
     // Shift+A marks the whole list read; z undoes exactly that.
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::A);
-    step_until(&mut h, "all read", |_| db.item_totals().unwrap().unread == 0);
+    step_until(&mut h, "all read", |_| {
+        db.item_totals().unwrap().unread == 0
+    });
     let wall = item_id(&db, "Harbour wall repairs begin in March");
     assert_eq!(
         count_events(&db, wall, EventKind::ReadWithoutOpen),
@@ -180,8 +201,13 @@ fn subscribe_open_star_mark_undo_and_keyboard() {
         "marking an unopened item read is a skip"
     );
     h.key_press(egui::Key::Z);
-    step_until(&mut h, "the undo", |_| db.item_totals().unwrap().unread == 2);
-    assert!(flags(&db, ferry_title).0, "items read before the mark stay read");
+    step_until(&mut h, "the undo", |_| {
+        db.item_totals().unwrap().unread == 2
+    });
+    assert!(
+        flags(&db, ferry_title).0,
+        "items read before the mark stay read"
+    );
 
     // g then s goes to Starred: only the starred item is listed.
     h.key_press(egui::Key::G);
@@ -191,5 +217,8 @@ fn subscribe_open_star_mark_undo_and_keyboard() {
         h.query_by_role_and_label(Role::Button, "Harbour wall repairs begin in March")
             .is_none()
     });
-    assert!(h.query_by_role_and_label(Role::Button, ferry_title).is_some());
+    assert!(
+        h.query_by_role_and_label(Role::Button, ferry_title)
+            .is_some()
+    );
 }

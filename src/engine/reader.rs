@@ -33,7 +33,10 @@ pub enum ReaderCommand {
     Record(Vec<NewEvent>),
     /// Puts back the read states the last `Mark` changed.
     UndoMark,
-    SaveSetting { key: String, value: String },
+    SaveSetting {
+        key: String,
+        value: String,
+    },
     /// Subscribes to the sample feeds shipped in `assets/` (first run).
     LoadSamples,
 }
@@ -52,9 +55,7 @@ impl Engine {
     /// Marks items; returns how many changed. The change becomes the one undo step.
     pub fn mark_items(&mut self, ids: &[ItemId], read: bool, view: Option<&str>) -> Result<usize> {
         let now = self.now().timestamp();
-        let changed = self
-            .store_mut()
-            .mark_items(ids, read.then_some(now))?;
+        let changed = self.store_mut().mark_items(ids, read.then_some(now))?;
         if read {
             let mut skips = Vec::new();
             for (id, _) in changed.iter().take(MAX_SKIPS_PER_MARK) {
@@ -185,7 +186,8 @@ mod tests {
 
     fn engine() -> (tempfile::TempDir, Engine) {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let clock = ManualClock::new(chrono::DateTime::from_timestamp(1_000, 0).unwrap_or_default());
+        let clock =
+            ManualClock::new(chrono::DateTime::from_timestamp(1_000, 0).unwrap_or_default());
         let engine = Engine::open(dir.path(), Arc::new(clock)).unwrap_or_else(|e| panic!("{e}"));
         engine
             .store()

@@ -143,9 +143,9 @@ impl Store {
 
     /// Every event about one item, oldest first.
     pub fn events_for_item(&self, item: ItemId) -> Result<Vec<EventRow>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{EVENT_SELECT} WHERE item_id = ?1 ORDER BY at, id"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{EVENT_SELECT} WHERE item_id = ?1 ORDER BY at, id"
+        ))?;
         let rows = stmt.query_map([item], event_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

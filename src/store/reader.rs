@@ -369,10 +369,16 @@ mod tests {
     #[test]
     fn lists_are_newest_first_and_scoped() {
         let store = store();
-        assert_eq!(ids(&store, ListQuery::new(ListScope::All)), vec![2, 3, 1, 4]);
+        assert_eq!(
+            ids(&store, ListQuery::new(ListScope::All)),
+            vec![2, 3, 1, 4]
+        );
         assert_eq!(ids(&store, ListQuery::new(ListScope::Feed(2))), vec![3, 4]);
         // Folder 1 holds folder 2, which holds feed 1.
-        assert_eq!(ids(&store, ListQuery::new(ListScope::Folder(1))), vec![2, 1]);
+        assert_eq!(
+            ids(&store, ListQuery::new(ListScope::Folder(1))),
+            vec![2, 1]
+        );
         let rows = store.list_rows(&[3]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(rows[0].feed_title, "B");
         let feeds = store.sidebar_feeds().unwrap_or_else(|e| panic!("{e}"));
@@ -404,7 +410,11 @@ mod tests {
             store.item_totals().unwrap_or_else(|e| panic!("{e}")).unread,
             4
         );
-        assert!(store.star_item(3, Some(9)).unwrap_or_else(|e| panic!("{e}")));
+        assert!(
+            store
+                .star_item(3, Some(9))
+                .unwrap_or_else(|e| panic!("{e}"))
+        );
         assert_eq!(ids(&store, ListQuery::new(ListScope::Starred)), vec![3]);
     }
 }

@@ -92,15 +92,18 @@ impl ArticlePane {
             if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
                 meta.push(author.to_string());
             }
-            if let Some(d) = a.published_at.and_then(|t| chrono::DateTime::from_timestamp(t, 0)) {
+            if let Some(d) = a
+                .published_at
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            {
                 meta.push(d.format("%A %-d %B %Y, %H:%M UTC").to_string());
             }
             ui.label(RichText::new(meta.join(" · ")).color(theme::weak_colour(ui.visuals())));
             ui.horizontal(|ui| {
                 let star = if a.starred_at.is_some() {
-                    "★ Starred"
+                    "Unstar"
                 } else {
-                    "☆ Star"
+                    "Star"
                 };
                 if ui
                     .button(star)
@@ -121,7 +124,7 @@ impl ArticlePane {
                 {
                     action = Some(ArticleAction::ToggleRead);
                 }
-                let open = ui.add_enabled(can_open, egui::Button::new("Open original ↗"));
+                let open = ui.add_enabled(can_open, egui::Button::new("Open original"));
                 let open = match a.url.as_deref() {
                     Some(u) if can_open => open.on_hover_text(u),
                     Some(u) => open.on_disabled_hover_text(format!(

@@ -78,9 +78,15 @@ fn fill(dir: &Path, items: usize, now: i64) -> anyhow::Result<()> {
     let mut store = Store::open(&dir.join(DB_FILE))?;
     let tx = store.conn_mut().transaction()?;
     {
-        let mut feed = tx.prepare("INSERT INTO feeds(id, url, title, created_at) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut feed =
+            tx.prepare("INSERT INTO feeds(id, url, title, created_at) VALUES (?1, ?2, ?3, ?4)")?;
         for f in 1..=20_i64 {
-            feed.execute(params![f, format!("https://feed{f}.example.org/rss"), format!("Feed number {f}"), now])?;
+            feed.execute(params![
+                f,
+                format!("https://feed{f}.example.org/rss"),
+                format!("Feed number {f}"),
+                now
+            ])?;
         }
         let mut item = tx.prepare(
             "INSERT INTO items(feed_id, key, url, title, author, content_text, published_at, fetched_at, read_at)

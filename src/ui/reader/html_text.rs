@@ -12,10 +12,18 @@ pub struct Style {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inline {
-    Text { text: String, style: Style },
-    Link { text: String, url: String },
+    Text {
+        text: String,
+        style: Style,
+    },
+    Link {
+        text: String,
+        url: String,
+    },
     /// An image, shown as its alt text (or a note that it has none).
-    Image { alt: String },
+    Image {
+        alt: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +31,9 @@ pub enum BlockKind {
     Paragraph,
     Heading(u8),
     /// `marker` is "•" or "3.", `depth` from 1.
-    ListItem { depth: u8 },
+    ListItem {
+        depth: u8,
+    },
     Quote,
     Preformatted,
 }
@@ -223,8 +233,11 @@ impl Builder {
             }
             (_, _) if self.hidden > 0 => {}
             ("br", _) => self.text_raw("\n"),
-            ("p" | "div" | "section" | "article" | "header" | "footer" | "figure"
-            | "figcaption" | "table" | "tr" | "dl" | "dt" | "dd" | "hr", _) => self.finish_block(),
+            (
+                "p" | "div" | "section" | "article" | "header" | "footer" | "figure" | "figcaption"
+                | "table" | "tr" | "dl" | "dt" | "dd" | "hr",
+                _,
+            ) => self.finish_block(),
             ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
                 self.finish_block();
                 let level = name[1..].parse().unwrap_or(3);

@@ -44,10 +44,7 @@ impl ImpressionTracker {
             if self.counted.contains(&id) {
                 continue;
             }
-            let (since, _) = *self
-                .visible_since
-                .entry(id)
-                .or_insert((now_ms, position));
+            let (since, _) = *self.visible_since.entry(id).or_insert((now_ms, position));
             let shown = now_ms - since;
             if shown >= IMPRESSION_MS {
                 self.counted.insert(id);
@@ -115,8 +112,10 @@ mod tests {
         assert_eq!(due[0].item_id, 1);
         assert_eq!(due[0].view.as_deref(), Some("unread"));
         assert_eq!(due[0].position, Some(0));
-        assert_eq!(next, Some(600));
+        assert_eq!(next, Some(1_000), "row 2 came back at 11 s");
         let (due, _) = t.observe(&[(1, 0), (2, 1)], 11_600);
+        assert!(due.is_empty());
+        let (due, _) = t.observe(&[(1, 0), (2, 1)], 12_000);
         assert_eq!(due.iter().map(|e| e.item_id).collect::<Vec<_>>(), vec![2]);
         let (due, next) = t.observe(&[(1, 0), (2, 1)], 20_000);
         assert!(due.is_empty(), "each item counts once per visit");

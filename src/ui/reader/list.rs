@@ -195,7 +195,8 @@ impl ItemList {
 
     /// Reads the rows of `range` that are not cached yet, in one query.
     fn fetch_rows(&mut self, store: &Store, range: Range<usize>) {
-        let missing: Vec<ItemId> = self.ids[range.start.min(self.ids.len())..range.end.min(self.ids.len())]
+        let missing: Vec<ItemId> = self.ids
+            [range.start.min(self.ids.len())..range.end.min(self.ids.len())]
             .iter()
             .filter(|id| !self.rows.contains_key(id))
             .copied()
@@ -246,10 +247,8 @@ impl ItemList {
                 let row = self.rows.get(&id);
                 let selected = self.selected == Some(i);
                 let snippet = self.snippets.get(&id).map(String::as_str);
-                let (rect, response) = ui.allocate_exact_size(
-                    vec2(ui.available_width(), ROW_HEIGHT),
-                    Sense::click(),
-                );
+                let (rect, response) =
+                    ui.allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::click());
                 // Half a row on screen counts as visible (impressions).
                 if clip.intersect(rect).height() >= ROW_HEIGHT * 0.5 {
                     visible.push((id, i));
@@ -284,7 +283,7 @@ impl ItemList {
                 });
             }
         });
-        self.offset = out.state.offset().y;
+        self.offset = out.state.clamped_offset().y;
         self.viewport = out.inner_rect.height();
         self.visible = visible;
         action
@@ -376,14 +375,28 @@ fn paint_row(
         theme::weak_colour(visuals),
     );
     if row.starred {
-        painter.text(
-            pos2(rect.right() - 6.0, rect.top() + 12.0),
-            Align2::RIGHT_CENTER,
-            "★",
-            FontId::proportional(14.0),
+        paint_star(
+            &painter,
+            pos2(rect.right() - 11.0, rect.top() + 12.0),
+            6.5,
             theme::star_colour(visuals),
         );
     }
+}
+
+/// A five-pointed star outline, drawn rather than typed: the default fonts have no star glyph.
+fn paint_star(painter: &egui::Painter, centre: egui::Pos2, radius: f32, colour: Color32) {
+    let points: Vec<egui::Pos2> = (0..10)
+        .map(|k| {
+            let r = if k % 2 == 0 { radius } else { radius * 0.45 };
+            let angle = -std::f32::consts::FRAC_PI_2 + k as f32 * std::f32::consts::PI / 5.0;
+            centre + vec2(angle.cos(), angle.sin()) * r
+        })
+        .collect();
+    painter.add(egui::epaint::PathShape::closed_line(
+        points,
+        Stroke::new(1.5, colour),
+    ));
 }
 
 /// One line of text cut to `width` with an ellipsis.

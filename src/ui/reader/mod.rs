@@ -170,7 +170,8 @@ impl ReaderView {
     /// Title, search box, the unread-only toggle and "mark all read" above the list.
     fn list_header(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, now_ms: i64) {
         ui.horizontal(|ui| {
-            if self.search.ui(ui, now_ms) == SearchBoxChange::Cleared && self.kind == ListKind::Search
+            if self.search.ui(ui, now_ms) == SearchBoxChange::Cleared
+                && self.kind == ListKind::Search
             {
                 let back = self.before_search;
                 self.set_kind(back, ctx);
@@ -228,7 +229,7 @@ impl ReaderView {
                 settings: false,
             },
         );
-        let mut fail = |what: &str, e: crate::store::StoreError| {
+        let fail = |what: &str, e: crate::store::StoreError| {
             ctx.act(AppAction::Notice(format!("Could not read {what}: {e}")));
         };
         if stale.settings {
@@ -341,7 +342,10 @@ impl ReaderView {
                     (ArticleAction::ToggleRead, Some(i)) => self.toggle_read(i, ctx),
                     // The article's item left the list (a search changed): act on it directly.
                     (ArticleAction::ToggleStar, None) => {
-                        let on = self.article.article().is_some_and(|x| x.starred_at.is_none());
+                        let on = self
+                            .article
+                            .article()
+                            .is_some_and(|x| x.starred_at.is_none());
                         self.send_star(id, on, None, ctx);
                     }
                     (_, None) => {
@@ -504,7 +508,11 @@ impl ReaderView {
 
     fn toggle_layout(&mut self, ctx: &ViewContext) {
         self.settings.article_below = !self.settings.article_below;
-        settings::save_flag(ctx, settings::ARTICLE_BELOW_KEY, self.settings.article_below);
+        settings::save_flag(
+            ctx,
+            settings::ARTICLE_BELOW_KEY,
+            self.settings.article_below,
+        );
     }
 
     /// A keyboard command for this view (see `commands.rs`).

@@ -56,7 +56,7 @@ pub fn save_flag(ctx: &ViewContext, key: &str, value: bool) {
 pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
     // Kept in egui's memory while the section stays on screen, so a toggle shows at once, before
     // the worker stores it; read afresh when the section comes back (the reader may have changed it).
-    let id = egui::Id::new("reader_settings_section");
+    let id = ui.scope_id().with("reader_settings_section");
     let frame = ui.ctx().cumulative_frame_nr();
     let mut s = ui
         .data(|d| d.get_temp::<ReaderSettingsCache>(id))

@@ -115,13 +115,13 @@ impl Sidebar {
         let mut action = None;
         ui.horizontal(|ui| {
             if ui
-                .button("＋ Add feed")
+                .button("Add feed")
                 .on_hover_text(UiCommand::AddFeed.label())
                 .clicked()
             {
                 action = Some(SidebarAction::AddFeed);
             }
-            let refresh = ui.add_enabled(refreshing.is_none(), egui::Button::new("⟳ Refresh"));
+            let refresh = ui.add_enabled(refreshing.is_none(), egui::Button::new("Refresh"));
             if refresh.on_hover_text(UiCommand::Refresh.label()).clicked() {
                 action = Some(SidebarAction::RefreshAll);
             }
@@ -175,7 +175,7 @@ impl Sidebar {
             let unread = self.folder_unread.get(&folder.id).copied().unwrap_or(0);
             egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, true)
                 .show_header(ui, |ui| {
-                    let text = count_label(&format!("📁 {}", folder.name), unread);
+                    let text = RichText::new(count_label(&folder.name, unread)).strong();
                     if ui
                         .selectable_label(current == ListKind::Folder(folder.id), text)
                         .clicked()
@@ -200,7 +200,7 @@ impl Sidebar {
         let selected = current == ListKind::Feed(feed.id);
         let mut text = RichText::new(count_label(feed_title(feed), feed.unread));
         if feed.error.is_some() || feed.disabled {
-            text = RichText::new(format!("⚠ {}", count_label(feed_title(feed), feed.unread)))
+            text = RichText::new(format!("! {}", count_label(feed_title(feed), feed.unread)))
                 .color(theme::error_colour(ui.visuals()));
         }
         let mut response = ui.selectable_label(selected, text);

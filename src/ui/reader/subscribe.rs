@@ -53,11 +53,15 @@ impl SubscribeDialog {
                 folder_picker(ui, "add_feed_folder", &mut self.folder, folders);
                 let ready = !self.address.trim().is_empty();
                 let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if ui.add_enabled(ready, egui::Button::new("Subscribe")).clicked()
+                if ui
+                    .add_enabled(ready, egui::Button::new("Subscribe"))
+                    .clicked()
                     || (ready && enter)
                 {
                     command = Some(FeedsCommand::Subscribe {
-                        source: expand_home(self.address.trim()).to_string_lossy().into_owned(),
+                        source: expand_home(self.address.trim())
+                            .to_string_lossy()
+                            .into_owned(),
                         folder: folder_path(&self.folder),
                     });
                     self.address.clear();
@@ -71,17 +75,15 @@ impl SubscribeDialog {
                         .add_enabled(has_path, egui::Button::new("Import OPML"))
                         .clicked()
                     {
-                        command = Some(FeedsCommand::ImportOpml(expand_home(
-                            self.opml_path.trim(),
-                        )));
+                        command =
+                            Some(FeedsCommand::ImportOpml(expand_home(self.opml_path.trim())));
                     }
                     if ui
                         .add_enabled(has_path, egui::Button::new("Export OPML"))
                         .clicked()
                     {
-                        command = Some(FeedsCommand::ExportOpml(expand_home(
-                            self.opml_path.trim(),
-                        )));
+                        command =
+                            Some(FeedsCommand::ExportOpml(expand_home(self.opml_path.trim())));
                     }
                 });
             });
