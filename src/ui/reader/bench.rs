@@ -137,6 +137,7 @@ pub fn run(items: usize, frames: usize) -> anyhow::Result<ListBenchReport> {
         store: &store,
         worker: &worker,
         clock: &shared,
+        data_dir: &dir.0,
         now: clock.now(),
         actions: RefCell::new(Vec::new()),
     };
