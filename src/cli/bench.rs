@@ -8,6 +8,8 @@ pub enum BenchTarget {
     All,
     /// The reader's item list: frame time with 100,000 items.
     List,
+    /// `refresh --all` over 200 local feeds of 50 items (feeds area).
+    Refresh,
 }
 
 #[derive(Debug, Args)]
@@ -17,11 +19,15 @@ pub struct BenchArgs {
     pub target: BenchTarget,
 }
 
-pub fn run(_ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
-    match args.target {
-        BenchTarget::List => bench_list(),
-        BenchTarget::All => bench_list(),
+pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
+    let all = args.target == BenchTarget::All;
+    if all || args.target == BenchTarget::Refresh {
+        super::feeds::bench_refresh(ctx)?;
     }
+    if all || args.target == BenchTarget::List {
+        bench_list()?;
+    }
+    Ok(())
 }
 
 fn bench_list() -> anyhow::Result<()> {

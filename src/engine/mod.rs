@@ -33,6 +33,8 @@ pub struct Engine {
     clock: SharedClock,
     /// The reader's undo step (see `engine/reader.rs`).
     reader: reader::ReaderState,
+    /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
+    feeds: feeds::FeedsRuntime,
 }
 
 impl Engine {
@@ -43,6 +45,7 @@ impl Engine {
             store,
             clock,
             reader: reader::ReaderState::default(),
+            feeds: feeds::FeedsRuntime::default(),
         })
     }
 

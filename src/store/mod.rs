@@ -2,6 +2,8 @@
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
 pub mod events;
+pub mod feeds;
+pub mod items;
 mod migrations;
 pub mod reader;
 
