@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 pub enum EngineError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     #[error("{0}")]
     Other(String),
 }
@@ -35,6 +37,8 @@ pub struct Engine {
     reader: reader::ReaderState,
     /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
     feeds: feeds::FeedsRuntime,
+    /// The full-text index, opened (or rebuilt) on first use; see `engine/search.rs`.
+    search: search::SearchState,
 }
 
 impl Engine {
@@ -46,6 +50,7 @@ impl Engine {
             clock,
             reader: reader::ReaderState::default(),
             feeds: feeds::FeedsRuntime::default(),
+            search: search::SearchState::default(),
         })
     }
 

@@ -6,12 +6,14 @@ pub mod feeds;
 pub mod items;
 mod migrations;
 pub mod reader;
+mod search;
 
 use rusqlite::Connection;
 use std::path::Path;
 use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
+pub use search::{IndexedItem, OutboxEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
