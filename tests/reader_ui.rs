@@ -95,8 +95,9 @@ fn count_events(store: &Store, item: i64, kind: EventKind) -> usize {
 fn subscribe_to_test_feed(h: &mut Harness<'_, FocusFeedApp>) {
     assert!(has_label(h, "Your reader is empty"));
     h.get_by_label("Add a feed or import OPML…").click();
-    h.step();
-    h.step();
+    step_until(h, "the Add feed dialog", |h| {
+        h.query_all_by_role(Role::TextInput).next().is_some()
+    });
     h.get_all_by_role(Role::TextInput).next().unwrap().focus();
     h.step();
     h.get_all_by_role(Role::TextInput)
@@ -221,4 +222,46 @@ fn subscribe_open_star_mark_undo_and_keyboard() {
         h.query_by_role_and_label(Role::Button, ferry_title)
             .is_some()
     );
+}
+
+#[test]
+fn search_as_you_type_lists_the_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let ferry = "Ferry timetable changes for winter";
+    assert!(h.query_by_role_and_label(Role::Button, ferry).is_some());
+
+    // `/` focuses the search box; results come once typing pauses (the clock says when).
+    h.key_press(egui::Key::Slash);
+    h.step();
+    h.event(egui::Event::Text("accordion".into()));
+    h.step();
+    clock.advance(chrono::Duration::milliseconds(300));
+    let choir = "Fishermen's choir wins regional prize";
+    step_until(&mut h, "the search results", |h| {
+        h.query_by_role_and_label(Role::Button, ferry).is_none()
+            && h.query_by_role_and_label(Role::Button, choir).is_some()
+    });
+    assert!(has_label(&h, "1 found"));
+
+    // Opening a hit records the open under the "search" view.
+    h.get_by_role_and_label(Role::Button, choir).click();
+    let db = store(dir.path());
+    let id = item_id(&db, choir);
+    step_until(&mut h, "the open from search", |_| {
+        db.events_for_item(id)
+            .unwrap()
+            .iter()
+            .any(|e| e.kind == Some(EventKind::Open) && e.view.as_deref() == Some("search"))
+    });
+
+    // Esc in the box clears the search and brings the list back.
+    h.get_all_by_role(Role::TextInput).next().unwrap().focus();
+    h.step();
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the list back", |h| {
+        h.query_by_role_and_label(Role::Button, ferry).is_some()
+    });
 }
