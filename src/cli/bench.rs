@@ -6,14 +6,14 @@ use clap::{Args, ValueEnum};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchTarget {
     All,
-    /// The reader's item list: frame time with 100,000 items.
-    List,
-    /// `refresh --all` over 200 local feeds of 50 items (feeds area).
-    Refresh,
     /// Index 100,000 generated items through the outbox (time, items/s).
     Index,
     /// Search p50/p99 over 100,000 generated items; the recommender's profile queries.
     Search,
+    /// `refresh --all` over 200 local feeds of 50 items (feeds area).
+    Refresh,
+    /// The reader's item list: frame time with 100,000 items.
+    List,
 }
 
 #[derive(Debug, Args)]

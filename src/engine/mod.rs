@@ -33,12 +33,12 @@ pub struct Engine {
     data_dir: PathBuf,
     store: Store,
     clock: SharedClock,
+    /// The full-text index, opened (or rebuilt) on first use; see `engine/search.rs`.
+    search: search::SearchState,
     /// The reader's undo step (see `engine/reader.rs`).
     reader: reader::ReaderState,
     /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
     feeds: feeds::FeedsRuntime,
-    /// The full-text index, opened (or rebuilt) on first use; see `engine/search.rs`.
-    search: search::SearchState,
 }
 
 impl Engine {
@@ -48,9 +48,9 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
             store,
             clock,
+            search: search::SearchState::default(),
             reader: reader::ReaderState::default(),
             feeds: feeds::FeedsRuntime::default(),
-            search: search::SearchState::default(),
         })
     }
 
