@@ -12,6 +12,8 @@ pub enum BenchTarget {
     Search,
     /// `refresh --all` over 200 local feeds of 50 items (feeds area).
     Refresh,
+    /// The reader's item list: frame time with 100,000 items.
+    List,
     /// Recommender: scoring 1,000 candidates and one online update.
     Rank,
 }
@@ -34,8 +36,17 @@ pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
     if all || args.target == BenchTarget::Search {
         super::search_bench::run_search()?;
     }
+    if all || args.target == BenchTarget::List {
+        bench_list()?;
+    }
     if all || args.target == BenchTarget::Rank {
         super::rank::bench(ctx)?;
     }
+    Ok(())
+}
+
+fn bench_list() -> anyhow::Result<()> {
+    let report = crate::ui::reader::bench::run(100_000, 600)?;
+    println!("{report}");
     Ok(())
 }

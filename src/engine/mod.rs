@@ -5,6 +5,8 @@
 pub mod feeds;
 pub mod focus;
 pub mod rank;
+pub mod reader;
+pub mod samples;
 pub mod search;
 pub mod worker;
 
@@ -33,6 +35,8 @@ pub struct Engine {
     clock: SharedClock,
     /// The full-text index, opened (or rebuilt) on first use; see `engine/search.rs`.
     search: search::SearchState,
+    /// The reader's undo step (see `engine/reader.rs`).
+    reader: reader::ReaderState,
     /// The recommender, built on first use; see `engine/rank.rs`.
     rank: rank::RankState,
     /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
@@ -47,6 +51,7 @@ impl Engine {
             store,
             clock,
             search: search::SearchState::default(),
+            reader: reader::ReaderState::default(),
             rank: rank::RankState::default(),
             feeds: feeds::FeedsRuntime::default(),
         })
