@@ -5,8 +5,8 @@ pub mod events;
 pub mod feeds;
 pub mod items;
 mod migrations;
-pub mod reader;
 pub mod rank;
+pub mod reader;
 mod search;
 
 use rusqlite::Connection;
