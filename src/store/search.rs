@@ -19,6 +19,15 @@ pub struct IndexedItem {
     pub published: UnixTime,
 }
 
+/// What a search hit shows beside the indexed text: where it links and its read/star state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HitContext {
+    pub feed_title: String,
+    pub url: Option<String>,
+    pub read: bool,
+    pub starred: bool,
+}
+
 /// A pending outbox entry: `seq` orders and acknowledges, `item_id` says what to re-read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -117,6 +126,24 @@ impl Store {
             .conn()
             .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
         Ok(n.max(0) as u64)
+    }
+
+    /// Link, feed title and read/star state of one item; `None` when it no longer exists.
+    pub fn hit_context(&self, id: ItemId) -> Result<Option<HitContext>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT f.title, i.url, i.read_at IS NOT NULL, i.starred_at IS NOT NULL
+             FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
+        )?;
+        Ok(stmt
+            .query_row([id], |r| {
+                Ok(HitContext {
+                    feed_title: r.get(0)?,
+                    url: r.get(1)?,
+                    read: r.get(2)?,
+                    starred: r.get(3)?,
+                })
+            })
+            .optional()?)
     }
 
     /// Ids of every unread item (for the index's `unread` filter; uses the partial index).
