@@ -161,6 +161,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_item_requeued_during_a_batch_survives_its_acknowledgement() {
+        let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let conn = store.conn();
+        conn.execute_batch(
+            "INSERT INTO feeds(id, url, created_at) VALUES (1, 'u', 0);
+             INSERT INTO items(id, feed_id, key, fetched_at) VALUES (10, 1, 'a', 0), (11, 1, 'b', 0);",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let batch = store
+            .index_outbox_batch(100)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            batch.iter().map(|e| e.item_id).collect::<Vec<_>>(),
+            vec![10, 11]
+        );
+        // While the batch is being indexed, item 10 changes again.
+        conn.execute("UPDATE items SET title = 'new' WHERE id = 10", [])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let last = batch.last().map(|e| e.seq).unwrap_or_default();
+        store
+            .ack_index_outbox(last)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let left = store
+            .index_outbox_batch(100)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(left.iter().map(|e| e.item_id).collect::<Vec<_>>(), vec![10]);
+        let item = store.indexed_item(10).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            item.map(|i| (i.title, i.published)),
+            Some(("new".into(), 0))
+        );
+    }
+
+    #[test]
     fn categories_parse_leniently() {
         assert_eq!(parse_categories(r#"["a"," ","b"]"#), vec!["a", "b"]);
         assert!(parse_categories("not json").is_empty());
