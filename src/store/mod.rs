@@ -1,9 +1,11 @@
 //! The source of truth on disk: one SQLite database (WAL) with versioned migrations.
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
+pub mod events;
 pub mod feeds;
 pub mod items;
 mod migrations;
+pub mod reader;
 mod search;
 
 use rusqlite::Connection;

@@ -14,6 +14,7 @@ impl SettingsView {
             ui.heading("Settings");
             ui.add_space(theme::GAP);
             general_section(ui, ctx);
+            super::reader::settings::section(ui, ctx);
         });
     }
 
