@@ -1,7 +1,10 @@
 //! The source of truth on disk: one SQLite database (WAL) with versioned migrations.
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
+mod board;
+mod focus_export;
 mod migrations;
+mod timelog;
 
 use rusqlite::Connection;
 use std::path::Path;

@@ -3,6 +3,9 @@
 
 pub mod app;
 pub mod board;
+pub mod board_data;
+pub mod card_editor;
+pub mod column_editor;
 pub mod commands;
 pub mod context;
 pub mod help;
@@ -11,6 +14,7 @@ pub mod settings;
 pub mod stats;
 pub mod theme;
 pub mod timer;
+pub mod timer_settings;
 
 use crate::clock::SharedClock;
 use crate::paths::WindowLock;

@@ -10,6 +10,8 @@ pub struct SettingsView {}
 impl SettingsView {
     pub fn ui(&mut self, ui: &mut egui::Ui, _ctx: &ViewContext) {
         ui.heading("Settings");
+        super::timer_settings::show(ui, _ctx);
+        super::board_data::show(ui, _ctx);
     }
 
     /// A keyboard command for this view (see `commands.rs`).

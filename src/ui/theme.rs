@@ -5,6 +5,10 @@ use egui::{Color32, Visuals};
 pub const GAP: f32 = 8.0;
 pub const COLUMN_WIDTH: f32 = 240.0;
 pub const NAV_WIDTH: f32 = 150.0;
+pub const TIMER_TEXT_SIZE: f32 = 20.0;
+pub const CARD_GAP: f32 = 4.0;
+pub const COLUMN_MIN_HEIGHT: f32 = 160.0;
+pub const CHART_HEIGHT: f32 = 220.0;
 
 /// Accent for the running focus session.
 pub fn focus_colour(v: &Visuals) -> Color32 {
