@@ -16,7 +16,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
-#[command(name = "focusfeed", version, about = "Focus sessions, a Kanban board, and a feed that waits while you work.")]
+#[command(
+    name = "focusfeed",
+    version,
+    about = "Focus sessions, a Kanban board, and a feed that waits while you work."
+)]
 pub struct Cli {
     /// Data directory (default: the platform's data folder, or $FOCUSFEED_DATA_DIR).
     #[arg(long, global = true, value_name = "DIR")]

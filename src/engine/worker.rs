@@ -1,11 +1,11 @@
 //! Runs an `Engine` on a background thread for the GUI: bounded command channel in, events out,
 //! and a repaint request on every event so the UI never polls or waits.
 
+use super::Engine;
 use super::feeds::FeedsCommand;
 use super::focus::FocusCommand;
 use super::rank::RankCommand;
 use super::search::SearchCommand;
-use super::Engine;
 use crate::model::Topic;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
@@ -129,7 +129,13 @@ fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink) {
         let version = engine.store().data_version().ok();
         if version != seen_version {
             seen_version = version;
-            for topic in [Topic::Board, Topic::TimeLog, Topic::Timer, Topic::Feeds, Topic::Items] {
+            for topic in [
+                Topic::Board,
+                Topic::TimeLog,
+                Topic::Timer,
+                Topic::Feeds,
+                Topic::Items,
+            ] {
                 events.changed(topic);
             }
         }

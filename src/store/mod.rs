@@ -102,7 +102,9 @@ mod tests {
         let path = dir.path().join("db.sqlite3");
         {
             let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
-            store.set_setting("k", "v").unwrap_or_else(|e| panic!("{e}"));
+            store
+                .set_setting("k", "v")
+                .unwrap_or_else(|e| panic!("{e}"));
         }
         let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(store.setting("k").ok().flatten().as_deref(), Some("v"));

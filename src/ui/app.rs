@@ -7,8 +7,8 @@ use super::context::{AppAction, ViewContext};
 use super::reader::ReaderView;
 use super::settings::SettingsView;
 use super::stats::StatsView;
-use super::timer::TimerView;
 use super::theme;
+use super::timer::TimerView;
 use crate::clock::SharedClock;
 use crate::engine::Engine;
 use crate::engine::worker::{Event, WorkerHandle};
@@ -163,7 +163,13 @@ impl FocusFeedApp {
         };
         // Views load what they show on their first `Changed`.
         let ctx = app.core.context();
-        for topic in [crate::model::Topic::Board, crate::model::Topic::TimeLog, crate::model::Topic::Timer, crate::model::Topic::Feeds, crate::model::Topic::Items] {
+        for topic in [
+            crate::model::Topic::Board,
+            crate::model::Topic::TimeLog,
+            crate::model::Topic::Timer,
+            crate::model::Topic::Feeds,
+            crate::model::Topic::Items,
+        ] {
             app.views.dispatch_event(&Event::Changed(topic), &ctx);
         }
         let actions = ctx.actions.take();

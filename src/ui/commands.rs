@@ -83,7 +83,7 @@ macro_rules! commands {
             }
 
             pub fn shortcuts(self) -> &'static [Shortcut] {
-                match self { $(UiCommand::$variant => &[$($shortcut),*]),* }
+                match self { $(UiCommand::$variant => const { &[$($shortcut),*] }),* }
             }
         }
     };
@@ -159,7 +159,11 @@ impl ShortcutMatcher {
                         }
                     }
                 }
-                if input.events.iter().any(|e| matches!(e, egui::Event::Key { pressed: true, .. })) {
+                if input
+                    .events
+                    .iter()
+                    .any(|e| matches!(e, egui::Event::Key { pressed: true, .. }))
+                {
                     self.pending = None;
                 }
             }
@@ -209,7 +213,7 @@ mod tests {
                 };
                 for scope in scopes {
                     assert!(
-                        seen.insert((*scope, s.describe())),
+                        seen.insert((scope, s.describe())),
                         "{cmd:?}: {} is bound twice in {scope:?}",
                         s.describe()
                     );

@@ -9,27 +9,29 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical().max_height(520.0).show(ui, |ui| {
-                for (scope, title) in [
-                    (Scope::Global, "Everywhere"),
-                    (Scope::Board, "Board"),
-                    (Scope::Reader, "Reader"),
-                ] {
-                    ui.strong(title);
-                    egui::Grid::new(("shortcuts", title))
-                        .num_columns(2)
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for cmd in UiCommand::ALL.iter().filter(|c| c.scope() == scope) {
-                                let keys: Vec<String> =
-                                    cmd.shortcuts().iter().map(|s| s.describe()).collect();
-                                ui.monospace(keys.join("  or  "));
-                                ui.label(cmd.label());
-                                ui.end_row();
-                            }
-                        });
-                    ui.add_space(super::theme::GAP);
-                }
-            });
+            egui::ScrollArea::vertical()
+                .max_height(520.0)
+                .show(ui, |ui| {
+                    for (scope, title) in [
+                        (Scope::Global, "Everywhere"),
+                        (Scope::Board, "Board"),
+                        (Scope::Reader, "Reader"),
+                    ] {
+                        ui.strong(title);
+                        egui::Grid::new(("shortcuts", title))
+                            .num_columns(2)
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for cmd in UiCommand::ALL.iter().filter(|c| c.scope() == scope) {
+                                    let keys: Vec<String> =
+                                        cmd.shortcuts().iter().map(|s| s.describe()).collect();
+                                    ui.monospace(keys.join("  or  "));
+                                    ui.label(cmd.label());
+                                    ui.end_row();
+                                }
+                            });
+                        ui.add_space(super::theme::GAP);
+                    }
+                });
         });
 }
