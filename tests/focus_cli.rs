@@ -26,7 +26,10 @@ fn ok_json(dir: &Path, now: &str, args: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+        panic!(
+            "{args:?}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
     })
 }
 
@@ -34,7 +37,10 @@ fn fails_with(dir: &Path, args: &[&str], message: &str) {
     let out = run(dir, "2026-03-10T09:00:00Z", args);
     assert!(!out.status.success(), "{args:?} should fail");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(message), "{args:?}: {err:?} does not say {message:?}");
+    assert!(
+        err.contains(message),
+        "{args:?}: {err:?} does not say {message:?}"
+    );
 }
 
 const T9: &str = "2026-03-10T09:00:00Z";
@@ -46,12 +52,27 @@ fn tasks_add_list_move_done_archive_and_stats() {
     let card = ok_json(
         d,
         T9,
-        &["tasks", "add", "Write report", "--labels", "work, deep", "--estimate", "2", "--due", "2026-03-12", "--json"],
+        &[
+            "tasks",
+            "add",
+            "Write report",
+            "--labels",
+            "work, deep",
+            "--estimate",
+            "2",
+            "--due",
+            "2026-03-12",
+            "--json",
+        ],
     );
     let id = card["id"].as_i64().unwrap();
     assert_eq!(card["labels"], serde_json::json!(["work", "deep"]));
     assert_eq!(card["due"], "2026-03-12");
-    ok_json(d, T9, &["tasks", "add", "Other", "--column", "today", "--json"]);
+    ok_json(
+        d,
+        T9,
+        &["tasks", "add", "Other", "--column", "today", "--json"],
+    );
 
     let list = ok_json(d, T9, &["tasks", "list", "--json"]);
     let cols = list["columns"].as_array().unwrap();
@@ -91,7 +112,9 @@ fn tasks_add_list_move_done_archive_and_stats() {
     let out = run(d, T9, &["tasks", "list"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Other"));
     let out = run(d, "2026-03-10T09:30:00Z", &["stats"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Today: 1 pomodoro, 25 min. Streak: 1 day."));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Today: 1 pomodoro, 25 min. Streak: 1 day.")
+    );
 }
 
 #[test]
@@ -99,8 +122,16 @@ fn bad_input_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     fails_with(d, &["tasks", "add", "   "], "a card needs a title");
-    fails_with(d, &["tasks", "add", "x", "--due", "tomorrow"], "not a date like");
-    fails_with(d, &["tasks", "add", "x", "--column", "Nope"], "Backlog, Today, Doing, Done");
+    fails_with(
+        d,
+        &["tasks", "add", "x", "--due", "tomorrow"],
+        "not a date like",
+    );
+    fails_with(
+        d,
+        &["tasks", "add", "x", "--column", "Nope"],
+        "Backlog, Today, Doing, Done",
+    );
     fails_with(d, &["tasks", "move", "999", "Doing"], "card 999 not found");
     fails_with(d, &["tasks", "archive", "999"], "not found");
     fails_with(d, &["timer", "start", "--task", "42"], "card 42 not found");
@@ -113,26 +144,54 @@ fn bad_input_is_refused_with_a_clear_message() {
 fn export_import_round_trip_and_csv() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let card = ok_json(a.path(), T9, &["tasks", "add", "Essay, \"draft\"", "--json"]);
+    let card = ok_json(
+        a.path(),
+        T9,
+        &["tasks", "add", "Essay, \"draft\"", "--json"],
+    );
     let id = card["id"].as_i64().unwrap().to_string();
     ok_json(a.path(), T9, &["timer", "start", "--task", &id, "--json"]);
-    ok_json(a.path(), "2026-03-10T09:10:00Z", &["timer", "skip", "--json"]);
+    ok_json(
+        a.path(),
+        "2026-03-10T09:10:00Z",
+        &["timer", "skip", "--json"],
+    );
 
     let file = a.path().join("board.json");
-    let out = run(a.path(), T9, &["board", "export", "-o", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        a.path(),
+        T9,
+        &["board", "export", "-o", file.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run(b.path(), T9, &["board", "import", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let first: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let second = ok_json(b.path(), T9, &["board", "export"]);
     assert_eq!(first, second);
     assert_eq!(second["time_log"][0]["seconds"], 600);
 
     // Importing again would replace data: refused without --replace, and nothing changes.
-    fails_with(b.path(), &["board", "import", file.to_str().unwrap()], "--replace");
+    fails_with(
+        b.path(),
+        &["board", "import", file.to_str().unwrap()],
+        "--replace",
+    );
     let garbage = a.path().join("garbage.json");
     std::fs::write(&garbage, "{not json").unwrap();
-    fails_with(b.path(), &["board", "import", garbage.to_str().unwrap(), "--replace"], "not a focusfeed board export");
+    fails_with(
+        b.path(),
+        &["board", "import", garbage.to_str().unwrap(), "--replace"],
+        "not a focusfeed board export",
+    );
     assert_eq!(ok_json(b.path(), T9, &["board", "export"]), first);
 
     let csv = run(b.path(), T9, &["board", "export", "--csv"]);

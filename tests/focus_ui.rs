@@ -45,7 +45,11 @@ fn app(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
 
 /// Steps frames until `cond` holds. The worker answers on its own thread, so this polls
 /// (bounded by a deadline) instead of sleeping for a guessed time.
-fn step_until(h: &mut Harness<'_, FocusFeedApp>, what: &str, cond: impl Fn(&Harness<'_, FocusFeedApp>) -> bool) {
+fn step_until(
+    h: &mut Harness<'_, FocusFeedApp>,
+    what: &str,
+    cond: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
+) {
     let deadline = Instant::now() + std::time::Duration::from_secs(20);
     loop {
         h.step();
@@ -83,7 +87,10 @@ fn column_of(h: &Harness<'_, FocusFeedApp>, card: &str) -> String {
         .into_iter()
         .filter(|c| h.get_by_label(c).rect().left() <= x)
         .max_by(|a, b| {
-            let (ra, rb) = (h.get_by_label(a).rect().left(), h.get_by_label(b).rect().left());
+            let (ra, rb) = (
+                h.get_by_label(a).rect().left(),
+                h.get_by_label(b).rect().left(),
+            );
             ra.total_cmp(&rb)
         })
         .unwrap()
@@ -105,9 +112,13 @@ fn a_pomodoro_on_a_card_shows_on_the_card_in_stats_and_after_restart() {
     h.get_by_label("Write report").click();
     h.step();
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
-    step_until(&mut h, "the card in Today", |h| column_of(h, "Write report") == "Today");
+    step_until(&mut h, "the card in Today", |h| {
+        column_of(h, "Write report") == "Today"
+    });
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
-    step_until(&mut h, "the card in Doing", |h| column_of(h, "Write report") == "Doing");
+    step_until(&mut h, "the card in Doing", |h| {
+        column_of(h, "Write report") == "Doing"
+    });
 
     // Enter starts a pomodoro on the selected card.
     h.key_press(egui::Key::Enter);
@@ -120,11 +131,18 @@ fn a_pomodoro_on_a_card_shows_on_the_card_in_stats_and_after_restart() {
 
     clock.advance(Duration::minutes(15));
     step_until(&mut h, "the break", |h| has_label(h, "Short break"));
-    step_until(&mut h, "minutes on the card", |h| has_label(h, "1 pomodoro · 25 min"));
-    assert!(has_label(&h, "Start"), "breaks wait for the user by default");
+    step_until(&mut h, "minutes on the card", |h| {
+        has_label(h, "1 pomodoro · 25 min")
+    });
+    assert!(
+        has_label(&h, "Start"),
+        "breaks wait for the user by default"
+    );
 
     h.key_press(egui::Key::Num3);
-    step_until(&mut h, "today's figures", |h| has_label(h, "Today: 1 pomodoro, 25 min"));
+    step_until(&mut h, "today's figures", |h| {
+        has_label(h, "Today: 1 pomodoro, 25 min")
+    });
     assert!(has_label(&h, "Streak: 1 day"));
     assert!(has_label(&h, "25 min"), "minutes per task");
     drop(h);
@@ -132,12 +150,16 @@ fn a_pomodoro_on_a_card_shows_on_the_card_in_stats_and_after_restart() {
     // A new app on the same directory finds everything.
     let mut h = app(dir.path(), &clock);
     h.run_steps(2);
-    step_until(&mut h, "the card after restart", |h| has_label(h, "Write report"));
+    step_until(&mut h, "the card after restart", |h| {
+        has_label(h, "Write report")
+    });
     assert_eq!(column_of(&h, "Write report"), "Doing");
     assert!(has_label(&h, "1 pomodoro · 25 min"));
     assert!(has_label(&h, "Short break"));
     h.key_press(egui::Key::Num3);
-    step_until(&mut h, "stats after restart", |h| has_label(h, "Today: 1 pomodoro, 25 min"));
+    step_until(&mut h, "stats after restart", |h| {
+        has_label(h, "Today: 1 pomodoro, 25 min")
+    });
 }
 
 #[test]
@@ -161,7 +183,9 @@ fn restarting_mid_session_keeps_the_remaining_time() {
     let mut h = app(dir.path(), &clock);
     step_until(&mut h, "the settled timer", |h| has_label(h, "Short break"));
     h.key_press(egui::Key::Num3);
-    step_until(&mut h, "the logged session", |h| has_label(h, "Today: 1 pomodoro, 25 min"));
+    step_until(&mut h, "the logged session", |h| {
+        has_label(h, "Today: 1 pomodoro, 25 min")
+    });
 }
 
 #[test]
@@ -191,14 +215,18 @@ fn cards_drag_between_and_within_columns_and_archive_restore() {
         pressed: false,
         modifiers: egui::Modifiers::NONE,
     });
-    step_until(&mut h, "the dropped card", |h| column_of(h, "Second") == "Today");
+    step_until(&mut h, "the dropped card", |h| {
+        column_of(h, "Second") == "Today"
+    });
     assert_eq!(column_of(&h, "First"), "Backlog");
 
     // Within a column: bring it back, then move it above "First" with the keyboard.
     h.get_by_label("Second").click();
     h.step();
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowLeft);
-    step_until(&mut h, "back in Backlog", |h| column_of(h, "Second") == "Backlog");
+    step_until(&mut h, "back in Backlog", |h| {
+        column_of(h, "Second") == "Backlog"
+    });
     let order = |h: &Harness<'_, FocusFeedApp>| {
         h.get_by_label("Second").rect().top() < h.get_by_label("First").rect().top()
     };
@@ -219,6 +247,20 @@ fn cards_drag_between_and_within_columns_and_archive_restore() {
     assert_eq!(column_of(&h, "Second"), "Backlog");
 }
 
+/// Focuses the `i`th single-line field of the open dialog (title, labels, due, estimate).
+fn focus_field(h: &mut Harness<'_, FocusFeedApp>, i: usize) {
+    {
+        let fields: Vec<_> = h.get_all_by_role(Role::TextInput).collect();
+        assert_eq!(
+            fields.len(),
+            4,
+            "title, labels, due, estimate (notes are multi-line)"
+        );
+        fields[i].focus();
+    }
+    h.step();
+}
+
 #[test]
 fn a_card_is_edited_with_labels_due_date_and_estimate() {
     let dir = data_dir();
@@ -230,27 +272,27 @@ fn a_card_is_edited_with_labels_due_date_and_estimate() {
     h.step();
     h.key_press(egui::Key::E);
     step_until(&mut h, "the edit dialog", |h| has_label(h, "Edit card"));
-    let fields: Vec<_> = h.get_all_by_role(Role::TextInput).collect();
-    assert_eq!(fields.len(), 4, "title, labels, due, estimate (notes are multi-line)");
-    fields[1].focus();
-    fields[1].type_text("work, deep");
-    fields[2].focus();
-    fields[2].type_text("not a date");
+    focus_field(&mut h, 1);
+    h.event(egui::Event::Text("work, deep".into()));
+    focus_field(&mut h, 2);
+    h.event(egui::Event::Text("not a date".into()));
     h.step();
     h.get_by_role_and_label(Role::Button, "Save").click();
-    step_until(&mut h, "the error", |h| has_label_containing(h, "is not a date like"));
-    let fields: Vec<_> = h.get_all_by_role(Role::TextInput).collect();
-    fields[2].focus();
-    h.step();
+    step_until(&mut h, "the error", |h| {
+        has_label_containing(h, "is not a date like")
+    });
+    focus_field(&mut h, 2);
     for _ in 0.."not a date".len() {
         h.key_press(egui::Key::Backspace);
     }
-    fields[2].type_text("2026-03-20");
-    fields[3].focus();
-    fields[3].type_text("4");
+    h.event(egui::Event::Text("2026-03-20".into()));
+    focus_field(&mut h, 3);
+    h.event(egui::Event::Text("4".into()));
     h.step();
     h.get_by_role_and_label(Role::Button, "Save").click();
-    step_until(&mut h, "the edited card", |h| has_label(h, "#work") && has_label(h, "#deep"));
+    step_until(&mut h, "the edited card", |h| {
+        has_label(h, "#work") && has_label(h, "#deep")
+    });
     assert!(has_label(&h, "due 2026-03-20"));
     assert!(has_label(&h, "0/4 pomodoros · 0 min"));
 }

@@ -160,7 +160,11 @@ fn card_line(c: &Card) -> String {
     }
     let est = c.estimate.map(|e| format!("/{e}")).unwrap_or_default();
     if c.pomodoros > 0 || c.seconds_spent > 0 || c.estimate.is_some() {
-        s.push_str(&format!("  {}{est} pomodoros, {} min", c.pomodoros, c.minutes_spent()));
+        s.push_str(&format!(
+            "  {}{est} pomodoros, {} min",
+            c.pomodoros,
+            c.minutes_spent()
+        ));
     }
     s
 }
@@ -207,7 +211,11 @@ fn tasks(ctx: &CliContext, cmd: TasksCommand) -> anyhow::Result<()> {
                 print_json(&serde_json::json!({ "columns": board.columns, "archived": archived }))?;
             } else {
                 for col in &board.columns {
-                    let warn = if col.over_wip() { "  (over WIP limit)" } else { "" };
+                    let warn = if col.over_wip() {
+                        "  (over WIP limit)"
+                    } else {
+                        ""
+                    };
                     println!("{} ({}){warn}", col.column.name, col.count_text());
                     for c in &col.cards {
                         println!("  {}", card_line(c));
@@ -281,11 +289,19 @@ fn stats(ctx: &CliContext, json: bool) -> anyhow::Result<()> {
     );
     println!("Last {} days:", s.days.len());
     for d in &s.days {
-        println!("  {}  {:>4} min  {}", d.date, d.minutes, "#".repeat((d.minutes / 5) as usize));
+        println!(
+            "  {}  {:>4} min  {}",
+            d.date,
+            d.minutes,
+            "#".repeat((d.minutes / 5) as usize)
+        );
     }
     println!("Per task:");
     for t in &s.per_task {
-        println!("  {:>5} min  {:>3} pomodoros  {}", t.minutes, t.pomodoros, t.title);
+        println!(
+            "  {:>5} min  {:>3} pomodoros  {}",
+            t.minutes, t.pomodoros, t.title
+        );
     }
     Ok(())
 }
@@ -327,7 +343,10 @@ fn timer(ctx: &CliContext, cmd: TimerCommand) -> anyhow::Result<()> {
     };
     let (t, cfg) = engine.timer_status()?;
     let now = engine.now().timestamp();
-    let title = t.task.and_then(|id| engine.store().card(id).ok()).map(|c| c.title);
+    let title = t
+        .task
+        .and_then(|id| engine.store().card(id).ok())
+        .map(|c| c.title);
     let report = TimerReport {
         phase: t.phase.label(),
         state: state_name(&t),

@@ -63,9 +63,15 @@ pub enum FocusCommand {
     },
     DeleteColumn(ColumnId),
     /// Writes the JSON export (or the time log as CSV) to a file.
-    ExportBoard { path: PathBuf, csv: bool },
+    ExportBoard {
+        path: PathBuf,
+        csv: bool,
+    },
     /// Reads a JSON export; `replace` allows replacing a board that has data.
-    ImportBoard { path: PathBuf, replace: bool },
+    ImportBoard {
+        path: PathBuf,
+        replace: bool,
+    },
 }
 
 impl Engine {
@@ -268,7 +274,10 @@ impl Engine {
             }
             C::ImportBoard { path, replace } => {
                 self.import_board_from(&path, replace)?;
-                (vec![Topic::Board, Topic::TimeLog, Topic::Timer, Topic::Settings], none)
+                (
+                    vec![Topic::Board, Topic::TimeLog, Topic::Timer, Topic::Settings],
+                    none,
+                )
             }
         })
     }
@@ -351,7 +360,10 @@ fn announce(engine: &Engine, ended: &[PhaseEnd], events: &EventSink) {
                 problems.push(e);
             }
             if !problems.is_empty() {
-                sink.send(Event::Notice(format!("{summary}. {body} ({})", problems.join("; "))));
+                sink.send(Event::Notice(format!(
+                    "{summary}. {body} ({})",
+                    problems.join("; ")
+                )));
             }
         });
     if spawned.is_err() {

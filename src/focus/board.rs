@@ -78,12 +78,10 @@ pub struct Board {
 
 impl Board {
     pub fn find(&self, card: CardId) -> Option<(usize, usize)> {
-        self.columns.iter().enumerate().find_map(|(ci, c)| {
-            c.cards
-                .iter()
-                .position(|k| k.id == card)
-                .map(|ri| (ci, ri))
-        })
+        self.columns
+            .iter()
+            .enumerate()
+            .find_map(|(ci, c)| c.cards.iter().position(|k| k.id == card).map(|ri| (ci, ri)))
     }
 
     pub fn card(&self, card: CardId) -> Option<&Card> {
@@ -117,16 +115,22 @@ impl CardDraft {
             return Err("a card needs a title".into());
         }
         if self.title.chars().count() > MAX_TITLE_CHARS {
-            return Err(format!("the title is longer than {MAX_TITLE_CHARS} characters"));
+            return Err(format!(
+                "the title is longer than {MAX_TITLE_CHARS} characters"
+            ));
         }
         if self.notes.chars().count() > MAX_NOTES_CHARS {
-            return Err(format!("the notes are longer than {MAX_NOTES_CHARS} characters"));
+            return Err(format!(
+                "the notes are longer than {MAX_NOTES_CHARS} characters"
+            ));
         }
         self.labels = normalise_labels(self.labels.iter().map(String::as_str))?;
         if let Some(e) = self.estimate
             && e > MAX_ESTIMATE
         {
-            return Err(format!("the estimate must be at most {MAX_ESTIMATE} pomodoros"));
+            return Err(format!(
+                "the estimate must be at most {MAX_ESTIMATE} pomodoros"
+            ));
         }
         Ok(self)
     }
@@ -141,7 +145,9 @@ fn normalise_labels<'a>(labels: impl Iterator<Item = &'a str>) -> Result<Vec<Str
     let mut out: Vec<String> = Vec::new();
     for l in labels.map(str::trim).filter(|l| !l.is_empty()) {
         if l.chars().count() > MAX_LABEL_CHARS {
-            return Err(format!("the label {l:?} is longer than {MAX_LABEL_CHARS} characters"));
+            return Err(format!(
+                "the label {l:?} is longer than {MAX_LABEL_CHARS} characters"
+            ));
         }
         if !out.iter().any(|o| o.eq_ignore_ascii_case(l)) {
             out.push(l.to_owned());

@@ -57,8 +57,7 @@ pub fn parse_export(json: &str) -> Result<BoardExport, String> {
         if !column_ids.insert(c.id) {
             return Err(format!("column id {} appears twice", c.id));
         }
-        super::board::validate_column_name(&c.name)
-            .map_err(|e| format!("column {}: {e}", c.id))?;
+        super::board::validate_column_name(&c.name).map_err(|e| format!("column {}: {e}", c.id))?;
     }
     let mut card_ids = HashSet::new();
     for c in &data.cards {
@@ -100,7 +99,8 @@ pub fn parse_export(json: &str) -> Result<BoardExport, String> {
 
 /// The time log as CSV (RFC 4180), times in RFC 3339 UTC, one session per row.
 pub fn time_log_csv(entries: &[TimeEntry], titles: &HashMap<CardId, String>) -> String {
-    let mut out = String::from("id,card_id,card_title,started_at,ended_at,seconds,minutes,completed\n");
+    let mut out =
+        String::from("id,card_id,card_title,started_at,ended_at,seconds,minutes,completed\n");
     for e in entries {
         let title = e
             .card_id
@@ -165,7 +165,8 @@ mod tests {
         assert!(parse_export("{").is_err_and(|e| e.contains("not a focusfeed board export")));
         let other = r#"{"format":"x","version":1,"columns":[],"cards":[],"time_log":[]}"#;
         assert!(parse_export(other).is_err_and(|e| e.contains("format")));
-        let newer = r#"{"format":"focusfeed-board","version":99,"columns":[],"cards":[],"time_log":[]}"#;
+        let newer =
+            r#"{"format":"focusfeed-board","version":99,"columns":[],"cards":[],"time_log":[]}"#;
         assert!(parse_export(newer).is_err_and(|e| e.contains("newer")));
         let dangling = r#"{"format":"focusfeed-board","version":1,
             "columns":[{"id":1,"name":"A","position":0,"wip_limit":null}],

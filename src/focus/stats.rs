@@ -49,7 +49,14 @@ pub fn day_of(t: crate::model::UnixTime, utc_offset: i64) -> NaiveDate {
 pub fn local_offset(t: crate::model::UnixTime) -> i64 {
     use chrono::{Offset, TimeZone};
     chrono::DateTime::from_timestamp(t, 0)
-        .map(|d| i64::from(chrono::Local.offset_from_utc_datetime(&d.naive_utc()).fix().local_minus_utc()))
+        .map(|d| {
+            i64::from(
+                chrono::Local
+                    .offset_from_utc_datetime(&d.naive_utc())
+                    .fix()
+                    .local_minus_utc(),
+            )
+        })
         .unwrap_or(0)
 }
 
@@ -109,7 +116,11 @@ mod tests {
     fn fourteen_days_with_zeros_today_last() {
         let days = last_days(
             d("2026-03-14"),
-            &[(d("2026-03-14"), 3000, 2), (d("2026-03-01"), 600, 0), (d("2026-02-01"), 60, 1)],
+            &[
+                (d("2026-03-14"), 3000, 2),
+                (d("2026-03-01"), 600, 0),
+                (d("2026-02-01"), 60, 1),
+            ],
         );
         assert_eq!(days.len(), 14);
         assert_eq!(days[0].date, d("2026-03-01"));
@@ -123,8 +134,15 @@ mod tests {
     fn streak_counts_back_from_today_or_yesterday() {
         let today = d("2026-03-10");
         assert_eq!(streak(today, &[]), 0);
-        assert_eq!(streak(today, &[d("2026-03-10"), d("2026-03-09"), d("2026-03-07")]), 2);
-        assert_eq!(streak(today, &[d("2026-03-09"), d("2026-03-08")]), 2, "today not over yet");
+        assert_eq!(
+            streak(today, &[d("2026-03-10"), d("2026-03-09"), d("2026-03-07")]),
+            2
+        );
+        assert_eq!(
+            streak(today, &[d("2026-03-09"), d("2026-03-08")]),
+            2,
+            "today not over yet"
+        );
         assert_eq!(streak(today, &[d("2026-03-08")]), 0);
     }
 }

@@ -86,7 +86,10 @@ fn every_fourth_completed_focus_gets_a_long_break() {
     use Phase::*;
     assert_eq!(
         breaks,
-        vec![ShortBreak, ShortBreak, ShortBreak, LongBreak, ShortBreak, ShortBreak, ShortBreak, LongBreak]
+        vec![
+            ShortBreak, ShortBreak, ShortBreak, LongBreak, ShortBreak, ShortBreak, ShortBreak,
+            LongBreak
+        ]
     );
 }
 
@@ -126,7 +129,11 @@ fn pause_and_resume_keep_remaining_and_exclude_paused_time_from_the_log() {
     t.toggle(&c, T0);
     t.toggle(&c, T0 + 10 * MIN); // pause
     assert!(t.is_paused());
-    assert_eq!(t.remaining(&c, T0 + 40 * MIN), 15 * MIN, "paused time does not count");
+    assert_eq!(
+        t.remaining(&c, T0 + 40 * MIN),
+        15 * MIN,
+        "paused time does not count"
+    );
     t.toggle(&c, T0 + 40 * MIN); // resume
     assert!(t.is_running());
     assert!(!t.is_due(T0 + 55 * MIN - 1));
@@ -144,7 +151,11 @@ fn explicit_pause_and_resume() {
     t.pause(&c, T0 + MIN);
     assert!(t.is_paused());
     t.pause(&c, T0 + 2 * MIN);
-    assert_eq!(t.remaining(&c, T0 + 3 * MIN), 24 * MIN, "pausing twice changes nothing");
+    assert_eq!(
+        t.remaining(&c, T0 + 3 * MIN),
+        24 * MIN,
+        "pausing twice changes nothing"
+    );
     t.resume(&c, T0 + 3 * MIN);
     assert_eq!(t.remaining(&c, T0 + 3 * MIN), 24 * MIN);
 }
@@ -222,7 +233,11 @@ fn auto_start_breaks_chains_into_the_break() {
     t.tick(&c, T0 + 25 * MIN);
     assert_eq!(t.phase, Phase::ShortBreak);
     assert!(t.is_running());
-    assert_eq!(t.remaining(&c, T0 + 26 * MIN), 4 * MIN, "the break began when focus ended");
+    assert_eq!(
+        t.remaining(&c, T0 + 26 * MIN),
+        4 * MIN,
+        "the break began when focus ended"
+    );
 }
 
 #[test]
@@ -332,8 +347,18 @@ fn config_validation_names_the_bad_value() {
     let mut c = cfg();
     assert!(c.validate().is_ok());
     c.short_break_minutes = 0;
-    assert!(c.validate().err().unwrap_or_default().contains("short break"));
+    assert!(
+        c.validate()
+            .err()
+            .unwrap_or_default()
+            .contains("short break")
+    );
     c = cfg();
     c.long_break_every = 0;
-    assert!(c.validate().err().unwrap_or_default().contains("long break interval"));
+    assert!(
+        c.validate()
+            .err()
+            .unwrap_or_default()
+            .contains("long break interval")
+    );
 }

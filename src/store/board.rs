@@ -47,7 +47,8 @@ fn labels_json(labels: &[String]) -> String {
 
 /// Renumbers a column's live cards 0, 1, 2… in the given order.
 fn write_order(tx: &Transaction<'_>, column: ColumnId, ids: &[CardId]) -> Result<()> {
-    let mut stmt = tx.prepare_cached("UPDATE cards SET position = ?1, column_id = ?2 WHERE id = ?3")?;
+    let mut stmt =
+        tx.prepare_cached("UPDATE cards SET position = ?1, column_id = ?2 WHERE id = ?3")?;
     for (i, id) in ids.iter().enumerate() {
         stmt.execute(params![i as i64, column, id])?;
     }
@@ -93,10 +94,7 @@ impl Store {
             .cloned()
             .ok_or_else(|| {
                 let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
-                StoreError::NotFound(format!(
-                    "column {want:?} (columns: {})",
-                    names.join(", ")
-                ))
+                StoreError::NotFound(format!("column {want:?} (columns: {})", names.join(", ")))
             })
     }
 
@@ -147,17 +145,30 @@ impl Store {
 
     pub fn card(&self, id: CardId) -> Result<Card> {
         self.conn()
-            .query_row(&format!("{CARD_SELECT} WHERE c.id = ?1"), [id], card_from_row)
+            .query_row(
+                &format!("{CARD_SELECT} WHERE c.id = ?1"),
+                [id],
+                card_from_row,
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("card {id}")))
     }
 
     /// Adds a card at the bottom of `column`.
-    pub fn add_card(&mut self, column: ColumnId, draft: CardDraft, now: UnixTime) -> Result<CardId> {
+    pub fn add_card(
+        &mut self,
+        column: ColumnId,
+        draft: CardDraft,
+        now: UnixTime,
+    ) -> Result<CardId> {
         let d = draft.validated().map_err(StoreError::Invalid)?;
         let tx = self.conn_mut().transaction()?;
         let exists: Option<i64> = tx
-            .query_row("SELECT id FROM board_columns WHERE id = ?1", [column], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM board_columns WHERE id = ?1",
+                [column],
+                |r| r.get(0),
+            )
             .optional()?;
         if exists.is_none() {
             return Err(StoreError::NotFound(format!("column {column}")));
@@ -208,12 +219,20 @@ impl Store {
     }
 
     /// Puts a live card at `index` (clamped) in `column`, renumbering both columns.
-    pub fn move_card(&mut self, id: CardId, column: ColumnId, index: usize, now: UnixTime) -> Result<()> {
+    pub fn move_card(
+        &mut self,
+        id: CardId,
+        column: ColumnId,
+        index: usize,
+        now: UnixTime,
+    ) -> Result<()> {
         let tx = self.conn_mut().transaction()?;
         let from: Option<(ColumnId, Option<UnixTime>)> = tx
-            .query_row("SELECT column_id, archived_at FROM cards WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT column_id, archived_at FROM cards WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         let Some((from, archived)) = from else {
             return Err(StoreError::NotFound(format!("card {id}")));
@@ -235,7 +254,10 @@ impl Store {
         }
         source.insert(index.min(source.len()), id);
         write_order(&tx, column, &source)?;
-        tx.execute("UPDATE cards SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+        tx.execute(
+            "UPDATE cards SET updated_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -349,7 +371,9 @@ impl Store {
             return Err(StoreError::NotFound(format!("column {id}")));
         };
         let Some(&heir) = (if at > 0 { ids.get(at - 1) } else { ids.get(1) }) else {
-            return Err(StoreError::Invalid("the board needs at least one column".into()));
+            return Err(StoreError::Invalid(
+                "the board needs at least one column".into(),
+            ));
         };
         let mut heir_cards = live_ids(&tx, heir)?;
         heir_cards.extend(live_ids(&tx, id)?);

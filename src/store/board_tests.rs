@@ -119,7 +119,12 @@ fn columns_are_added_renamed_reordered_limited_and_deleted_without_losing_cards(
     assert!(s.delete_column(last).is_err(), "the last column stays");
 }
 
-fn session(task: Option<CardId>, ended_at: UnixTime, minutes: i64, completed: bool) -> FocusSession {
+fn session(
+    task: Option<CardId>,
+    ended_at: UnixTime,
+    minutes: i64,
+    completed: bool,
+) -> FocusSession {
     FocusSession {
         task,
         started_at: ended_at - minutes * 60,
@@ -165,7 +170,9 @@ fn timer_state_round_trips_and_bad_state_means_idle() {
     t.toggle(&s.timer_config().unwrap_or_default(), NOW);
     ok(s.save_timer(&t, &[]));
     assert_eq!(ok(s.timer()), t);
-    ok(s.conn().execute("UPDATE focus_timer SET state = 'garbage'", []).map_err(StoreError::from));
+    ok(s.conn()
+        .execute("UPDATE focus_timer SET state = 'garbage'", [])
+        .map_err(StoreError::from));
     assert_eq!(ok(s.timer()), Timer::default());
 }
 
@@ -189,7 +196,13 @@ fn export_import_round_trip_is_lossless() {
     let a = ok(s.add_card(backlog, d, NOW));
     let b = ok(s.add_card(x, CardDraft::titled("B"), NOW));
     ok(s.archive_card(b, NOW + 1));
-    ok(s.save_timer(&Timer::default(), &[session(Some(a), NOW, 25, true), session(None, NOW, 3, false)]));
+    ok(s.save_timer(
+        &Timer::default(),
+        &[
+            session(Some(a), NOW, 25, true),
+            session(None, NOW, 3, false),
+        ],
+    ));
     let mut cfg = ok(s.timer_config());
     cfg.focus_minutes = 40;
     ok(s.set_timer_config(&cfg));

@@ -43,7 +43,12 @@ impl Store {
                 "INSERT INTO board_columns(id, name, position, wip_limit) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for c in &data.columns {
-                col.execute(params![c.id, c.name, c.position, c.wip_limit.filter(|l| *l > 0)])?;
+                col.execute(params![
+                    c.id,
+                    c.name,
+                    c.position,
+                    c.wip_limit.filter(|l| *l > 0)
+                ])?;
             }
             let mut card = tx.prepare_cached(
                 "INSERT INTO cards(id, column_id, position, title, notes, labels, due_date, estimate,
@@ -70,11 +75,19 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for e in &data.time_log {
-                entry.execute(params![e.id, e.card_id, e.started_at, e.ended_at, e.seconds, e.completed])?;
+                entry.execute(params![
+                    e.id,
+                    e.card_id,
+                    e.started_at,
+                    e.ended_at,
+                    e.seconds,
+                    e.completed
+                ])?;
             }
         }
         if let Some(cfg) = &data.timer {
-            let json = serde_json::to_string(cfg).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let json =
+                serde_json::to_string(cfg).map_err(|e| StoreError::Invalid(e.to_string()))?;
             tx.execute(
                 "INSERT INTO settings(key, value) VALUES ('focus.timer', ?1)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",

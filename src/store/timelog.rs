@@ -21,7 +21,8 @@ impl Store {
 
     pub fn set_timer_config(&self, cfg: &TimerConfig) -> Result<()> {
         cfg.validate().map_err(super::StoreError::Invalid)?;
-        let json = serde_json::to_string(cfg).map_err(|e| super::StoreError::Invalid(e.to_string()))?;
+        let json =
+            serde_json::to_string(cfg).map_err(|e| super::StoreError::Invalid(e.to_string()))?;
         self.set_setting(TIMER_CONFIG_KEY, &json)
     }
 
@@ -30,7 +31,9 @@ impl Store {
     pub fn timer(&self) -> Result<Timer> {
         let json: Option<String> = self
             .conn()
-            .query_row("SELECT state FROM focus_timer WHERE id = 1", [], |r| r.get(0))
+            .query_row("SELECT state FROM focus_timer WHERE id = 1", [], |r| {
+                r.get(0)
+            })
             .optional()?;
         Ok(json
             .and_then(|s| serde_json::from_str(&s).ok())
@@ -50,7 +53,13 @@ impl Store {
                  VALUES ((SELECT id FROM cards WHERE id = ?1), ?2, ?3, ?4, ?5)",
             )?;
             for s in logged {
-                insert.execute(params![s.task, s.started_at, s.ended_at, s.seconds, s.completed])?;
+                insert.execute(params![
+                    s.task,
+                    s.started_at,
+                    s.ended_at,
+                    s.seconds,
+                    s.completed
+                ])?;
             }
         }
         tx.execute(
@@ -93,7 +102,11 @@ impl Store {
         let since = now - (stats::CHART_DAYS as i64 + 1) * 86_400;
         let rows: Vec<DayRow> = stmt
             .query_map(params![utc_offset, since], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, u32>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, u32>(2)?,
+                ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?
             .into_iter()

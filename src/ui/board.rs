@@ -69,13 +69,19 @@ pub fn spent_text(card: &Card) -> Option<String> {
 
 impl BoardView {
     fn reload(&mut self, ctx: &ViewContext) {
-        let loaded = ctx.store.board().and_then(|b| Ok((b, ctx.store.archived_cards()?)));
+        let loaded = ctx
+            .store
+            .board()
+            .and_then(|b| Ok((b, ctx.store.archived_cards()?)));
         match loaded {
             Ok((board, archived)) => {
                 self.board = board;
                 self.archived = archived;
                 self.load_error = None;
-                if self.selected.is_some_and(|id| self.board.find(id).is_none()) {
+                if self
+                    .selected
+                    .is_some_and(|id| self.board.find(id).is_none())
+                {
                     self.selected = None;
                 }
             }
@@ -89,10 +95,7 @@ impl BoardView {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
-        let today = ctx
-            .now
-            .with_timezone(&chrono::Local)
-            .date_naive();
+        let today = ctx.now.with_timezone(&chrono::Local).date_naive();
         let mut actions = Vec::new();
         ui.horizontal(|ui| {
             if ui
@@ -195,9 +198,17 @@ impl BoardView {
                 let Some((ci, row)) = self.board.find(id) else {
                     return;
                 };
-                let same = self.board.columns.get(ci).is_some_and(|c| c.column.id == column);
+                let same = self
+                    .board
+                    .columns
+                    .get(ci)
+                    .is_some_and(|c| c.column.id == column);
                 // The drop index counts the dragged card where it was; the store counts without it.
-                let index = if same && row < index { index - 1 } else { index };
+                let index = if same && row < index {
+                    index - 1
+                } else {
+                    index
+                };
                 if !(same && row == index) {
                     send(ctx, FocusCommand::MoveCard { id, column, index });
                 }
@@ -241,7 +252,9 @@ impl BoardView {
         };
         if dc == 0 {
             let col = &cols[ci];
-            let r = row.saturating_add_signed(dr).min(col.cards.len().saturating_sub(1));
+            let r = row
+                .saturating_add_signed(dr)
+                .min(col.cards.len().saturating_sub(1));
             self.selected = col.cards.get(r).map(|c| c.id);
             return;
         }
@@ -259,7 +272,9 @@ impl BoardView {
     /// Moves the selected card by keyboard: to the neighbouring column (same row) or up/down.
     fn move_step(&mut self, dc: isize, dr: isize, ctx: &ViewContext) {
         let Some(id) = self.selected else { return };
-        let Some((ci, row)) = self.board.find(id) else { return };
+        let Some((ci, row)) = self.board.find(id) else {
+            return;
+        };
         let target = ci as isize + dc;
         if target < 0 || target as usize >= self.board.columns.len() {
             return;
@@ -273,11 +288,14 @@ impl BoardView {
         } else {
             row.min(col.cards.len())
         };
-        send(ctx, FocusCommand::MoveCard {
-            id,
-            column: col.column.id,
-            index,
-        });
+        send(
+            ctx,
+            FocusCommand::MoveCard {
+                id,
+                column: col.column.id,
+                index,
+            },
+        );
     }
 
     /// A keyboard command for this view (see `commands.rs`).
@@ -335,7 +353,7 @@ fn column_ui(
 ) {
     let column = col.column.id;
     ui.allocate_ui_with_layout(
-        egui::vec2(theme::COLUMN_WIDTH, ui.available_height()),
+        egui::vec2(theme::COLUMN_WIDTH, 0.0),
         egui::Layout::top_down(egui::Align::Min),
         |ui| {
             ui.set_width(theme::COLUMN_WIDTH);
@@ -357,10 +375,16 @@ fn column_ui(
                             actions.push(BoardAction::EditColumn(column));
                         }
                         if ci > 0 && ui.button("Move column left").clicked() {
-                            actions.push(BoardAction::MoveColumn { id: column, index: ci - 1 });
+                            actions.push(BoardAction::MoveColumn {
+                                id: column,
+                                index: ci - 1,
+                            });
                         }
                         if ci + 1 < ncols && ui.button("Move column right").clicked() {
-                            actions.push(BoardAction::MoveColumn { id: column, index: ci + 1 });
+                            actions.push(BoardAction::MoveColumn {
+                                id: column,
+                                index: ci + 1,
+                            });
                         }
                         if ncols > 1
                             && ui
@@ -383,7 +407,7 @@ fn column_ui(
                     theme::COLUMN_MIN_HEIGHT,
                 ));
                 for (row, card) in col.cards.iter().enumerate() {
-                    let id = egui::Id::new(("card", card.id));
+                    let id = egui::Id::unique(("card", card.id));
                     let r = ui
                         .dnd_drag_source(id, card.id, |ui| {
                             card_ui(ui, card, selected == Some(card.id), today, actions)
@@ -395,10 +419,12 @@ fn column_ui(
                     ) {
                         let stroke = egui::Stroke::new(2.0, ui.visuals().selection.stroke.color);
                         let index = if pointer.y < r.rect.center().y {
-                            ui.painter().hline(r.rect.x_range(), r.rect.top() - 2.0, stroke);
+                            ui.painter()
+                                .hline(r.rect.x_range(), r.rect.top() - 2.0, stroke);
                             row
                         } else {
-                            ui.painter().hline(r.rect.x_range(), r.rect.bottom() + 2.0, stroke);
+                            ui.painter()
+                                .hline(r.rect.x_range(), r.rect.bottom() + 2.0, stroke);
                             row + 1
                         };
                         if let Some(dragged) = r.dnd_release_payload::<CardId>() {
@@ -482,7 +508,7 @@ fn card_ui(
             if selected {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
-                        .small_button("▶")
+                        .small_button("Focus")
                         .on_hover_text(UiCommand::StartPomodoroOnCard.label())
                         .clicked()
                     {
@@ -496,7 +522,7 @@ fn card_ui(
 
 fn archived_ui(ui: &mut egui::Ui, archived: &[Card], actions: &mut Vec<BoardAction>) {
     ui.allocate_ui_with_layout(
-        egui::vec2(theme::COLUMN_WIDTH, ui.available_height()),
+        egui::vec2(theme::COLUMN_WIDTH, 0.0),
         egui::Layout::top_down(egui::Align::Min),
         |ui| {
             ui.set_width(theme::COLUMN_WIDTH);

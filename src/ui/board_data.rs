@@ -23,7 +23,7 @@ fn default_path() -> String {
 }
 
 pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
-    let id = egui::Id::new("board_data_draft");
+    let id = egui::Id::unique("board_data_draft");
     let mut d: Draft = ui.data(|m| m.get_temp(id)).unwrap_or_else(|| Draft {
         path: default_path(),
         replace: false,

@@ -61,8 +61,12 @@ impl CardEditor {
 
     pub fn show(&mut self, ctx: &egui::Context) -> EditorOutcome {
         let mut outcome = EditorOutcome::Open;
-        let heading = if self.id.is_some() { "Edit card" } else { "New card" };
-        let modal = egui::Modal::new(egui::Id::new("card_editor")).show(ctx, |ui| {
+        let heading = if self.id.is_some() {
+            "Edit card"
+        } else {
+            "New card"
+        };
+        let modal = egui::Modal::new(egui::Id::unique("card_editor")).show(ctx, |ui| {
             ui.set_width(420.0);
             ui.heading(heading);
             egui::Grid::new("card_editor_grid")

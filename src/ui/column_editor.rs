@@ -53,21 +53,27 @@ impl ColumnEditor {
 
     pub fn show(&mut self, ctx: &egui::Context) -> ColumnOutcome {
         let mut outcome = ColumnOutcome::Open;
-        let heading = if self.id.is_some() { "Column" } else { "New column" };
-        let modal = egui::Modal::new(egui::Id::new("column_editor")).show(ctx, |ui| {
+        let heading = if self.id.is_some() {
+            "Column"
+        } else {
+            "New column"
+        };
+        let modal = egui::Modal::new(egui::Id::unique("column_editor")).show(ctx, |ui| {
             ui.set_width(320.0);
             ui.heading(heading);
-            egui::Grid::new("column_editor_grid").num_columns(2).show(ui, |ui| {
-                ui.label("Name");
-                let r = ui.text_edit_singleline(&mut self.name);
-                if std::mem::take(&mut self.focus_name) {
-                    r.request_focus();
-                }
-                ui.end_row();
-                ui.label("WIP limit");
-                ui.add(egui::TextEdit::singleline(&mut self.wip).hint_text("none"));
-                ui.end_row();
-            });
+            egui::Grid::new("column_editor_grid")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    ui.label("Name");
+                    let r = ui.text_edit_singleline(&mut self.name);
+                    if std::mem::take(&mut self.focus_name) {
+                        r.request_focus();
+                    }
+                    ui.end_row();
+                    ui.label("WIP limit");
+                    ui.add(egui::TextEdit::singleline(&mut self.wip).hint_text("none"));
+                    ui.end_row();
+                });
             if let Some(e) = &self.error {
                 ui.colored_label(super::theme::error_colour(ui.visuals()), e);
             }

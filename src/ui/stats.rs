@@ -62,19 +62,21 @@ impl StatsView {
                 "No focus sessions yet: select a card on the board and press Enter.",
             );
         }
-        egui::ScrollArea::vertical().id_salt("per_task").show(ui, |ui| {
-            egui::Grid::new("per_task_grid")
-                .num_columns(3)
-                .striped(true)
-                .show(ui, |ui| {
-                    for t in &s.per_task {
-                        ui.label(&t.title);
-                        ui.label(format!("{} min", t.minutes));
-                        ui.label(format!("{} pomodoros", t.pomodoros));
-                        ui.end_row();
-                    }
-                });
-        });
+        egui::ScrollArea::vertical()
+            .id_salt("per_task")
+            .show(ui, |ui| {
+                egui::Grid::new("per_task_grid")
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for t in &s.per_task {
+                            ui.label(&t.title);
+                            ui.label(format!("{} min", t.minutes));
+                            ui.label(format!("{} pomodoros", t.pomodoros));
+                            ui.end_row();
+                        }
+                    });
+            });
     }
 
     /// A keyboard command for this view (see `commands.rs`).
@@ -101,7 +103,11 @@ fn chart(ui: &mut egui::Ui, s: &FocusStats) {
                 .name(format!("{} · {} min", d.date.format("%a %d %b"), d.minutes))
         })
         .collect();
-    let dates: Vec<String> = s.days.iter().map(|d| d.date.format("%d/%m").to_string()).collect();
+    let dates: Vec<String> = s
+        .days
+        .iter()
+        .map(|d| d.date.format("%d/%m").to_string())
+        .collect();
     Plot::new("focus_minutes")
         .height(theme::CHART_HEIGHT)
         .allow_zoom(false)

@@ -16,7 +16,7 @@ struct Draft {
 
 /// Draws the section; reads the stored settings the first time and after each save or revert.
 pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
-    let id = egui::Id::new("timer_settings_draft");
+    let id = egui::Id::unique("timer_settings_draft");
     let mut d: Draft = ui.data(|m| m.get_temp(id)).unwrap_or_default();
     if d.cfg.is_none() {
         match ctx.store.timer_config() {
@@ -51,7 +51,10 @@ pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
                 ui.end_row();
             });
         ui.checkbox(&mut cfg.auto_start_breaks, "Start breaks automatically");
-        ui.checkbox(&mut cfg.auto_start_focus, "Start the next focus session automatically");
+        ui.checkbox(
+            &mut cfg.auto_start_focus,
+            "Start the next focus session automatically",
+        );
         ui.checkbox(&mut cfg.notify, "Desktop notification when a phase ends");
         ui.checkbox(&mut cfg.sound, "Sound when a phase ends");
         let dirty = d.saved.as_ref() != Some(&*cfg);
