@@ -62,6 +62,7 @@ struct Core {
     worker: WorkerHandle,
     reader_store: Store,
     clock: SharedClock,
+    data_dir: std::path::PathBuf,
 }
 
 impl Core {
@@ -70,6 +71,7 @@ impl Core {
             store: &self.reader_store,
             worker: &self.worker,
             clock: &self.clock,
+            data_dir: &self.data_dir,
             now: self.clock.now(),
             actions: RefCell::new(Vec::new()),
         }
@@ -147,13 +149,13 @@ impl FocusFeedApp {
         let reader_store = Store::open(&data_dir.join(DB_FILE))?;
         let repaint = ctx.clone();
         let worker = WorkerHandle::spawn(engine, move || repaint.request_repaint());
-        ctx.options_mut(|o| o.theme_preference = egui::ThemePreference::System);
         let mut app = Self {
             state: UiState::default(),
             core: Core {
                 worker,
                 reader_store,
                 clock,
+                data_dir: data_dir.to_path_buf(),
             },
             views: Views::default(),
             shortcuts: ShortcutMatcher::default(),

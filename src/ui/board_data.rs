@@ -29,7 +29,7 @@ pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
         replace: false,
     });
     ui.add_space(theme::GAP);
-    ui.heading("Board data");
+    ui.strong("Board data");
     ui.horizontal(|ui| {
         ui.label("File");
         ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(420.0));

@@ -22,6 +22,8 @@ pub struct ViewContext<'a> {
     pub store: &'a Store,
     pub worker: &'a WorkerHandle,
     pub clock: &'a SharedClock,
+    /// Where the data lives (shown in Settings; files the user picks are resolved against nothing else).
+    pub data_dir: &'a std::path::Path,
     /// The frame's time, the same for every panel.
     pub now: DateTime<Utc>,
     pub(super) actions: RefCell<Vec<AppAction>>,

@@ -1,22 +1,59 @@
-//! The settings view.
+//! The Settings view: general options here; each area adds its own section from its own file.
 
 use super::commands::UiCommand;
 use super::context::ViewContext;
+use super::theme;
 use crate::engine::worker::Event;
 
 #[derive(Default)]
 pub struct SettingsView {}
 
 impl SettingsView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, _ctx: &ViewContext) {
-        ui.heading("Settings");
-        super::timer_settings::show(ui, _ctx);
-        super::board_data::show(ui, _ctx);
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading("Settings");
+            ui.add_space(theme::GAP);
+            general_section(ui, ctx);
+            super::timer_settings::show(ui, ctx);
+            super::board_data::show(ui, ctx);
+        });
     }
 
-    /// A keyboard command for this view (see `commands.rs`).
+    /// Settings has no view-specific shortcuts; the global ones still apply.
     pub fn command(&mut self, _cmd: UiCommand, _ctx: &ViewContext) {}
 
-    /// An event from the worker (reload on `Changed`).
     pub fn on_event(&mut self, _event: &Event, _ctx: &ViewContext) {}
+}
+
+fn general_section(ui: &mut egui::Ui, ctx: &ViewContext) {
+    ui.strong("General");
+    egui::Grid::new("settings_general")
+        .num_columns(2)
+        .spacing([theme::GAP * 2.0, theme::GAP])
+        .show(ui, |ui| {
+            ui.label("Appearance");
+            appearance_choice(ui);
+            ui.end_row();
+            ui.label("Data directory");
+            ui.horizontal(|ui| {
+                let dir = ctx.data_dir.display().to_string();
+                ui.monospace(&dir);
+                if ui.small_button("Copy").clicked() {
+                    ui.ctx().copy_text(dir);
+                }
+            });
+            ui.end_row();
+        });
+    ui.add_space(theme::GAP);
+}
+
+/// Text-only choices: egui's own theme buttons use emoji the bundled fonts lack.
+fn appearance_choice(ui: &mut egui::Ui) {
+    let mut pref = ui.ctx().options(|o| o.theme_preference);
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut pref, egui::ThemePreference::System, "Follow system");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light");
+        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark");
+    });
+    ui.ctx().set_theme(pref);
 }

@@ -27,7 +27,7 @@ pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
             Err(e) => d.error = Some(format!("could not read the timer settings: {e}")),
         }
     }
-    ui.heading("Timer");
+    ui.strong("Timer");
     if let Some(cfg) = &mut d.cfg {
         egui::Grid::new("timer_settings_grid")
             .num_columns(2)

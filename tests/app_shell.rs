@@ -1,0 +1,81 @@
+//! The window shell as a person uses it: number keys switch views, `?` lists every shortcut,
+//! the navigation buttons work, and a second window on the same data is refused.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use focusfeed::clock::{ManualClock, SharedClock};
+use focusfeed::ui::app::{FocusFeedApp, View};
+use focusfeed::ui::commands::UiCommand;
+use std::path::Path;
+use std::sync::Arc;
+
+fn harness(dir: &Path) -> Harness<'static, FocusFeedApp> {
+    let clock: SharedClock = Arc::new(ManualClock::new(
+        chrono::DateTime::parse_from_rfc3339("2026-11-02T09:00:00Z")
+            .unwrap()
+            .to_utc(),
+    ));
+    let dir = dir.to_path_buf();
+    Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap())
+}
+
+#[test]
+fn number_keys_and_navigation_switch_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Board);
+    for (key, view) in [
+        (egui::Key::Num2, View::Reader),
+        (egui::Key::Num3, View::Stats),
+        (egui::Key::Num4, View::Settings),
+        (egui::Key::Num1, View::Board),
+    ] {
+        h.key_press(key);
+        h.run_steps(2);
+        assert_eq!(h.state().view(), view, "after pressing {key:?}");
+    }
+    h.get_by_label("4  Settings").click();
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Settings);
+    h.get_by_label("Data directory");
+}
+
+#[test]
+fn question_mark_lists_every_shortcut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run_steps(2);
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
+    h.key_press(egui::Key::Questionmark);
+    h.run_steps(3);
+    h.get_by_label("Keyboard shortcuts");
+    for cmd in UiCommand::ALL {
+        assert!(
+            h.query_by_label(cmd.label()).is_some(),
+            "{:?} ({}) is missing from the overlay",
+            cmd,
+            cmd.label()
+        );
+    }
+    h.key_press(egui::Key::Questionmark);
+    h.run_steps(3);
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
+}
+
+#[test]
+fn a_second_window_on_the_same_data_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = focusfeed::paths::WindowLock::acquire(dir.path()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_focusfeed"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already open"), "stderr: {err}");
+}
