@@ -70,7 +70,8 @@ fn has_label_containing(h: &Harness<'_, FocusFeedApp>, part: &str) -> bool {
 }
 
 fn create_card(h: &mut Harness<'_, FocusFeedApp>, title: &str) {
-    h.get_by_role_and_label(Role::Button, "New card").click();
+    h.get_by_role_and_label(Role::Button, "New card (N)")
+        .click();
     step_until(h, "the card dialog", |h| has_label(h, "Save"));
     // The title field has focus when the dialog opens.
     h.event(egui::Event::Text(title.to_owned()));

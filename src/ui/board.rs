@@ -50,6 +50,14 @@ fn send(ctx: &ViewContext, cmd: FocusCommand) {
     ctx.send(Command::Focus(cmd));
 }
 
+/// A button text from the command table: "New card (N)".
+fn with_shortcut(cmd: UiCommand) -> String {
+    match cmd.shortcuts().first() {
+        Some(s) => format!("{} ({})", cmd.label(), s.describe()),
+        None => cmd.label().to_owned(),
+    }
+}
+
 /// "1/3 pomodoros · 25 min", or nothing for a card with no time and no estimate.
 pub fn spent_text(card: &Card) -> Option<String> {
     if card.pomodoros == 0 && card.seconds_spent == 0 && card.estimate.is_none() {
@@ -99,7 +107,7 @@ impl BoardView {
         let mut actions = Vec::new();
         ui.horizontal(|ui| {
             if ui
-                .button("New card")
+                .button(with_shortcut(UiCommand::NewCard))
                 .on_hover_text(UiCommand::NewCard.label())
                 .clicked()
             {
