@@ -7,6 +7,7 @@ use super::context::{AppAction, ViewContext};
 use super::reader::ReaderView;
 use super::settings::SettingsView;
 use super::stats::StatsView;
+use super::status::StatusBar;
 use super::theme;
 use super::timer::TimerView;
 use crate::clock::SharedClock;
@@ -106,9 +107,6 @@ impl Views {
     }
 
     fn dispatch_event(&mut self, event: &Event, ctx: &ViewContext) {
-        if let Event::Notice(n) | Event::Failed { message: n, .. } = event {
-            ctx.act(AppAction::Notice(n.clone()));
-        }
         self.timer.on_event(event, ctx);
         self.board.on_event(event, ctx);
         self.reader.on_event(event, ctx);
@@ -123,7 +121,7 @@ pub struct FocusFeedApp {
     views: Views,
     shortcuts: ShortcutMatcher,
     show_help: bool,
-    notices: Vec<String>,
+    status: StatusBar,
     title: String,
 }
 
@@ -160,7 +158,7 @@ impl FocusFeedApp {
             views: Views::default(),
             shortcuts: ShortcutMatcher::default(),
             show_help: false,
-            notices: Vec::new(),
+            status: StatusBar::default(),
             title: String::new(),
         };
         // Views load what they show on their first `Changed`.
@@ -188,18 +186,14 @@ impl FocusFeedApp {
 
     /// Notices shown at the bottom of the window.
     pub fn notices(&self) -> &[String] {
-        &self.notices
+        self.status.notices()
     }
 
     fn apply(&mut self, action: AppAction) {
         match action {
             AppAction::SwitchView(v) => self.state.view = v,
             AppAction::ToggleHelp => self.show_help = !self.show_help,
-            AppAction::Notice(n) => {
-                if !self.notices.contains(&n) {
-                    self.notices.push(n);
-                }
-            }
+            AppAction::Notice(n) => self.status.push_notice(n),
         }
     }
 }
@@ -238,31 +232,12 @@ fn navigation(ui: &mut egui::Ui, current: View, ctx: &ViewContext) {
         });
 }
 
-fn notice_bar(ui: &mut egui::Ui, notices: &mut Vec<String>) {
-    if notices.is_empty() {
-        return;
-    }
-    let mut dismiss = None;
-    egui::Panel::bottom("notices").show(ui, |ui| {
-        for (i, n) in notices.iter().enumerate() {
-            ui.horizontal(|ui| {
-                ui.colored_label(theme::warning_colour(ui.visuals()), n);
-                if ui.small_button("Dismiss").clicked() {
-                    dismiss = Some(i);
-                }
-            });
-        }
-    });
-    if let Some(i) = dismiss {
-        notices.remove(i);
-    }
-}
-
 impl eframe::App for FocusFeedApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let egui_ctx = ui.ctx().clone();
         let ctx = self.core.context();
         for event in self.core.worker.drain() {
+            self.status.on_event(&event);
             self.views.dispatch_event(&event, &ctx);
         }
         for cmd in self.shortcuts.collect(&egui_ctx, self.state.view.scope()) {
@@ -270,7 +245,7 @@ impl eframe::App for FocusFeedApp {
         }
         top_bar(ui, &mut self.views.timer, &ctx);
         navigation(ui, self.state.view, &ctx);
-        notice_bar(ui, &mut self.notices);
+        self.status.ui(ui);
         let views = &mut self.views;
         egui::CentralPanel::default().show(ui, |ui| match self.state.view {
             View::Board => views.board.ui(ui, &ctx),

@@ -12,6 +12,7 @@ pub mod help;
 pub mod reader;
 pub mod settings;
 pub mod stats;
+pub mod status;
 pub mod theme;
 pub mod timer;
 pub mod timer_settings;
