@@ -6,6 +6,8 @@ use clap::{Args, ValueEnum};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchTarget {
     All,
+    /// `refresh --all` over 200 local feeds of 50 items (feeds area).
+    Refresh,
 }
 
 #[derive(Debug, Args)]
@@ -15,6 +17,10 @@ pub struct BenchArgs {
     pub target: BenchTarget,
 }
 
-pub fn run(_ctx: &CliContext, _args: BenchArgs) -> anyhow::Result<()> {
-    anyhow::bail!("bench: nothing to measure yet")
+pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
+    let all = args.target == BenchTarget::All;
+    if all || args.target == BenchTarget::Refresh {
+        super::feeds::bench_refresh(ctx)?;
+    }
+    Ok(())
 }

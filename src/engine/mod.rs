@@ -29,6 +29,8 @@ pub struct Engine {
     data_dir: PathBuf,
     store: Store,
     clock: SharedClock,
+    /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
+    feeds: feeds::FeedsRuntime,
 }
 
 impl Engine {
@@ -38,6 +40,7 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
             store,
             clock,
+            feeds: feeds::FeedsRuntime::default(),
         })
     }
 

@@ -1,1 +1,12 @@
-//! The feeds domain: logic testable without a window (see ../shared/docs/design.md).
+//! The feeds domain: fetch, parse, sanitize, discover, OPML, schedule and retention — logic
+//! testable without a window or a database (see ../shared/docs/design.md). Storage lives in
+//! `store/feeds.rs` and `store/items.rs`; orchestration in `engine/feeds.rs`.
+
+pub mod discover;
+pub mod fetch;
+pub mod html;
+pub mod opml;
+pub mod parse;
+pub mod retention;
+pub mod sanitize;
+pub mod schedule;

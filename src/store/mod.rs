@@ -2,7 +2,9 @@
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
 mod board;
+pub mod feeds;
 mod focus_export;
+pub mod items;
 mod migrations;
 mod timelog;
 

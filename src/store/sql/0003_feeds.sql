@@ -21,8 +21,10 @@ CREATE TABLE feeds (
     error         TEXT,
     error_count   INTEGER NOT NULL DEFAULT 0,
     disabled      INTEGER NOT NULL DEFAULT 0,
+    custom_title  INTEGER NOT NULL DEFAULT 0, -- 1 once the user renamed it: fetches keep their title
     created_at    INTEGER NOT NULL
 );
+CREATE INDEX feeds_next_fetch ON feeds(next_fetch_at) WHERE disabled = 0;
 
 CREATE TABLE items (
     id            INTEGER PRIMARY KEY,
@@ -48,3 +50,12 @@ CREATE INDEX items_feed_published ON items(feed_id, published_at DESC);
 CREATE INDEX items_published ON items(published_at DESC);
 CREATE INDEX items_unread ON items(read_at) WHERE read_at IS NULL;
 CREATE INDEX items_starred ON items(starred_at) WHERE starred_at IS NOT NULL;
+
+-- Keys of items dropped by retention, so a feed that still lists them does not bring them
+-- back as new unread items.
+CREATE TABLE removed_items (
+    feed_id    INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key        TEXT NOT NULL,
+    removed_at INTEGER NOT NULL,
+    PRIMARY KEY (feed_id, key)
+) WITHOUT ROWID;

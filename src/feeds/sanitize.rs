@@ -1,0 +1,468 @@
+//! Turns untrusted HTML from feeds into (a) sanitized HTML — an allowlist of tags and attributes,
+//! links made absolute, no script, style, frames, forms or tracking pixels — and (b) readable
+//! plain text for display and indexing.
+//!
+//! Why our own code rather than a crate such as ammonia: the output is never handed to a web
+//! engine (egui draws it), so the threat is content leaking into the UI, not mutation XSS; an
+//! allowlist re-serializer over our tolerant tokenizer covers that, and keeps html5ever's large
+//! dependency tree out of a build that CI must finish on two cores.
+
+use super::html::{Token, escape, tokenize};
+use url::Url;
+
+/// Tags kept (without their disallowed attributes).
+const ALLOWED: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];
+
+/// Tags dropped together with everything inside them.
+const DROPPED_WITH_CONTENT: &[&str] = &[
+    "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
+    "textarea", "select", "title", "head", "applet", "frameset", "frame", "noembed", "noframes",
+    "xmp", "button", "canvas",
+];
+
+/// Elements that never have content.
+const VOID: &[&str] = &["br", "hr", "img"];
+
+/// Attributes allowed per tag; URL-valued ones are checked and made absolute.
+fn allowed_attr(tag: &str, attr: &str) -> bool {
+    matches!(
+        (tag, attr),
+        ("a", "href" | "title")
+            | ("img", "src" | "alt" | "title" | "width" | "height")
+            | ("abbr" | "dfn", "title")
+            | ("blockquote" | "q" | "del" | "ins", "cite")
+            | ("td" | "th", "colspan" | "rowspan")
+            | ("time", "datetime")
+            | ("ol", "start")
+    )
+}
+
+fn is_url_attr(attr: &str) -> bool {
+    matches!(attr, "href" | "src" | "cite")
+}
+
+/// Resolves `raw` against `base` and keeps it only if the scheme is safe to open.
+pub fn safe_url(raw: &str, base: Option<&Url>, is_image: bool) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let url = match Url::parse(raw) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(raw).ok()?,
+        Err(_) => return None,
+    };
+    let ok = match url.scheme() {
+        "http" | "https" => true,
+        "mailto" => !is_image,
+        _ => false,
+    };
+    ok.then(|| url.to_string())
+}
+
+/// Known hosts and paths of feed tracking beacons.
+const TRACKERS: &[&str] = &[
+    "feeds.feedburner.com/~r/",
+    "feeds.feedburner.com/~ff/",
+    "pixel.wp.com",
+    "stats.wordpress.com",
+    "feedsportal.com",
+    "doubleclick.net",
+    "google-analytics.com",
+    "pixel.quantserve.com",
+    "/open.aspx",
+    "/track/open",
+];
+
+fn is_tracking_pixel(attrs: &[(String, String)]) -> bool {
+    let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim());
+    let tiny = |v: Option<&str>| {
+        v.and_then(|v| v.trim_end_matches("px").parse::<u32>().ok())
+            .is_some_and(|n| n <= 1)
+    };
+    if tiny(get("width")) || tiny(get("height")) {
+        return true;
+    }
+    let src = get("src").unwrap_or("").to_ascii_lowercase();
+    TRACKERS.iter().any(|t| src.contains(t))
+}
+
+/// The allowlisted, balanced, absolute-linked version of `html`.
+pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut open: Vec<String> = Vec::new();
+    let mut skip_depth: Vec<String> = Vec::new();
+    for token in tokenize(html) {
+        if let Some(skipping) = skip_depth.last().cloned() {
+            if let Token::End { name } = &token
+                && *name == skipping
+            {
+                skip_depth.pop();
+            } else if let Token::Start {
+                name,
+                self_closing: false,
+                ..
+            } = &token
+                && DROPPED_WITH_CONTENT.contains(&name.as_str())
+            {
+                skip_depth.push(name.clone());
+            }
+            continue;
+        }
+        match token {
+            Token::Text(t) => escape(&t, &mut out),
+            Token::Raw(_) => {}
+            Token::Start {
+                name,
+                attrs,
+                self_closing,
+            } => {
+                if DROPPED_WITH_CONTENT.contains(&name.as_str()) {
+                    if !self_closing {
+                        skip_depth.push(name);
+                    }
+                    continue;
+                }
+                if !ALLOWED.contains(&name.as_str()) {
+                    continue;
+                }
+                if name == "img" && is_tracking_pixel(&attrs) {
+                    continue;
+                }
+                let mut tag = format!("<{name}");
+                let mut has_src = false;
+                for (k, v) in &attrs {
+                    if !allowed_attr(&name, k) {
+                        continue;
+                    }
+                    let value = if is_url_attr(k) {
+                        match safe_url(v, base, name == "img") {
+                            Some(u) => u,
+                            None => continue,
+                        }
+                    } else {
+                        v.clone()
+                    };
+                    has_src |= k == "src";
+                    tag.push(' ');
+                    tag.push_str(k);
+                    tag.push_str("=\"");
+                    escape(&value, &mut tag);
+                    tag.push('"');
+                }
+                if name == "img" && !has_src {
+                    // An image we cannot show safely: keep its alt text, if any.
+                    if let Some((_, alt)) = attrs.iter().find(|(k, _)| k == "alt") {
+                        escape(alt, &mut out);
+                    }
+                    continue;
+                }
+                if VOID.contains(&name.as_str()) {
+                    tag.push_str(" />");
+                    out.push_str(&tag);
+                } else {
+                    tag.push('>');
+                    out.push_str(&tag);
+                    open.push(name);
+                }
+            }
+            Token::End { name } => {
+                if let Some(pos) = open.iter().rposition(|n| *n == name) {
+                    for n in open.drain(pos..).rev() {
+                        out.push_str("</");
+                        out.push_str(&n);
+                        out.push('>');
+                    }
+                }
+            }
+        }
+    }
+    for n in open.into_iter().rev() {
+        out.push_str("</");
+        out.push_str(&n);
+        out.push('>');
+    }
+    out
+}
+
+/// Elements that start a new line in plain text.
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "tr",
+    "table",
+    "hr",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "details",
+    "summary",
+    "address",
+    "main",
+    "caption",
+];
+
+/// Readable plain text: blocks on their own lines, list items bulleted, images as their alt
+/// text, scripts and styles gone, whitespace collapsed (except inside `pre`).
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut skip: Vec<String> = Vec::new();
+    let mut pre = 0usize;
+    let newline = |out: &mut String, n: usize| {
+        let trailing = out.chars().rev().take_while(|c| *c == '\n').count();
+        if !out.is_empty() {
+            for _ in trailing..n {
+                out.push('\n');
+            }
+        }
+    };
+    for token in tokenize(html) {
+        if let Some(s) = skip.last().cloned() {
+            if matches!(&token, Token::End { name } if *name == s) {
+                skip.pop();
+            }
+            continue;
+        }
+        match token {
+            Token::Text(t) => push_text(&mut out, &t, pre > 0),
+            Token::Raw(_) => {}
+            Token::Start {
+                name,
+                attrs,
+                self_closing,
+            } => {
+                let n = name.as_str();
+                if DROPPED_WITH_CONTENT.contains(&n) {
+                    if !self_closing {
+                        skip.push(name);
+                    }
+                    continue;
+                }
+                match n {
+                    "br" => out.push('\n'),
+                    "li" => {
+                        newline(&mut out, 1);
+                        out.push_str("• ");
+                    }
+                    "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
+                    | "table" => newline(&mut out, 2),
+                    "img" => {
+                        let alt = attrs
+                            .iter()
+                            .find(|(k, _)| k == "alt")
+                            .map(|(_, v)| v.trim())
+                            .unwrap_or("");
+                        if !alt.is_empty() && !is_tracking_pixel(&attrs) {
+                            push_text(&mut out, &format!("[{alt}]"), false);
+                        }
+                    }
+                    "td" | "th" => push_text(&mut out, " ", false),
+                    n if BLOCK.contains(&n) => newline(&mut out, 1),
+                    _ => {}
+                }
+                if n == "pre" && !self_closing {
+                    pre += 1;
+                }
+            }
+            Token::End { name } => {
+                let n = name.as_str();
+                if n == "pre" {
+                    pre = pre.saturating_sub(1);
+                }
+                match n {
+                    "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
+                    | "table" => newline(&mut out, 2),
+                    n if BLOCK.contains(&n) => newline(&mut out, 1),
+                    _ => {}
+                }
+            }
+        }
+    }
+    tidy_lines(&out)
+}
+
+/// Appends text, collapsing runs of whitespace to one space unless `keep` (inside `pre`).
+fn push_text(out: &mut String, t: &str, keep: bool) {
+    if keep {
+        out.push_str(t);
+        return;
+    }
+    for c in t.chars() {
+        if c.is_whitespace() {
+            let last = out.chars().last();
+            if !matches!(last, None | Some(' ') | Some('\n')) {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Trims each line's trailing spaces and the text's ends; at most one blank line in a row.
+fn tidy_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in s.lines() {
+        let line = line.trim_end();
+        let line = line.strip_prefix(' ').unwrap_or(line);
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+/// A one-line title from text that may hold markup or entities.
+pub fn title_text(raw: &str, is_html: bool) -> String {
+    let text = if is_html || looks_like_html(raw) {
+        html_to_text(raw)
+    } else {
+        raw.to_string()
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when `s` holds a tag or an entity reference, i.e. a text field that is really HTML.
+pub fn looks_like_html(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+        || (s.contains('&') && s.contains(';'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://example.org/blog/post/").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn scripts_styles_handlers_and_pixels_are_removed() {
+        let html = r#"<p onclick="evil()" style="color:red">Hi<script>alert(1)</script><style>p{}</style>
+            <img src="https://feeds.feedburner.com/~r/x/~4/abc" width="1" height="1">
+            <iframe src="https://evil.test">inner</iframe><a href="javascript:alert(1)">x</a></p>"#;
+        let clean = sanitize_html(html, Some(&base()));
+        for bad in [
+            "script",
+            "alert",
+            "style",
+            "onclick",
+            "iframe",
+            "inner",
+            "feedburner",
+            "javascript",
+        ] {
+            assert!(!clean.contains(bad), "{bad} survived in {clean}");
+        }
+        assert!(clean.starts_with("<p>Hi"));
+        assert!(clean.ends_with("</p>"));
+    }
+
+    #[test]
+    fn relative_links_are_resolved_and_tags_balanced() {
+        let clean = sanitize_html(
+            r#"<div><a href="../other">o</a><img src="/i.png" alt="pic"><b>open"#,
+            Some(&base()),
+        );
+        assert_eq!(
+            clean,
+            r#"<div><a href="https://example.org/blog/other">o</a><img src="https://example.org/i.png" alt="pic" /><b>open</b></div>"#
+        );
+    }
+
+    #[test]
+    fn text_is_readable() {
+        let text = html_to_text(
+            "<h1>Title</h1><p>One &amp; two\n   three</p><ul><li>a</li><li>b</li></ul><img alt=\"cat\" src=x><script>x()</script>",
+        );
+        assert_eq!(text, "Title\n\nOne & two three\n\n• a\n• b\n[cat]");
+        assert_eq!(title_text("A &lt;b&gt; &amp; <i>C</i>", false), "A <b> & C");
+        assert_eq!(title_text("Plain  title", false), "Plain title");
+    }
+}

@@ -1,0 +1,361 @@
+//! Feed items: storing a fetch (dedup by stable key, update in place, one transaction per
+//! feed, retention), and the queries lists and the reader use (by feed, folder, unread, starred).
+
+use super::{Result, Store, StoreError};
+use crate::model::{FeedId, ItemId, UnixTime};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+
+/// A media file attached to an item (podcast audio, images, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enclosure {
+    pub url: String,
+    pub mime: Option<String>,
+    pub length: Option<u64>,
+}
+
+/// An item as parsed from a feed, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    /// Dedup key within the feed: guid/id, else link, else a hash of title and content.
+    pub key: String,
+    pub guid: Option<String>,
+    pub url: Option<String>,
+    /// Plain, one-line text.
+    pub title: String,
+    pub author: Option<String>,
+    /// Sanitized HTML with absolute links.
+    pub content_html: Option<String>,
+    pub content_text: String,
+    pub categories: Vec<String>,
+    pub enclosures: Vec<Enclosure>,
+    pub published_at: Option<UnixTime>,
+    pub updated_at: Option<UnixTime>,
+    /// Hash of what is shown, so an unchanged item is not rewritten.
+    pub content_hash: String,
+}
+
+/// A successful fetch of one feed, stored in one transaction.
+#[derive(Debug, Clone)]
+pub struct FeedUpdate<'a> {
+    pub feed_id: FeedId,
+    pub title: &'a str,
+    pub site_url: Option<&'a str>,
+    pub etag: Option<&'a str>,
+    pub last_modified: Option<&'a str>,
+    pub items: &'a [NewItem],
+    pub now: UnixTime,
+    pub next_fetch_at: UnixTime,
+    /// Read items older than this may go…
+    pub retention_cutoff: UnixTime,
+    /// …but each feed keeps at least this many newest items.
+    pub retention_keep: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StoreOutcome {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Old read items dropped by retention.
+    pub removed: usize,
+}
+
+/// An item as lists show it (no content).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemSummary {
+    pub id: ItemId,
+    pub feed_id: FeedId,
+    pub feed_title: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub author: Option<String>,
+    pub published_at: Option<UnixTime>,
+    pub fetched_at: UnixTime,
+    pub read_at: Option<UnixTime>,
+    pub starred_at: Option<UnixTime>,
+}
+
+/// An item with everything the reader shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemDetail {
+    #[serde(flatten)]
+    pub summary: ItemSummary,
+    pub guid: Option<String>,
+    pub content_html: Option<String>,
+    pub content_text: String,
+    pub categories: Vec<String>,
+    pub enclosures: Vec<Enclosure>,
+    pub updated_at: Option<UnixTime>,
+}
+
+/// Which items to list, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemQuery {
+    pub feed: Option<FeedId>,
+    /// Items of feeds in this folder (not its subfolders).
+    pub folder: Option<i64>,
+    pub unread_only: bool,
+    pub starred_only: bool,
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+const ITEM_COLUMNS: &str = "i.id, i.feed_id, f.title, i.url, i.title, i.author, i.published_at,
+    i.fetched_at, i.read_at, i.starred_at, i.guid, i.content_html, i.content_text, i.categories,
+    i.enclosures, i.updated_at";
+
+fn summary(r: &Row<'_>) -> rusqlite::Result<ItemSummary> {
+    Ok(ItemSummary {
+        id: r.get(0)?,
+        feed_id: r.get(1)?,
+        feed_title: r.get(2)?,
+        url: r.get(3)?,
+        title: r.get(4)?,
+        author: r.get(5)?,
+        published_at: r.get(6)?,
+        fetched_at: r.get(7)?,
+        read_at: r.get(8)?,
+        starred_at: r.get(9)?,
+    })
+}
+
+fn detail(r: &Row<'_>) -> rusqlite::Result<ItemDetail> {
+    let categories: String = r.get(13)?;
+    let enclosures: String = r.get(14)?;
+    Ok(ItemDetail {
+        summary: summary(r)?,
+        guid: r.get(10)?,
+        content_html: r.get(11)?,
+        content_text: r.get(12)?,
+        // Written by us as JSON; a damaged value shows as none rather than failing the list.
+        categories: serde_json::from_str(&categories).unwrap_or_default(),
+        enclosures: serde_json::from_str(&enclosures).unwrap_or_default(),
+        updated_at: r.get(15)?,
+    })
+}
+
+/// Condition shared by the retention tombstone insert and delete.
+const RETENTION_WHERE: &str = "feed_id = ?1 AND read_at IS NOT NULL AND starred_at IS NULL
+    AND ifnull(published_at, fetched_at) < ?2
+    AND id NOT IN (SELECT id FROM items WHERE feed_id = ?1
+                   ORDER BY ifnull(published_at, fetched_at) DESC, id DESC LIMIT ?3)";
+
+impl Store {
+    /// Stores one successful fetch: items added or updated in place by key (read and starred
+    /// marks kept), the feed's title, validators and schedule, then retention — all in one
+    /// transaction, so a failure leaves the feed exactly as it was.
+    pub fn store_feed_update(&mut self, u: &FeedUpdate<'_>) -> Result<StoreOutcome> {
+        let tx = self.conn_mut().transaction()?;
+        let mut out = StoreOutcome::default();
+        {
+            let mut find = tx.prepare_cached(
+                "SELECT id, content_hash FROM items WHERE feed_id = ?1 AND key = ?2",
+            )?;
+            let mut removed =
+                tx.prepare_cached("SELECT 1 FROM removed_items WHERE feed_id = ?1 AND key = ?2")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO items(feed_id, key, guid, url, title, author, content_html, content_text,
+                     categories, enclosures, published_at, updated_at, fetched_at, content_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE items SET guid = ?2, url = ?3, title = ?4, author = ?5, content_html = ?6,
+                     content_text = ?7, categories = ?8, enclosures = ?9,
+                     published_at = ifnull(?10, published_at), updated_at = ?11, content_hash = ?12
+                 WHERE id = ?1",
+            )?;
+            for item in u.items {
+                let categories = serde_json::to_string(&item.categories)
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let enclosures = serde_json::to_string(&item.enclosures)
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let existing: Option<(ItemId, Option<String>)> = find
+                    .query_row(params![u.feed_id, item.key], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                match existing {
+                    Some((_, hash)) if hash.as_deref() == Some(item.content_hash.as_str()) => {
+                        out.unchanged += 1;
+                    }
+                    Some((id, _)) => {
+                        update.execute(params![
+                            id,
+                            item.guid,
+                            item.url,
+                            item.title,
+                            item.author,
+                            item.content_html,
+                            item.content_text,
+                            categories,
+                            enclosures,
+                            item.published_at,
+                            item.updated_at,
+                            item.content_hash
+                        ])?;
+                        out.updated += 1;
+                    }
+                    None if removed.exists(params![u.feed_id, item.key])? => out.unchanged += 1,
+                    None => {
+                        insert.execute(params![
+                            u.feed_id,
+                            item.key,
+                            item.guid,
+                            item.url,
+                            item.title,
+                            item.author,
+                            item.content_html,
+                            item.content_text,
+                            categories,
+                            enclosures,
+                            item.published_at,
+                            item.updated_at,
+                            u.now,
+                            item.content_hash
+                        ])?;
+                        out.added += 1;
+                    }
+                }
+            }
+            tx.execute(
+                "UPDATE feeds SET
+                     title = CASE WHEN custom_title = 1 OR ?2 = '' THEN title ELSE ?2 END,
+                     site_url = ifnull(?3, site_url), etag = ?4, last_modified = ?5,
+                     last_fetch_at = ?6, next_fetch_at = ?7, error = NULL, error_count = 0
+                 WHERE id = ?1",
+                params![
+                    u.feed_id,
+                    u.title,
+                    u.site_url,
+                    u.etag,
+                    u.last_modified,
+                    u.now,
+                    u.next_fetch_at
+                ],
+            )?;
+            out.removed =
+                apply_retention(&tx, u.feed_id, u.retention_cutoff, u.retention_keep, u.now)?;
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Drops old read items of one feed now (outside a fetch), returning how many went.
+    pub fn apply_retention(
+        &mut self,
+        feed_id: FeedId,
+        cutoff: UnixTime,
+        keep: u32,
+        now: UnixTime,
+    ) -> Result<usize> {
+        let tx = self.conn_mut().transaction()?;
+        let n = apply_retention(&tx, feed_id, cutoff, keep, now)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Publication times of a feed's newest items, for its update frequency.
+    pub fn recent_published(&self, feed_id: FeedId, n: usize) -> Result<Vec<UnixTime>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT published_at FROM items WHERE feed_id = ?1 AND published_at IS NOT NULL
+             ORDER BY published_at DESC LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![feed_id, n as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Items for a list, newest first.
+    pub fn items(&self, q: &ItemQuery) -> Result<Vec<ItemSummary>> {
+        let (sql, limit) = item_query_sql(q);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params![q.feed, q.folder, limit, q.offset as i64], summary)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Items with their content, newest first (CLI `items --json`, export).
+    pub fn item_details(&self, q: &ItemQuery) -> Result<Vec<ItemDetail>> {
+        let (sql, limit) = item_query_sql(q);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params![q.feed, q.folder, limit, q.offset as i64], detail)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn item(&self, id: ItemId) -> Result<ItemDetail> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1"),
+                [id],
+                detail,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("item {id}")))
+    }
+
+    /// Marks items read (`Some(now)`) or unread (`None`); returns how many changed.
+    pub fn set_read(&self, ids: &[ItemId], at: Option<UnixTime>) -> Result<usize> {
+        let mut stmt = self.conn().prepare_cached(
+            "UPDATE items SET read_at = ?2 WHERE id = ?1 AND (read_at IS NULL) = (?2 IS NOT NULL)",
+        )?;
+        let mut n = 0;
+        for id in ids {
+            n += stmt.execute(params![id, at])?;
+        }
+        Ok(n)
+    }
+
+    /// Stars (`Some(now)`) or unstars (`None`) an item.
+    pub fn set_starred(&self, id: ItemId, at: Option<UnixTime>) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE items SET starred_at = ?2 WHERE id = ?1",
+            params![id, at],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("item {id}")));
+        }
+        Ok(())
+    }
+}
+
+fn item_query_sql(q: &ItemQuery) -> (String, i64) {
+    let mut sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id
+         WHERE (?1 IS NULL OR i.feed_id = ?1) AND (?2 IS NULL OR f.folder_id = ?2)"
+    );
+    if q.unread_only {
+        sql.push_str(" AND i.read_at IS NULL");
+    }
+    if q.starred_only {
+        sql.push_str(" AND i.starred_at IS NOT NULL");
+    }
+    sql.push_str(
+        " ORDER BY ifnull(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?3 OFFSET ?4",
+    );
+    let limit = q.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    (sql, limit)
+}
+
+fn apply_retention(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: FeedId,
+    cutoff: UnixTime,
+    keep: u32,
+    now: UnixTime,
+) -> Result<usize> {
+    tx.execute(
+        &format!(
+            "INSERT OR REPLACE INTO removed_items(feed_id, key, removed_at)
+             SELECT feed_id, key, ?4 FROM items WHERE {RETENTION_WHERE}"
+        ),
+        params![feed_id, cutoff, keep, now],
+    )?;
+    let n = tx.execute(
+        &format!("DELETE FROM items WHERE {RETENTION_WHERE}"),
+        params![feed_id, cutoff, keep],
+    )?;
+    Ok(n)
+}
