@@ -6,6 +6,10 @@ use clap::{Args, ValueEnum};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchTarget {
     All,
+    /// Index 100,000 generated items through the outbox (time, items/s).
+    Index,
+    /// Search p50/p99 over 100,000 generated items; the recommender's profile queries.
+    Search,
     /// `refresh --all` over 200 local feeds of 50 items (feeds area).
     Refresh,
 }
@@ -21,6 +25,12 @@ pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
     let all = args.target == BenchTarget::All;
     if all || args.target == BenchTarget::Refresh {
         super::feeds::bench_refresh(ctx)?;
+    }
+    if all || args.target == BenchTarget::Index {
+        super::search_bench::run_index()?;
+    }
+    if all || args.target == BenchTarget::Search {
+        super::search_bench::run_search()?;
     }
     Ok(())
 }

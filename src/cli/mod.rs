@@ -6,6 +6,7 @@ mod feeds;
 mod focus;
 mod rank;
 mod search;
+mod search_bench;
 
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::engine::Engine;
@@ -84,7 +85,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => crate::ui::run_window(&ctx.data_dir, ctx.clock.clone()),
         Some(Command::Focus(c)) => focus::run(&ctx, c),
-        Some(Command::Feeds(c)) => feeds::run(&ctx, c),
+        Some(Command::Feeds(c)) => {
+            feeds::run(&ctx, c)?;
+            // Items written by refresh/import reach the search index now, not on next open.
+            search::sync_after_write(&ctx);
+            Ok(())
+        }
         Some(Command::Search(c)) => search::run(&ctx, c),
         Some(Command::Rank(c)) => rank::run(&ctx, c),
         Some(Command::Bench(a)) => bench::run(&ctx, a),

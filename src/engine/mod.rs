@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 pub enum EngineError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     #[error("{0}")]
     Other(String),
 }
@@ -29,6 +31,8 @@ pub struct Engine {
     data_dir: PathBuf,
     store: Store,
     clock: SharedClock,
+    /// The full-text index, opened (or rebuilt) on first use; see `engine/search.rs`.
+    search: search::SearchState,
     /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
     feeds: feeds::FeedsRuntime,
 }
@@ -40,6 +44,7 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
             store,
             clock,
+            search: search::SearchState::default(),
             feeds: feeds::FeedsRuntime::default(),
         })
     }

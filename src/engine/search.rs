@@ -1,12 +1,231 @@
-//! Engine operations and background commands for the search area.
+//! Engine operations and background commands for the search area: the index opened lazily
+//! (rebuilt when missing or damaged), the outbox kept drained, searches for the CLI and the
+//! reader's search-as-you-type.
 
-use super::Engine;
-use super::worker::EventSink;
+use super::worker::{Event, EventSink};
+use super::{Engine, Result};
+use crate::model::Topic;
+use crate::paths::INDEX_DIR;
+use crate::search::{
+    self, CheckReport, DrainReport, Filters, OpenOutcome, SearchError, SearchIndex, SearchRequest,
+    SearchResults,
+};
 
 /// Work the GUI hands to the worker for this area.
 #[derive(Debug)]
-pub enum SearchCommand {}
+pub enum SearchCommand {
+    /// A search (as you type); answered by `Event::SearchResults` with the same `request_id`.
+    Query {
+        request_id: u64,
+        request: SearchRequest,
+    },
+    /// Apply pending item changes to the index now (the worker also does it between commands).
+    Sync,
+    /// Rebuild the index from SQLite, with progress.
+    Rebuild,
+}
 
-pub(super) fn handle(_engine: &mut Engine, cmd: SearchCommand, _events: &EventSink) {
-    match cmd {}
+/// The engine's index slot: opened on first use.
+#[derive(Debug, Default)]
+pub struct SearchState {
+    index: Option<SearchIndex>,
+    /// The last background failure told to the user, so a persistent one is told once.
+    last_error: Option<String>,
+}
+
+const TASK_BUILD: &str = "Building the search index";
+const TASK_SYNC: &str = "Indexing new items";
+
+impl Engine {
+    /// The search index, opened on first use. A missing, damaged or outdated index is rebuilt
+    /// from SQLite (reported through `progress(done, total)`) instead of failing.
+    pub fn search_index_with_progress(
+        &mut self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(&mut SearchIndex, OpenOutcome)> {
+        let mut outcome = OpenOutcome::Opened;
+        if self.search.index.is_none() {
+            let dir = self.data_dir.join(INDEX_DIR);
+            let (index, o) = search::open_or_rebuild(&dir, &self.store, progress)?;
+            self.search.index = Some(index);
+            outcome = o;
+        }
+        match self.search.index.as_mut() {
+            Some(index) => Ok((index, outcome)),
+            None => Err(super::EngineError::Other(
+                "the search index is not open".into(),
+            )),
+        }
+    }
+
+    /// The search index, opened on first use (see [`Self::search_index_with_progress`]).
+    pub fn search_index(&mut self) -> Result<&mut SearchIndex> {
+        Ok(self.search_index_with_progress(&mut |_, _| {})?.0)
+    }
+
+    /// Applies pending item changes to the index (`max_batches` commits of up to 2,000 items;
+    /// `None`: all). When another process holds the index writer, returns `None` after picking
+    /// up its commits: that process drains the outbox.
+    pub fn sync_index(&mut self, max_batches: Option<usize>) -> Result<Option<DrainReport>> {
+        self.search_index()?;
+        let Some(index) = self.search.index.as_mut() else {
+            return Ok(None);
+        };
+        match search::drain_outbox(index, &self.store, max_batches) {
+            Ok(report) => Ok(Some(report)),
+            Err(SearchError::Busy) => {
+                index.reload()?;
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Runs a search over the index as it is (call [`Self::sync_index`] first for the newest
+    /// items). `unread` is resolved against SQLite.
+    pub fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
+        let mut filters = Filters {
+            feed: request.feed,
+            since: request.since,
+            only: None,
+        };
+        if request.unread {
+            filters = filters.unread_in(&self.store)?;
+        }
+        let index = self.search_index()?;
+        Ok(index.search(
+            &request.text,
+            request.lenient,
+            &filters,
+            request.sort,
+            request.limit,
+        )?)
+    }
+
+    /// Compares the index with SQLite, after applying pending changes when it can.
+    pub fn check_index(&mut self) -> Result<CheckReport> {
+        self.sync_index(None)?;
+        let Some(index) = self.search.index.as_ref() else {
+            return Err(super::EngineError::Other(
+                "the search index is not open".into(),
+            ));
+        };
+        Ok(search::check(index, &self.store)?)
+    }
+
+    /// Throws the index away and builds it again from SQLite. Fails with a clear message when
+    /// another process (the window) is writing it.
+    pub fn rebuild_index(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        let (index, outcome) = self.search_index_with_progress(progress)?;
+        if outcome != OpenOutcome::Opened {
+            return Ok(index.num_docs());
+        }
+        index.ensure_writable()?;
+        // Start from an empty directory: damaged segment files go with the old index.
+        self.search.index = None;
+        let dir = self.data_dir.join(INDEX_DIR);
+        std::fs::remove_dir_all(&dir).map_err(|source| SearchError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        let (index, _) = self.search_index_with_progress(progress)?;
+        Ok(index.num_docs())
+    }
+}
+
+pub(super) fn handle(engine: &mut Engine, cmd: SearchCommand, events: &EventSink) {
+    match cmd {
+        SearchCommand::Query {
+            request_id,
+            request,
+        } => {
+            let outcome = engine.search(&request).map_err(|e| e.to_string());
+            events.send(Event::SearchResults {
+                request_id,
+                outcome,
+            });
+        }
+        SearchCommand::Sync => while tick(engine, events) {},
+        SearchCommand::Rebuild => {
+            let mut progress = |done: u64, total: u64| {
+                events.send(Event::Progress {
+                    task: TASK_BUILD.into(),
+                    done: done as usize,
+                    total: total as usize,
+                });
+            };
+            match engine.rebuild_index(&mut progress) {
+                Ok(_) => {
+                    events.send(Event::Finished {
+                        task: TASK_BUILD.into(),
+                    });
+                    events.changed(Topic::Index);
+                }
+                Err(e) => events.send(Event::Failed {
+                    task: TASK_BUILD.into(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+    }
+}
+
+/// Called by the worker between commands: opens the index on first call (rebuilding it with
+/// progress when needed) and applies one batch of pending item changes. Returns whether more
+/// are waiting, so the worker comes back without idling.
+pub(super) fn tick(engine: &mut Engine, events: &EventSink) -> bool {
+    if engine.search.index.is_none() {
+        let mut progress = |done: u64, total: u64| {
+            // A fresh data directory has nothing to build; say nothing then.
+            if total > 0 {
+                events.send(Event::Progress {
+                    task: TASK_BUILD.into(),
+                    done: done as usize,
+                    total: total as usize,
+                });
+            }
+        };
+        match engine.search_index_with_progress(&mut progress) {
+            Ok((_, OpenOutcome::Opened)) => {}
+            Ok((_, outcome)) => {
+                if let OpenOutcome::Rebuilt(reason) = outcome {
+                    events.send(Event::Notice(format!(
+                        "The search index was rebuilt from the database ({reason})."
+                    )));
+                }
+                events.send(Event::Finished {
+                    task: TASK_BUILD.into(),
+                });
+                events.changed(Topic::Index);
+            }
+            Err(e) => {
+                report_failure(engine, events, TASK_BUILD, e.to_string());
+                return false;
+            }
+        }
+    }
+    match engine.sync_index(Some(1)) {
+        Ok(Some(report)) => {
+            engine.search.last_error = None;
+            if report.indexed + report.deleted > 0 {
+                events.changed(Topic::Index);
+            }
+            report.remaining > 0
+        }
+        Ok(None) => false,
+        Err(e) => {
+            report_failure(engine, events, TASK_SYNC, e.to_string());
+            false
+        }
+    }
+}
+
+fn report_failure(engine: &mut Engine, events: &EventSink, task: &str, message: String) {
+    if engine.search.last_error.as_deref() != Some(message.as_str()) {
+        engine.search.last_error = Some(message.clone());
+        events.send(Event::Failed {
+            task: task.into(),
+            message,
+        });
+    }
 }

@@ -38,6 +38,11 @@ pub enum Event {
     Failed { task: String, message: String },
     /// A notice for the in-app notice area (no notification daemon, no audio, …).
     Notice(String),
+    /// The answer to `SearchCommand::Query` with the same `request_id` (older ids are stale).
+    SearchResults {
+        request_id: u64,
+        outcome: Result<crate::search::SearchResults, String>,
+    },
 }
 
 /// Where handlers post events; wakes the UI on each.
@@ -120,8 +125,15 @@ impl Drop for WorkerHandle {
 
 fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink) {
     let mut seen_version = engine.store().data_version().ok();
+    let mut index_work_pending = true;
     loop {
-        match commands.recv_timeout(EXTERNAL_CHANGE_POLL) {
+        // While the index has a backlog, come straight back to it between commands.
+        let wait = if index_work_pending {
+            Duration::ZERO
+        } else {
+            EXTERNAL_CHANGE_POLL
+        };
+        match commands.recv_timeout(wait) {
             Ok(cmd) => dispatch(&mut engine, cmd, &events),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
@@ -139,6 +151,8 @@ fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink) {
                 events.changed(topic);
             }
         }
+        // Keeps the search index in step with items written by any command or process.
+        index_work_pending = super::search::tick(&mut engine, &events);
     }
 }
 

@@ -1,1 +1,48 @@
-//! The search domain: logic testable without a window (see ../shared/docs/design.md).
+//! The search domain: a tantivy full-text index that is a projection of SQLite's items
+//! (see ../shared/docs/design.md). `index` owns the tantivy index, `query` answers user searches
+//! with snippets, `profile` serves the recommender (weighted-term retrieval, tf-idf vectors),
+//! `sync` keeps the index in step with SQLite (outbox, rebuild, check).
+
+mod analyzer;
+mod index;
+mod profile;
+mod query;
+mod schema;
+mod snippet;
+mod sync;
+
+pub use analyzer::{Analyzer, tokenize};
+pub use index::{DocEntry, DocMap, SearchIndex, stamp};
+pub use profile::{ProfileHit, TermVector};
+pub use query::{Filters, Hit, SearchRequest, SearchResults, Sort};
+pub use schema::{Fields, TITLE_BOOST, build_schema};
+pub use snippet::HitSnippet;
+pub use sync::{
+    BATCH, CheckReport, DrainReport, OpenOutcome, check, drain_outbox, open_or_rebuild, rebuild,
+};
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error(
+        "the search index is being written by another focusfeed process (the window?); \
+         close it or try again when it is idle"
+    )]
+    Busy,
+    #[error("no search index in {0}")]
+    Missing(PathBuf),
+    #[error("the search index in {path} is damaged or outdated ({reason}); it will be rebuilt")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("invalid search query: {0} (see `focusfeed search --help` for the syntax)")]
+    Query(String),
+    #[error("cannot use {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}

@@ -6,6 +6,7 @@ pub mod feeds;
 mod focus_export;
 pub mod items;
 mod migrations;
+mod search;
 mod timelog;
 
 use rusqlite::Connection;
@@ -13,6 +14,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
+pub use search::{IndexedItem, OutboxEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -45,7 +45,7 @@ impl StatusBar {
             Event::Failed { message, .. } | Event::Notice(message) => {
                 self.push_notice(message.clone());
             }
-            Event::Changed(_) => {}
+            Event::Changed(_) | Event::SearchResults { .. } => {}
         }
     }
 

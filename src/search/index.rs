@@ -1,0 +1,301 @@
+//! `SearchIndex`: one tantivy index (on disk in `<data_dir>/index/`, or in RAM for tests and the
+//! evaluation), its reader, and a writer opened only when something must be written.
+
+use super::SearchError;
+use super::schema::{Fields, build_schema, register_tokenizers};
+use crate::model::{ItemId, UnixTime};
+use crate::store::IndexedItem;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
+    TantivyError, Term,
+};
+
+/// Memory the writer may buffer before it flushes a segment. Kept modest: the machine also runs
+/// the window and the recommender.
+const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+
+/// Where each live item sits in the current searcher, with its published time and stamp.
+#[derive(Debug, Default)]
+pub struct DocMap {
+    pub by_item: HashMap<ItemId, DocEntry>,
+    /// Items found more than once (should never happen; `check` reports it).
+    pub duplicates: Vec<ItemId>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DocEntry {
+    pub address: DocAddress,
+    pub published: UnixTime,
+    pub stamp: u64,
+}
+
+/// A full-text index of feed items. Cheap to query from one thread; writes go through `&mut`.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    writer: Option<IndexWriter>,
+    dir: Option<PathBuf>,
+    /// Built lazily per searcher generation; term vectors and `check` look items up in it.
+    doc_map: Mutex<Option<(u64, Arc<DocMap>)>>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .field("docs", &self.num_docs())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// A new, empty index held in memory.
+    pub fn create_in_ram() -> Result<Self, SearchError> {
+        Self::wrap(Index::create_in_ram(build_schema()), None)
+    }
+
+    /// A new, empty index in `dir` (created; must not already hold an index).
+    pub fn create_in_dir(dir: &Path) -> Result<Self, SearchError> {
+        std::fs::create_dir_all(dir).map_err(|source| SearchError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let index = Index::create_in_dir(dir, build_schema())?;
+        Self::wrap(index, Some(dir.to_path_buf()))
+    }
+
+    /// Opens the index in `dir`. Fails with [`SearchError::Missing`] when there is none and
+    /// [`SearchError::Corrupt`] when it cannot be read or is not ours; callers rebuild then.
+    pub fn open_in_dir(dir: &Path) -> Result<Self, SearchError> {
+        if !dir.join("meta.json").exists() {
+            return Err(SearchError::Missing(dir.to_path_buf()));
+        }
+        let corrupt = |e: &dyn std::fmt::Display| SearchError::Corrupt {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        };
+        // Index files are outside input: tantivy trusts them and may panic on a damaged one, so
+        // verify their checksums first and contain any panic while opening.
+        let opened = std::panic::catch_unwind(|| -> Result<Self, SearchError> {
+            let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
+            if index.schema() != build_schema() {
+                return Err(corrupt(&"it was built with another schema"));
+            }
+            let damaged = index.validate_checksum().map_err(|e| corrupt(&e))?;
+            if let Some(file) = damaged.iter().next() {
+                return Err(corrupt(&format!("{} fails its checksum", file.display())));
+            }
+            Self::wrap(index, Some(dir.to_path_buf())).map_err(|e| match e {
+                SearchError::Tantivy(e) => corrupt(&e),
+                other => other,
+            })
+        });
+        opened.unwrap_or_else(|_| Err(corrupt(&"reading it failed")))
+    }
+
+    fn wrap(index: Index, dir: Option<PathBuf>) -> Result<Self, SearchError> {
+        register_tokenizers(&index);
+        let fields = Fields::resolve(&index.schema()).ok_or_else(|| SearchError::Corrupt {
+            path: dir.clone().unwrap_or_default(),
+            reason: "fields are missing".into(),
+        })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let this = Self {
+            index,
+            fields,
+            reader,
+            writer: None,
+            dir,
+            doc_map: Mutex::new(None),
+        };
+        // Touch every segment once so a damaged one shows up now, not in the middle of a query.
+        this.doc_map()?;
+        Ok(this)
+    }
+
+    /// The directory, or `None` for a RAM index.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    pub fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    pub fn tantivy_index(&self) -> &Index {
+        &self.index
+    }
+
+    /// A searcher on the last commit this index saw.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Live documents in the last commit.
+    pub fn num_docs(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    /// Picks up commits made by another process (the window's worker, when the CLI reads).
+    pub fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter, SearchError> {
+        if self.writer.is_none() {
+            let writer = self
+                .index
+                .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+                .map_err(|e| match e {
+                    TantivyError::LockFailure(..) => SearchError::Busy,
+                    other => SearchError::Tantivy(other),
+                })?;
+            self.writer = Some(writer);
+        }
+        self.writer.as_mut().ok_or(SearchError::Busy)
+    }
+
+    /// Whether this process may write (takes the writer lock if free).
+    pub fn ensure_writable(&mut self) -> Result<(), SearchError> {
+        self.writer().map(|_| ())
+    }
+
+    /// Queues (re)indexing `item`; visible after [`commit`](Self::commit).
+    pub fn upsert(&mut self, item: &IndexedItem) -> Result<(), SearchError> {
+        let doc = self.document(item);
+        let id_term = Term::from_field_i64(self.fields.id, item.id);
+        let writer = self.writer()?;
+        writer.delete_term(id_term);
+        writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Queues removing `id`; visible after [`commit`](Self::commit).
+    pub fn delete(&mut self, id: ItemId) -> Result<(), SearchError> {
+        let id_term = Term::from_field_i64(self.fields.id, id);
+        self.writer()?.delete_term(id_term);
+        Ok(())
+    }
+
+    /// Queues removing every document (a rebuild fills it again before committing).
+    pub fn clear(&mut self) -> Result<(), SearchError> {
+        self.writer()?.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes queued changes durable and visible to this index's searches.
+    pub fn commit(&mut self) -> Result<(), SearchError> {
+        if let Some(w) = self.writer.as_mut() {
+            w.commit()?;
+            self.reader.reload()?;
+        }
+        Ok(())
+    }
+
+    /// Lets go of the writer lock (so another process can write) after finishing merges.
+    pub fn release_writer(&mut self) -> Result<(), SearchError> {
+        if let Some(w) = self.writer.take() {
+            w.wait_merging_threads()?;
+        }
+        Ok(())
+    }
+
+    fn document(&self, item: &IndexedItem) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_i64(f.id, item.id);
+        doc.add_i64(f.feed, item.feed_id);
+        doc.add_text(f.title, &item.title);
+        doc.add_text(f.content, &item.content);
+        if let Some(a) = &item.author {
+            doc.add_text(f.author, a);
+        }
+        for t in &item.tags {
+            doc.add_text(f.tag, t);
+        }
+        doc.add_i64(f.published, item.published);
+        doc.add_u64(f.stamp, stamp(item));
+        doc
+    }
+
+    /// Every live document by item id, for the current searcher (cached per commit).
+    pub fn doc_map(&self) -> Result<Arc<DocMap>, SearchError> {
+        let searcher = self.searcher();
+        let generation = searcher.generation().generation_id();
+        let mut slot = self.doc_map.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, map)) = slot.as_ref()
+            && *g == generation
+        {
+            return Ok(map.clone());
+        }
+        let mut map = DocMap::default();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            let ff = seg.fast_fields();
+            let ids = ff.i64("id")?;
+            let published = ff.i64("published")?;
+            let stamps = ff.u64("stamp")?;
+            for doc in seg.doc_ids_alive() {
+                let Some(id) = ids.first(doc) else { continue };
+                let entry = DocEntry {
+                    address: DocAddress::new(ord as u32, doc),
+                    published: published.first(doc).unwrap_or(0),
+                    stamp: stamps.first(doc).unwrap_or(0),
+                };
+                if map.by_item.insert(id, entry).is_some() {
+                    map.duplicates.push(id);
+                }
+            }
+        }
+        let map = Arc::new(map);
+        *slot = Some((generation, map.clone()));
+        Ok(map)
+    }
+
+    /// Term for `text` (already analyzed) in the title or content field.
+    pub(super) fn text_term(&self, title: bool, text: &str) -> Term {
+        let field = if title {
+            self.fields.title
+        } else {
+            self.fields.content
+        };
+        Term::from_field_text(field, text)
+    }
+
+    pub(super) fn postings_option() -> IndexRecordOption {
+        IndexRecordOption::WithFreqs
+    }
+}
+
+/// A fingerprint of the indexed columns: equal stamps mean the document is current.
+pub fn stamp(item: &IndexedItem) -> u64 {
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator no UTF-8 text contains, so ("ab","c") and ("a","bc") differ.
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(&item.id.to_le_bytes());
+    eat(&item.feed_id.to_le_bytes());
+    eat(item.title.as_bytes());
+    eat(item.content.as_bytes());
+    eat(item.author.as_deref().unwrap_or("").as_bytes());
+    for t in &item.tags {
+        eat(t.as_bytes());
+    }
+    eat(&item.published.to_le_bytes());
+    h
+}

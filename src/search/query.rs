@@ -1,0 +1,216 @@
+//! User searches: tantivy query syntax over title (boosted) and content, filters by feed, date
+//! and an item set (unread), sorted by BM25 or date, each hit with highlighted snippets.
+
+use super::SearchError;
+use super::index::SearchIndex;
+use super::schema::TITLE_BOOST;
+use super::snippet::{HitSnippet, Snippets};
+use crate::model::{FeedId, ItemId, UnixTime};
+use crate::store::Store;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::sync::Arc;
+use tantivy::collector::{Count, FilterCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, TantivyDocument, Term};
+
+/// Restricts which items a search or a profile query may return.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Only items of this feed.
+    pub feed: Option<FeedId>,
+    /// Only items published at or after this time.
+    pub since: Option<UnixTime>,
+    /// Only these items (for "unread", fill it with [`Filters::unread_in`]). `None`: all.
+    pub only: Option<Arc<HashSet<ItemId>>>,
+}
+
+impl Filters {
+    /// Restricts to the items unread in `store` right now. Read state lives in SQLite, not in
+    /// the index (marking read must not rewrite documents), so it is applied as an id set while
+    /// collecting: counts and limits stay exact.
+    pub fn unread_in(mut self, store: &Store) -> Result<Self, SearchError> {
+        self.only = Some(Arc::new(store.unread_item_ids()?));
+        Ok(self)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// BM25, title boosted.
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+}
+
+/// A search as the CLI and the reader ask for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    /// Tantivy query syntax: words (all must match), `"a phrase"`, `title:word`, `-word`,
+    /// `a OR b`, `author:name`, `tag:name`, `feed:3`. Empty: everything.
+    pub text: String,
+    pub feed: Option<FeedId>,
+    pub since: Option<UnixTime>,
+    pub unread: bool,
+    pub limit: usize,
+    pub sort: Sort,
+    /// Search-as-you-type: tolerate half-typed syntax (an open quote) instead of failing.
+    pub lenient: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            feed: None,
+            since: None,
+            unread: false,
+            limit: 50,
+            sort: Sort::Relevance,
+            lenient: false,
+        }
+    }
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: ItemId,
+    pub feed_id: FeedId,
+    pub title: String,
+    /// Byte ranges of `title` that matched.
+    pub title_highlights: Vec<(usize, usize)>,
+    pub author: Option<String>,
+    pub published: UnixTime,
+    /// BM25 score; `None` when sorted by date.
+    pub score: Option<f32>,
+    pub snippet: HitSnippet,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// Matching items in all (after filters), of which `hits` are the first `limit`.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+impl SearchIndex {
+    /// Parses `text` as a user query over title (boosted) and content; words are ANDed.
+    pub fn parse_user_query(
+        &self,
+        text: &str,
+        lenient: bool,
+    ) -> Result<Box<dyn Query>, SearchError> {
+        if text.trim().is_empty() {
+            return Ok(Box::new(AllQuery));
+        }
+        let f = self.fields();
+        let mut parser = QueryParser::for_index(self.tantivy_index(), vec![f.title, f.content]);
+        parser.set_field_boost(f.title, TITLE_BOOST);
+        parser.set_conjunction_by_default();
+        if lenient {
+            Ok(parser.parse_query_lenient(text).0)
+        } else {
+            parser
+                .parse_query(text)
+                .map_err(|e| SearchError::Query(format!("{text:?}: {e}")))
+        }
+    }
+
+    /// `query` restricted by the feed and date filters; filters add nothing to the score.
+    pub(super) fn filtered(&self, query: Box<dyn Query>, filters: &Filters) -> Box<dyn Query> {
+        let f = self.fields();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        if let Some(feed) = filters.feed {
+            let q = TermQuery::new(Term::from_field_i64(f.feed, feed), IndexRecordOption::Basic);
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
+            ));
+        }
+        if let Some(since) = filters.since {
+            let q = RangeQuery::new(
+                Bound::Included(Term::from_field_i64(f.published, since)),
+                Bound::Unbounded,
+            );
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
+            ));
+        }
+        if clauses.len() == 1 {
+            clauses.remove(0).1
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        }
+    }
+
+    /// Runs a user search. `filters.only` (unread) is applied while collecting.
+    pub fn search(
+        &self,
+        text: &str,
+        lenient: bool,
+        filters: &Filters,
+        sort: Sort,
+        limit: usize,
+    ) -> Result<SearchResults, SearchError> {
+        let user_query = self.parse_user_query(text, lenient)?;
+        let query = self.filtered(user_query.box_clone(), filters);
+        let searcher = self.searcher();
+        let only = filters.only.clone();
+        let keep = move |id: i64| only.as_ref().is_none_or(|s| s.contains(&id));
+        // TopDocs panics on 0; ask for one and drop it.
+        let top = TopDocs::with_limit(limit.max(1));
+        let (total, docs): (usize, Vec<(Option<f32>, DocAddress)>) = match sort {
+            Sort::Relevance => {
+                let c = FilterCollector::new("id".into(), keep, (Count, top.order_by_score()));
+                let (n, d) = searcher.search(&*query, &c)?;
+                (n, d.into_iter().map(|(s, a)| (Some(s), a)).collect())
+            }
+            Sort::Date => {
+                let c = FilterCollector::new(
+                    "id".into(),
+                    keep,
+                    (
+                        Count,
+                        top.order_by_fast_field::<i64>("published", Order::Desc),
+                    ),
+                );
+                let (n, d) = searcher.search(&*query, &c)?;
+                (n, d.into_iter().map(|(_, a)| (None, a)).collect())
+            }
+        };
+        let snippets = Snippets::new(&searcher, &*user_query, self.fields())?;
+        let f = self.fields();
+        let mut hits = Vec::with_capacity(docs.len().min(limit));
+        for (score, address) in docs.into_iter().take(limit) {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text_of = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let int_of = |field| doc.get_first(field).and_then(|v| v.as_i64()).unwrap_or(0);
+            let title = text_of(f.title);
+            let content = text_of(f.content);
+            hits.push(Hit {
+                id: int_of(f.id),
+                feed_id: int_of(f.feed),
+                title_highlights: snippets.title_highlights(&title),
+                snippet: snippets.content(&content),
+                title,
+                author: Some(text_of(f.author)).filter(|a| !a.is_empty()),
+                published: int_of(f.published),
+                score,
+            });
+        }
+        Ok(SearchResults { total, hits })
+    }
+}

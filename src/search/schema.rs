@@ -1,0 +1,75 @@
+//! The index's schema: which item fields are searchable, stored for snippets, or fast for
+//! sorting and filtering. An index whose schema differs from [`build_schema`] is rebuilt on open;
+//! a change to an analyzer must rename it (`ff_en` → `ff_en2`) so the schemas differ too.
+
+use super::analyzer::{TAG_TOKENIZER, TEXT_TOKENIZER, tag_analyzer, text_analyzer};
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
+};
+
+/// How much more a query term counts in the title than in the body.
+pub const TITLE_BOOST: f32 = 2.0;
+
+/// Field handles, resolved once per index.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Item row id. One i64 field (indexed, fast, stored) serves delete-by-term, filtering by
+    /// id sets and reading ids of thousands of hits without touching the doc store.
+    pub id: Field,
+    pub feed: Field,
+    pub title: Field,
+    pub content: Field,
+    pub author: Field,
+    pub tag: Field,
+    /// `published_at`, else `fetched_at`: Unix seconds, fast for date sort and `--since`.
+    pub published: Field,
+    /// Hash of the indexed columns, so `check` can tell a stale document from a current one.
+    pub stamp: Field,
+}
+
+impl Fields {
+    /// Resolves the handles in `schema`; `None` when it is not our schema.
+    pub fn resolve(schema: &Schema) -> Option<Self> {
+        Some(Self {
+            id: schema.get_field("id").ok()?,
+            feed: schema.get_field("feed").ok()?,
+            title: schema.get_field("title").ok()?,
+            content: schema.get_field("content").ok()?,
+            author: schema.get_field("author").ok()?,
+            tag: schema.get_field("tag").ok()?,
+            published: schema.get_field("published").ok()?,
+            stamp: schema.get_field("stamp").ok()?,
+        })
+    }
+}
+
+fn text(tokenizer: &str) -> TextOptions {
+    TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored()
+}
+
+/// The schema every focusfeed index has.
+pub fn build_schema() -> Schema {
+    let mut b = Schema::builder();
+    b.add_i64_field("id", INDEXED | FAST | STORED);
+    b.add_i64_field("feed", INDEXED | FAST | STORED);
+    b.add_text_field("title", text(TEXT_TOKENIZER));
+    b.add_text_field("content", text(TEXT_TOKENIZER));
+    b.add_text_field("author", text("default"));
+    b.add_text_field("tag", text(TAG_TOKENIZER));
+    b.add_i64_field("published", INDEXED | FAST | STORED);
+    b.add_u64_field("stamp", FAST | STORED);
+    b.build()
+}
+
+/// Registers our analyzers; tantivy does not persist tokenizers, so every opened index needs it.
+pub fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
+    index.tokenizers().register(TAG_TOKENIZER, tag_analyzer());
+}

@@ -1,0 +1,225 @@
+//! Keeps the index a projection of SQLite: drains the outbox the item triggers fill (batched
+//! commits), rebuilds from scratch, opens-or-rebuilds a missing or damaged index, and compares
+//! the two (`focusfeed check`).
+
+use super::SearchError;
+use super::index::{SearchIndex, stamp};
+use crate::model::ItemId;
+use crate::store::Store;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Items per commit when draining the outbox or rebuilding.
+pub const BATCH: usize = 2_000;
+/// How many example ids a check report lists per kind of difference.
+const EXAMPLES: usize = 20;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DrainReport {
+    /// Documents written (new or changed items).
+    pub indexed: usize,
+    /// Documents removed (deleted items).
+    pub deleted: usize,
+    /// Outbox entries still waiting (when `max_batches` stopped early).
+    pub remaining: u64,
+}
+
+/// Applies pending outbox entries to the index, `BATCH` items per commit, at most `max_batches`
+/// commits (`None`: until empty). Each entry is acknowledged only after its commit, so a crash
+/// replays it (re-indexing is idempotent).
+pub fn drain_outbox(
+    index: &mut SearchIndex,
+    store: &Store,
+    max_batches: Option<usize>,
+) -> Result<DrainReport, SearchError> {
+    let mut report = DrainReport::default();
+    let mut batches = 0;
+    loop {
+        if max_batches.is_some_and(|m| batches >= m) {
+            report.remaining = store.index_outbox_len()?;
+            return Ok(report);
+        }
+        let entries = store.index_outbox_batch(BATCH)?;
+        let Some(last) = entries.last().map(|e| e.seq) else {
+            return Ok(report);
+        };
+        for e in &entries {
+            match store.indexed_item(e.item_id)? {
+                Some(item) => {
+                    index.upsert(&item)?;
+                    report.indexed += 1;
+                }
+                None => {
+                    index.delete(e.item_id)?;
+                    report.deleted += 1;
+                }
+            }
+        }
+        index.commit()?;
+        store.ack_index_outbox(last)?;
+        batches += 1;
+    }
+}
+
+/// Replaces the index's content with every item in SQLite in one commit (searches see the old
+/// content until then). `progress(done, total)` is called after each batch.
+pub fn rebuild(
+    index: &mut SearchIndex,
+    store: &Store,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64, SearchError> {
+    // Everything queued so far is covered by reading all items below.
+    let covered = store.index_outbox_max_seq()?;
+    let total = store.item_count()?;
+    index.clear()?;
+    let mut done = 0u64;
+    let mut after: ItemId = i64::MIN;
+    progress(0, total);
+    loop {
+        let items = store.indexed_items_after(after, BATCH)?;
+        let Some(last) = items.last().map(|i| i.id) else {
+            break;
+        };
+        for item in &items {
+            index.upsert(item)?;
+        }
+        done += items.len() as u64;
+        after = last;
+        progress(done, total.max(done));
+    }
+    index.commit()?;
+    store.ack_index_outbox(covered)?;
+    Ok(done)
+}
+
+/// How [`open_or_rebuild`] found the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenOutcome {
+    /// Opened as it was.
+    Opened,
+    /// There was none; built from SQLite.
+    Created,
+    /// It could not be used (the reason); rebuilt from SQLite.
+    Rebuilt(String),
+}
+
+/// Opens the index in `dir`; a missing, damaged or outdated one is rebuilt from `store` instead
+/// of failing (it is only a projection of SQLite).
+pub fn open_or_rebuild(
+    dir: &Path,
+    store: &Store,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(SearchIndex, OpenOutcome), SearchError> {
+    let outcome = match SearchIndex::open_in_dir(dir) {
+        Ok(index) => return Ok((index, OpenOutcome::Opened)),
+        Err(SearchError::Missing(_)) => OpenOutcome::Created,
+        Err(e @ (SearchError::Corrupt { .. } | SearchError::Tantivy(_))) => {
+            OpenOutcome::Rebuilt(e.to_string())
+        }
+        Err(e) => return Err(e),
+    };
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|source| SearchError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let mut index = SearchIndex::create_in_dir(dir)?;
+    rebuild(&mut index, store, progress)?;
+    Ok((index, outcome))
+}
+
+/// How the index differs from SQLite.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub sqlite_items: u64,
+    pub index_docs: u64,
+    /// Items in SQLite with no document.
+    pub missing: u64,
+    /// Documents whose item is gone from SQLite.
+    pub extra: u64,
+    /// Documents older than their item.
+    pub stale: u64,
+    /// Items indexed more than once.
+    pub duplicates: u64,
+    /// Outbox entries not yet applied (they explain differences until drained).
+    pub pending: u64,
+    /// Index files whose checksum does not match.
+    pub corrupt_files: Vec<String>,
+    /// A few ids of each kind, to look at.
+    pub examples_missing: Vec<ItemId>,
+    pub examples_extra: Vec<ItemId>,
+    pub examples_stale: Vec<ItemId>,
+}
+
+impl CheckReport {
+    pub fn is_consistent(&self) -> bool {
+        self.missing == 0
+            && self.extra == 0
+            && self.stale == 0
+            && self.duplicates == 0
+            && self.corrupt_files.is_empty()
+    }
+}
+
+/// Compares every item in SQLite with its document (presence and stamp of indexed columns),
+/// and verifies the index files' checksums.
+pub fn check(index: &SearchIndex, store: &Store) -> Result<CheckReport, SearchError> {
+    let map = index.doc_map()?;
+    let mut report = CheckReport {
+        index_docs: map.by_item.len() as u64,
+        duplicates: map.duplicates.len() as u64,
+        pending: store.index_outbox_len()?,
+        ..CheckReport::default()
+    };
+    let mut corrupt: Vec<String> = index
+        .tantivy_index()
+        .validate_checksum()?
+        .into_iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    corrupt.sort();
+    report.corrupt_files = corrupt;
+    let mut seen: HashSet<ItemId> = HashSet::with_capacity(map.by_item.len());
+    let mut after = i64::MIN;
+    loop {
+        let items = store.indexed_items_after(after, BATCH)?;
+        let Some(last) = items.last().map(|i| i.id) else {
+            break;
+        };
+        for item in &items {
+            report.sqlite_items += 1;
+            match map.by_item.get(&item.id) {
+                None => {
+                    report.missing += 1;
+                    push_example(&mut report.examples_missing, item.id);
+                }
+                Some(doc) => {
+                    seen.insert(item.id);
+                    if doc.stamp != stamp(item) {
+                        report.stale += 1;
+                        push_example(&mut report.examples_stale, item.id);
+                    }
+                }
+            }
+        }
+        after = last;
+    }
+    let mut extra: Vec<ItemId> = map
+        .by_item
+        .keys()
+        .filter(|id| !seen.contains(id))
+        .copied()
+        .collect();
+    extra.sort_unstable();
+    report.extra = extra.len() as u64;
+    report.examples_extra = extra.into_iter().take(EXAMPLES).collect();
+    Ok(report)
+}
+
+fn push_example(list: &mut Vec<ItemId>, id: ItemId) {
+    if list.len() < EXAMPLES {
+        list.push(id);
+    }
+}
