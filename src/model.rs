@@ -23,6 +23,8 @@ pub enum Topic {
     Timer,
     Feeds,
     Items,
+    /// Read or starred flags of items changed; no item was added or removed.
+    ItemStates,
     Index,
     Ranking,
     Settings,

@@ -12,6 +12,8 @@ pub enum BenchTarget {
     Search,
     /// `refresh --all` over 200 local feeds of 50 items (feeds area).
     Refresh,
+    /// The reader's item list: frame time with 100,000 items.
+    List,
 }
 
 #[derive(Debug, Args)]
@@ -32,5 +34,14 @@ pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
     if all || args.target == BenchTarget::Search {
         super::search_bench::run_search()?;
     }
+    if all || args.target == BenchTarget::List {
+        bench_list()?;
+    }
+    Ok(())
+}
+
+fn bench_list() -> anyhow::Result<()> {
+    let report = crate::ui::reader::bench::run(100_000, 600)?;
+    println!("{report}");
     Ok(())
 }

@@ -5,6 +5,8 @@
 pub mod feeds;
 pub mod focus;
 pub mod rank;
+pub mod reader;
+pub mod samples;
 pub mod search;
 pub mod worker;
 
@@ -33,6 +35,8 @@ pub struct Engine {
     clock: SharedClock,
     /// The full-text index, opened (or rebuilt) on first use; see `engine/search.rs`.
     search: search::SearchState,
+    /// The reader's undo step (see `engine/reader.rs`).
+    reader: reader::ReaderState,
     /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
     feeds: feeds::FeedsRuntime,
 }
@@ -45,6 +49,7 @@ impl Engine {
             store,
             clock,
             search: search::SearchState::default(),
+            reader: reader::ReaderState::default(),
             feeds: feeds::FeedsRuntime::default(),
         })
     }

@@ -5,6 +5,7 @@ use super::Engine;
 use super::feeds::FeedsCommand;
 use super::focus::FocusCommand;
 use super::rank::RankCommand;
+use super::reader::ReaderCommand;
 use super::search::SearchCommand;
 use crate::model::Topic;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
@@ -20,6 +21,7 @@ pub enum Command {
     Feeds(FeedsCommand),
     Search(SearchCommand),
     Rank(RankCommand),
+    Reader(ReaderCommand),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,5 +164,6 @@ fn dispatch(engine: &mut Engine, cmd: Command, events: &EventSink) {
         Command::Feeds(c) => super::feeds::handle(engine, c, events),
         Command::Search(c) => super::search::handle(engine, c, events),
         Command::Rank(c) => super::rank::handle(engine, c, events),
+        Command::Reader(c) => super::reader::handle(engine, c, events),
     }
 }

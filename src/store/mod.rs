@@ -2,10 +2,12 @@
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
 mod board;
+pub mod events;
 pub mod feeds;
 mod focus_export;
 pub mod items;
 mod migrations;
+pub mod reader;
 mod search;
 mod timelog;
 

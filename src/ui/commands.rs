@@ -124,6 +124,11 @@ commands! {
     GoForYou => (Reader, "Go to For you", [S::Sequence(Key::G, Key::F)]),
     GoUnread => (Reader, "Go to Unread", [S::Sequence(Key::G, Key::U)]),
     GoStarred => (Reader, "Go to Starred", [S::Sequence(Key::G, Key::S)]),
+    MarkAboveRead => (Reader, "Mark all above as read", [S::shift(Key::K)]),
+    MarkBelowRead => (Reader, "Mark all below as read", [S::shift(Key::J)]),
+    UndoMark => (Reader, "Undo the last mark", [S::key(Key::Z), S::Key(KeyboardShortcut::new(Modifiers::COMMAND, Key::Z))]),
+    AddFeed => (Reader, "Add a feed or import OPML", [S::key(Key::N)]),
+    ToggleArticleLayout => (Reader, "Article beside or below the list", [S::key(Key::L)]),
 }
 
 /// Turns this frame's key presses into commands for the active scope. Holds the first key of a

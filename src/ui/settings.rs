@@ -16,6 +16,7 @@ impl SettingsView {
             general_section(ui, ctx);
             super::timer_settings::show(ui, ctx);
             super::board_data::show(ui, ctx);
+            super::reader::settings::section(ui, ctx);
         });
     }
 

@@ -9,6 +9,10 @@ pub const TIMER_TEXT_SIZE: f32 = 20.0;
 pub const CARD_GAP: f32 = 4.0;
 pub const COLUMN_MIN_HEIGHT: f32 = 160.0;
 pub const CHART_HEIGHT: f32 = 220.0;
+/// Reader panes: feeds sidebar, item list (when the article is beside it), article text column.
+pub const READER_SIDEBAR_WIDTH: f32 = 230.0;
+pub const READER_LIST_WIDTH: f32 = 380.0;
+pub const ARTICLE_MAX_WIDTH: f32 = 720.0;
 
 /// Accent for the running focus session.
 pub fn focus_colour(v: &Visuals) -> Color32 {
@@ -40,4 +44,22 @@ pub fn error_colour(v: &Visuals) -> Color32 {
 /// Secondary text: dates, counts, hints.
 pub fn weak_colour(v: &Visuals) -> Color32 {
     v.weak_text_color()
+}
+
+/// The dot on unread items.
+pub fn unread_colour(v: &Visuals) -> Color32 {
+    if v.dark_mode {
+        Color32::from_rgb(0x5A, 0x9B, 0xE0)
+    } else {
+        Color32::from_rgb(0x1F, 0x6F, 0xC0)
+    }
+}
+
+/// A starred item's star.
+pub fn star_colour(v: &Visuals) -> Color32 {
+    if v.dark_mode {
+        Color32::from_rgb(0xF0, 0xC0, 0x40)
+    } else {
+        Color32::from_rgb(0xC8, 0x8A, 0x00)
+    }
 }

@@ -1,0 +1,232 @@
+//! The article pane: title, feed, author and date, the content as readable text (links clickable,
+//! images as their alt text), and buttons to star, toggle read and open the original (http/https
+//! only) in the browser.
+
+use super::html_text::{Block, BlockKind, Inline, html_blocks, is_openable, text_blocks};
+use crate::model::ItemId;
+use crate::store::reader::Article;
+use crate::ui::commands::UiCommand;
+use crate::ui::theme;
+use egui::{RichText, TextStyle};
+
+/// What the user asked for from the article pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleAction {
+    OpenOriginal,
+    ToggleStar,
+    ToggleRead,
+}
+
+#[derive(Debug, Default)]
+pub struct ArticlePane {
+    article: Option<Article>,
+    /// Parsed once when the article is shown, not every frame.
+    blocks: Vec<Block>,
+    scroll_to_top: bool,
+}
+
+impl ArticlePane {
+    pub fn show(&mut self, article: Option<Article>) {
+        self.blocks = match &article {
+            Some(a) => match a.content_html.as_deref().filter(|h| !h.trim().is_empty()) {
+                Some(html) => html_blocks(html),
+                None => text_blocks(&a.content_text),
+            },
+            None => Vec::new(),
+        };
+        self.article = article;
+        self.scroll_to_top = true;
+    }
+
+    pub fn clear(&mut self) {
+        self.show(None);
+    }
+
+    pub fn article(&self) -> Option<&Article> {
+        self.article.as_ref()
+    }
+
+    pub fn item_id(&self) -> Option<ItemId> {
+        self.article.as_ref().map(|a| a.id)
+    }
+
+    /// Keeps the shown flags in step with a change the user just made.
+    pub fn patch(&mut self, f: impl FnOnce(&mut Article)) {
+        if let Some(a) = &mut self.article {
+            f(a);
+        }
+    }
+
+    /// The original's address when it may be opened in a browser.
+    pub fn original_url(&self) -> Option<&str> {
+        self.article
+            .as_ref()
+            .and_then(|a| a.url.as_deref())
+            .filter(|u| is_openable(u))
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<ArticleAction> {
+        let Some(a) = &self.article else {
+            ui.centered_and_justified(|ui| {
+                ui.weak("Select an item to read it (j/k to move, o or Enter to open).");
+            });
+            return None;
+        };
+        let mut action = None;
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt("reader_article")
+            .auto_shrink(false);
+        if std::mem::take(&mut self.scroll_to_top) {
+            area = area.vertical_scroll_offset(0.0);
+        }
+        let can_open = a.url.as_deref().is_some_and(is_openable);
+        area.show(ui, |ui| {
+            ui.set_max_width(theme::ARTICLE_MAX_WIDTH.min(ui.available_width()));
+            let title = if a.title.trim().is_empty() {
+                "(untitled)"
+            } else {
+                a.title.as_str()
+            };
+            ui.add(egui::Label::new(RichText::new(title).heading().strong()).wrap());
+            let mut meta = vec![a.feed_title.clone()];
+            if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
+                meta.push(author.to_string());
+            }
+            if let Some(d) = a
+                .published_at
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            {
+                meta.push(d.format("%A %-d %B %Y, %H:%M UTC").to_string());
+            }
+            ui.label(RichText::new(meta.join(" · ")).color(theme::weak_colour(ui.visuals())));
+            ui.horizontal(|ui| {
+                let star = if a.starred_at.is_some() {
+                    "Unstar"
+                } else {
+                    "Star"
+                };
+                if ui
+                    .button(star)
+                    .on_hover_text(UiCommand::ToggleStar.label())
+                    .clicked()
+                {
+                    action = Some(ArticleAction::ToggleStar);
+                }
+                let read = if a.read_at.is_some() {
+                    "Mark unread"
+                } else {
+                    "Mark read"
+                };
+                if ui
+                    .button(read)
+                    .on_hover_text(UiCommand::ToggleRead.label())
+                    .clicked()
+                {
+                    action = Some(ArticleAction::ToggleRead);
+                }
+                let open = ui.add_enabled(can_open, egui::Button::new("Open original"));
+                let open = match a.url.as_deref() {
+                    Some(u) if can_open => open.on_hover_text(u),
+                    Some(u) => open.on_disabled_hover_text(format!(
+                        "Only web addresses open in the browser: {u}"
+                    )),
+                    None => open.on_disabled_hover_text("This item has no link."),
+                };
+                if open.clicked() {
+                    action = Some(ArticleAction::OpenOriginal);
+                }
+            });
+            ui.separator();
+            if self.blocks.is_empty() {
+                ui.weak("This item has no text. Open the original to read it.");
+            }
+            for block in &self.blocks {
+                block_ui(ui, block);
+                ui.add_space(theme::GAP * 0.75);
+            }
+        });
+        action
+    }
+}
+
+fn block_ui(ui: &mut egui::Ui, block: &Block) {
+    match block.kind {
+        BlockKind::Heading(level) => {
+            let style = if level <= 2 {
+                TextStyle::Heading
+            } else {
+                TextStyle::Body
+            };
+            let text = RichText::new(block.plain_text()).text_style(style).strong();
+            ui.add(egui::Label::new(text).wrap());
+        }
+        BlockKind::Preformatted => {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(RichText::new(block.plain_text()).monospace())
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                );
+            });
+        }
+        BlockKind::Quote => {
+            ui.horizontal(|ui| {
+                ui.add_space(theme::GAP);
+                ui.separator();
+                inlines_ui(ui, &block.inlines, true);
+            });
+        }
+        BlockKind::ListItem { depth } => {
+            ui.horizontal_wrapped(|ui| {
+                ui.add_space(theme::GAP * 2.0 * f32::from(depth));
+                ui.label(block.marker.as_deref().unwrap_or("•"));
+                inlines_row(ui, &block.inlines, false);
+            });
+        }
+        BlockKind::Paragraph => inlines_ui(ui, &block.inlines, false),
+    }
+}
+
+fn inlines_ui(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) {
+    ui.horizontal_wrapped(|ui| inlines_row(ui, inlines, italic));
+}
+
+/// Inline runs in a wrapping row: each label continues where the previous one ended.
+fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) {
+    ui.spacing_mut().item_spacing.x = 0.0;
+    for inline in inlines {
+        match inline {
+            Inline::Text { text, style } => {
+                let mut t = RichText::new(text);
+                if style.bold {
+                    t = t.strong();
+                }
+                if style.italic || italic {
+                    t = t.italics();
+                }
+                if style.code {
+                    t = t.code();
+                }
+                ui.add(egui::Label::new(t).wrap());
+            }
+            Inline::Link { text, url } if is_openable(url) => {
+                ui.hyperlink_to(text, url).on_hover_text(url);
+            }
+            // Not a web address (javascript:, file:, a relative link left unresolved): show
+            // the text, never open it.
+            Inline::Link { text, url } => {
+                ui.label(RichText::new(text).underline())
+                    .on_hover_text(format!("Not opened: {url}"));
+            }
+            Inline::Image { alt } => {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("[image: {alt}]"))
+                            .italics()
+                            .color(theme::weak_colour(ui.visuals())),
+                    )
+                    .wrap(),
+                );
+            }
+        }
+    }
+}

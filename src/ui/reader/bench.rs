@@ -1,0 +1,203 @@
+//! `focusfeed bench list`: the frame time of the reader with 100,000 items, headless. A real
+//! `ReaderView` over a real database draws into an `egui::Context` while the wheel scrolls the list
+//! and the keyboard jumps far into it; each frame is timed from input to tessellated output.
+
+use super::ReaderView;
+use super::list::ListKind;
+use crate::clock::{Clock, ManualClock, SharedClock};
+use crate::engine::Engine;
+use crate::engine::worker::WorkerHandle;
+use crate::paths::DB_FILE;
+use crate::store::Store;
+use crate::ui::context::ViewContext;
+use rusqlite::params;
+use std::cell::RefCell;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What one run measured.
+#[derive(Debug, Clone)]
+pub struct ListBenchReport {
+    pub items: usize,
+    pub frames: usize,
+    /// Reading the ordered ids of the whole list (on a view switch or a change).
+    pub load_ids_ms: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    /// Rows the list moved through during the run.
+    pub rows_scrolled: usize,
+}
+
+impl fmt::Display for ListBenchReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "reader list, {} items, {} frames (wheel scrolling, with a jump far into the list every 50 frames)",
+            self.items, self.frames
+        )?;
+        writeln!(f, "  load list ids: {:.1} ms", self.load_ids_ms)?;
+        writeln!(
+            f,
+            "  frame time: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            self.p50_ms, self.p95_ms, self.p99_ms, self.max_ms
+        )?;
+        write!(f, "  rows passed: {}", self.rows_scrolled)
+    }
+}
+
+/// A data directory that goes away with the run.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> std::io::Result<Self> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!(
+            "focusfeed-bench-list-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // Best effort: a leftover temp directory is harmless.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Fills a database with `items` items over 20 feeds, titles of realistic length.
+fn fill(dir: &Path, items: usize, now: i64) -> anyhow::Result<()> {
+    let mut store = Store::open(&dir.join(DB_FILE))?;
+    let tx = store.conn_mut().transaction()?;
+    {
+        let mut feed =
+            tx.prepare("INSERT INTO feeds(id, url, title, created_at) VALUES (?1, ?2, ?3, ?4)")?;
+        for f in 1..=20_i64 {
+            feed.execute(params![
+                f,
+                format!("https://feed{f}.example.org/rss"),
+                format!("Feed number {f}"),
+                now
+            ])?;
+        }
+        let mut item = tx.prepare(
+            "INSERT INTO items(feed_id, key, url, title, author, content_text, published_at, fetched_at, read_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for i in 0..items as i64 {
+            let feed = i % 20 + 1;
+            item.execute(params![
+                feed,
+                format!("k{i}"),
+                format!("https://feed{feed}.example.org/post/{i}"),
+                format!("Item {i}: a headline about attention, feeds and the craft of small fast software"),
+                format!("Author {}", i % 97),
+                "Body text.",
+                now - i * 60,
+                now,
+                (i % 3 == 0).then_some(now),
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+/// Runs the benchmark: `items` items, `frames` timed frames.
+pub fn run(items: usize, frames: usize) -> anyhow::Result<ListBenchReport> {
+    let dir = TempDir::new()?;
+    let start = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+    let now = start.timestamp();
+    fill(&dir.0, items, now)?;
+    let clock = ManualClock::new(start);
+    let shared: SharedClock = Arc::new(clock.clone());
+    let engine = Engine::open(&dir.0, shared.clone())?;
+    let worker = WorkerHandle::spawn(engine, || {});
+    let store = Store::open(&dir.0.join(DB_FILE))?;
+    let egui_ctx = egui::Context::default();
+    let mut view = ReaderView::default();
+
+    let make_ctx = || ViewContext {
+        store: &store,
+        worker: &worker,
+        clock: &shared,
+        data_dir: &dir.0,
+        now: clock.now(),
+        actions: RefCell::new(Vec::new()),
+    };
+    // The list the person opens: every item, newest first.
+    let t = Instant::now();
+    {
+        let ctx = make_ctx();
+        view.set_kind(ListKind::Latest, &ctx);
+        view.reload(&ctx);
+    }
+    let load_ids_ms = t.elapsed().as_secs_f64() * 1000.0;
+
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0));
+    let over_list = egui::pos2(450.0, 450.0);
+    let mut times = Vec::with_capacity(frames);
+    let warmup = 10;
+    let mut first_row = 0;
+    let mut rows_scrolled = 0;
+    for frame in 0..frames + warmup {
+        clock.advance(chrono::Duration::milliseconds(16));
+        let mut input = egui::RawInput {
+            screen_rect: Some(screen),
+            time: Some(frame as f64 / 60.0),
+            ..Default::default()
+        };
+        input.events.push(egui::Event::PointerMoved(over_list));
+        input.events.push(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -240.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        if frame % 50 == 49 {
+            // A jump far away: the rows there are not cached and must be read.
+            let target = (frame * 7919) % items.max(1);
+            view.list.select(target);
+        }
+        let t = Instant::now();
+        let ctx = make_ctx();
+        let output = egui_ctx.run_ui(input, |ui| view.ui(ui, &ctx));
+        let _ = egui_ctx.tessellate(output.shapes, output.pixels_per_point);
+        let elapsed = t.elapsed().as_secs_f64() * 1000.0;
+        if frame >= warmup {
+            times.push(elapsed);
+        }
+        let visible_first = view.list.visible().first().map_or(0, |(_, i)| *i);
+        rows_scrolled += visible_first.abs_diff(first_row);
+        first_row = visible_first;
+    }
+    drop(worker);
+    times.sort_by(f64::total_cmp);
+    Ok(ListBenchReport {
+        items,
+        frames,
+        load_ids_ms,
+        p50_ms: percentile(&times, 0.50),
+        p95_ms: percentile(&times, 0.95),
+        p99_ms: percentile(&times, 0.99),
+        max_ms: times.last().copied().unwrap_or(0.0),
+        rows_scrolled,
+    })
+}

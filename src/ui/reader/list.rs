@@ -1,0 +1,464 @@
+//! The middle pane: the item list of the current view, virtualized. It holds only the ordered ids
+//! (100,000 are under a megabyte) and fetches the rows of the visible window from SQLite on demand.
+
+use super::for_you::for_you_ids;
+use crate::model::{FeedId, ItemId, UnixTime};
+use crate::store::reader::{FolderId, ListQuery, ListRow, ListScope};
+use crate::store::{Store, StoreError};
+use crate::ui::theme;
+use egui::{Align2, Color32, FontId, Rect, Role, Sense, Stroke, WidgetInfo, pos2, vec2};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Which list is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListKind {
+    #[default]
+    ForYou,
+    Latest,
+    Unread,
+    Starred,
+    Feed(FeedId),
+    Folder(FolderId),
+    Search,
+}
+
+impl ListKind {
+    /// The view name recorded with events.
+    pub fn event_name(self) -> &'static str {
+        match self {
+            ListKind::ForYou => "for_you",
+            ListKind::Latest => "latest",
+            ListKind::Unread => "unread",
+            ListKind::Starred => "starred",
+            ListKind::Feed(_) => "feed",
+            ListKind::Folder(_) => "folder",
+            ListKind::Search => "search",
+        }
+    }
+}
+
+/// Row height: two lines of text and a little air.
+pub const ROW_HEIGHT: f32 = 40.0;
+/// Rows kept in the cache before it is cleared (they are re-read on demand).
+const ROW_CACHE_MAX: usize = 4_000;
+
+/// What the user did in the list this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListAction {
+    /// Clicked a row: select and open it.
+    Open(usize),
+    MarkAboveRead(usize),
+    MarkBelowRead(usize),
+    ToggleRead(usize),
+    ToggleStar(usize),
+}
+
+#[derive(Debug, Default)]
+pub struct ItemList {
+    ids: Vec<ItemId>,
+    rows: HashMap<ItemId, ListRow>,
+    selected: Option<usize>,
+    /// Bring this row into view on the next frame (keyboard navigation).
+    scroll_to: Option<usize>,
+    /// Last frame's scroll offset and viewport height, to tell what is on screen.
+    offset: f32,
+    viewport: f32,
+    /// Rows visible last frame, as `(item, position)`, for impressions.
+    visible: Vec<(ItemId, usize)>,
+    /// Search snippets shown under the title, by item.
+    snippets: HashMap<ItemId, String>,
+    load_error: Option<String>,
+}
+
+impl ItemList {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn ids(&self) -> &[ItemId] {
+        &self.ids
+    }
+
+    pub fn selected(&self) -> Option<usize> {
+        self.selected
+    }
+
+    pub fn selected_id(&self) -> Option<ItemId> {
+        self.selected.and_then(|i| self.ids.get(i).copied())
+    }
+
+    pub fn id_at(&self, i: usize) -> Option<ItemId> {
+        self.ids.get(i).copied()
+    }
+
+    pub fn row(&self, id: ItemId) -> Option<&ListRow> {
+        self.rows.get(&id)
+    }
+
+    pub fn visible(&self) -> &[(ItemId, usize)] {
+        &self.visible
+    }
+
+    /// Reads the ids of `kind` (not `Search`, whose ids come from the index). Keeps the selected
+    /// item selected when it is still in the list.
+    pub fn load(
+        &mut self,
+        store: &Store,
+        kind: ListKind,
+        unread_only: bool,
+        entered_at: UnixTime,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        let scoped = |scope| ListQuery {
+            scope,
+            unread_only,
+            keep_read_since: Some(entered_at),
+        };
+        let ids = match kind {
+            ListKind::ForYou => for_you_ids(store, now)?,
+            ListKind::Latest => store.list_item_ids(&ListQuery::new(ListScope::All))?,
+            ListKind::Unread => store.list_item_ids(&ListQuery {
+                scope: ListScope::All,
+                unread_only: true,
+                keep_read_since: Some(entered_at),
+            })?,
+            ListKind::Starred => store.list_item_ids(&ListQuery::new(ListScope::Starred))?,
+            ListKind::Feed(f) => store.list_item_ids(&scoped(ListScope::Feed(f)))?,
+            ListKind::Folder(f) => store.list_item_ids(&scoped(ListScope::Folder(f)))?,
+            ListKind::Search => return Ok(()),
+        };
+        self.set_ids(ids);
+        Ok(())
+    }
+
+    /// Replaces the list (a new view, or search results), keeping the selected item if present.
+    pub fn set_ids(&mut self, ids: Vec<ItemId>) {
+        let keep = self.selected_id();
+        self.ids = ids;
+        self.selected = keep.and_then(|id| self.ids.iter().position(|x| *x == id));
+        self.rows.clear();
+        self.load_error = None;
+    }
+
+    /// A fresh list for another view: selection and scroll start at the top.
+    pub fn reset(&mut self) {
+        self.ids.clear();
+        self.rows.clear();
+        self.snippets.clear();
+        self.selected = None;
+        self.scroll_to = Some(0);
+        self.visible.clear();
+    }
+
+    pub fn set_snippets(&mut self, snippets: HashMap<ItemId, String>) {
+        self.snippets = snippets;
+    }
+
+    /// Forgets cached rows so read/star flags are re-read (after the worker changed them).
+    pub fn invalidate_rows(&mut self) {
+        self.rows.clear();
+    }
+
+    /// Updates a cached row at once, before the worker's change arrives.
+    pub fn patch_row(&mut self, id: ItemId, f: impl FnOnce(&mut ListRow)) {
+        if let Some(r) = self.rows.get_mut(&id) {
+            f(r);
+        }
+    }
+
+    pub fn select(&mut self, i: usize) {
+        if i < self.ids.len() {
+            self.selected = Some(i);
+            self.scroll_to = Some(i);
+        }
+    }
+
+    /// Moves the selection by `delta` rows; returns the new index.
+    pub fn step(&mut self, delta: isize) -> Option<usize> {
+        if self.ids.is_empty() {
+            return None;
+        }
+        let next = match self.selected {
+            None => 0,
+            Some(i) => i
+                .saturating_add_signed(delta)
+                .min(self.ids.len().saturating_sub(1)),
+        };
+        self.select(next);
+        Some(next)
+    }
+
+    /// Reads the rows of `range` that are not cached yet, in one query.
+    fn fetch_rows(&mut self, store: &Store, range: Range<usize>) {
+        let missing: Vec<ItemId> = self.ids
+            [range.start.min(self.ids.len())..range.end.min(self.ids.len())]
+            .iter()
+            .filter(|id| !self.rows.contains_key(id))
+            .copied()
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        if self.rows.len() + missing.len() > ROW_CACHE_MAX {
+            self.rows.clear();
+        }
+        match store.list_rows(&missing) {
+            Ok(rows) => {
+                for r in rows {
+                    self.rows.insert(r.id, r);
+                }
+                self.load_error = None;
+            }
+            Err(e) => self.load_error = Some(e.to_string()),
+        }
+    }
+
+    /// Draws the list; returns what the user did.
+    pub fn ui(&mut self, ui: &mut egui::Ui, store: &Store, now: UnixTime) -> Option<ListAction> {
+        if let Some(e) = &self.load_error {
+            ui.colored_label(theme::error_colour(ui.visuals()), e);
+        }
+        let row_with_gap = ROW_HEIGHT + ui.spacing().item_spacing.y;
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt("reader_item_list")
+            .auto_shrink(false);
+        if let Some(i) = self.scroll_to.take() {
+            let top = i as f32 * row_with_gap;
+            let bottom = top + row_with_gap;
+            if top < self.offset {
+                area = area.vertical_scroll_offset(top);
+            } else if bottom > self.offset + self.viewport {
+                area = area.vertical_scroll_offset((bottom - self.viewport).max(0.0));
+            }
+        }
+        let mut action = None;
+        let mut visible = Vec::new();
+        let total = self.ids.len();
+        let out = area.show_rows(ui, ROW_HEIGHT, total, |ui, range| {
+            self.fetch_rows(store, range.clone());
+            let clip = ui.clip_rect();
+            for i in range {
+                let Some(&id) = self.ids.get(i) else { break };
+                let row = self.rows.get(&id);
+                let selected = self.selected == Some(i);
+                let snippet = self.snippets.get(&id).map(String::as_str);
+                let (rect, response) =
+                    ui.allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::click());
+                // Half a row on screen counts as visible (impressions).
+                if clip.intersect(rect).height() >= ROW_HEIGHT * 0.5 {
+                    visible.push((id, i));
+                }
+                paint_row(ui, rect, row, snippet, selected, response.hovered(), now);
+                let label = row.map_or_else(|| "…".to_string(), |r| r.title.clone());
+                response.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &label));
+                if response.clicked() {
+                    action = Some(ListAction::Open(i));
+                }
+                response.context_menu(|ui| {
+                    let read = row.is_some_and(|r| r.read);
+                    let starred = row.is_some_and(|r| r.starred);
+                    let mut pick = |ui: &mut egui::Ui, text: &str, a: ListAction| {
+                        if ui.button(text).clicked() {
+                            action = Some(a);
+                            ui.close();
+                        }
+                    };
+                    pick(
+                        ui,
+                        if read { "Mark unread" } else { "Mark read" },
+                        ListAction::ToggleRead(i),
+                    );
+                    pick(
+                        ui,
+                        if starred { "Unstar" } else { "Star" },
+                        ListAction::ToggleStar(i),
+                    );
+                    pick(ui, "Mark all above as read", ListAction::MarkAboveRead(i));
+                    pick(ui, "Mark all below as read", ListAction::MarkBelowRead(i));
+                });
+            }
+        });
+        self.offset = out.state.clamped_offset().y;
+        self.viewport = out.inner_rect.height();
+        self.visible = visible;
+        action
+    }
+}
+
+/// Paints one row: an unread dot, the title (strong when unread), then feed · author · age
+/// (or the search snippet) on the second line, and a star when starred.
+fn paint_row(
+    ui: &egui::Ui,
+    rect: Rect,
+    row: Option<&ListRow>,
+    snippet: Option<&str>,
+    selected: bool,
+    hovered: bool,
+    now: UnixTime,
+) {
+    let visuals = ui.visuals();
+    let painter = ui.painter_at(rect);
+    if selected {
+        painter.rect_filled(rect, 3.0, visuals.selection.bg_fill);
+    } else if hovered {
+        painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
+    }
+    let Some(row) = row else {
+        painter.text(
+            rect.left_center() + vec2(18.0, 0.0),
+            Align2::LEFT_CENTER,
+            "…",
+            FontId::proportional(14.0),
+            theme::weak_colour(visuals),
+        );
+        return;
+    };
+    let strong = if selected {
+        visuals.selection.stroke.color
+    } else {
+        visuals.strong_text_color()
+    };
+    let text = if selected {
+        visuals.selection.stroke.color
+    } else {
+        visuals.text_color()
+    };
+    if !row.read {
+        painter.circle(
+            pos2(rect.left() + 8.0, rect.top() + 12.0),
+            3.5,
+            theme::unread_colour(visuals),
+            Stroke::NONE,
+        );
+    }
+    let star_w = if row.starred { 18.0 } else { 0.0 };
+    let left = rect.left() + 18.0;
+    let width = (rect.width() - 22.0 - star_w).max(10.0);
+    let title_colour = if row.read { text } else { strong };
+    let title = if row.title.trim().is_empty() {
+        "(untitled)"
+    } else {
+        row.title.as_str()
+    };
+    paint_line(
+        &painter,
+        pos2(left, rect.top() + 3.0),
+        width,
+        title,
+        FontId::proportional(14.5),
+        title_colour,
+    );
+    let meta = match snippet {
+        Some(s) => s.to_string(),
+        None => {
+            let mut parts = vec![row.feed_title.clone()];
+            if let Some(a) = row.author.as_deref().filter(|a| !a.trim().is_empty()) {
+                parts.push(a.to_string());
+            }
+            if let Some(t) = row.published_at {
+                parts.push(relative_age(now, t));
+            }
+            parts.join(" · ")
+        }
+    };
+    paint_line(
+        &painter,
+        pos2(left, rect.top() + 22.0),
+        width,
+        &meta,
+        FontId::proportional(12.0),
+        theme::weak_colour(visuals),
+    );
+    if row.starred {
+        paint_star(
+            &painter,
+            pos2(rect.right() - 11.0, rect.top() + 12.0),
+            6.5,
+            theme::star_colour(visuals),
+        );
+    }
+}
+
+/// A five-pointed star outline, drawn rather than typed: the default fonts have no star glyph.
+fn paint_star(painter: &egui::Painter, centre: egui::Pos2, radius: f32, colour: Color32) {
+    let points: Vec<egui::Pos2> = (0..10)
+        .map(|k| {
+            let r = if k % 2 == 0 { radius } else { radius * 0.45 };
+            let angle = -std::f32::consts::FRAC_PI_2 + k as f32 * std::f32::consts::PI / 5.0;
+            centre + vec2(angle.cos(), angle.sin()) * r
+        })
+        .collect();
+    painter.add(egui::epaint::PathShape::closed_line(
+        points,
+        Stroke::new(1.5, colour),
+    ));
+}
+
+/// One line of text cut to `width` with an ellipsis.
+fn paint_line(
+    painter: &egui::Painter,
+    pos: egui::Pos2,
+    width: f32,
+    text: &str,
+    font: FontId,
+    colour: Color32,
+) {
+    let mut job = egui::text::LayoutJob::single_section(
+        text.replace('\n', " "),
+        egui::TextFormat::simple(font, colour),
+    );
+    job.wrap.max_width = width;
+    job.wrap.max_rows = 1;
+    job.wrap.break_anywhere = true;
+    job.wrap.overflow_character = Some('…');
+    let galley = painter.layout_job(job);
+    painter.galley(pos, galley, colour);
+}
+
+/// "5 min", "3 h", "2 d", or the date for older items.
+pub fn relative_age(now: UnixTime, t: UnixTime) -> String {
+    let d = now - t;
+    if d < 60 {
+        "just now".into()
+    } else if d < 3_600 {
+        format!("{} min", d / 60)
+    } else if d < 86_400 {
+        format!("{} h", d / 3_600)
+    } else if d < 7 * 86_400 {
+        format!("{} d", d / 86_400)
+    } else {
+        chrono::DateTime::from_timestamp(t, 0)
+            .map(|d| d.format("%-d %b %Y").to_string())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_stay_inside_the_list() {
+        let mut l = ItemList::default();
+        assert_eq!(l.step(1), None);
+        l.set_ids(vec![10, 11, 12]);
+        assert_eq!(l.step(1), Some(0));
+        assert_eq!(l.step(5), Some(2));
+        assert_eq!(l.step(-9), Some(0));
+        l.select(2);
+        l.set_ids(vec![12, 13]);
+        assert_eq!(l.selected(), Some(0), "the selected item stays selected");
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(relative_age(1_000, 990), "just now");
+        assert_eq!(relative_age(10_000, 10_000 - 7_200), "2 h");
+        assert_eq!(relative_age(1_800_000_000, 1_700_000_000), "14 Nov 2023");
+    }
+}

@@ -1,0 +1,618 @@
+//! The reader view: feeds on the left, the item list in the middle, the article on the right (or
+//! below). It reads what it shows from the read connection when the worker says something changed,
+//! and sends every change (marks, stars, subscriptions, reading signals) to the worker.
+
+pub mod article;
+pub mod bench;
+pub mod first_run;
+pub mod for_you;
+pub mod html_text;
+pub mod impressions;
+pub mod list;
+pub mod search_box;
+pub mod settings;
+pub mod sidebar;
+pub mod subscribe;
+
+use super::commands::UiCommand;
+use super::context::{AppAction, ViewContext};
+use super::theme;
+use crate::engine::feeds::{FeedsCommand, RefreshScope};
+use crate::engine::reader::ReaderCommand;
+use crate::engine::search::SearchCommand;
+use crate::engine::worker::{Command, Event};
+use crate::model::{ItemId, Topic};
+use article::{ArticleAction, ArticlePane};
+use impressions::{DwellTimer, ImpressionTracker};
+use list::{ItemList, ListAction, ListKind};
+use search_box::{SearchBox, SearchBoxChange};
+use settings::ReaderSettings;
+use sidebar::{Sidebar, SidebarAction};
+use subscribe::{FeedEditor, SubscribeDialog};
+
+/// The task name the feeds worker reports refresh progress under.
+const REFRESH_TASK: &str = "Refreshing feeds";
+
+/// What must be re-read before drawing, set by worker events and read once per frame.
+#[derive(Debug, Clone, Copy)]
+struct Stale {
+    sidebar: bool,
+    list: bool,
+    rows: bool,
+    settings: bool,
+}
+
+impl Default for Stale {
+    fn default() -> Self {
+        Self {
+            sidebar: true,
+            list: true,
+            rows: true,
+            settings: true,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct ReaderView {
+    kind: ListKind,
+    /// Where to go back to when a search is cleared.
+    before_search: ListKind,
+    /// Feed and folder lists: hide read items.
+    unread_only: bool,
+    /// When the current list was entered: items read since then stay in unread lists.
+    entered_at: i64,
+    settings: ReaderSettings,
+    sidebar: Sidebar,
+    list: ItemList,
+    article: ArticlePane,
+    search: SearchBox,
+    subscribe: SubscribeDialog,
+    editor: FeedEditor,
+    impressions: ImpressionTracker,
+    dwell: DwellTimer,
+    refreshing: Option<(usize, usize)>,
+    stale: Stale,
+    /// After a bulk mark, re-read the list (not only its rows) when the worker confirms.
+    reload_list_on_states: bool,
+    /// `v` was pressed: open the selected item's original in the next frame.
+    open_original_pending: bool,
+}
+
+impl ReaderView {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
+        let now = ctx.now.timestamp();
+        let now_ms = ctx.now.timestamp_millis();
+        self.reload(ctx);
+        if let Some((request_id, request)) = self.search.due_request(now_ms) {
+            ctx.send(Command::Search(SearchCommand::Query {
+                request_id,
+                request,
+            }));
+        }
+        if let Some(wait) = self.search.wait_ms(now_ms) {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(wait as u64));
+        }
+
+        if std::mem::take(&mut self.open_original_pending) {
+            self.open_original(ui.ctx(), ctx);
+        }
+        let folders = self.sidebar.folder_paths();
+        if let Some(cmd) = self.subscribe.ui(ui.ctx(), &folders) {
+            ctx.send(Command::Feeds(cmd));
+        }
+        for cmd in self.editor.ui(ui.ctx(), &folders) {
+            ctx.send(Command::Feeds(cmd));
+        }
+
+        if !self.sidebar.has_feeds() {
+            match first_run::ui(ui) {
+                Some(first_run::FirstRunChoice::AddFeed) => self.subscribe.open(),
+                Some(first_run::FirstRunChoice::LoadSamples) => {
+                    ctx.send(Command::Reader(ReaderCommand::LoadSamples));
+                }
+                None => {}
+            }
+            return;
+        }
+
+        let sidebar_action = egui::Panel::left("reader_sidebar")
+            .resizable(true)
+            .default_size(theme::READER_SIDEBAR_WIDTH)
+            .show(ui, |ui| self.sidebar.ui(ui, self.kind, self.refreshing))
+            .inner;
+        if let Some(a) = sidebar_action {
+            self.sidebar_action(a, ctx);
+        }
+
+        let list_panel = if self.settings.article_below {
+            egui::Panel::top("reader_list_pane")
+                .resizable(true)
+                .default_size(320.0)
+        } else {
+            egui::Panel::left("reader_list_pane")
+                .resizable(true)
+                .default_size(theme::READER_LIST_WIDTH)
+        };
+        let list_action = list_panel
+            .show(ui, |ui| {
+                self.list_header(ui, ctx, now_ms);
+                ui.separator();
+                if self.list.is_empty() {
+                    ui.weak(self.empty_list_text());
+                    return None;
+                }
+                self.list.ui(ui, ctx.store, now)
+            })
+            .inner;
+        if let Some(a) = list_action {
+            self.list_action(a, ctx);
+        }
+
+        let article_action = egui::CentralPanel::default()
+            .show(ui, |ui| self.article.ui(ui))
+            .inner;
+        if let Some(a) = article_action {
+            self.article_action(a, ui.ctx(), ctx);
+        }
+
+        let (due, next) = self.impressions.observe(self.list.visible(), now_ms);
+        if !due.is_empty() {
+            ctx.send(Command::Reader(ReaderCommand::Record(due)));
+        }
+        if let Some(wait) = next {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(wait as u64));
+        }
+    }
+
+    /// Title, search box, the unread-only toggle and "mark all read" above the list.
+    fn list_header(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, now_ms: i64) {
+        ui.horizontal(|ui| {
+            if self.search.ui(ui, now_ms) == SearchBoxChange::Cleared
+                && self.kind == ListKind::Search
+            {
+                let back = self.before_search;
+                self.set_kind(back, ctx);
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.strong(self.sidebar.title_of(self.kind));
+            ui.weak(format!("{}", self.list.len()));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .small_button("Mark all read")
+                    .on_hover_text(UiCommand::MarkAllRead.label())
+                    .clicked()
+                {
+                    self.mark_all_read(ctx);
+                }
+                if matches!(self.kind, ListKind::Feed(_) | ListKind::Folder(_))
+                    && ui.checkbox(&mut self.unread_only, "Unread only").changed()
+                {
+                    self.stale.list = true;
+                }
+                let layout = if self.settings.article_below {
+                    "Article: below"
+                } else {
+                    "Article: beside"
+                };
+                if ui
+                    .small_button(layout)
+                    .on_hover_text(UiCommand::ToggleArticleLayout.label())
+                    .clicked()
+                {
+                    self.toggle_layout(ctx);
+                }
+            });
+        });
+    }
+
+    fn empty_list_text(&self) -> &'static str {
+        match self.kind {
+            ListKind::ForYou | ListKind::Unread => "All read. Nothing new for now.",
+            ListKind::Starred => "No starred items. Press s on an item to star it.",
+            ListKind::Search => "No matches.",
+            _ => "No items here.",
+        }
+    }
+
+    /// Re-reads what the worker said changed; failures become notices, the old data stays.
+    fn reload(&mut self, ctx: &ViewContext) {
+        let stale = std::mem::replace(
+            &mut self.stale,
+            Stale {
+                sidebar: false,
+                list: false,
+                rows: false,
+                settings: false,
+            },
+        );
+        let fail = |what: &str, e: crate::store::StoreError| {
+            ctx.act(AppAction::Notice(format!("Could not read {what}: {e}")));
+        };
+        if stale.settings {
+            self.settings = ReaderSettings::load(ctx.store);
+        }
+        if stale.sidebar
+            && let Err(e) = self.sidebar.reload(ctx.store)
+        {
+            fail("the feeds", e);
+        }
+        if stale.list && self.kind != ListKind::Search {
+            let now = ctx.now.timestamp();
+            if let Err(e) =
+                self.list
+                    .load(ctx.store, self.kind, self.unread_only, self.entered_at, now)
+            {
+                fail("the item list", e);
+            }
+        } else if stale.rows {
+            self.list.invalidate_rows();
+        }
+        if (stale.rows || stale.list)
+            && let Some(id) = self.article.item_id()
+        {
+            match ctx.store.article(id) {
+                // Only the flags: re-parsing would also reset the reading position.
+                Ok(Some(a)) => self.article.patch(|shown| {
+                    shown.read_at = a.read_at;
+                    shown.starred_at = a.starred_at;
+                }),
+                Ok(None) => self.article.clear(),
+                Err(e) => fail("the article", e),
+            }
+        }
+    }
+
+    fn set_kind(&mut self, kind: ListKind, ctx: &ViewContext) {
+        if kind != ListKind::Search {
+            self.search.clear();
+        } else if self.kind != ListKind::Search {
+            self.before_search = self.kind;
+        }
+        self.kind = kind;
+        self.entered_at = ctx.now.timestamp();
+        self.list.reset();
+        self.impressions.reset(kind.event_name());
+        self.stale.list = true;
+    }
+
+    fn sidebar_action(&mut self, a: SidebarAction, ctx: &ViewContext) {
+        match a {
+            SidebarAction::Show(kind) => self.set_kind(kind, ctx),
+            SidebarAction::AddFeed => self.subscribe.open(),
+            SidebarAction::RefreshAll => self.refresh(ctx, RefreshScope::All),
+            SidebarAction::RefreshFeed(f) => self.refresh(ctx, RefreshScope::Feed(f)),
+            SidebarAction::EditFeed(f) => self.edit_feed(f, ctx),
+        }
+    }
+
+    fn edit_feed(&mut self, feed: crate::model::FeedId, _ctx: &ViewContext) {
+        let Some(f) = self.sidebar.feed(feed) else {
+            return;
+        };
+        let folder = f
+            .folder_id
+            .and_then(|id| {
+                let name = self.sidebar.folder(id)?.name.clone();
+                self.sidebar
+                    .folder_paths()
+                    .into_iter()
+                    .find(|p| p.last() == Some(&name))
+            })
+            .unwrap_or_default();
+        self.editor.edit(
+            feed,
+            sidebar::feed_title(f),
+            &f.url,
+            &folder,
+            f.error.as_deref(),
+        );
+    }
+
+    fn refresh(&mut self, ctx: &ViewContext, scope: RefreshScope) {
+        if self.refreshing.is_none() {
+            self.refreshing = Some((0, 0));
+        }
+        ctx.send(Command::Feeds(FeedsCommand::Refresh(scope)));
+    }
+
+    fn list_action(&mut self, a: ListAction, ctx: &ViewContext) {
+        match a {
+            ListAction::Open(i) => self.open(i, ctx),
+            ListAction::ToggleRead(i) => self.toggle_read(i, ctx),
+            ListAction::ToggleStar(i) => self.toggle_star(i, ctx),
+            ListAction::MarkAboveRead(i) => self.mark_above(i, ctx),
+            ListAction::MarkBelowRead(i) => self.mark_below(i, ctx),
+        }
+    }
+
+    fn article_action(&mut self, a: ArticleAction, egui_ctx: &egui::Context, ctx: &ViewContext) {
+        match a {
+            ArticleAction::OpenOriginal => self.open_original(egui_ctx, ctx),
+            ArticleAction::ToggleStar | ArticleAction::ToggleRead => {
+                let Some(id) = self.article.item_id() else {
+                    return;
+                };
+                let position = self.list.ids().iter().position(|x| *x == id);
+                match (a, position) {
+                    (ArticleAction::ToggleStar, Some(i)) => self.toggle_star(i, ctx),
+                    (ArticleAction::ToggleRead, Some(i)) => self.toggle_read(i, ctx),
+                    // The article's item left the list (a search changed): act on it directly.
+                    (ArticleAction::ToggleStar, None) => {
+                        let on = self
+                            .article
+                            .article()
+                            .is_some_and(|x| x.starred_at.is_none());
+                        self.send_star(id, on, None, ctx);
+                    }
+                    (_, None) => {
+                        let read = self.article.article().is_some_and(|x| x.read_at.is_none());
+                        self.send_mark(vec![id], read, ctx);
+                    }
+                    (ArticleAction::OpenOriginal, _) => {}
+                }
+            }
+        }
+    }
+
+    /// Opens row `i` in the article pane: records the open, marks it read if so configured.
+    fn open(&mut self, i: usize, ctx: &ViewContext) {
+        let Some(id) = self.list.id_at(i) else {
+            return;
+        };
+        self.list.select(i);
+        let now_ms = ctx.now.timestamp_millis();
+        let view = self.kind.event_name();
+        if let Some(dwell) = self.dwell.start(id, view, now_ms) {
+            ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
+        }
+        match ctx.store.article(id) {
+            Ok(Some(a)) => {
+                let mark_read = self.settings.auto_mark_read && a.read_at.is_none();
+                self.article.show(Some(a));
+                ctx.send(Command::Reader(ReaderCommand::Open {
+                    item: id,
+                    view: view.to_string(),
+                    position: Some(i),
+                    mark_read,
+                }));
+                if mark_read {
+                    let now = ctx.now.timestamp();
+                    self.list.patch_row(id, |r| r.read = true);
+                    self.article.patch(|a| a.read_at = Some(now));
+                }
+            }
+            Ok(None) => {
+                self.article.clear();
+                self.stale.list = true;
+            }
+            Err(e) => ctx.act(AppAction::Notice(format!("Could not open the item: {e}"))),
+        }
+    }
+
+    fn is_read(&self, id: ItemId) -> Option<bool> {
+        if let Some(r) = self.list.row(id) {
+            return Some(r.read);
+        }
+        self.article
+            .article()
+            .filter(|a| a.id == id)
+            .map(|a| a.read_at.is_some())
+    }
+
+    fn is_starred(&self, id: ItemId) -> Option<bool> {
+        if let Some(r) = self.list.row(id) {
+            return Some(r.starred);
+        }
+        self.article
+            .article()
+            .filter(|a| a.id == id)
+            .map(|a| a.starred_at.is_some())
+    }
+
+    fn toggle_read(&mut self, i: usize, ctx: &ViewContext) {
+        let Some(id) = self.list.id_at(i) else {
+            return;
+        };
+        let read = !self.is_read(id).unwrap_or(false);
+        self.send_mark(vec![id], read, ctx);
+    }
+
+    fn toggle_star(&mut self, i: usize, ctx: &ViewContext) {
+        let Some(id) = self.list.id_at(i) else {
+            return;
+        };
+        let on = !self.is_starred(id).unwrap_or(false);
+        self.send_star(id, on, Some(i), ctx);
+    }
+
+    fn send_star(&mut self, id: ItemId, on: bool, position: Option<usize>, ctx: &ViewContext) {
+        let now = ctx.now.timestamp();
+        self.list.patch_row(id, |r| r.starred = on);
+        if self.article.item_id() == Some(id) {
+            self.article.patch(|a| a.starred_at = on.then_some(now));
+        }
+        ctx.send(Command::Reader(ReaderCommand::Star {
+            item: id,
+            on,
+            view: Some(self.kind.event_name().to_string()),
+            position,
+        }));
+    }
+
+    /// Sends a user's mark (undoable) and shows it at once.
+    fn send_mark(&mut self, ids: Vec<ItemId>, read: bool, ctx: &ViewContext) {
+        if ids.is_empty() {
+            return;
+        }
+        let now = ctx.now.timestamp();
+        for id in &ids {
+            self.list.patch_row(*id, |r| r.read = read);
+        }
+        if let Some(open) = self.article.item_id()
+            && ids.contains(&open)
+        {
+            self.article.patch(|a| a.read_at = read.then_some(now));
+        }
+        ctx.send(Command::Reader(ReaderCommand::Mark {
+            ids,
+            read,
+            view: Some(self.kind.event_name().to_string()),
+        }));
+    }
+
+    fn mark_above(&mut self, i: usize, ctx: &ViewContext) {
+        let ids = self.list.ids()[..i.min(self.list.len())].to_vec();
+        self.send_mark(ids, true, ctx);
+    }
+
+    fn mark_below(&mut self, i: usize, ctx: &ViewContext) {
+        let from = (i + 1).min(self.list.len());
+        let ids = self.list.ids()[from..].to_vec();
+        self.send_mark(ids, true, ctx);
+    }
+
+    fn mark_all_read(&mut self, ctx: &ViewContext) {
+        let ids = self.list.ids().to_vec();
+        // Unread lists empty out once the worker confirms: "all read" means gone from here.
+        if matches!(self.kind, ListKind::Unread | ListKind::ForYou) || self.unread_only {
+            self.entered_at = ctx.now.timestamp() + 1;
+            self.reload_list_on_states = true;
+        }
+        self.send_mark(ids, true, ctx);
+    }
+
+    /// Opens the selected item's original (or the open article's) in the browser.
+    fn open_original(&mut self, egui_ctx: &egui::Context, ctx: &ViewContext) {
+        let target = self.list.selected_id().or(self.article.item_id());
+        let url = match target {
+            Some(id) if Some(id) == self.article.item_id() => {
+                self.article.original_url().map(str::to_string)
+            }
+            Some(id) => match ctx.store.article(id) {
+                Ok(Some(a)) => a.url.filter(|u| html_text::is_openable(u)),
+                _ => None,
+            },
+            None => None,
+        };
+        match url {
+            Some(u) => egui_ctx.open_url(egui::OpenUrl::new_tab(u)),
+            None => ctx.act(AppAction::Notice(
+                "This item has no web address to open.".into(),
+            )),
+        }
+    }
+
+    fn toggle_layout(&mut self, ctx: &ViewContext) {
+        self.settings.article_below = !self.settings.article_below;
+        settings::save_flag(
+            ctx,
+            settings::ARTICLE_BELOW_KEY,
+            self.settings.article_below,
+        );
+    }
+
+    /// A keyboard command for this view (see `commands.rs`).
+    pub fn command(&mut self, cmd: UiCommand, ctx: &ViewContext) {
+        let selected = self.list.selected();
+        match cmd {
+            UiCommand::NextItem => {
+                self.list.step(1);
+            }
+            UiCommand::PreviousItem => {
+                self.list.step(-1);
+            }
+            UiCommand::OpenItem => {
+                if let Some(i) = selected.or_else(|| self.list.step(1)) {
+                    self.open(i, ctx);
+                }
+            }
+            UiCommand::OpenOriginal => {
+                // Opened on the next frame, where the egui context is at hand.
+                self.open_original_pending = true;
+            }
+            UiCommand::ToggleStar => {
+                if let Some(i) = selected {
+                    self.toggle_star(i, ctx);
+                }
+            }
+            UiCommand::ToggleRead => {
+                if let Some(i) = selected {
+                    self.toggle_read(i, ctx);
+                }
+            }
+            UiCommand::MarkAllRead => self.mark_all_read(ctx),
+            UiCommand::MarkAboveRead => {
+                if let Some(i) = selected {
+                    self.mark_above(i, ctx);
+                }
+            }
+            UiCommand::MarkBelowRead => {
+                if let Some(i) = selected {
+                    self.mark_below(i, ctx);
+                }
+            }
+            UiCommand::UndoMark => ctx.send(Command::Reader(ReaderCommand::UndoMark)),
+            UiCommand::Refresh => self.refresh(ctx, RefreshScope::All),
+            UiCommand::Search => self.search.focus(),
+            UiCommand::AddFeed => self.subscribe.open(),
+            UiCommand::ToggleArticleLayout => self.toggle_layout(ctx),
+            UiCommand::GoForYou => self.set_kind(ListKind::ForYou, ctx),
+            UiCommand::GoUnread => self.set_kind(ListKind::Unread, ctx),
+            UiCommand::GoStarred => self.set_kind(ListKind::Starred, ctx),
+            _ => {}
+        }
+    }
+
+    /// An event from the worker: mark what to re-read; the next frame reads it.
+    pub fn on_event(&mut self, event: &Event, ctx: &ViewContext) {
+        match event {
+            Event::Changed(Topic::Feeds) => self.stale.sidebar = true,
+            Event::Changed(Topic::Items) => {
+                self.stale.sidebar = true;
+                self.stale.list = true;
+            }
+            Event::Changed(Topic::ItemStates) => {
+                self.stale.sidebar = true;
+                self.stale.rows = true;
+                if std::mem::take(&mut self.reload_list_on_states) || self.kind == ListKind::Starred
+                {
+                    self.stale.list = true;
+                }
+            }
+            Event::Changed(Topic::Settings) => self.stale.settings = true,
+            Event::Changed(Topic::Index) => self.search.rerun(ctx.now.timestamp_millis()),
+            Event::Progress { task, done, total } if task == REFRESH_TASK => {
+                self.refreshing = Some((*done, *total));
+            }
+            Event::Finished { task } | Event::Failed { task, .. } if task == REFRESH_TASK => {
+                self.refreshing = None;
+            }
+            Event::SearchResults {
+                request_id,
+                outcome,
+            } => {
+                if let Some(results) = self.search.accept(*request_id, outcome) {
+                    if self.kind != ListKind::Search {
+                        self.set_kind(ListKind::Search, ctx);
+                    }
+                    self.list.set_snippets(
+                        results
+                            .hits
+                            .iter()
+                            .filter(|h| !h.snippet.text.is_empty())
+                            .map(|h| (h.id, h.snippet.text.clone()))
+                            .collect(),
+                    );
+                    self.list
+                        .set_ids(results.hits.iter().map(|h| h.id).collect());
+                    self.impressions.reset(ListKind::Search.event_name());
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The reader's settings (auto-mark read on open, article beside or below the list): stored as
+//! `settings` rows, read by the reader view, edited in a section of the Settings view.
+
+use crate::engine::reader::ReaderCommand;
+use crate::engine::worker::Command;
+use crate::store::Store;
+use crate::ui::context::ViewContext;
+
+pub const AUTO_MARK_READ_KEY: &str = "reader.auto_mark_read";
+pub const ARTICLE_BELOW_KEY: &str = "reader.article_below";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderSettings {
+    /// Opening an item marks it read.
+    pub auto_mark_read: bool,
+    /// The article goes below the list instead of to its right.
+    pub article_below: bool,
+}
+
+impl Default for ReaderSettings {
+    fn default() -> Self {
+        Self {
+            auto_mark_read: true,
+            article_below: false,
+        }
+    }
+}
+
+fn flag(store: &Store, key: &str, default: bool) -> bool {
+    match store.setting(key) {
+        Ok(Some(v)) => v == "true",
+        // A missing or unreadable setting falls back to the default; it is not worth an error.
+        _ => default,
+    }
+}
+
+impl ReaderSettings {
+    pub fn load(store: &Store) -> Self {
+        let d = Self::default();
+        Self {
+            auto_mark_read: flag(store, AUTO_MARK_READ_KEY, d.auto_mark_read),
+            article_below: flag(store, ARTICLE_BELOW_KEY, d.article_below),
+        }
+    }
+}
+
+/// Asks the worker to store one flag.
+pub fn save_flag(ctx: &ViewContext, key: &str, value: bool) {
+    ctx.send(Command::Reader(ReaderCommand::SaveSetting {
+        key: key.to_string(),
+        value: value.to_string(),
+    }));
+}
+
+/// The "Reader" section of the Settings view.
+pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
+    // Kept in egui's memory while the section stays on screen, so a toggle shows at once, before
+    // the worker stores it; read afresh when the section comes back (the reader may have changed it).
+    let id = ui.scope_id().with("reader_settings_section");
+    let frame = ui.ctx().cumulative_frame_nr();
+    let mut s = ui
+        .data(|d| d.get_temp::<ReaderSettingsCache>(id))
+        .filter(|c| c.1 + 1 >= frame)
+        .map_or_else(|| ReaderSettings::load(ctx.store), |c| c.0);
+    let before = s;
+    ui.strong("Reader");
+    ui.checkbox(&mut s.auto_mark_read, "Mark items read when opened");
+    ui.horizontal(|ui| {
+        ui.label("Article:");
+        ui.radio_value(&mut s.article_below, false, "beside the list");
+        ui.radio_value(&mut s.article_below, true, "below the list");
+    });
+    if s.auto_mark_read != before.auto_mark_read {
+        save_flag(ctx, AUTO_MARK_READ_KEY, s.auto_mark_read);
+    }
+    if s.article_below != before.article_below {
+        save_flag(ctx, ARTICLE_BELOW_KEY, s.article_below);
+    }
+    ui.data_mut(|d| d.insert_temp(id, ReaderSettingsCache(s, frame)));
+}
+
+#[derive(Clone, Copy)]
+struct ReaderSettingsCache(ReaderSettings, u64);

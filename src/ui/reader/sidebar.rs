@@ -1,0 +1,244 @@
+//! The left pane: the fixed views (For you, Latest, Unread, Starred) with counts, then folders and
+//! feeds with unread counts; a feed whose last fetch failed shows its error.
+
+use super::list::ListKind;
+use crate::model::FeedId;
+use crate::store::reader::{FolderId, SidebarFeed, SidebarFolder, Totals};
+use crate::store::{Store, StoreError};
+use crate::ui::commands::UiCommand;
+use crate::ui::theme;
+use egui::RichText;
+use std::collections::HashMap;
+
+/// What the user picked in the sidebar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SidebarAction {
+    Show(ListKind),
+    AddFeed,
+    RefreshAll,
+    RefreshFeed(FeedId),
+    EditFeed(FeedId),
+}
+
+#[derive(Debug, Default)]
+pub struct Sidebar {
+    feeds: Vec<SidebarFeed>,
+    folders: Vec<SidebarFolder>,
+    totals: Totals,
+    /// Unread items in each folder, its subfolders included.
+    folder_unread: HashMap<FolderId, i64>,
+}
+
+impl Sidebar {
+    pub fn reload(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.feeds = store.sidebar_feeds()?;
+        self.folders = store.sidebar_folders()?;
+        self.totals = store.item_totals()?;
+        self.folder_unread.clear();
+        let parents: HashMap<FolderId, Option<FolderId>> =
+            self.folders.iter().map(|f| (f.id, f.parent_id)).collect();
+        for feed in &self.feeds {
+            let mut folder = feed.folder_id;
+            // Bounded walk up the tree: a corrupt parent loop must not hang the window.
+            for _ in 0..32 {
+                let Some(f) = folder else { break };
+                *self.folder_unread.entry(f).or_default() += feed.unread;
+                folder = parents.get(&f).copied().flatten();
+            }
+        }
+        Ok(())
+    }
+
+    pub fn has_feeds(&self) -> bool {
+        !self.feeds.is_empty()
+    }
+
+    pub fn feed(&self, id: FeedId) -> Option<&SidebarFeed> {
+        self.feeds.iter().find(|f| f.id == id)
+    }
+
+    pub fn folder(&self, id: FolderId) -> Option<&SidebarFolder> {
+        self.folders.iter().find(|f| f.id == id)
+    }
+
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    /// The title a list of this kind shows.
+    pub fn title_of(&self, kind: ListKind) -> String {
+        match kind {
+            ListKind::ForYou => "For you".into(),
+            ListKind::Latest => "Latest".into(),
+            ListKind::Unread => "Unread".into(),
+            ListKind::Starred => "Starred".into(),
+            ListKind::Search => "Search".into(),
+            ListKind::Feed(id) => self
+                .feed(id)
+                .map_or_else(|| "Feed".into(), |f| feed_title(f).to_string()),
+            ListKind::Folder(id) => self
+                .folder(id)
+                .map_or_else(|| "Folder".into(), |f| f.name.clone()),
+        }
+    }
+
+    /// Folder paths, for the "move to folder" picker.
+    pub fn folder_paths(&self) -> Vec<Vec<String>> {
+        let by_id: HashMap<FolderId, &SidebarFolder> =
+            self.folders.iter().map(|f| (f.id, f)).collect();
+        let mut paths: Vec<Vec<String>> = self
+            .folders
+            .iter()
+            .map(|f| {
+                let mut path = vec![f.name.clone()];
+                let mut parent = f.parent_id;
+                for _ in 0..32 {
+                    let Some(p) = parent.and_then(|p| by_id.get(&p)) else {
+                        break;
+                    };
+                    path.insert(0, p.name.clone());
+                    parent = p.parent_id;
+                }
+                path
+            })
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    pub fn ui(
+        &self,
+        ui: &mut egui::Ui,
+        current: ListKind,
+        refreshing: Option<(usize, usize)>,
+    ) -> Option<SidebarAction> {
+        let mut action = None;
+        ui.horizontal(|ui| {
+            if ui
+                .button("Add feed")
+                .on_hover_text(UiCommand::AddFeed.label())
+                .clicked()
+            {
+                action = Some(SidebarAction::AddFeed);
+            }
+            let refresh = ui.add_enabled(refreshing.is_none(), egui::Button::new("Refresh"));
+            if refresh.on_hover_text(UiCommand::Refresh.label()).clicked() {
+                action = Some(SidebarAction::RefreshAll);
+            }
+        });
+        if let Some((done, total)) = refreshing {
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                    .text(format!("Refreshing {done} of {total}")),
+            );
+        }
+        ui.separator();
+        let t = self.totals;
+        for (kind, label, count) in [
+            (ListKind::ForYou, "For you", None),
+            (ListKind::Latest, "Latest", Some(t.all)),
+            (ListKind::Unread, "Unread", Some(t.unread)),
+            (ListKind::Starred, "Starred", Some(t.starred)),
+        ] {
+            let text = match count {
+                Some(n) if n > 0 => format!("{label}  {n}"),
+                _ => label.to_string(),
+            };
+            if ui.selectable_label(current == kind, text).clicked() {
+                action = Some(SidebarAction::Show(kind));
+            }
+        }
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("reader_sidebar")
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                self.folder_children(ui, None, current, &mut action, 0);
+            });
+        action
+    }
+
+    /// Folders and feeds under `parent` (the top level when `None`).
+    fn folder_children(
+        &self,
+        ui: &mut egui::Ui,
+        parent: Option<FolderId>,
+        current: ListKind,
+        action: &mut Option<SidebarAction>,
+        depth: usize,
+    ) {
+        if depth > 16 {
+            return;
+        }
+        for folder in self.folders.iter().filter(|f| f.parent_id == parent) {
+            let id = ui.make_persistent_id(("reader_folder", folder.id));
+            let unread = self.folder_unread.get(&folder.id).copied().unwrap_or(0);
+            egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, true)
+                .show_header(ui, |ui| {
+                    let text = RichText::new(count_label(&folder.name, unread)).strong();
+                    if ui
+                        .selectable_label(current == ListKind::Folder(folder.id), text)
+                        .clicked()
+                    {
+                        *action = Some(SidebarAction::Show(ListKind::Folder(folder.id)));
+                    }
+                })
+                .body(|ui| self.folder_children(ui, Some(folder.id), current, action, depth + 1));
+        }
+        for feed in self.feeds.iter().filter(|f| f.folder_id == parent) {
+            self.feed_row(ui, feed, current, action);
+        }
+    }
+
+    fn feed_row(
+        &self,
+        ui: &mut egui::Ui,
+        feed: &SidebarFeed,
+        current: ListKind,
+        action: &mut Option<SidebarAction>,
+    ) {
+        let selected = current == ListKind::Feed(feed.id);
+        let mut text = RichText::new(count_label(feed_title(feed), feed.unread));
+        if feed.error.is_some() || feed.disabled {
+            text = RichText::new(format!("! {}", count_label(feed_title(feed), feed.unread)))
+                .color(theme::error_colour(ui.visuals()));
+        }
+        let mut response = ui.selectable_label(selected, text);
+        if let Some(e) = &feed.error {
+            response = response.on_hover_text(format!("Last fetch failed: {e}"));
+        } else if feed.disabled {
+            response = response.on_hover_text("This feed is no longer fetched.");
+        } else {
+            response = response.on_hover_text(&feed.url);
+        }
+        if response.clicked() {
+            *action = Some(SidebarAction::Show(ListKind::Feed(feed.id)));
+        }
+        response.context_menu(|ui| {
+            if ui.button("Refresh").clicked() {
+                *action = Some(SidebarAction::RefreshFeed(feed.id));
+                ui.close();
+            }
+            if ui.button("Rename, move or unsubscribe…").clicked() {
+                *action = Some(SidebarAction::EditFeed(feed.id));
+                ui.close();
+            }
+        });
+    }
+}
+
+pub fn feed_title(feed: &SidebarFeed) -> &str {
+    if feed.title.trim().is_empty() {
+        &feed.url
+    } else {
+        &feed.title
+    }
+}
+
+fn count_label(name: &str, unread: i64) -> String {
+    if unread > 0 {
+        format!("{name}  {unread}")
+    } else {
+        name.to_string()
+    }
+}

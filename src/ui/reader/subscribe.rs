@@ -1,0 +1,265 @@
+//! Managing subscriptions from the window: the "Add feed" dialog (a URL or a path, OPML import and
+//! export) and the feed editor (rename, move to a folder, unsubscribe). Both only send
+//! `FeedsCommand`s; results come back as worker events.
+
+use crate::engine::feeds::FeedsCommand;
+use crate::model::FeedId;
+use std::path::PathBuf;
+
+/// The "Add feed" dialog.
+#[derive(Debug, Default)]
+pub struct SubscribeDialog {
+    open: bool,
+    address: String,
+    folder: String,
+    opml_path: String,
+    focus_address: bool,
+}
+
+impl SubscribeDialog {
+    pub fn open(&mut self) {
+        self.open = true;
+        self.focus_address = true;
+        if self.opml_path.is_empty() {
+            self.opml_path = default_opml_path();
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    pub fn ui(&mut self, ctx: &egui::Context, folders: &[Vec<String>]) -> Option<FeedsCommand> {
+        if !self.open {
+            return None;
+        }
+        let mut command = None;
+        let mut open = true;
+        egui::Window::new("Add feed")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+            .show(ctx, |ui| {
+                ui.label("A feed or web page address, or a file on this computer:");
+                let edit = ui.add(
+                    egui::TextEdit::singleline(&mut self.address)
+                        .hint_text("https://example.org/feed.xml or /path/to/feed.xml")
+                        .desired_width(420.0),
+                );
+                if std::mem::take(&mut self.focus_address) {
+                    edit.request_focus();
+                }
+                folder_picker(ui, "add_feed_folder", &mut self.folder, folders);
+                let ready = !self.address.trim().is_empty();
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui
+                    .add_enabled(ready, egui::Button::new("Subscribe"))
+                    .clicked()
+                    || (ready && enter)
+                {
+                    command = Some(FeedsCommand::Subscribe {
+                        source: expand_home(self.address.trim())
+                            .to_string_lossy()
+                            .into_owned(),
+                        folder: folder_path(&self.folder),
+                    });
+                    self.address.clear();
+                }
+                ui.separator();
+                ui.label("OPML file (subscriptions from another reader):");
+                ui.add(egui::TextEdit::singleline(&mut self.opml_path).desired_width(420.0));
+                ui.horizontal(|ui| {
+                    let has_path = !self.opml_path.trim().is_empty();
+                    if ui
+                        .add_enabled(has_path, egui::Button::new("Import OPML"))
+                        .clicked()
+                    {
+                        command =
+                            Some(FeedsCommand::ImportOpml(expand_home(self.opml_path.trim())));
+                    }
+                    if ui
+                        .add_enabled(has_path, egui::Button::new("Export OPML"))
+                        .clicked()
+                    {
+                        command =
+                            Some(FeedsCommand::ExportOpml(expand_home(self.opml_path.trim())));
+                    }
+                });
+            });
+        if !open || command.is_some() {
+            self.open = false;
+        }
+        command
+    }
+}
+
+/// The feed editor: rename, move, unsubscribe.
+#[derive(Debug, Default)]
+pub struct FeedEditor {
+    feed: Option<FeedId>,
+    url: String,
+    error: Option<String>,
+    title: String,
+    folder: String,
+    confirm_unsubscribe: bool,
+}
+
+impl FeedEditor {
+    pub fn edit(
+        &mut self,
+        feed: FeedId,
+        title: &str,
+        url: &str,
+        folder: &[String],
+        error: Option<&str>,
+    ) {
+        self.feed = Some(feed);
+        self.title = title.to_string();
+        self.url = url.to_string();
+        self.folder = folder.join(" / ");
+        self.error = error.map(str::to_string);
+        self.confirm_unsubscribe = false;
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.feed.is_some()
+    }
+
+    /// Shows the editor; returns the commands to send (a rename and a move may come together).
+    pub fn ui(&mut self, ctx: &egui::Context, folders: &[Vec<String>]) -> Vec<FeedsCommand> {
+        let Some(feed) = self.feed else {
+            return Vec::new();
+        };
+        let mut commands = Vec::new();
+        let mut open = true;
+        let mut close = false;
+        egui::Window::new("Edit feed")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+            .show(ctx, |ui| {
+                ui.weak(&self.url);
+                if let Some(e) = &self.error {
+                    ui.colored_label(
+                        crate::ui::theme::error_colour(ui.visuals()),
+                        format!("Last fetch failed: {e}"),
+                    );
+                }
+                ui.horizontal(|ui| {
+                    ui.label("Title:");
+                    ui.add(egui::TextEdit::singleline(&mut self.title).desired_width(320.0));
+                });
+                folder_picker(ui, "edit_feed_folder", &mut self.folder, folders);
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        if !self.title.trim().is_empty() {
+                            commands.push(FeedsCommand::Rename {
+                                feed,
+                                title: self.title.trim().to_string(),
+                            });
+                        }
+                        commands.push(FeedsCommand::MoveToFolder {
+                            feed,
+                            folder: folder_path(&self.folder),
+                        });
+                        close = true;
+                    }
+                    if ui.button("Refresh now").clicked() {
+                        commands.push(FeedsCommand::Refresh(
+                            crate::engine::feeds::RefreshScope::Feed(feed),
+                        ));
+                    }
+                });
+                ui.separator();
+                if self.confirm_unsubscribe {
+                    ui.label("Unsubscribe and delete its stored items?");
+                    ui.horizontal(|ui| {
+                        if ui.button("Yes, unsubscribe").clicked() {
+                            commands.push(FeedsCommand::Unsubscribe(feed));
+                            close = true;
+                        }
+                        if ui.button("Keep it").clicked() {
+                            self.confirm_unsubscribe = false;
+                        }
+                    });
+                } else if ui.button("Unsubscribe…").clicked() {
+                    self.confirm_unsubscribe = true;
+                }
+            });
+        if !open || close {
+            self.feed = None;
+        }
+        commands
+    }
+}
+
+/// A folder text field ("Tech / Rust") with the existing folders one click away.
+fn folder_picker(ui: &mut egui::Ui, id: &str, folder: &mut String, folders: &[Vec<String>]) {
+    ui.horizontal(|ui| {
+        ui.label("Folder:");
+        ui.add(
+            egui::TextEdit::singleline(folder)
+                .hint_text("none (use / for subfolders)")
+                .desired_width(220.0),
+        );
+        if !folders.is_empty() {
+            egui::ComboBox::from_id_salt(id)
+                .selected_text("existing…")
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(folder.is_empty(), "(none)").clicked() {
+                        folder.clear();
+                    }
+                    for path in folders {
+                        let joined = path.join(" / ");
+                        if ui.selectable_label(*folder == joined, &joined).clicked() {
+                            *folder = joined;
+                        }
+                    }
+                });
+        }
+    });
+}
+
+/// "Tech / Rust" → ["Tech", "Rust"]; empty parts are dropped.
+pub fn folder_path(text: &str) -> Vec<String> {
+    text.split('/')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `~/x` → the home directory's `x`; anything else as typed.
+fn expand_home(path: &str) -> PathBuf {
+    if let Some(rest) = path.strip_prefix("~/")
+        && let Some(home) = directories::UserDirs::new().map(|u| u.home_dir().to_path_buf())
+    {
+        return home.join(rest);
+    }
+    PathBuf::from(path)
+}
+
+fn default_opml_path() -> String {
+    directories::UserDirs::new()
+        .map(|u| {
+            u.home_dir()
+                .join("focusfeed-subscriptions.opml")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_paths_split_on_slashes() {
+        assert_eq!(folder_path(" Tech / Rust "), vec!["Tech", "Rust"]);
+        assert!(folder_path("  ").is_empty());
+        assert_eq!(folder_path("a//b/"), vec!["a", "b"]);
+    }
+}

@@ -1,0 +1,267 @@
+//! The reader as a person uses it, through egui_kittest: first run with the sample feeds,
+//! subscribing to a local feed, opening (events stored), starring, marking and undoing, keyboard
+//! navigation and search. Worker results are awaited by stepping frames (bounded), time is a
+//! `ManualClock`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use focusfeed::clock::ManualClock;
+use focusfeed::paths::DB_FILE;
+use focusfeed::store::Store;
+use focusfeed::store::events::EventKind;
+use focusfeed::ui::app::{FocusFeedApp, View};
+use std::path::Path;
+use std::sync::Arc;
+
+const FEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reader_ui_feed.xml");
+
+fn start_clock() -> ManualClock {
+    let t = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z").unwrap();
+    ManualClock::new(t.with_timezone(&chrono::Utc))
+}
+
+fn harness(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
+    let dir = dir.to_path_buf();
+    let clock = Arc::new(clock.clone());
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap());
+    h.key_press(egui::Key::Num2);
+    h.step();
+    assert_eq!(h.state().view(), View::Reader);
+    h
+}
+
+/// Steps frames until `done` holds; the worker runs on its own thread, so this waits for it
+/// without sleeping, and fails (with `what`) if it never happens.
+fn step_until(
+    h: &mut Harness<'_, FocusFeedApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
+) {
+    for _ in 0..3_000 {
+        h.step();
+        if done(h) {
+            return;
+        }
+        std::thread::yield_now();
+    }
+    panic!(
+        "timed out waiting for: {what}; notices: {:?}",
+        h.state().notices()
+    );
+}
+
+fn has_label(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
+    h.query_all_by_label_contains(label).next().is_some()
+}
+
+fn store(dir: &Path) -> Store {
+    Store::open(&dir.join(DB_FILE)).unwrap()
+}
+
+fn item_id(store: &Store, title: &str) -> i64 {
+    store
+        .conn()
+        .query_row("SELECT id FROM items WHERE title = ?1", [title], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+fn flags(store: &Store, title: &str) -> (bool, bool) {
+    store
+        .conn()
+        .query_row(
+            "SELECT read_at IS NOT NULL, starred_at IS NOT NULL FROM items WHERE title = ?1",
+            [title],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
+fn count_events(store: &Store, item: i64, kind: EventKind) -> usize {
+    store
+        .events_for_item(item)
+        .unwrap()
+        .iter()
+        .filter(|e| e.kind == Some(kind))
+        .count()
+}
+
+/// Subscribes to the test feed through the "Add feed" dialog of the first run.
+fn subscribe_to_test_feed(h: &mut Harness<'_, FocusFeedApp>) {
+    assert!(has_label(h, "Your reader is empty"));
+    h.get_by_label("Add a feed or import OPML…").click();
+    step_until(h, "the Add feed dialog", |h| {
+        h.query_all_by_role(Role::TextInput).next().is_some()
+    });
+    h.get_all_by_role(Role::TextInput).next().unwrap().focus();
+    h.step();
+    h.get_all_by_role(Role::TextInput)
+        .next()
+        .unwrap()
+        .type_text(FEED);
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Subscribe").click();
+    step_until(h, "the feed's items in the list", |h| {
+        has_label(h, "Lighthouse keeper retires after forty years")
+    });
+}
+
+#[test]
+fn first_run_loads_the_sample_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    assert!(has_label(&h, "Your reader is empty"));
+    h.get_by_label("Load sample feeds").click();
+    step_until(&mut h, "the sample feeds", |h| {
+        has_label(h, "Field Notes on Attention")
+            && has_label(h, "Night Sky Bulletin")
+            && has_label(h, "Small Garden Journal")
+            && has_label(h, "Rust & Systems Notebook")
+    });
+    let totals = store(dir.path()).item_totals().unwrap();
+    assert!(
+        totals.all >= 25,
+        "a few dozen sample items, got {}",
+        totals.all
+    );
+    assert!(has_label(
+        &h,
+        "Geminids peak in two weeks: plan a clear night"
+    ));
+}
+
+#[test]
+fn subscribe_open_star_mark_undo_and_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let db = store(dir.path());
+    assert_eq!(db.item_totals().unwrap().all, 4);
+
+    // Rows on screen for a second are impressions.
+    clock.advance(chrono::Duration::milliseconds(1_500));
+    h.step();
+    let lighthouse = item_id(&db, "Lighthouse keeper retires after forty years");
+    step_until(&mut h, "an impression", |_| {
+        count_events(&db, lighthouse, EventKind::Impression) == 1
+    });
+
+    // Clicking a row opens it: the article shows, the open is recorded, the item is read.
+    let ferry_title = "Ferry timetable changes for winter";
+    let ferry = item_id(&db, ferry_title);
+    h.get_by_role_and_label(Role::Button, ferry_title).click();
+    step_until(&mut h, "the open event", |_| {
+        count_events(&db, ferry, EventKind::Open) == 1
+    });
+    assert!(has_label(
+        &h,
+        "The morning crossing now leaves at seven thirty"
+    ));
+    step_until(&mut h, "auto-mark read", |_| flags(&db, ferry_title).0);
+
+    // s stars the selected item.
+    h.key_press(egui::Key::S);
+    step_until(&mut h, "the star", |_| flags(&db, ferry_title).1);
+    assert_eq!(count_events(&db, ferry, EventKind::Star), 1);
+
+    // j moves to the next item, o opens it; the time spent on the first is its dwell.
+    clock.advance(chrono::Duration::seconds(20));
+    h.key_press(egui::Key::J);
+    h.step();
+    h.key_press(egui::Key::O);
+    let choir_title = "Fishermen's choir wins regional prize";
+    let choir = item_id(&db, choir_title);
+    step_until(&mut h, "the second open", |_| {
+        count_events(&db, choir, EventKind::Open) == 1
+    });
+    let dwell: Vec<f64> = db
+        .events_for_item(ferry)
+        .unwrap()
+        .iter()
+        .filter(|e| e.kind == Some(EventKind::Dwell))
+        .filter_map(|e| e.value)
+        .collect();
+    assert!(dwell.len() == 1 && dwell[0] >= 20.0, "dwell: {dwell:?}");
+
+    // Shift+A marks the whole list read; z undoes exactly that.
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::A);
+    step_until(&mut h, "all read", |_| {
+        db.item_totals().unwrap().unread == 0
+    });
+    let wall = item_id(&db, "Harbour wall repairs begin in March");
+    assert_eq!(
+        count_events(&db, wall, EventKind::ReadWithoutOpen),
+        1,
+        "marking an unopened item read is a skip"
+    );
+    h.key_press(egui::Key::Z);
+    step_until(&mut h, "the undo", |_| {
+        db.item_totals().unwrap().unread == 2
+    });
+    assert!(
+        flags(&db, ferry_title).0,
+        "items read before the mark stay read"
+    );
+
+    // g then s goes to Starred: only the starred item is listed.
+    h.key_press(egui::Key::G);
+    h.step();
+    h.key_press(egui::Key::S);
+    step_until(&mut h, "the starred list", |h| {
+        h.query_by_role_and_label(Role::Button, "Harbour wall repairs begin in March")
+            .is_none()
+    });
+    assert!(
+        h.query_by_role_and_label(Role::Button, ferry_title)
+            .is_some()
+    );
+}
+
+#[test]
+fn search_as_you_type_lists_the_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let ferry = "Ferry timetable changes for winter";
+    assert!(h.query_by_role_and_label(Role::Button, ferry).is_some());
+
+    // `/` focuses the search box; results come once typing pauses (the clock says when).
+    h.key_press(egui::Key::Slash);
+    h.step();
+    h.event(egui::Event::Text("accordion".into()));
+    h.step();
+    clock.advance(chrono::Duration::milliseconds(300));
+    let choir = "Fishermen's choir wins regional prize";
+    step_until(&mut h, "the search results", |h| {
+        h.query_by_role_and_label(Role::Button, ferry).is_none()
+            && h.query_by_role_and_label(Role::Button, choir).is_some()
+    });
+    assert!(has_label(&h, "1 found"));
+
+    // Opening a hit records the open under the "search" view.
+    h.get_by_role_and_label(Role::Button, choir).click();
+    let db = store(dir.path());
+    let id = item_id(&db, choir);
+    step_until(&mut h, "the open from search", |_| {
+        db.events_for_item(id)
+            .unwrap()
+            .iter()
+            .any(|e| e.kind == Some(EventKind::Open) && e.view.as_deref() == Some("search"))
+    });
+
+    // Esc in the box clears the search and brings the list back.
+    h.get_all_by_role(Role::TextInput).next().unwrap().focus();
+    h.step();
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the list back", |h| {
+        h.query_by_role_and_label(Role::Button, ferry).is_some()
+    });
+}
