@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The share of checkable feedparser expectations we agree with must not fall below this.
-const MIN_AGREEMENT: f64 = 0.67;
+const MIN_AGREEMENT: f64 = 0.77;
 
 /// `../shared/corpora` beside the checkout; `FOCUSFEED_SHARED` overrides it (for worktrees
 /// that live elsewhere).

@@ -61,26 +61,92 @@ fn parse_unguarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError>
             // feed-rs wants a version on <rss>; many real feeds omit it or write "2.00".
             match with_rss_version(body).map(|fixed| run_feed_rs(&fixed, doc_url)) {
                 Some(Ok(feed)) => feed,
-                _ => return Err(ParseError::Invalid(first)),
+                _ => {
+                    match without_odd_types(body, &first).map(|fixed| run_feed_rs(&fixed, doc_url))
+                    {
+                        Some(Ok(feed)) => feed,
+                        _ => return Err(ParseError::Invalid(first)),
+                    }
+                }
             }
         }
     };
     Ok(convert(feed, doc_url))
 }
 
+/// Namespaces feed-rs does not know, mapped to the ones it does that name the same elements.
+const NAMESPACE_ALIASES: &[(&str, &str)] = &[
+    ("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom"),
+    (
+        "http://my.netscape.com/rdf/simple/0.9/",
+        "http://purl.org/rss/1.0/",
+    ),
+    (
+        "http://backend.userland.com/rss2",
+        "http://purl.org/rss/1.0/",
+    ),
+    (
+        "http://backend.userland.com/rss",
+        "http://purl.org/rss/1.0/",
+    ),
+    (
+        "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
+        "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    ),
+];
+
 /// Fixes input feed-rs cannot take as it is: UTF-16 becomes UTF-8 (its XML reader panics on
-/// some UTF-16 documents), and the Atom 0.3 namespace becomes Atom 1.0's, which it knows and
-/// which names the same elements.
+/// some UTF-16 documents), and old or variant namespaces (Atom 0.3, RSS 0.90, Userland RSS 2)
+/// become the ones it knows. Bytes are replaced as bytes, so other encodings survive.
 fn normalize(body: &[u8]) -> Cow<'_, [u8]> {
-    let mut owned = utf16_to_utf8(body);
-    const ATOM03: &[u8] = b"http://purl.org/atom/ns#";
-    let src = owned.as_deref().unwrap_or(body);
-    if src.windows(ATOM03.len()).any(|w| w == ATOM03) {
-        let text = String::from_utf8_lossy(src)
-            .replace("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom");
-        owned = Some(text.into_bytes());
+    let mut out: Cow<'_, [u8]> = match utf16_to_utf8(body) {
+        Some(v) => Cow::Owned(v),
+        None => Cow::Borrowed(body),
+    };
+    for (from, to) in NAMESPACE_ALIASES {
+        // The closing quote keeps "…/rss" from matching inside "…/rss2".
+        for q in ['"', '\''] {
+            let from = format!("{from}{q}");
+            if find_bytes(&out, from.as_bytes()).is_some() {
+                out = Cow::Owned(replace_bytes(
+                    &out,
+                    from.as_bytes(),
+                    format!("{to}{q}").as_bytes(),
+                ));
+            }
+        }
     }
-    owned.map_or(Cow::Borrowed(body), Cow::Owned)
+    // Atom 0.3 named text constructs by MIME type; Atom 1.0 (and feed-rs) by keyword.
+    if find_bytes(&out, b"version=\"0.3\"").is_some() {
+        for (from, to) in [
+            (&b"type=\"text/plain\""[..], &b"type=\"text\""[..]),
+            (b"type=\"application/xhtml+xml\"", b"type=\"xhtml\""),
+        ] {
+            if find_bytes(&out, from).is_some() {
+                out = Cow::Owned(replace_bytes(&out, from, to));
+            }
+        }
+    }
+    out
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len() + 16);
+    let mut rest = hay;
+    while let Some(p) = find_bytes(rest, from) {
+        out.extend_from_slice(&rest[..p]);
+        out.extend_from_slice(to);
+        rest = &rest[p + from.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// UTF-16 (by byte order mark, or by the `<` of the first tag) as UTF-8 with its XML
@@ -128,6 +194,30 @@ fn looks_like_html_page(b: &[u8]) -> bool {
     head.starts_with("<!doctype html")
         || head.starts_with("<html")
         || head.contains("<html") && !head.contains("<rss") && !head.contains("<feed")
+}
+
+/// feed-rs rejects a whole feed over one text element typed with a MIME type it does not
+/// take (`type="application/octet-stream"`, …); read such elements as plain text instead.
+fn without_odd_types(body: &[u8], error: &str) -> Option<Vec<u8>> {
+    let mut fixed = body.to_vec();
+    let mut message = error.to_string();
+    // Each pass fixes the type the last error named; a few passes cover real feeds.
+    for _ in 0..4 {
+        let mime = message
+            .split("unsupported content type ")
+            .nth(1)?
+            .split_whitespace()
+            .next()?
+            .to_string();
+        let from = format!("type=\"{mime}\"");
+        find_bytes(&fixed, from.as_bytes())?;
+        fixed = replace_bytes(&fixed, from.as_bytes(), b"type=\"text\"");
+        match feed_rs::parser::parse(fixed.as_slice()) {
+            Err(e) => message = e.to_string(),
+            Ok(_) => return Some(fixed),
+        }
+    }
+    None
 }
 
 /// The body with its `<rss …>` tag's version set to 2.0, if it has an `<rss` root.
@@ -214,6 +304,14 @@ fn convert_entry(e: Entry, doc_base: Option<&Url>) -> ParsedItem {
         .title
         .as_ref()
         .map(|t| title_text(&t.content, is_html(t)))
+        .filter(|t| !t.is_empty())
+        // Media RSS items often carry their title only on the media element.
+        .or_else(|| {
+            e.media
+                .iter()
+                .find_map(|m| m.title.as_ref())
+                .map(|t| title_text(&t.content, is_html(t)))
+        })
         .unwrap_or_default();
     let (body, body_is_html) = match (&e.content, &e.summary) {
         (Some(c), _) if c.body.as_deref().is_some_and(|b| !b.trim().is_empty()) => {

@@ -8,6 +8,7 @@
 //! dependency tree out of a build that CI must finish on two cores.
 
 use super::html::{Token, escape, tokenize};
+use std::collections::HashMap;
 use url::Url;
 
 /// Tags kept (without their disallowed attributes).
@@ -144,12 +145,36 @@ fn is_tracking_pixel(attrs: &[(String, String)]) -> bool {
     TRACKERS.iter().any(|t| src.contains(t))
 }
 
+/// Where each element's last end tag is, so that an unclosed `<object>` or `<embed>` (void in
+/// HTML) drops only itself, not the rest of the document.
+fn last_end_tags(tokens: &[Token]) -> HashMap<&str, usize> {
+    let mut last = HashMap::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if let Token::End { name } = t {
+            last.insert(name.as_str(), i);
+        }
+    }
+    last
+}
+
+/// Whether a dropped element starting at `i` has content to drop with it.
+fn drops_content(
+    last_end: &HashMap<&str, usize>,
+    name: &str,
+    i: usize,
+    self_closing: bool,
+) -> bool {
+    !self_closing && last_end.get(name).is_some_and(|&e| e > i)
+}
+
 /// The allowlisted, balanced, absolute-linked version of `html`.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     let mut out = String::with_capacity(html.len());
     let mut open: Vec<String> = Vec::new();
     let mut skip_depth: Vec<String> = Vec::new();
-    for token in tokenize(html) {
+    let tokens = tokenize(html);
+    let last_end = last_end_tags(&tokens);
+    for (i, token) in tokens.iter().cloned().enumerate() {
         if let Some(skipping) = skip_depth.last().cloned() {
             if let Token::End { name } = &token
                 && *name == skipping
@@ -161,6 +186,7 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
                 ..
             } = &token
                 && DROPPED_WITH_CONTENT.contains(&name.as_str())
+                && drops_content(&last_end, name, i, false)
             {
                 skip_depth.push(name.clone());
             }
@@ -175,7 +201,7 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
                 self_closing,
             } => {
                 if DROPPED_WITH_CONTENT.contains(&name.as_str()) {
-                    if !self_closing {
+                    if drops_content(&last_end, &name, i, self_closing) {
                         skip_depth.push(name);
                     }
                     continue;
@@ -285,6 +311,8 @@ pub fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut skip: Vec<String> = Vec::new();
     let mut pre = 0usize;
+    let tokens = tokenize(html);
+    let last_end = last_end_tags(&tokens);
     let newline = |out: &mut String, n: usize| {
         let trailing = out.chars().rev().take_while(|c| *c == '\n').count();
         if !out.is_empty() {
@@ -293,7 +321,7 @@ pub fn html_to_text(html: &str) -> String {
             }
         }
     };
-    for token in tokenize(html) {
+    for (i, token) in tokens.iter().cloned().enumerate() {
         if let Some(s) = skip.last().cloned() {
             if matches!(&token, Token::End { name } if *name == s) {
                 skip.pop();
@@ -310,7 +338,7 @@ pub fn html_to_text(html: &str) -> String {
             } => {
                 let n = name.as_str();
                 if DROPPED_WITH_CONTENT.contains(&n) {
-                    if !self_closing {
+                    if drops_content(&last_end, n, i, self_closing) {
                         skip.push(name);
                     }
                     continue;
@@ -454,6 +482,19 @@ mod tests {
             clean,
             r#"<div><a href="https://example.org/blog/other">o</a><img src="https://example.org/i.png" alt="pic" /><b>open</b></div>"#
         );
+    }
+
+    #[test]
+    fn unclosed_embeds_drop_only_themselves() {
+        assert_eq!(
+            html_to_text("safe<object classid=x> description"),
+            "safe description"
+        );
+        assert_eq!(
+            sanitize_html("safe<embed src=x> description", None),
+            "safe description"
+        );
+        assert_eq!(html_to_text("a<object>b</object>c"), "ac");
     }
 
     #[test]
