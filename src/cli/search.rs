@@ -90,10 +90,19 @@ pub fn run(ctx: &CliContext, cmd: SearchCommand) -> anyhow::Result<()> {
                     let date = DateTime::from_timestamp(hit.published, 0)
                         .map(|d| d.format("%Y-%m-%d").to_string())
                         .unwrap_or_default();
+                    let title = crate::search::HitSnippet {
+                        text: hit.title.clone(),
+                        highlights: hit.title_highlights.clone(),
+                    };
+                    let state = if hit.read { "" } else { " · unread" };
+                    let link = hit.url.as_deref().map(|u| format!(" · {u}"));
                     writeln!(
                         out,
-                        "\n[{}] {}  (feed {}, {date})",
-                        hit.id, hit.title, hit.feed_id
+                        "\n[{}] {}\n    {} · {date}{state}{}",
+                        hit.id,
+                        title.marked("**", "**"),
+                        hit.feed_title,
+                        link.unwrap_or_default()
                     )?;
                     if !hit.snippet.text.is_empty() {
                         writeln!(out, "    {}", hit.snippet.marked("**", "**"))?;
@@ -107,7 +116,6 @@ pub fn run(ctx: &CliContext, cmd: SearchCommand) -> anyhow::Result<()> {
             if repair {
                 eprintln!("rebuilding the search index from the database…");
                 engine.rebuild_index(&mut progress_on_stderr())?;
-                eprintln!();
             }
             let report = engine.check_index()?;
             if json {
@@ -133,7 +141,7 @@ fn open_index(ctx: &CliContext) -> anyhow::Result<Engine> {
         .search_index_with_progress(&mut progress_on_stderr())
         .context("opening the search index")?;
     if let crate::search::OpenOutcome::Rebuilt(reason) = outcome {
-        eprintln!("\nthe search index was rebuilt ({reason})");
+        eprintln!("rebuilt the search index from the database: {reason}");
     }
     if engine.sync_index(None)?.is_none() {
         eprintln!("note: the window is indexing; results may miss the newest items");
@@ -163,6 +171,9 @@ fn progress_on_stderr() -> impl FnMut(u64, u64) {
         if last_percent != Some(percent) {
             last_percent = Some(percent);
             eprint!("\rindexing {done}/{total} items ({percent}%)");
+            if done >= total {
+                eprintln!();
+            }
         }
     }
 }

@@ -93,13 +93,29 @@ impl Engine {
             filters = filters.unread_in(&self.store)?;
         }
         let index = self.search_index()?;
-        Ok(index.search(
+        let mut results = index.search(
             &request.text,
             request.lenient,
             &filters,
             request.sort,
             request.limit,
-        )?)
+        )?;
+        // Add what only SQLite knows. A hit whose item was deleted a moment ago (its removal
+        // not yet indexed) is dropped rather than shown and failing to open.
+        let before = results.hits.len();
+        let mut hits = Vec::with_capacity(before);
+        for mut hit in results.hits {
+            if let Some(c) = self.store.hit_context(hit.id)? {
+                hit.feed_title = c.feed_title;
+                hit.url = c.url;
+                hit.read = c.read;
+                hit.starred = c.starred;
+                hits.push(hit);
+            }
+        }
+        results.total = results.total.saturating_sub(before - hits.len());
+        results.hits = hits;
+        Ok(results)
     }
 
     /// Compares the index with SQLite, after applying pending changes when it can.

@@ -34,7 +34,7 @@ pub enum SearchError {
     Busy,
     #[error("no search index in {0}")]
     Missing(PathBuf),
-    #[error("the search index in {path} is damaged or outdated ({reason}); it will be rebuilt")]
+    #[error("the search index in {path} is damaged or outdated ({reason})")]
     Corrupt { path: PathBuf, reason: String },
     #[error("invalid search query: {0} (see `focusfeed search --help` for the syntax)")]
     Query(String),

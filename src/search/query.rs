@@ -91,6 +91,15 @@ pub struct Hit {
     /// BM25 score; `None` when sorted by date.
     pub score: Option<f32>,
     pub snippet: HitSnippet,
+    /// From SQLite, filled by `Engine::search` (the index holds no read state or links).
+    #[serde(default)]
+    pub feed_title: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub read: bool,
+    #[serde(default)]
+    pub starred: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -209,6 +218,10 @@ impl SearchIndex {
                 author: Some(text_of(f.author)).filter(|a| !a.is_empty()),
                 published: int_of(f.published),
                 score,
+                feed_title: String::new(),
+                url: None,
+                read: false,
+                starred: false,
             });
         }
         Ok(SearchResults { total, hits })

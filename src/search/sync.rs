@@ -119,6 +119,11 @@ pub fn open_or_rebuild(
         }
         Err(e) => return Err(e),
     };
+    // Another process writing the index (the window) can make it look damaged for a moment
+    // (a merge removing files we were about to read): never delete an index in use.
+    if writer_lock_held_elsewhere(dir) {
+        return Err(SearchError::Busy);
+    }
     if dir.exists() {
         std::fs::remove_dir_all(dir).map_err(|source| SearchError::Io {
             path: dir.to_path_buf(),
@@ -128,6 +133,15 @@ pub fn open_or_rebuild(
     let mut index = SearchIndex::create_in_dir(dir)?;
     rebuild(&mut index, store, progress)?;
     Ok((index, outcome))
+}
+
+/// Whether some process holds tantivy's writer lock on `dir` (a `flock`, as tantivy takes it).
+fn writer_lock_held_elsewhere(dir: &Path) -> bool {
+    let path = dir.join(".tantivy-writer.lock");
+    let Ok(file) = std::fs::OpenOptions::new().write(true).open(&path) else {
+        return false;
+    };
+    matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
 }
 
 /// How the index differs from SQLite.
@@ -221,5 +235,27 @@ pub fn check(index: &SearchIndex, store: &Store) -> Result<CheckReport, SearchEr
 fn push_example(list: &mut Vec<ItemId>, id: ItemId) {
     if list.len() < EXAMPLES {
         list.push(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_index_in_use_by_a_writer_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("index");
+        let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let mut writer = SearchIndex::create_in_dir(&path).unwrap_or_else(|e| panic!("{e}"));
+        writer.ensure_writable().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path.join("meta.json"), b"garbage").unwrap_or_else(|e| panic!("{e}"));
+        let got = open_or_rebuild(&path, &store, &mut |_, _| {});
+        assert!(matches!(got, Err(SearchError::Busy)), "{got:?}");
+        assert!(path.join("meta.json").exists());
+        drop(writer);
+        let (_, outcome) =
+            open_or_rebuild(&path, &store, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(outcome, OpenOutcome::Rebuilt(_)), "{outcome:?}");
     }
 }

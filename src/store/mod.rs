@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
-pub use search::{IndexedItem, OutboxEntry};
+pub use search::{HitContext, IndexedItem, OutboxEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

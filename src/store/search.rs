@@ -19,6 +19,15 @@ pub struct IndexedItem {
     pub published: UnixTime,
 }
 
+/// What a search hit shows beside the indexed text: where it links and its read/star state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HitContext {
+    pub feed_title: String,
+    pub url: Option<String>,
+    pub read: bool,
+    pub starred: bool,
+}
+
 /// A pending outbox entry: `seq` orders and acknowledges, `item_id` says what to re-read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -119,6 +128,24 @@ impl Store {
         Ok(n.max(0) as u64)
     }
 
+    /// Link, feed title and read/star state of one item; `None` when it no longer exists.
+    pub fn hit_context(&self, id: ItemId) -> Result<Option<HitContext>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT f.title, i.url, i.read_at IS NOT NULL, i.starred_at IS NOT NULL
+             FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
+        )?;
+        Ok(stmt
+            .query_row([id], |r| {
+                Ok(HitContext {
+                    feed_title: r.get(0)?,
+                    url: r.get(1)?,
+                    read: r.get(2)?,
+                    starred: r.get(3)?,
+                })
+            })
+            .optional()?)
+    }
+
     /// Ids of every unread item (for the index's `unread` filter; uses the partial index).
     pub fn unread_item_ids(&self) -> Result<HashSet<ItemId>> {
         let mut stmt = self
@@ -132,6 +159,40 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_requeued_during_a_batch_survives_its_acknowledgement() {
+        let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let conn = store.conn();
+        conn.execute_batch(
+            "INSERT INTO feeds(id, url, created_at) VALUES (1, 'u', 0);
+             INSERT INTO items(id, feed_id, key, fetched_at) VALUES (10, 1, 'a', 0), (11, 1, 'b', 0);",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let batch = store
+            .index_outbox_batch(100)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            batch.iter().map(|e| e.item_id).collect::<Vec<_>>(),
+            vec![10, 11]
+        );
+        // While the batch is being indexed, item 10 changes again.
+        conn.execute("UPDATE items SET title = 'new' WHERE id = 10", [])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let last = batch.last().map(|e| e.seq).unwrap_or_default();
+        store
+            .ack_index_outbox(last)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let left = store
+            .index_outbox_batch(100)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(left.iter().map(|e| e.item_id).collect::<Vec<_>>(), vec![10]);
+        let item = store.indexed_item(10).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            item.map(|i| (i.title, i.published)),
+            Some(("new".into(), 0))
+        );
+    }
 
     #[test]
     fn categories_parse_leniently() {
