@@ -7,7 +7,7 @@ use super::worker::{Event, EventSink};
 use crate::feeds::discover::{Discovered, common_candidates, feeds_in_page};
 use crate::feeds::fetch::{Body, FetchConfig, FetchError, Fetched, Fetcher, Source, Validators};
 use crate::feeds::opml::{OpmlError, OpmlFeed, parse_opml, write_opml};
-use crate::feeds::parse::{ParseError, ParsedFeed, parse_feed};
+use crate::feeds::parse::{ParseError, ParsedFeed, charset_of, parse_feed_as};
 use crate::feeds::retention::{Retention, SETTING_MAX_AGE_DAYS};
 use crate::feeds::schedule::{self, Hints};
 use crate::model::{FeedId, Topic, UnixTime};
@@ -159,14 +159,27 @@ enum Fetch {
 
 fn fetch_and_parse(fetcher: &Fetcher, url: &str, validators: &Validators) -> Fetch {
     match fetcher.fetch(url, validators) {
-        Ok(fetched) => match &fetched.body {
-            Body::NotModified => Fetch::NotModified(fetched),
-            Body::Fresh { bytes, .. } => match parse_feed(bytes, &fetched.final_url) {
-                Ok(parsed) => Fetch::Fresh { fetched, parsed },
-                Err(e) => Fetch::Failed(e.into()),
-            },
+        Ok(fetched) => match parse_fetched(&fetched) {
+            None => Fetch::NotModified(fetched),
+            Some(Ok(parsed)) => Fetch::Fresh { fetched, parsed },
+            Some(Err(e)) => Fetch::Failed(e.into()),
         },
         Err(e) => Fetch::Failed(e.into()),
+    }
+}
+
+/// Parses a fresh body (with the server's charset); None for a 304.
+fn parse_fetched(fetched: &Fetched) -> Option<Result<ParsedFeed, ParseError>> {
+    match &fetched.body {
+        Body::NotModified => None,
+        Body::Fresh {
+            bytes,
+            content_type,
+            ..
+        } => {
+            let charset = content_type.as_deref().and_then(charset_of);
+            Some(parse_feed_as(bytes, &fetched.final_url, charset))
+        }
     }
 }
 
@@ -220,7 +233,7 @@ impl Engine {
                 tried: "a fresh copy".into(),
             });
         };
-        match parse_feed(bytes, &fetched.final_url) {
+        match parse_fetched(&fetched).unwrap_or(Err(ParseError::Empty)) {
             Ok(parsed) => {
                 let url = fetched.moved_to.clone().unwrap_or(address);
                 self.add_parsed(&url, folder, fetched, parsed, None)
@@ -359,7 +372,7 @@ impl Engine {
         let Body::Fresh { bytes, .. } = &fetched.body else {
             return Ok(Vec::new());
         };
-        match parse_feed(bytes, &fetched.final_url) {
+        match parse_fetched(&fetched).unwrap_or(Err(ParseError::Empty)) {
             Ok(parsed) => Ok(vec![Discovered {
                 url: fetched.moved_to.unwrap_or(address),
                 title: Some(parsed.title).filter(|t| !t.is_empty()),

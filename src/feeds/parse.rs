@@ -32,6 +32,18 @@ pub struct ParsedFeed {
 
 /// Parses `body` fetched from `doc_url` (used to resolve relative links and in messages).
 pub fn parse_feed(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError> {
+    parse_feed_as(body, doc_url, None)
+}
+
+/// Like `parse_feed`, with the charset the server named in `Content-Type`: it applies when the
+/// document does not declare its own encoding (HTTP says ISO-8859-1, the XML says nothing).
+pub fn parse_feed_as(
+    body: &[u8],
+    doc_url: &str,
+    http_charset: Option<&str>,
+) -> Result<ParsedFeed, ParseError> {
+    let declared = http_charset.and_then(|c| with_charset_declaration(body, c));
+    let body = declared.as_deref().unwrap_or(body);
     // A parser bug on hostile input must cost one feed, not the app.
     std::panic::catch_unwind(|| parse_unguarded(body, doc_url)).unwrap_or_else(|_| {
         Err(ParseError::Invalid(format!(
@@ -147,6 +159,52 @@ fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(rest);
     out
+}
+
+/// The charset parameter of a `Content-Type` header value.
+pub fn charset_of(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"'))
+            .filter(|v| !v.is_empty())
+    })
+}
+
+/// The XML body with an encoding declaration naming `charset`, when it is not UTF-8, the body
+/// has no byte order mark and declares no encoding of its own. None when nothing needs doing.
+fn with_charset_declaration(body: &[u8], charset: &str) -> Option<Vec<u8>> {
+    let utf8 = ["utf-8", "utf8", "us-ascii", "ascii"];
+    if utf8.iter().any(|u| charset.eq_ignore_ascii_case(u))
+        || !charset
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        || matches!(
+            body,
+            [0xEF, 0xBB, 0xBF, ..] | [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..]
+        )
+    {
+        return None;
+    }
+    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = &body[start..];
+    if rest.starts_with(b"<?xml") {
+        let end = find_bytes(rest, b"?>")?;
+        if find_bytes(&rest[..end], b"encoding").is_some() {
+            return None;
+        }
+        let mut out = rest[..end].to_vec();
+        out.extend_from_slice(format!(" encoding=\"{charset}\"").as_bytes());
+        out.extend_from_slice(&rest[end..]);
+        return Some(out);
+    }
+    if !rest.starts_with(b"<") {
+        return None; // JSON is UTF-8 by definition
+    }
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"{charset}\"?>").into_bytes();
+    out.extend_from_slice(rest);
+    Some(out)
 }
 
 /// UTF-16 (by byte order mark, or by the `<` of the first tag) as UTF-8 with its XML
@@ -505,6 +563,21 @@ mod tests {
             let f = parse_feed(&body, "https://ex.org/").unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(f.title, "Zoë");
         }
+    }
+
+    #[test]
+    fn the_http_charset_applies_when_the_document_names_none() {
+        let mut latin1 = b"<rss version=\"2.0\"><channel><title>Caf".to_vec();
+        latin1.push(0xE9);
+        latin1.extend_from_slice(b"</title></channel></rss>");
+        let f = parse_feed_as(&latin1, "https://ex.org/", Some("ISO-8859-1"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(f.title, "Café");
+        assert_eq!(
+            charset_of("application/rss+xml; charset=\"iso-8859-1\""),
+            Some("iso-8859-1")
+        );
+        assert_eq!(charset_of("text/xml"), None);
     }
 
     #[test]
