@@ -265,3 +265,45 @@ fn search_as_you_type_lists_the_hits() {
         h.query_by_role_and_label(Role::Button, ferry).is_some()
     });
 }
+
+#[test]
+fn for_you_keeps_what_was_just_read_and_marks_below() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let db = store(dir.path());
+    let lighthouse = "Lighthouse keeper retires after forty years";
+    h.get_by_role_and_label(Role::Button, lighthouse).click();
+    step_until(&mut h, "the open marks it read", |_| {
+        flags(&db, lighthouse).0
+    });
+
+    // A refresh reloads the list; the item read a moment ago stays in For you.
+    clock.advance(chrono::Duration::hours(1));
+    let fetched_at = focusfeed::clock::Clock::now(&clock).timestamp();
+    h.key_press(egui::Key::R);
+    step_until(&mut h, "the refresh", |_| {
+        db.conn()
+            .query_row("SELECT last_fetch_at FROM feeds", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap()
+            == fetched_at
+    });
+    h.run_steps(3);
+    assert!(
+        h.query_by_role_and_label(Role::Button, lighthouse)
+            .is_some()
+    );
+
+    // Shift+J marks everything below the selected item read; z brings them back.
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::J);
+    step_until(&mut h, "the items below read", |_| {
+        db.item_totals().unwrap().unread == 0
+    });
+    h.key_press(egui::Key::Z);
+    step_until(&mut h, "the undo", |_| {
+        db.item_totals().unwrap().unread == 3
+    });
+}

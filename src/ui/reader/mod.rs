@@ -77,6 +77,8 @@ pub struct ReaderView {
     reload_list_on_states: bool,
     /// `v` was pressed: open the selected item's original in the next frame.
     open_original_pending: bool,
+    /// The first run's sample feeds are being loaded.
+    loading_samples: bool,
 }
 
 impl ReaderView {
@@ -107,9 +109,10 @@ impl ReaderView {
         }
 
         if !self.sidebar.has_feeds() {
-            match first_run::ui(ui) {
+            match first_run::ui(ui, self.loading_samples) {
                 Some(first_run::FirstRunChoice::AddFeed) => self.subscribe.open(),
                 Some(first_run::FirstRunChoice::LoadSamples) => {
+                    self.loading_samples = true;
                     ctx.send(Command::Reader(ReaderCommand::LoadSamples));
                 }
                 None => {}
@@ -590,6 +593,11 @@ impl ReaderView {
             }
             Event::Finished { task } | Event::Failed { task, .. } if task == REFRESH_TASK => {
                 self.refreshing = None;
+            }
+            Event::Finished { task } | Event::Failed { task, .. }
+                if task == crate::engine::samples::TASK =>
+            {
+                self.loading_samples = false;
             }
             Event::SearchResults {
                 request_id,
