@@ -307,3 +307,41 @@ fn for_you_keeps_what_was_just_read_and_marks_below() {
         db.item_totals().unwrap().unread == 3
     });
 }
+
+#[test]
+fn dwell_ends_when_the_reader_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let db = store(dir.path());
+    let title = "Harbour wall repairs begin in March";
+    let id = item_id(&db, title);
+    h.get_by_role_and_label(Role::Button, title).click();
+    step_until(&mut h, "the open", |_| {
+        count_events(&db, id, EventKind::Open) == 1
+    });
+
+    // Twelve seconds of reading, then the Board for ten minutes, then back.
+    clock.advance(chrono::Duration::seconds(12));
+    h.step();
+    h.key_press(egui::Key::Num1);
+    h.run_steps(3);
+    assert_eq!(h.state().view(), View::Board);
+    clock.advance(chrono::Duration::minutes(10));
+    h.key_press(egui::Key::Num2);
+    let dwell = |db: &Store| -> Vec<f64> {
+        db.events_for_item(id)
+            .unwrap()
+            .iter()
+            .filter(|e| e.kind == Some(EventKind::Dwell))
+            .filter_map(|e| e.value)
+            .collect()
+    };
+    step_until(&mut h, "the dwell", |_| !dwell(&db).is_empty());
+    assert_eq!(
+        dwell(&db),
+        vec![12.0],
+        "time on the Board is not reading time"
+    );
+}
