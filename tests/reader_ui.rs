@@ -345,3 +345,48 @@ fn dwell_ends_when_the_reader_is_left() {
         "time on the Board is not reading time"
     );
 }
+
+#[test]
+fn rename_and_unsubscribe_from_the_sidebar() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let db = store(dir.path());
+    h.get_by_label_contains("Harbour Town Gazette  4")
+        .click_secondary();
+    step_until(&mut h, "the feed's menu", |h| {
+        has_label(h, "Rename, move or unsubscribe…")
+    });
+    h.get_by_label("Rename, move or unsubscribe…").click();
+    step_until(&mut h, "the feed editor", |h| has_label(h, "Unsubscribe…"));
+    let title = h
+        .get_all_by_role(Role::TextInput)
+        .find(|n| n.value().as_deref() == Some("Harbour Town Gazette"))
+        .unwrap();
+    title.focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.event(egui::Event::Text("Island News".into()));
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut h, "the rename", |h| has_label(h, "Island News  4"));
+
+    h.get_by_label_contains("Island News  4").click_secondary();
+    step_until(&mut h, "the feed's menu", |h| {
+        has_label(h, "Rename, move or unsubscribe…")
+    });
+    h.get_by_label("Rename, move or unsubscribe…").click();
+    step_until(&mut h, "the feed editor", |h| has_label(h, "Unsubscribe…"));
+    h.get_by_role_and_label(Role::Button, "Unsubscribe…")
+        .click();
+    step_until(&mut h, "the confirmation", |h| {
+        has_label(h, "Yes, unsubscribe")
+    });
+    h.get_by_role_and_label(Role::Button, "Yes, unsubscribe")
+        .click();
+    step_until(&mut h, "the first run again", |h| {
+        has_label(h, "Your reader is empty")
+    });
+    assert_eq!(db.item_totals().unwrap().all, 0);
+}
