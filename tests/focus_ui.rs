@@ -297,3 +297,66 @@ fn a_card_is_edited_with_labels_due_date_and_estimate() {
     assert!(has_label(&h, "due 2026-03-20"));
     assert!(has_label(&h, "0/4 pomodoros · 0 min"));
 }
+
+#[test]
+fn columns_are_added_renamed_limited_and_over_limit_is_shown() {
+    let dir = data_dir();
+    {
+        // Three cards in Doing, prepared through the store the app reads.
+        let mut store = Store::open(&dir.path().join(focusfeed::paths::DB_FILE)).unwrap();
+        let doing = store.find_column("Doing").unwrap().id;
+        for t in ["One", "Two", "Three"] {
+            store
+                .add_card(doing, focusfeed::focus::board::CardDraft::titled(t), 0)
+                .unwrap();
+        }
+    }
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    step_until(&mut h, "the cards", |h| has_label(h, "Three"));
+    assert!(has_label(&h, "3"), "no limit: just the count");
+
+    h.get_by_role_and_label(Role::Button, "Add column").click();
+    step_until(&mut h, "the column dialog", |h| has_label(h, "New column"));
+    h.event(egui::Event::Text("Review".into()));
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut h, "the new column", |h| has_label(h, "Review"));
+
+    // The Doing column's menu: give it a WIP limit of 2.
+    let doing_x = h.get_by_label("Doing").rect().left();
+    let menus: Vec<_> = h.get_all_by_label("…").collect();
+    let menu = menus
+        .into_iter()
+        .filter(|m| m.rect().left() > doing_x)
+        .min_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .unwrap();
+    menu.click();
+    step_until(&mut h, "the column menu", |h| {
+        has_label(h, "Rename or set WIP limit…")
+    });
+    h.get_by_role_and_label(Role::Button, "Rename or set WIP limit…")
+        .click();
+    step_until(&mut h, "the column dialog", |h| has_label(h, "WIP limit"));
+    {
+        let fields: Vec<_> = h.get_all_by_role(Role::TextInput).collect();
+        fields[1].focus();
+    }
+    h.step();
+    h.event(egui::Event::Text("2".into()));
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut h, "the WIP count", |h| has_label(h, "3/2"));
+    let store = Store::open(&dir.path().join(focusfeed::paths::DB_FILE)).unwrap();
+    let board = store.board().unwrap();
+    let doing = board
+        .columns
+        .iter()
+        .find(|c| c.column.name == "Doing")
+        .unwrap();
+    assert!(
+        doing.over_wip(),
+        "over the limit, and still holding all three cards"
+    );
+    assert_eq!(board.columns.last().unwrap().column.name, "Review");
+}
