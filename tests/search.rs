@@ -447,7 +447,7 @@ fn profile_queries_and_term_vectors_for_the_recommender() {
     let mut index = SearchIndex::create_in_ram().unwrap();
     let store = Store::open_in_memory().unwrap();
     let it = fixture(&store);
-    search::drain_outbox(&mut index, &store, None).unwrap();
+    search::drain_outbox(&mut index, &store, search::BATCH, None).unwrap();
 
     let profile = [("compil".to_owned(), 1.0f32), ("rust".to_owned(), 0.5)];
     let hits = index

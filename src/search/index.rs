@@ -179,6 +179,14 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Queues adding `item`, known not to be in the index (a rebuild after `clear`): skips the
+    /// delete-by-id that [`upsert`](Self::upsert) pays for.
+    pub fn add_new(&mut self, item: &IndexedItem) -> Result<(), SearchError> {
+        let doc = self.document(item);
+        self.writer()?.add_document(doc)?;
+        Ok(())
+    }
+
     /// Queues removing `id`; visible after [`commit`](Self::commit).
     pub fn delete(&mut self, id: ItemId) -> Result<(), SearchError> {
         let id_term = Term::from_field_i64(self.fields.id, id);

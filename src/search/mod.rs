@@ -18,7 +18,8 @@ pub use query::{Filters, Hit, SearchRequest, SearchResults, Sort};
 pub use schema::{Fields, TITLE_BOOST, build_schema};
 pub use snippet::HitSnippet;
 pub use sync::{
-    BATCH, CheckReport, DrainReport, OpenOutcome, check, drain_outbox, open_or_rebuild, rebuild,
+    BATCH, BULK_BATCH, CheckReport, DrainReport, OpenOutcome, check, drain_outbox, open_or_rebuild,
+    rebuild,
 };
 
 use std::path::PathBuf;
