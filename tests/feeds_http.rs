@@ -443,6 +443,49 @@ fn gzip_and_deflate_bodies_are_decoded() {
 }
 
 #[test]
+fn the_charset_in_content_type_is_honoured() {
+    let server = Server::start(|_| {
+        let mut body = b"<rss version=\"2.0\"><channel><title>Caf".to_vec();
+        body.push(0xE9); // é in ISO-8859-1
+        body.extend_from_slice(
+            b"</title><item><guid>1</guid><title>na\xEFve</title></item></channel></rss>",
+        );
+        Reply::new(200, body).header("Content-Type", "application/rss+xml; charset=ISO-8859-1")
+    });
+    let (_d, mut engine, _c) = engine();
+    let s = engine.subscribe(&server.url("/latin1"), &[]).unwrap();
+    assert_eq!(s.title, "Café");
+    assert_eq!(
+        engine.store().items(&Default::default()).unwrap()[0].title,
+        "naïve"
+    );
+}
+
+#[test]
+fn a_gone_feed_that_returns_is_enabled_again_by_an_explicit_refresh() {
+    let served = Arc::new(Mutex::new(0usize));
+    let server = Server::start(move |_| {
+        let mut n = served.lock().unwrap();
+        *n += 1;
+        if *n == 2 {
+            Reply::new(410, "")
+        } else {
+            Reply::new(200, rss("Back", 2))
+        }
+    });
+    let (_d, mut engine, _c) = engine();
+    let s = engine.subscribe(&server.url("/f"), &[]).unwrap();
+    refresh_one(&mut engine, s.feed_id);
+    assert!(only_feed(&engine).disabled);
+    assert!(matches!(
+        refresh_one(&mut engine, s.feed_id),
+        FeedOutcome::Updated { .. }
+    ));
+    let feed = only_feed(&engine);
+    assert!(!feed.disabled && feed.error.is_none());
+}
+
+#[test]
 fn wrong_or_missing_content_type_is_sniffed() {
     let server = Server::start(|r| match r.path.as_str() {
         "/wrong" => {

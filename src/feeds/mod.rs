@@ -7,6 +7,7 @@ pub mod fetch;
 pub mod html;
 pub mod opml;
 pub mod parse;
+mod repair;
 pub mod retention;
 pub mod sanitize;
 pub mod schedule;

@@ -2,9 +2,10 @@
 //! this module picks the stable key of each item, makes titles plain text, sanitizes content,
 //! resolves links against the document's base and keeps dates, authors, tags and enclosures.
 
+pub use super::repair::charset_of;
+use super::repair::{normalize, with_charset_declaration, with_rss_version, without_odd_types};
 use super::sanitize::{html_to_text, safe_url, sanitize_html, title_text};
 use feed_rs::model::{Entry, Feed, Text};
-use std::borrow::Cow;
 use url::Url;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -32,6 +33,18 @@ pub struct ParsedFeed {
 
 /// Parses `body` fetched from `doc_url` (used to resolve relative links and in messages).
 pub fn parse_feed(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError> {
+    parse_feed_as(body, doc_url, None)
+}
+
+/// Like `parse_feed`, with the charset the server named in `Content-Type`: it applies when the
+/// document does not declare its own encoding (HTTP says ISO-8859-1, the XML says nothing).
+pub fn parse_feed_as(
+    body: &[u8],
+    doc_url: &str,
+    http_charset: Option<&str>,
+) -> Result<ParsedFeed, ParseError> {
+    let declared = http_charset.and_then(|c| with_charset_declaration(body, c));
+    let body = declared.as_deref().unwrap_or(body);
     // A parser bug on hostile input must cost one feed, not the app.
     std::panic::catch_unwind(|| parse_unguarded(body, doc_url)).unwrap_or_else(|_| {
         Err(ParseError::Invalid(format!(
@@ -74,111 +87,6 @@ fn parse_unguarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError>
     Ok(convert(feed, doc_url))
 }
 
-/// Namespaces feed-rs does not know, mapped to the ones it does that name the same elements.
-const NAMESPACE_ALIASES: &[(&str, &str)] = &[
-    ("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom"),
-    (
-        "http://my.netscape.com/rdf/simple/0.9/",
-        "http://purl.org/rss/1.0/",
-    ),
-    (
-        "http://backend.userland.com/rss2",
-        "http://purl.org/rss/1.0/",
-    ),
-    (
-        "http://backend.userland.com/rss",
-        "http://purl.org/rss/1.0/",
-    ),
-    (
-        "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
-        "http://www.itunes.com/dtds/podcast-1.0.dtd",
-    ),
-];
-
-/// Fixes input feed-rs cannot take as it is: UTF-16 becomes UTF-8 (its XML reader panics on
-/// some UTF-16 documents), and old or variant namespaces (Atom 0.3, RSS 0.90, Userland RSS 2)
-/// become the ones it knows. Bytes are replaced as bytes, so other encodings survive.
-fn normalize(body: &[u8]) -> Cow<'_, [u8]> {
-    let mut out: Cow<'_, [u8]> = match utf16_to_utf8(body) {
-        Some(v) => Cow::Owned(v),
-        None => Cow::Borrowed(body),
-    };
-    for (from, to) in NAMESPACE_ALIASES {
-        // The closing quote keeps "…/rss" from matching inside "…/rss2".
-        for q in ['"', '\''] {
-            let from = format!("{from}{q}");
-            if find_bytes(&out, from.as_bytes()).is_some() {
-                out = Cow::Owned(replace_bytes(
-                    &out,
-                    from.as_bytes(),
-                    format!("{to}{q}").as_bytes(),
-                ));
-            }
-        }
-    }
-    // Atom 0.3 named text constructs by MIME type; Atom 1.0 (and feed-rs) by keyword.
-    if find_bytes(&out, b"version=\"0.3\"").is_some() {
-        for (from, to) in [
-            (&b"type=\"text/plain\""[..], &b"type=\"text\""[..]),
-            (b"type=\"application/xhtml+xml\"", b"type=\"xhtml\""),
-        ] {
-            if find_bytes(&out, from).is_some() {
-                out = Cow::Owned(replace_bytes(&out, from, to));
-            }
-        }
-    }
-    out
-}
-
-fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return None;
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(hay.len() + 16);
-    let mut rest = hay;
-    while let Some(p) = find_bytes(rest, from) {
-        out.extend_from_slice(&rest[..p]);
-        out.extend_from_slice(to);
-        rest = &rest[p + from.len()..];
-    }
-    out.extend_from_slice(rest);
-    out
-}
-
-/// UTF-16 (by byte order mark, or by the `<` of the first tag) as UTF-8 with its XML
-/// declaration saying so; None for anything else.
-fn utf16_to_utf8(body: &[u8]) -> Option<Vec<u8>> {
-    let (big_endian, skip) = match body {
-        [0xFE, 0xFF, ..] => (true, 2),
-        [0xFF, 0xFE, ..] => (false, 2),
-        [0x00, b'<', 0x00, _, ..] => (true, 0),
-        [b'<', 0x00, _, 0x00, ..] => (false, 0),
-        _ => return None,
-    };
-    let units = body[skip..].chunks_exact(2).map(|c| {
-        if big_endian {
-            u16::from_be_bytes([c[0], c[1]])
-        } else {
-            u16::from_le_bytes([c[0], c[1]])
-        }
-    });
-    let text: String = char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect();
-    let text = match text
-        .strip_prefix("<?xml")
-        .and_then(|rest| rest.find("?>").map(|e| &rest[e + 2..]))
-    {
-        Some(after_decl) => format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>{after_decl}"),
-        None => text,
-    };
-    Some(text.into_bytes())
-}
-
 fn run_feed_rs(body: &[u8], doc_url: &str) -> Result<Feed, String> {
     feed_rs::parser::Builder::new()
         .base_uri(Some(doc_url))
@@ -194,65 +102,6 @@ fn looks_like_html_page(b: &[u8]) -> bool {
     head.starts_with("<!doctype html")
         || head.starts_with("<html")
         || head.contains("<html") && !head.contains("<rss") && !head.contains("<feed")
-}
-
-/// feed-rs rejects a whole feed over one text element typed with a MIME type it does not
-/// take (`type="application/octet-stream"`, …); read such elements as plain text instead.
-fn without_odd_types(body: &[u8], error: &str) -> Option<Vec<u8>> {
-    let mut fixed = body.to_vec();
-    let mut message = error.to_string();
-    // Each pass fixes the type the last error named; a few passes cover real feeds.
-    for _ in 0..4 {
-        let mime = message
-            .split("unsupported content type ")
-            .nth(1)?
-            .split_whitespace()
-            .next()?
-            .to_string();
-        let from = format!("type=\"{mime}\"");
-        find_bytes(&fixed, from.as_bytes())?;
-        fixed = replace_bytes(&fixed, from.as_bytes(), b"type=\"text\"");
-        match feed_rs::parser::parse(fixed.as_slice()) {
-            Err(e) => message = e.to_string(),
-            Ok(_) => return Some(fixed),
-        }
-    }
-    None
-}
-
-/// The body with its `<rss …>` tag's version set to 2.0, if it has an `<rss` root.
-fn with_rss_version(body: &[u8]) -> Option<Vec<u8>> {
-    let pos = body.windows(4).position(|w| w == b"<rss")?;
-    let after = *body.get(pos + 4)?;
-    if !(after.is_ascii_whitespace() || after == b'>') {
-        return None;
-    }
-    let end = pos + body[pos..].iter().position(|b| *b == b'>')?;
-    let tag = String::from_utf8_lossy(&body[pos + 4..end]).into_owned();
-    let tag = strip_attr(&tag, "version");
-    let mut out = Vec::with_capacity(body.len() + 16);
-    out.extend_from_slice(&body[..pos]);
-    out.extend_from_slice(b"<rss version=\"2.0\"");
-    out.extend_from_slice(tag.as_bytes());
-    out.extend_from_slice(&body[end..]);
-    Some(out)
-}
-
-fn strip_attr(tag: &str, name: &str) -> String {
-    let Some(p) = tag.find(&format!("{name}=")) else {
-        return tag.to_string();
-    };
-    let value_start = p + name.len() + 1;
-    let quote = tag[value_start..].chars().next();
-    let end = match quote {
-        Some(q @ ('"' | '\'')) => tag[value_start + 1..]
-            .find(q)
-            .map_or(tag.len(), |e| value_start + 2 + e),
-        _ => tag[value_start..]
-            .find(char::is_whitespace)
-            .map_or(tag.len(), |e| value_start + e),
-    };
-    format!("{}{}", &tag[..p], &tag[end..])
 }
 
 fn is_html(t: &Text) -> bool {
@@ -505,6 +354,21 @@ mod tests {
             let f = parse_feed(&body, "https://ex.org/").unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(f.title, "Zoë");
         }
+    }
+
+    #[test]
+    fn the_http_charset_applies_when_the_document_names_none() {
+        let mut latin1 = b"<rss version=\"2.0\"><channel><title>Caf".to_vec();
+        latin1.push(0xE9);
+        latin1.extend_from_slice(b"</title></channel></rss>");
+        let f = parse_feed_as(&latin1, "https://ex.org/", Some("ISO-8859-1"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(f.title, "Café");
+        assert_eq!(
+            charset_of("application/rss+xml; charset=\"iso-8859-1\""),
+            Some("iso-8859-1")
+        );
+        assert_eq!(charset_of("text/xml"), None);
     }
 
     #[test]

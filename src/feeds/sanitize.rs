@@ -78,6 +78,9 @@ const DROPPED_WITH_CONTENT: &[&str] = &[
     "xmp", "button", "canvas",
 ];
 
+/// Open elements kept at most; hostile input may nest thousands.
+const MAX_DEPTH: usize = 64;
+
 /// Elements that never have content.
 const VOID: &[&str] = &["br", "hr", "img"];
 
@@ -243,6 +246,9 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
                 if VOID.contains(&name.as_str()) {
                     tag.push_str(" />");
                     out.push_str(&tag);
+                } else if open.len() >= MAX_DEPTH {
+                    // Deeper nesting adds nothing readable and would make closing tags costly.
+                    continue;
                 } else {
                     tag.push('>');
                     out.push_str(&tag);
@@ -495,6 +501,14 @@ mod tests {
             "safe description"
         );
         assert_eq!(html_to_text("a<object>b</object>c"), "ac");
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let html = format!("{}x{}", "<div>".repeat(10_000), "</i>".repeat(10_000));
+        let clean = sanitize_html(&html, None);
+        assert_eq!(clean.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(clean.matches("</div>").count(), MAX_DEPTH);
     }
 
     #[test]

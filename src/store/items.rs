@@ -220,7 +220,8 @@ impl Store {
                 "UPDATE feeds SET
                      title = CASE WHEN custom_title = 1 OR ?2 = '' THEN title ELSE ?2 END,
                      site_url = ifnull(?3, site_url), etag = ?4, last_modified = ?5,
-                     last_fetch_at = ?6, next_fetch_at = ?7, error = NULL, error_count = 0
+                     last_fetch_at = ?6, next_fetch_at = ?7, error = NULL, error_count = 0,
+                     disabled = 0
                  WHERE id = ?1",
                 params![
                     u.feed_id,

@@ -1,12 +1,15 @@
 //! The source of truth on disk: one SQLite database (WAL) with versioned migrations.
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
+mod board;
 pub mod events;
 pub mod feeds;
+mod focus_export;
 pub mod items;
 mod migrations;
 pub mod reader;
 mod search;
+mod timelog;
 
 use rusqlite::Connection;
 use std::path::Path;

@@ -3,6 +3,9 @@
 
 pub mod app;
 pub mod board;
+pub mod board_data;
+pub mod card_editor;
+pub mod column_editor;
 pub mod commands;
 pub mod context;
 pub mod help;
@@ -12,6 +15,7 @@ pub mod stats;
 pub mod status;
 pub mod theme;
 pub mod timer;
+pub mod timer_settings;
 
 use crate::clock::SharedClock;
 use crate::paths::WindowLock;

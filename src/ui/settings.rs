@@ -14,6 +14,8 @@ impl SettingsView {
             ui.heading("Settings");
             ui.add_space(theme::GAP);
             general_section(ui, ctx);
+            super::timer_settings::show(ui, ctx);
+            super::board_data::show(ui, ctx);
             super::reader::settings::section(ui, ctx);
         });
     }

@@ -1,20 +1,131 @@
-//! The stats view.
+//! The stats view: focus minutes per day over the last 14 days (bar chart), today's pomodoros,
+//! the streak and minutes per task. Loaded on `Changed(TimeLog)` and when the day turns.
 
 use super::commands::UiCommand;
 use super::context::ViewContext;
+use super::theme;
 use crate::engine::worker::Event;
+use crate::focus::stats::{FocusStats, day_of, local_offset};
+use crate::model::Topic;
 
 #[derive(Default)]
-pub struct StatsView {}
+pub struct StatsView {
+    stats: Option<FocusStats>,
+    error: Option<String>,
+}
 
 impl StatsView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, _ctx: &ViewContext) {
+    fn reload(&mut self, ctx: &ViewContext) {
+        let now = ctx.now.timestamp();
+        match ctx.store.focus_stats(now, local_offset(now)) {
+            Ok(s) => {
+                self.stats = Some(s);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(format!("could not read the time log: {e}")),
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
+        let now = ctx.now.timestamp();
+        let today = day_of(now, local_offset(now));
+        if self.stats.as_ref().is_none_or(|s| s.today != today) {
+            self.reload(ctx);
+        }
         ui.heading("Stats");
+        if let Some(e) = &self.error {
+            ui.colored_label(theme::error_colour(ui.visuals()), e);
+        }
+        let Some(s) = &self.stats else { return };
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "Today: {} pomodoro{}, {} min",
+                s.today_pomodoros,
+                if s.today_pomodoros == 1 { "" } else { "s" },
+                s.today_minutes
+            ));
+            ui.separator();
+            ui.label(format!(
+                "Streak: {} day{}",
+                s.streak_days,
+                if s.streak_days == 1 { "" } else { "s" }
+            ));
+        });
+        ui.add_space(theme::GAP);
+        ui.strong("Focus minutes, last 14 days");
+        chart(ui, s);
+        ui.add_space(theme::GAP);
+        ui.strong("Minutes per task");
+        if s.per_task.is_empty() {
+            ui.colored_label(
+                theme::weak_colour(ui.visuals()),
+                "No focus sessions yet: select a card on the board and press Enter.",
+            );
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("per_task")
+            .show(ui, |ui| {
+                egui::Grid::new("per_task_grid")
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for t in &s.per_task {
+                            ui.label(&t.title);
+                            ui.label(format!("{} min", t.minutes));
+                            ui.label(format!("{} pomodoros", t.pomodoros));
+                            ui.end_row();
+                        }
+                    });
+            });
     }
 
     /// A keyboard command for this view (see `commands.rs`).
     pub fn command(&mut self, _cmd: UiCommand, _ctx: &ViewContext) {}
 
     /// An event from the worker (reload on `Changed`).
-    pub fn on_event(&mut self, _event: &Event, _ctx: &ViewContext) {}
+    pub fn on_event(&mut self, event: &Event, ctx: &ViewContext) {
+        if let Event::Changed(Topic::TimeLog | Topic::Board) = event {
+            self.reload(ctx);
+        }
+    }
+}
+
+fn chart(ui: &mut egui::Ui, s: &FocusStats) {
+    use egui_plot::{Bar, BarChart, Plot};
+    let colour = theme::focus_colour(ui.visuals());
+    let bars: Vec<Bar> = s
+        .days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            Bar::new(i as f64, d.minutes as f64)
+                .width(0.7)
+                .name(format!("{} · {} min", d.date.format("%a %d %b"), d.minutes))
+        })
+        .collect();
+    let dates: Vec<String> = s
+        .days
+        .iter()
+        .map(|d| d.date.format("%d/%m").to_string())
+        .collect();
+    Plot::new("focus_minutes")
+        .height(theme::CHART_HEIGHT)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_y(0.0)
+        .include_y(30.0)
+        .y_axis_label("min")
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                return String::new();
+            }
+            dates.get(i as usize).cloned().unwrap_or_default()
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("Focus minutes", bars).color(colour));
+        });
 }

@@ -5,6 +5,10 @@ use egui::{Color32, Visuals};
 pub const GAP: f32 = 8.0;
 pub const COLUMN_WIDTH: f32 = 240.0;
 pub const NAV_WIDTH: f32 = 150.0;
+pub const TIMER_TEXT_SIZE: f32 = 20.0;
+pub const CARD_GAP: f32 = 4.0;
+pub const COLUMN_MIN_HEIGHT: f32 = 160.0;
+pub const CHART_HEIGHT: f32 = 220.0;
 /// Reader panes: feeds sidebar, item list (when the article is beside it), article text column.
 pub const READER_SIDEBAR_WIDTH: f32 = 230.0;
 pub const READER_LIST_WIDTH: f32 = 380.0;

@@ -1,25 +1,185 @@
-//! The timer view.
+//! The timer in the top bar, always visible: phase, countdown, task, start/pause/skip/reset.
+//! It reads the persisted timer on `Changed(Timer)` and counts down from `ctx.now`; when the
+//! countdown reaches zero it asks the worker to settle the phase (so transitions happen in
+//! every view, and tests drive them with a `ManualClock`).
 
 use super::commands::UiCommand;
 use super::context::ViewContext;
-use crate::engine::worker::Event;
+use super::theme;
+use crate::engine::focus::{FocusCommand, TimerAction};
+use crate::engine::worker::{Command, Event};
+use crate::focus::timer::{Timer, TimerConfig};
+use crate::model::{Topic, UnixTime};
+use std::time::Duration;
 
 #[derive(Default)]
-pub struct TimerView {}
+pub struct TimerView {
+    timer: Timer,
+    cfg: TimerConfig,
+    task_title: Option<String>,
+    /// The deadline we already asked the worker to settle, so we ask once per phase.
+    tick_sent_for: Option<UnixTime>,
+    title: String,
+}
+
+/// `mm:ss` (or `h:mm:ss` for long phases).
+pub fn format_clock(secs: i64) -> String {
+    let s = secs.max(0);
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}
 
 impl TimerView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, _ctx: &ViewContext) {
-        ui.heading("Timer");
+    fn reload(&mut self, ctx: &ViewContext) {
+        match (ctx.store.timer(), ctx.store.timer_config()) {
+            (Ok(t), Ok(c)) => {
+                self.timer = t;
+                self.cfg = c;
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                ctx.act(super::context::AppAction::Notice(format!(
+                    "could not read the timer: {e}"
+                )));
+            }
+        }
+        self.task_title = self
+            .timer
+            .task
+            .and_then(|id| ctx.store.card(id).ok())
+            .map(|c| c.title);
+        self.tick_sent_for = None;
+    }
+
+    fn send(ctx: &ViewContext, action: TimerAction) {
+        ctx.send(Command::Focus(FocusCommand::Timer(action)));
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
+        let now = ctx.now.timestamp();
+        let t = &self.timer;
+        if t.is_running() {
+            if let crate::focus::timer::Run::Running { ends_at, .. } = t.run
+                && t.is_due(now)
+                && self.tick_sent_for != Some(ends_at)
+            {
+                self.tick_sent_for = Some(ends_at);
+                Self::send(ctx, TimerAction::Tick);
+            }
+            ui.ctx().request_repaint_after(Duration::from_secs(1));
+        }
+        let remaining = t.remaining(&self.cfg, now);
+        let colour = if t.phase.is_break() {
+            theme::break_colour(ui.visuals())
+        } else {
+            theme::focus_colour(ui.visuals())
+        };
+        ui.colored_label(colour, t.phase.label());
+        ui.label(
+            egui::RichText::new(format_clock(remaining))
+                .monospace()
+                .size(theme::TIMER_TEXT_SIZE)
+                .color(colour),
+        );
+        let (label, action) = if t.is_running() {
+            ("Pause", TimerAction::Pause)
+        } else if t.is_paused() {
+            ("Resume", TimerAction::Resume)
+        } else {
+            ("Start", TimerAction::Start(None))
+        };
+        if ui
+            .button(label)
+            .on_hover_text(UiCommand::TimerStartPause.label())
+            .clicked()
+        {
+            Self::send(ctx, action);
+        }
+        if ui
+            .button("Skip")
+            .on_hover_text("End this phase now and go to the next")
+            .clicked()
+        {
+            Self::send(ctx, TimerAction::Skip);
+        }
+        if ui
+            .button("Reset")
+            .on_hover_text("Stop and go back to an idle focus session (minutes spent are kept)")
+            .clicked()
+        {
+            Self::send(ctx, TimerAction::Reset);
+        }
+        ui.label(format!(
+            "{}/{}",
+            t.completed_in_cycle,
+            self.cfg.long_break_every.max(1)
+        ))
+        .on_hover_text("Focus sessions completed before the next long break");
+        match &self.task_title {
+            Some(title) => {
+                ui.label(egui::RichText::new(format!("on {title}")).strong());
+            }
+            None => {
+                ui.colored_label(theme::weak_colour(ui.visuals()), "no task");
+            }
+        }
+        self.title = self.compute_title(now);
+    }
+
+    fn compute_title(&self, now: UnixTime) -> String {
+        let t = &self.timer;
+        if t.run == crate::focus::timer::Run::Idle {
+            return "focusfeed".to_owned();
+        }
+        let state = if t.is_paused() { " (paused)" } else { "" };
+        let task = self
+            .task_title
+            .as_deref()
+            .filter(|_| !t.phase.is_break())
+            .map(|s| format!(" · {s}"))
+            .unwrap_or_default();
+        format!(
+            "{} {}{state}{task} — focusfeed",
+            format_clock(t.remaining(&self.cfg, now)),
+            t.phase.label()
+        )
     }
 
     /// The window title: the running timer and its task, or just the app's name.
     pub fn window_title(&self) -> String {
-        "focusfeed".to_owned()
+        if self.title.is_empty() {
+            "focusfeed".to_owned()
+        } else {
+            self.title.clone()
+        }
     }
 
     /// A keyboard command for this view (see `commands.rs`).
-    pub fn command(&mut self, _cmd: UiCommand, _ctx: &ViewContext) {}
+    pub fn command(&mut self, cmd: UiCommand, ctx: &ViewContext) {
+        if cmd == UiCommand::TimerStartPause {
+            Self::send(ctx, TimerAction::Toggle);
+        }
+    }
 
     /// An event from the worker (reload on `Changed`).
-    pub fn on_event(&mut self, _event: &Event, _ctx: &ViewContext) {}
+    pub fn on_event(&mut self, event: &Event, ctx: &ViewContext) {
+        if let Event::Changed(Topic::Timer | Topic::Board | Topic::Settings) = event {
+            self.reload(ctx);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_clock;
+
+    #[test]
+    fn clock_format() {
+        assert_eq!(format_clock(25 * 60), "25:00");
+        assert_eq!(format_clock(61), "01:01");
+        assert_eq!(format_clock(-5), "00:00");
+        assert_eq!(format_clock(3600 + 62), "1:01:02");
+    }
 }

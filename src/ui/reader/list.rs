@@ -372,7 +372,12 @@ fn paint_row(
         width,
         &meta,
         FontId::proportional(12.0),
-        theme::weak_colour(visuals),
+        if selected {
+            // Weak grey is unreadable on the selection colour.
+            visuals.selection.stroke.color.gamma_multiply(0.8)
+        } else {
+            theme::weak_colour(visuals)
+        },
     );
     if row.starred {
         paint_star(

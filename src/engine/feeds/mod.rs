@@ -1,0 +1,307 @@
+//! Engine operations and background commands for the feeds area: subscribe (with discovery),
+//! refresh (several feeds fetched at once, stored one transaction per feed), OPML import and
+//! export, rename, move and unsubscribe. The CLI calls the methods; the GUI sends `FeedsCommand`s.
+//! Types and the worker's `handle` live here; the operations in `subscribe`, `refresh` and
+//! `subscriptions`.
+
+use super::Engine;
+use super::worker::{Event, EventSink};
+use crate::feeds::fetch::{Body, FetchConfig, FetchError, Fetched, Fetcher, Validators};
+use crate::feeds::opml::OpmlError;
+use crate::feeds::parse::{ParseError, ParsedFeed, charset_of, parse_feed_as};
+use crate::feeds::retention::{Retention, SETTING_MAX_AGE_DAYS};
+use crate::model::{FeedId, Topic, UnixTime};
+use crate::store::StoreError;
+use crate::store::items::StoreOutcome;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+mod refresh;
+mod subscribe;
+mod subscriptions;
+
+/// Work the GUI hands to the worker for this area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedsCommand {
+    /// A URL, `file://` URL or path; an HTML page is searched for its feeds.
+    Subscribe {
+        source: String,
+        /// Folder path from the top; empty for none.
+        folder: Vec<String>,
+    },
+    Refresh(RefreshScope),
+    ImportOpml(PathBuf),
+    ExportOpml(PathBuf),
+    Rename {
+        feed: FeedId,
+        title: String,
+    },
+    /// Empty path: out of any folder.
+    MoveToFolder {
+        feed: FeedId,
+        folder: Vec<String>,
+    },
+    Unsubscribe(FeedId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshScope {
+    /// Every enabled feed, due or not.
+    All,
+    /// Feeds whose next fetch time has come.
+    Due,
+    /// One feed, even a disabled one (the user asked).
+    Feed(FeedId),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FeedsError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {source}")]
+    Opml { path: String, source: OpmlError },
+    #[error("no feed found at {address} (looked for feed links in the page and at {tried})")]
+    NoFeedFound { address: String, tried: String },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+impl From<rusqlite::Error> for FeedsError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// Fetch machinery kept on the `Engine` (tests shorten the timeouts).
+pub struct FeedsRuntime {
+    fetcher: Arc<Fetcher>,
+    threads: usize,
+}
+
+impl Default for FeedsRuntime {
+    fn default() -> Self {
+        Self {
+            fetcher: Arc::new(Fetcher::new(FetchConfig::default())),
+            // Fetching waits on the network far more than on the CPU.
+            threads: 8,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subscribed {
+    pub feed_id: FeedId,
+    pub url: String,
+    pub title: String,
+    /// False when the feed was already subscribed (nothing was added twice).
+    pub created: bool,
+    /// The page the feed was discovered from, when the address was not a feed itself.
+    pub discovered_from: Option<String>,
+    pub items: StoreOutcome,
+}
+
+/// How one feed's refresh went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum FeedOutcome {
+    Updated {
+        added: usize,
+        updated: usize,
+        removed: usize,
+    },
+    NotModified,
+    Failed {
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefreshProgress {
+    pub done: usize,
+    pub total: usize,
+    pub feed_id: FeedId,
+    pub url: String,
+    pub outcome: FeedOutcome,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RefreshReport {
+    pub feeds: usize,
+    pub updated: usize,
+    pub not_modified: usize,
+    pub failed: usize,
+    pub items_added: usize,
+    pub items_updated: usize,
+    pub items_removed: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub feeds_added: usize,
+    /// Already subscribed: merged, not repeated.
+    pub feeds_existing: usize,
+    pub folders: usize,
+    /// Outlines whose address could not be used, with the reason.
+    pub skipped: Vec<String>,
+}
+
+/// What a fetch thread hands back for one feed.
+enum Fetch {
+    Fresh {
+        fetched: Fetched,
+        parsed: ParsedFeed,
+    },
+    NotModified(Fetched),
+    Failed(FeedsError),
+}
+
+fn fetch_and_parse(fetcher: &Fetcher, url: &str, validators: &Validators) -> Fetch {
+    match fetcher.fetch(url, validators) {
+        Ok(fetched) => match parse_fetched(&fetched) {
+            None => Fetch::NotModified(fetched),
+            Some(Ok(parsed)) => Fetch::Fresh { fetched, parsed },
+            Some(Err(e)) => Fetch::Failed(e.into()),
+        },
+        Err(e) => Fetch::Failed(e.into()),
+    }
+}
+
+/// Parses a fresh body (with the server's charset); None for a 304.
+fn parse_fetched(fetched: &Fetched) -> Option<Result<ParsedFeed, ParseError>> {
+    match &fetched.body {
+        Body::NotModified => None,
+        Body::Fresh {
+            bytes,
+            content_type,
+            ..
+        } => {
+            let charset = content_type.as_deref().and_then(charset_of);
+            Some(parse_feed_as(bytes, &fetched.final_url, charset))
+        }
+    }
+}
+
+impl Engine {
+    /// Replaces the fetch limits (tests use short timeouts and small caps).
+    pub fn set_fetch_config(&mut self, config: FetchConfig) {
+        self.feeds.fetcher = Arc::new(Fetcher::new(config));
+    }
+
+    /// How many feeds a refresh fetches at once.
+    pub fn set_fetch_threads(&mut self, threads: usize) {
+        self.feeds.threads = threads.max(1);
+    }
+
+    fn now_unix(&self) -> UnixTime {
+        self.now().timestamp()
+    }
+
+    fn retention(&self) -> Retention {
+        let setting = self.store().setting(SETTING_MAX_AGE_DAYS).ok().flatten();
+        Retention::from_setting(setting.as_deref())
+    }
+}
+
+/// Runs one command on the worker thread, reporting through events.
+pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink) {
+    let fail = |task: &str, e: FeedsError| {
+        events.send(Event::Failed {
+            task: task.to_string(),
+            message: e.to_string(),
+        });
+    };
+    match cmd {
+        FeedsCommand::Subscribe { source, folder } => {
+            let task = "Subscribing";
+            events.send(Event::Progress {
+                task: task.into(),
+                done: 0,
+                total: 1,
+            });
+            match engine.subscribe(&source, &folder) {
+                Ok(s) => {
+                    events.send(Event::Notice(if s.created {
+                        format!("Subscribed to {} ({} items)", s.title, s.items.added)
+                    } else {
+                        format!("Already subscribed to {}", s.title)
+                    }));
+                    events.changed(Topic::Feeds);
+                    events.changed(Topic::Items);
+                    events.send(Event::Finished { task: task.into() });
+                }
+                Err(e) => fail(task, e),
+            }
+        }
+        FeedsCommand::Refresh(scope) => {
+            let task = "Refreshing feeds";
+            let result = engine.refresh(scope, |p| {
+                events.send(Event::Progress {
+                    task: task.into(),
+                    done: p.done,
+                    total: p.total,
+                });
+                if let FeedOutcome::Failed { message } = &p.outcome {
+                    events.send(Event::Failed {
+                        task: format!("Refreshing {}", p.url),
+                        message: message.clone(),
+                    });
+                }
+            });
+            events.changed(Topic::Feeds);
+            events.changed(Topic::Items);
+            match result {
+                Ok(_) => events.send(Event::Finished { task: task.into() }),
+                Err(e) => fail(task, e),
+            }
+        }
+        FeedsCommand::ImportOpml(path) => {
+            let task = "Importing OPML";
+            match engine.import_opml(&path) {
+                Ok(r) => {
+                    events.send(Event::Notice(format!(
+                        "Imported {} feeds ({} already subscribed)",
+                        r.feeds_added, r.feeds_existing
+                    )));
+                    events.changed(Topic::Feeds);
+                    events.send(Event::Finished { task: task.into() });
+                }
+                Err(e) => fail(task, e),
+            }
+        }
+        FeedsCommand::ExportOpml(path) => {
+            let task = "Exporting OPML";
+            match engine.export_opml(&path) {
+                Ok(n) => {
+                    events.send(Event::Notice(format!(
+                        "Exported {n} feeds to {}",
+                        path.display()
+                    )));
+                    events.send(Event::Finished { task: task.into() });
+                }
+                Err(e) => fail(task, e),
+            }
+        }
+        FeedsCommand::Rename { feed, title } => match engine.rename_feed(feed, &title) {
+            Ok(()) => events.changed(Topic::Feeds),
+            Err(e) => fail("Renaming feed", e),
+        },
+        FeedsCommand::MoveToFolder { feed, folder } => {
+            match engine.move_feed_to_folder(feed, &folder) {
+                Ok(()) => events.changed(Topic::Feeds),
+                Err(e) => fail("Moving feed", e),
+            }
+        }
+        FeedsCommand::Unsubscribe(feed) => match engine.unsubscribe(feed) {
+            Ok(()) => {
+                events.changed(Topic::Feeds);
+                events.changed(Topic::Items);
+            }
+            Err(e) => fail("Unsubscribing", e),
+        },
+    }
+}

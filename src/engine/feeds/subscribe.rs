@@ -1,0 +1,203 @@
+//! Subscribing (with discovery from web pages) and discovering without subscribing.
+
+use super::{FeedsError, Fetch, Subscribed, fetch_and_parse, parse_fetched};
+use crate::engine::Engine;
+use crate::feeds::discover::{Discovered, common_candidates, feeds_in_page};
+use crate::feeds::fetch::{Body, FetchError, Fetched, Source, Validators};
+use crate::feeds::parse::{ParseError, ParsedFeed};
+use crate::feeds::schedule::{self, Hints};
+use crate::model::{FeedId, UnixTime};
+use crate::store::items::{FeedUpdate, StoreOutcome};
+use std::sync::Arc;
+
+impl Engine {
+    /// Subscribes to a feed address, or to the first feed an HTML page points to. An address
+    /// already subscribed is merged (reported with `created: false`). Nothing is stored when
+    /// no feed can be read there.
+    pub fn subscribe(&mut self, source: &str, folder: &[String]) -> Result<Subscribed, FeedsError> {
+        let address = Source::parse(source)?.to_url_string();
+        if let Some(id) = self.store().feed_id_by_url(&address)? {
+            return self.already_subscribed(id, folder);
+        }
+        let fetcher = Arc::clone(&self.feeds.fetcher);
+        let fetched = fetcher.fetch(&address, &Validators::default())?;
+        let Body::Fresh { bytes, .. } = &fetched.body else {
+            return Err(FeedsError::NoFeedFound {
+                address,
+                tried: "a fresh copy".into(),
+            });
+        };
+        match parse_fetched(&fetched).unwrap_or(Err(ParseError::Empty)) {
+            Ok(parsed) => {
+                let url = fetched.moved_to.clone().unwrap_or(address);
+                self.add_parsed(&url, folder, fetched, parsed, None)
+            }
+            Err(ParseError::Html(_)) => {
+                let page = String::from_utf8_lossy(bytes).into_owned();
+                let (url, fetched, parsed) = self.first_feed_of_page(&fetched.final_url, &page)?;
+                if let Some(id) = self.store().feed_id_by_url(&url)? {
+                    return self.already_subscribed(id, folder);
+                }
+                self.add_parsed(&url, folder, fetched, parsed, Some(address))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn already_subscribed(
+        &mut self,
+        id: FeedId,
+        folder: &[String],
+    ) -> Result<Subscribed, FeedsError> {
+        let folder_id = self.store().ensure_folder_path(folder)?;
+        let feed = self.store().feed(id)?;
+        if folder_id.is_some() && feed.folder_id.is_none() {
+            self.store().move_feed(id, folder_id)?;
+        }
+        Ok(Subscribed {
+            feed_id: id,
+            url: feed.url,
+            title: feed.title,
+            created: false,
+            discovered_from: None,
+            items: StoreOutcome::default(),
+        })
+    }
+
+    /// Fetches and parses the first feed a page leads to: its declared links, then the
+    /// common paths.
+    fn first_feed_of_page(
+        &self,
+        page_url: &str,
+        page: &str,
+    ) -> Result<(String, Fetched, ParsedFeed), FeedsError> {
+        let base = url::Url::parse(page_url).map_err(|e| FetchError::InvalidAddress {
+            address: page_url.to_string(),
+            reason: e.to_string(),
+        })?;
+        let declared: Vec<String> = feeds_in_page(page, &base)
+            .into_iter()
+            .map(|d| d.url)
+            .collect();
+        let common = common_candidates(&base);
+        for candidate in declared.iter().chain(common.iter()) {
+            if let Fetch::Fresh { fetched, parsed } =
+                fetch_and_parse(&self.feeds.fetcher, candidate, &Validators::default())
+            {
+                let url = fetched
+                    .moved_to
+                    .clone()
+                    .unwrap_or_else(|| candidate.clone());
+                return Ok((url, fetched, parsed));
+            }
+        }
+        Err(FeedsError::NoFeedFound {
+            address: page_url.to_string(),
+            tried: common.join(", "),
+        })
+    }
+
+    fn add_parsed(
+        &mut self,
+        url: &str,
+        folder: &[String],
+        fetched: Fetched,
+        parsed: ParsedFeed,
+        discovered_from: Option<String>,
+    ) -> Result<Subscribed, FeedsError> {
+        let now = self.now_unix();
+        let folder_id = self.store().ensure_folder_path(folder)?;
+        let title = if parsed.title.is_empty() {
+            url.to_string()
+        } else {
+            parsed.title.clone()
+        };
+        let (feed_id, created) =
+            self.store()
+                .insert_feed(url, &title, parsed.site_url.as_deref(), folder_id, now)?;
+        let items = self.store_fresh(feed_id, now, &fetched, &parsed)?;
+        Ok(Subscribed {
+            feed_id,
+            url: url.to_string(),
+            title,
+            created,
+            discovered_from,
+            items,
+        })
+    }
+
+    pub(super) fn store_fresh(
+        &mut self,
+        feed_id: FeedId,
+        now: UnixTime,
+        fetched: &Fetched,
+        parsed: &ParsedFeed,
+    ) -> Result<StoreOutcome, FeedsError> {
+        let validators = match &fetched.body {
+            Body::Fresh { validators, .. } => validators.clone(),
+            Body::NotModified => Validators::default(),
+        };
+        let published: Vec<UnixTime> = parsed.items.iter().filter_map(|i| i.published_at).collect();
+        let hints = Hints {
+            ttl_minutes: parsed.ttl_minutes,
+            max_age: fetched.max_age,
+        };
+        let retention = self.retention();
+        let update = FeedUpdate {
+            feed_id,
+            title: &parsed.title,
+            site_url: parsed.site_url.as_deref(),
+            etag: validators.etag.as_deref(),
+            last_modified: validators.last_modified.as_deref(),
+            items: &parsed.items,
+            now,
+            next_fetch_at: schedule::after_success(now, &published, hints),
+            retention_cutoff: retention.cutoff(now),
+            retention_keep: retention.keep_per_feed,
+        };
+        Ok(self.store_mut().store_feed_update(&update)?)
+    }
+
+    /// What `address` offers: itself if it is a feed, else the feeds its page declares, else
+    /// those found at the common paths.
+    pub fn discover(&self, source: &str) -> Result<Vec<Discovered>, FeedsError> {
+        let address = Source::parse(source)?.to_url_string();
+        let fetched = self.feeds.fetcher.fetch(&address, &Validators::default())?;
+        let Body::Fresh { bytes, .. } = &fetched.body else {
+            return Ok(Vec::new());
+        };
+        match parse_fetched(&fetched).unwrap_or(Err(ParseError::Empty)) {
+            Ok(parsed) => Ok(vec![Discovered {
+                url: fetched.moved_to.unwrap_or(address),
+                title: Some(parsed.title).filter(|t| !t.is_empty()),
+                kind: "feed".into(),
+            }]),
+            Err(ParseError::Html(_)) => {
+                let base = url::Url::parse(&fetched.final_url).map_err(|e| {
+                    FetchError::InvalidAddress {
+                        address: fetched.final_url.clone(),
+                        reason: e.to_string(),
+                    }
+                })?;
+                let declared = feeds_in_page(&String::from_utf8_lossy(bytes), &base);
+                if !declared.is_empty() {
+                    return Ok(declared);
+                }
+                let mut found = Vec::new();
+                for candidate in common_candidates(&base) {
+                    if let Fetch::Fresh { parsed, .. } =
+                        fetch_and_parse(&self.feeds.fetcher, &candidate, &Validators::default())
+                    {
+                        found.push(Discovered {
+                            url: candidate,
+                            title: Some(parsed.title).filter(|t| !t.is_empty()),
+                            kind: "feed".into(),
+                        });
+                    }
+                }
+                Ok(found)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! Drives the real window with egui_kittest: cards are created, moved (keys and drag and drop),
+//! a pomodoro runs on one with time injected, its minutes show on the card and in Stats, and
+//! everything is still there after the app is rebuilt on the same data directory.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Duration, Utc};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use focusfeed::clock::ManualClock;
+use focusfeed::focus::timer::TimerConfig;
+use focusfeed::store::Store;
+use focusfeed::ui::app::FocusFeedApp;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn start_time() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-10T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A data directory with alerts off, so tests neither pop notifications nor play sounds.
+fn data_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join(focusfeed::paths::DB_FILE)).unwrap();
+    store
+        .set_timer_config(&TimerConfig {
+            notify: false,
+            sound: false,
+            ..TimerConfig::default()
+        })
+        .unwrap();
+    dir
+}
+
+fn app(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
+    let dir = dir.to_path_buf();
+    let clock = Arc::new(clock.clone());
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap())
+}
+
+/// Steps frames until `cond` holds. The worker answers on its own thread, so this polls
+/// (bounded by a deadline) instead of sleeping for a guessed time.
+fn step_until(
+    h: &mut Harness<'_, FocusFeedApp>,
+    what: &str,
+    cond: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
+) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        h.step();
+        if cond(h) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::yield_now();
+    }
+}
+
+fn has_label(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
+    h.query_all_by_label(label).next().is_some()
+}
+
+fn has_label_containing(h: &Harness<'_, FocusFeedApp>, part: &str) -> bool {
+    h.query_all_by_label_contains(part).next().is_some()
+}
+
+fn create_card(h: &mut Harness<'_, FocusFeedApp>, title: &str) {
+    h.get_by_role_and_label(Role::Button, "New card (N)")
+        .click();
+    step_until(h, "the card dialog", |h| has_label(h, "Save"));
+    // The title field has focus when the dialog opens.
+    h.event(egui::Event::Text(title.to_owned()));
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    let t = title.to_owned();
+    step_until(h, "the new card", move |h| has_label(h, &t));
+}
+
+/// The column whose header is closest to the left of the card's title.
+fn column_of(h: &Harness<'_, FocusFeedApp>, card: &str) -> String {
+    let x = h.get_by_label(card).rect().center().x;
+    ["Backlog", "Today", "Doing", "Done"]
+        .into_iter()
+        .filter(|c| h.get_by_label(c).rect().left() <= x)
+        .max_by(|a, b| {
+            let (ra, rb) = (
+                h.get_by_label(a).rect().left(),
+                h.get_by_label(b).rect().left(),
+            );
+            ra.total_cmp(&rb)
+        })
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn a_pomodoro_on_a_card_shows_on_the_card_in_stats_and_after_restart() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    assert!(has_label(&h, "Backlog") && has_label(&h, "Done"));
+
+    create_card(&mut h, "Write report");
+    assert_eq!(column_of(&h, "Write report"), "Backlog");
+
+    // Select it and move it two columns right with Shift+→.
+    h.get_by_label("Write report").click();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    step_until(&mut h, "the card in Today", |h| {
+        column_of(h, "Write report") == "Today"
+    });
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    step_until(&mut h, "the card in Doing", |h| {
+        column_of(h, "Write report") == "Doing"
+    });
+
+    // Enter starts a pomodoro on the selected card.
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
+    assert!(has_label(&h, "on Write report"));
+    assert!(has_label(&h, "25:00"));
+
+    clock.advance(Duration::minutes(10));
+    step_until(&mut h, "the countdown", |h| has_label(h, "15:00"));
+
+    clock.advance(Duration::minutes(15));
+    step_until(&mut h, "the break", |h| has_label(h, "Short break"));
+    step_until(&mut h, "minutes on the card", |h| {
+        has_label(h, "1 pomodoro · 25 min")
+    });
+    assert!(
+        has_label(&h, "Start"),
+        "breaks wait for the user by default"
+    );
+
+    h.key_press(egui::Key::Num3);
+    step_until(&mut h, "today's figures", |h| {
+        has_label(h, "Today: 1 pomodoro, 25 min")
+    });
+    assert!(has_label(&h, "Streak: 1 day"));
+    assert!(has_label(&h, "25 min"), "minutes per task");
+    drop(h);
+
+    // A new app on the same directory finds everything.
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    step_until(&mut h, "the card after restart", |h| {
+        has_label(h, "Write report")
+    });
+    assert_eq!(column_of(&h, "Write report"), "Doing");
+    assert!(has_label(&h, "1 pomodoro · 25 min"));
+    assert!(has_label(&h, "Short break"));
+    h.key_press(egui::Key::Num3);
+    step_until(&mut h, "stats after restart", |h| {
+        has_label(h, "Today: 1 pomodoro, 25 min")
+    });
+}
+
+#[test]
+fn restarting_mid_session_keeps_the_remaining_time() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
+    clock.advance(Duration::minutes(7));
+    drop(h);
+    // Closed for three minutes.
+    clock.advance(Duration::minutes(3));
+    let mut h = app(dir.path(), &clock);
+    step_until(&mut h, "the remaining time", |h| has_label(h, "15:00"));
+    assert!(has_label(&h, "Pause"), "still running");
+    // It ended while the app was closed again: logged, not lost.
+    drop(h);
+    clock.advance(Duration::minutes(40));
+    let mut h = app(dir.path(), &clock);
+    step_until(&mut h, "the settled timer", |h| has_label(h, "Short break"));
+    h.key_press(egui::Key::Num3);
+    step_until(&mut h, "the logged session", |h| {
+        has_label(h, "Today: 1 pomodoro, 25 min")
+    });
+}
+
+#[test]
+fn cards_drag_between_and_within_columns_and_archive_restore() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    create_card(&mut h, "First");
+    create_card(&mut h, "Second");
+
+    // Drag "Second" onto the Today column.
+    let from = h.get_by_label("Second").rect().center();
+    let to = h.get_by_label("Today").rect().center() + egui::vec2(0.0, 60.0);
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for i in 1..=10 {
+        h.hover_at(from + (to - from) * (i as f32 / 10.0));
+        h.step();
+    }
+    // Released over the column (not `drop_at`, which also removes the pointer in the same frame).
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    step_until(&mut h, "the dropped card", |h| {
+        column_of(h, "Second") == "Today"
+    });
+    assert_eq!(column_of(&h, "First"), "Backlog");
+
+    // Within a column: bring it back, then move it above "First" with the keyboard.
+    h.get_by_label("Second").click();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowLeft);
+    step_until(&mut h, "back in Backlog", |h| {
+        column_of(h, "Second") == "Backlog"
+    });
+    let order = |h: &Harness<'_, FocusFeedApp>| {
+        h.get_by_label("Second").rect().top() < h.get_by_label("First").rect().top()
+    };
+    if !order(&h) {
+        h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowUp);
+        step_until(&mut h, "Second above First", order);
+    }
+
+    // Delete archives; the archive lists it and Restore brings it back.
+    h.key_press(egui::Key::Delete);
+    step_until(&mut h, "the card gone", |h| !has_label(h, "Second"));
+    h.get_by_label("Show archived").click();
+    step_until(&mut h, "the archive", |h| has_label(h, "Second"));
+    h.get_by_role_and_label(Role::Button, "Restore").click();
+    step_until(&mut h, "the card back", |h| {
+        has_label(h, "Second") && has_label_containing(h, "Nothing archived")
+    });
+    assert_eq!(column_of(&h, "Second"), "Backlog");
+}
+
+/// Focuses the `i`th single-line field of the open dialog (title, labels, due, estimate).
+fn focus_field(h: &mut Harness<'_, FocusFeedApp>, i: usize) {
+    {
+        let fields: Vec<_> = h.get_all_by_role(Role::TextInput).collect();
+        assert_eq!(
+            fields.len(),
+            4,
+            "title, labels, due, estimate (notes are multi-line)"
+        );
+        fields[i].focus();
+    }
+    h.step();
+}
+
+#[test]
+fn a_card_is_edited_with_labels_due_date_and_estimate() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    create_card(&mut h, "Plan");
+    h.get_by_label("Plan").click();
+    h.step();
+    h.key_press(egui::Key::E);
+    step_until(&mut h, "the edit dialog", |h| has_label(h, "Edit card"));
+    focus_field(&mut h, 1);
+    h.event(egui::Event::Text("work, deep".into()));
+    focus_field(&mut h, 2);
+    h.event(egui::Event::Text("not a date".into()));
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut h, "the error", |h| {
+        has_label_containing(h, "is not a date like")
+    });
+    focus_field(&mut h, 2);
+    for _ in 0.."not a date".len() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.event(egui::Event::Text("2026-03-20".into()));
+    focus_field(&mut h, 3);
+    h.event(egui::Event::Text("4".into()));
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut h, "the edited card", |h| {
+        has_label(h, "#work") && has_label(h, "#deep")
+    });
+    assert!(has_label(&h, "due 2026-03-20"));
+    assert!(has_label(&h, "0/4 pomodoros · 0 min"));
+}
