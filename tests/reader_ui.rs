@@ -265,3 +265,128 @@ fn search_as_you_type_lists_the_hits() {
         h.query_by_role_and_label(Role::Button, ferry).is_some()
     });
 }
+
+#[test]
+fn for_you_keeps_what_was_just_read_and_marks_below() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let db = store(dir.path());
+    let lighthouse = "Lighthouse keeper retires after forty years";
+    h.get_by_role_and_label(Role::Button, lighthouse).click();
+    step_until(&mut h, "the open marks it read", |_| {
+        flags(&db, lighthouse).0
+    });
+
+    // A refresh reloads the list; the item read a moment ago stays in For you.
+    clock.advance(chrono::Duration::hours(1));
+    let fetched_at = focusfeed::clock::Clock::now(&clock).timestamp();
+    h.key_press(egui::Key::R);
+    step_until(&mut h, "the refresh", |_| {
+        db.conn()
+            .query_row("SELECT last_fetch_at FROM feeds", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap()
+            == fetched_at
+    });
+    h.run_steps(3);
+    assert!(
+        h.query_by_role_and_label(Role::Button, lighthouse)
+            .is_some()
+    );
+
+    // Shift+J marks everything below the selected item read; z brings them back.
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::J);
+    step_until(&mut h, "the items below read", |_| {
+        db.item_totals().unwrap().unread == 0
+    });
+    h.key_press(egui::Key::Z);
+    step_until(&mut h, "the undo", |_| {
+        db.item_totals().unwrap().unread == 3
+    });
+}
+
+#[test]
+fn dwell_ends_when_the_reader_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let db = store(dir.path());
+    let title = "Harbour wall repairs begin in March";
+    let id = item_id(&db, title);
+    h.get_by_role_and_label(Role::Button, title).click();
+    step_until(&mut h, "the open", |_| {
+        count_events(&db, id, EventKind::Open) == 1
+    });
+
+    // Twelve seconds of reading, then the Board for ten minutes, then back.
+    clock.advance(chrono::Duration::seconds(12));
+    h.step();
+    h.key_press(egui::Key::Num1);
+    h.run_steps(3);
+    assert_eq!(h.state().view(), View::Board);
+    clock.advance(chrono::Duration::minutes(10));
+    h.key_press(egui::Key::Num2);
+    let dwell = |db: &Store| -> Vec<f64> {
+        db.events_for_item(id)
+            .unwrap()
+            .iter()
+            .filter(|e| e.kind == Some(EventKind::Dwell))
+            .filter_map(|e| e.value)
+            .collect()
+    };
+    step_until(&mut h, "the dwell", |_| !dwell(&db).is_empty());
+    assert_eq!(
+        dwell(&db),
+        vec![12.0],
+        "time on the Board is not reading time"
+    );
+}
+
+#[test]
+fn rename_and_unsubscribe_from_the_sidebar() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let db = store(dir.path());
+    h.get_by_label_contains("Harbour Town Gazette  4")
+        .click_secondary();
+    step_until(&mut h, "the feed's menu", |h| {
+        has_label(h, "Rename, move or unsubscribe…")
+    });
+    h.get_by_label("Rename, move or unsubscribe…").click();
+    step_until(&mut h, "the feed editor", |h| has_label(h, "Unsubscribe…"));
+    let title = h
+        .get_all_by_role(Role::TextInput)
+        .find(|n| n.value().as_deref() == Some("Harbour Town Gazette"))
+        .unwrap();
+    title.focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.event(egui::Event::Text("Island News".into()));
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut h, "the rename", |h| has_label(h, "Island News  4"));
+
+    h.get_by_label_contains("Island News  4").click_secondary();
+    step_until(&mut h, "the feed's menu", |h| {
+        has_label(h, "Rename, move or unsubscribe…")
+    });
+    h.get_by_label("Rename, move or unsubscribe…").click();
+    step_until(&mut h, "the feed editor", |h| has_label(h, "Unsubscribe…"));
+    h.get_by_role_and_label(Role::Button, "Unsubscribe…")
+        .click();
+    step_until(&mut h, "the confirmation", |h| {
+        has_label(h, "Yes, unsubscribe")
+    });
+    h.get_by_role_and_label(Role::Button, "Yes, unsubscribe")
+        .click();
+    step_until(&mut h, "the first run again", |h| {
+        has_label(h, "Your reader is empty")
+    });
+    assert_eq!(db.item_totals().unwrap().all, 0);
+}

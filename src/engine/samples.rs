@@ -30,7 +30,8 @@ pub const SAMPLE_FEEDS: [(&str, &str); 4] = [
 /// The folder the samples go in, so they are easy to find and remove together.
 pub const SAMPLE_FOLDER: &str = "Samples";
 
-const TASK: &str = "Loading the sample feeds";
+/// The task name progress is reported under.
+pub const TASK: &str = "Loading the sample feeds";
 
 /// Writes the sample files into the data directory; returns their paths.
 pub fn write_sample_files(engine: &Engine) -> std::io::Result<Vec<PathBuf>> {

@@ -166,13 +166,19 @@ impl Store {
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Unread items, newest first: the recency order "For you" uses until the recommender ranks it.
-    pub fn unread_ids_by_recency(&self, limit: usize) -> Result<Vec<ItemId>> {
+    /// Unread items (and those read at or after `keep_read_since`), newest first: the recency
+    /// order "For you" uses until the recommender ranks it.
+    pub fn unread_ids_by_recency(
+        &self,
+        limit: usize,
+        keep_read_since: UnixTime,
+    ) -> Result<Vec<ItemId>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id FROM items WHERE read_at IS NULL ORDER BY published_at DESC LIMIT ?1",
+            "SELECT id FROM items WHERE read_at IS NULL OR read_at >= ?2
+             ORDER BY published_at DESC LIMIT ?1",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let ids = stmt.query_map([limit], |r| r.get(0))?;
+        let ids = stmt.query_map(params![limit, keep_read_since], |r| r.get(0))?;
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -4,6 +4,7 @@
 use super::board::BoardView;
 use super::commands::{Scope, ShortcutMatcher, UiCommand};
 use super::context::{AppAction, ViewContext};
+use super::guard::AttentionGuard;
 use super::reader::ReaderView;
 use super::settings::SettingsView;
 use super::stats::StatsView;
@@ -87,6 +88,7 @@ struct Views {
     reader: ReaderView,
     stats: StatsView,
     settings: SettingsView,
+    guard: AttentionGuard,
 }
 
 impl Views {
@@ -100,6 +102,7 @@ impl Views {
             UiCommand::TimerStartPause => self.timer.command(cmd, ctx),
             _ => match cmd.scope() {
                 Scope::Board => self.board.command(cmd, ctx),
+                Scope::Reader if self.guard.blocks(&self.timer, ctx) => {}
                 Scope::Reader => self.reader.command(cmd, ctx),
                 Scope::Global => {}
             },
@@ -112,6 +115,7 @@ impl Views {
         self.reader.on_event(event, ctx);
         self.stats.on_event(event, ctx);
         self.settings.on_event(event, ctx);
+        self.guard.on_event(event, ctx);
     }
 }
 
@@ -249,6 +253,9 @@ impl eframe::App for FocusFeedApp {
         let views = &mut self.views;
         egui::CentralPanel::default().show(ui, |ui| match self.state.view {
             View::Board => views.board.ui(ui, &ctx),
+            View::Reader if views.guard.blocks(&views.timer, &ctx) => {
+                views.guard.ui(ui, &views.timer, &ctx);
+            }
             View::Reader => views.reader.ui(ui, &ctx),
             View::Stats => views.stats.ui(ui, &ctx),
             View::Settings => views.settings.ui(ui, &ctx),

@@ -147,6 +147,18 @@ impl TimerView {
         )
     }
 
+    /// The start of the focus session that is counting now, if one is (paused or on a break: None).
+    pub fn focus_session(&self) -> Option<UnixTime> {
+        let t = &self.timer;
+        (t.phase == crate::focus::timer::Phase::Focus && t.is_running())
+            .then(|| t.session_start.unwrap_or(0))
+    }
+
+    /// Seconds left in the current phase.
+    pub fn remaining(&self, now: UnixTime) -> i64 {
+        self.timer.remaining(&self.cfg, now)
+    }
+
     /// The window title: the running timer and its task, or just the app's name.
     pub fn window_title(&self) -> String {
         if self.title.is_empty() {

@@ -10,7 +10,8 @@ pub enum FirstRunChoice {
     LoadSamples,
 }
 
-pub fn ui(ui: &mut egui::Ui) -> Option<FirstRunChoice> {
+/// `loading`: the samples are on their way; say so instead of offering them again.
+pub fn ui(ui: &mut egui::Ui, loading: bool) -> Option<FirstRunChoice> {
     let mut choice = None;
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.2);
@@ -25,7 +26,12 @@ pub fn ui(ui: &mut egui::Ui) -> Option<FirstRunChoice> {
             choice = Some(FirstRunChoice::AddFeed);
         }
         ui.add_space(theme::GAP);
-        if ui.button("Load sample feeds").clicked() {
+        if loading {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Loading the sample feeds…");
+            });
+        } else if ui.button("Load sample feeds").clicked() {
             choice = Some(FirstRunChoice::LoadSamples);
         }
         ui.add_space(theme::GAP * 2.0);

@@ -120,7 +120,7 @@ impl ItemList {
             keep_read_since: Some(entered_at),
         };
         let ids = match kind {
-            ListKind::ForYou => for_you_ids(store, now)?,
+            ListKind::ForYou => for_you_ids(store, now, entered_at)?,
             ListKind::Latest => store.list_item_ids(&ListQuery::new(ListScope::All))?,
             ListKind::Unread => store.list_item_ids(&ListQuery {
                 scope: ListScope::All,

@@ -77,6 +77,11 @@ pub struct ReaderView {
     reload_list_on_states: bool,
     /// `v` was pressed: open the selected item's original in the next frame.
     open_original_pending: bool,
+    /// The first run's sample feeds are being loaded.
+    loading_samples: bool,
+    /// The frame number and time the reader was last drawn: a gap in frame numbers means another
+    /// view was shown, and reading stopped when the reader was last seen.
+    last_drawn: Option<(u64, i64)>,
 }
 
 impl ReaderView {
@@ -84,6 +89,7 @@ impl ReaderView {
         let now = ctx.now.timestamp();
         let now_ms = ctx.now.timestamp_millis();
         self.reload(ctx);
+        self.note_return(ui.ctx().cumulative_frame_nr(), now_ms, ctx);
         if let Some((request_id, request)) = self.search.due_request(now_ms) {
             ctx.send(Command::Search(SearchCommand::Query {
                 request_id,
@@ -107,9 +113,10 @@ impl ReaderView {
         }
 
         if !self.sidebar.has_feeds() {
-            match first_run::ui(ui) {
+            match first_run::ui(ui, self.loading_samples) {
                 Some(first_run::FirstRunChoice::AddFeed) => self.subscribe.open(),
                 Some(first_run::FirstRunChoice::LoadSamples) => {
+                    self.loading_samples = true;
                     ctx.send(Command::Reader(ReaderCommand::LoadSamples));
                 }
                 None => {}
@@ -165,6 +172,21 @@ impl ReaderView {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(wait as u64));
         }
+    }
+
+    /// Ends the dwell of the open article when the reader was hidden (another view shown) since
+    /// the last frame it drew, and starts timing it afresh now that it is back.
+    fn note_return(&mut self, frame: u64, now_ms: i64, ctx: &ViewContext) {
+        if let Some((last_frame, last_ms)) = self.last_drawn
+            && last_frame + 1 < frame
+            && let Some(dwell) = self.dwell.stop(last_ms)
+        {
+            ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
+            if let Some(id) = self.article.item_id() {
+                self.dwell.start(id, self.kind.event_name(), now_ms);
+            }
+        }
+        self.last_drawn = Some((frame, now_ms));
     }
 
     /// Title, search box, the unread-only toggle and "mark all read" above the list.
@@ -590,6 +612,11 @@ impl ReaderView {
             }
             Event::Finished { task } | Event::Failed { task, .. } if task == REFRESH_TASK => {
                 self.refreshing = None;
+            }
+            Event::Finished { task } | Event::Failed { task, .. }
+                if task == crate::engine::samples::TASK =>
+            {
+                self.loading_samples = false;
             }
             Event::SearchResults {
                 request_id,

@@ -70,6 +70,14 @@ pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
         ui.radio_value(&mut s.article_below, false, "beside the list");
         ui.radio_value(&mut s.article_below, true, "below the list");
     });
+    let mut guard =
+        !matches!(ctx.store.setting(crate::ui::guard::GUARD_KEY), Ok(Some(v)) if v == "false");
+    if ui
+        .checkbox(&mut guard, "Keep the reader closed during focus sessions")
+        .changed()
+    {
+        save_flag(ctx, crate::ui::guard::GUARD_KEY, guard);
+    }
     if s.auto_mark_read != before.auto_mark_read {
         save_flag(ctx, AUTO_MARK_READ_KEY, s.auto_mark_read);
     }

@@ -1,0 +1,83 @@
+//! The attention guard: while a focus session runs, the reader waits. It shows how much is
+//! waiting and when the break comes, and lets the user through deliberately, for this session only.
+
+use super::context::ViewContext;
+use super::theme;
+use super::timer::{TimerView, format_clock};
+use crate::engine::worker::Event;
+use crate::model::{Topic, UnixTime};
+
+#[derive(Debug, Default)]
+pub struct AttentionGuard {
+    /// The focus session (by its start) the user chose to read through anyway.
+    lifted_for: Option<UnixTime>,
+    unread: Option<i64>,
+    enabled: bool,
+    loaded: bool,
+}
+
+pub const GUARD_KEY: &str = "reader.guard_during_focus";
+
+impl AttentionGuard {
+    fn reload(&mut self, ctx: &ViewContext) {
+        self.unread = ctx
+            .store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM items WHERE read_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        self.enabled = !matches!(ctx.store.setting(GUARD_KEY), Ok(Some(v)) if v == "false");
+        self.loaded = true;
+    }
+
+    pub fn on_event(&mut self, event: &Event, ctx: &ViewContext) {
+        if let Event::Changed(Topic::Items | Topic::ItemStates | Topic::Feeds | Topic::Settings) =
+            event
+        {
+            self.reload(ctx);
+        }
+    }
+
+    /// True while a focus session runs and the user has not chosen to read through it.
+    pub fn blocks(&mut self, timer: &TimerView, ctx: &ViewContext) -> bool {
+        if !self.loaded {
+            self.reload(ctx);
+        }
+        match timer.focus_session() {
+            Some(started) => self.enabled && self.lifted_for != Some(started),
+            None => false,
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, timer: &TimerView, ctx: &ViewContext) {
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() * 0.25);
+            ui.heading("The feed waits while you focus");
+            ui.add_space(theme::GAP);
+            let remaining = format_clock(timer.remaining(ctx.now.timestamp()));
+            let waiting = match self.unread {
+                Some(0) => "Nothing new is waiting.".to_owned(),
+                Some(1) => "1 unread item is waiting.".to_owned(),
+                Some(n) => format!("{n} unread items are waiting."),
+                None => String::new(),
+            };
+            ui.label(format!("{waiting} Your break starts in {remaining}."));
+            ui.add_space(theme::GAP * 2.0);
+            if ui
+                .button("Read anyway")
+                .on_hover_text("Open the reader for the rest of this focus session")
+                .clicked()
+            {
+                self.lifted_for = timer.focus_session();
+            }
+            ui.add_space(theme::GAP);
+            ui.colored_label(
+                theme::weak_colour(ui.visuals()),
+                "Turn this off in Settings, under Reader.",
+            );
+        });
+    }
+}

@@ -1,0 +1,89 @@
+//! The feed waits while you focus: during a running focus session the Reader shows how much is
+//! waiting instead of the feed, reader shortcuts do nothing, "Read anyway" opens it for this
+//! session only, and the break opens it by itself.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Duration, Utc};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use focusfeed::clock::ManualClock;
+use focusfeed::focus::timer::TimerConfig;
+use focusfeed::store::Store;
+use focusfeed::ui::app::{FocusFeedApp, View};
+use std::sync::Arc;
+use std::time::Instant;
+
+const LOCKED: &str = "The feed waits while you focus";
+
+fn step_until(
+    h: &mut Harness<'_, FocusFeedApp>,
+    what: &str,
+    cond: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
+) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        h.step();
+        if cond(h) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::yield_now();
+    }
+}
+
+fn has(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
+    h.query_all_by_label_contains(label).next().is_some()
+}
+
+#[test]
+fn reader_is_closed_during_focus_and_opens_in_the_break() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join(focusfeed::paths::DB_FILE)).unwrap();
+    store
+        .set_timer_config(&TimerConfig {
+            notify: false,
+            sound: false,
+            ..TimerConfig::default()
+        })
+        .unwrap();
+    store
+        .conn()
+        .execute_batch(
+            "INSERT INTO feeds(id, url, title, created_at) VALUES (1, 'file:///x.xml', 'X', 0);
+             INSERT INTO items(feed_id, key, title, fetched_at) VALUES (1, 'a', 'First', 0), (1, 'b', 'Second', 0);",
+        )
+        .unwrap();
+    drop(store);
+    let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-10T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    let clock = ManualClock::new(start);
+    let app_clock = Arc::new(clock.clone());
+    let path = dir.path().to_path_buf();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &path, app_clock).unwrap());
+    h.run_steps(2);
+
+    h.get_by_role_and_label(Role::Button, "Start").click();
+    step_until(&mut h, "the timer to run", |h| has(h, "Pause"));
+    h.key_press(egui::Key::Num2);
+    step_until(&mut h, "the guard", |h| has(h, LOCKED));
+    assert_eq!(h.state().view(), View::Reader);
+    assert!(has(&h, "2 unread items are waiting"));
+    assert!(!has(&h, "Second"), "the feed's items must stay hidden");
+
+    h.get_by_role_and_label(Role::Button, "Read anyway").click();
+    step_until(&mut h, "the reader", |h| has(h, "Second"));
+    assert!(!has(&h, LOCKED));
+
+    // The next focus session closes it again; the break in between leaves it open.
+    clock.advance(Duration::minutes(25) + Duration::seconds(1));
+    step_until(&mut h, "the break", |h| has(h, "Short break"));
+    assert!(!has(&h, LOCKED));
+    h.get_by_role_and_label(Role::Button, "Skip").click();
+    step_until(&mut h, "the next focus phase", |h| !has(h, "Short break"));
+    h.get_by_role_and_label(Role::Button, "Start").click();
+    step_until(&mut h, "the guard again", |h| has(h, LOCKED));
+}
