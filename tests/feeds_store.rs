@@ -74,6 +74,9 @@ fn items_are_deduplicated_and_updated_in_place() {
     let (mut engine, _c) = engine_at(&dir.path().join("data"));
     let s = engine.subscribe(feed.to_str().unwrap(), &[]).unwrap();
     assert_eq!(s.items.added, 3);
+    // The same bytes again: counted as not modified, not parsed or stored again.
+    let r = engine.refresh(RefreshScope::All, |_| {}).unwrap();
+    assert_eq!((r.not_modified, r.items_added, r.items_updated), (1, 0, 0));
     let one = engine
         .store()
         .items(&ItemQuery::default())

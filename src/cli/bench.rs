@@ -14,6 +14,8 @@ pub enum BenchTarget {
     Refresh,
     /// The reader's item list: frame time with 100,000 items.
     List,
+    /// Recommender: scoring 1,000 candidates and one online update.
+    Rank,
 }
 
 #[derive(Debug, Args)]
@@ -36,6 +38,9 @@ pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
     }
     if all || args.target == BenchTarget::List {
         bench_list()?;
+    }
+    if all || args.target == BenchTarget::Rank {
+        super::rank::bench(ctx)?;
     }
     Ok(())
 }

@@ -182,7 +182,7 @@ pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
                     FeedOutcome::Updated { added, updated, .. } => {
                         format!("ok, {added} new, {updated} updated")
                     }
-                    FeedOutcome::NotModified => "not modified".into(),
+                    FeedOutcome::NotModified { .. } => "not modified".into(),
                     FeedOutcome::Failed { message } => format!("FAILED: {message}"),
                 };
                 eprintln!("[{}/{}] {}: {what}", p.done, p.total, p.url);

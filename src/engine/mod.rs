@@ -37,6 +37,8 @@ pub struct Engine {
     search: search::SearchState,
     /// The reader's undo step (see `engine/reader.rs`).
     reader: reader::ReaderState,
+    /// The recommender, built on first use; see `engine/rank.rs`.
+    rank: rank::RankState,
     /// Fetch limits and the refresh thread count (see `engine/feeds.rs`).
     feeds: feeds::FeedsRuntime,
 }
@@ -50,6 +52,7 @@ impl Engine {
             clock,
             search: search::SearchState::default(),
             reader: reader::ReaderState::default(),
+            rank: rank::RankState::default(),
             feeds: feeds::FeedsRuntime::default(),
         })
     }

@@ -1,12 +1,172 @@
-//! Engine operations and background commands for the rank area.
+//! Engine operations and background commands for the rank area: the recommender loaded once and
+//! kept (learning new events as they come), the For you list computed on the worker and stored
+//! in `rank_list` for the reader to show, rules, reset and the personalization switch.
 
-use super::Engine;
-use super::worker::EventSink;
+use super::worker::{Event, EventSink};
+use super::{Engine, EngineError, Result};
+use crate::model::{ItemId, Topic};
+use crate::paths::DB_FILE;
+use crate::rank::recommender::{self, ForYouItem, RankError, Recommender};
+use crate::rank::rules::{self, RuleAction, RuleKind};
+use crate::store::Store;
 
 /// Work the GUI hands to the worker for this area.
 #[derive(Debug)]
-pub enum RankCommand {}
+pub enum RankCommand {
+    /// Learn new events and recompute For you (stored in `rank_list`, then `Changed(Ranking)`).
+    Refresh {
+        limit: usize,
+    },
+    AddRule {
+        kind: RuleKind,
+        action: RuleAction,
+        pattern: String,
+    },
+    RemoveRule {
+        id: i64,
+    },
+    /// Forget what was learned.
+    Reset,
+    SetPersonalization(bool),
+}
 
-pub(super) fn handle(_engine: &mut Engine, cmd: RankCommand, _events: &EventSink) {
-    match cmd {}
+/// The engine's recommender slot: built on first use, dropped when the corpus must be rebuilt.
+#[derive(Default)]
+pub struct RankState {
+    recommender: Option<Recommender>,
+    /// Item count the recommender was built with; a big change rebuilds the embedding.
+    built_with: usize,
+}
+
+impl std::fmt::Debug for RankState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RankState")
+            .field("built_with", &self.built_with)
+            .finish_non_exhaustive()
+    }
+}
+
+const TASK: &str = "Ranking For you";
+
+impl From<RankError> for EngineError {
+    fn from(e: RankError) -> Self {
+        match e {
+            RankError::Store(s) => EngineError::Store(s),
+            RankError::Search(s) => EngineError::Other(s.to_string()),
+        }
+    }
+}
+
+impl Engine {
+    fn read_store(&self) -> Result<Store> {
+        Ok(Store::open(&self.data_dir.join(DB_FILE))?)
+    }
+
+    /// The recommender, (re)built when missing or when the number of items moved by a tenth
+    /// (new items need embedding vectors), else brought up to date with new events.
+    fn recommender(&mut self) -> Result<&mut Recommender> {
+        let now = self.now().timestamp();
+        let _ = self.sync_index(None)?;
+        let read = self.read_store()?;
+        let count: usize = read
+            .conn()
+            .query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0))
+            .map_err(crate::store::StoreError::from)? as usize;
+        let stale = self.rank.recommender.is_none()
+            || count.abs_diff(self.rank.built_with) * 10 > self.rank.built_with.max(10);
+        if stale {
+            let index = self.search_index()?;
+            let r = Recommender::load(&read, index, now)?;
+            self.rank.recommender = Some(r);
+            self.rank.built_with = count;
+        } else if let Some(r) = self.rank.recommender.as_mut() {
+            r.learn_new_events(&read)?;
+        }
+        self.rank
+            .recommender
+            .as_mut()
+            .ok_or_else(|| EngineError::Other("the recommender is not loaded".into()))
+    }
+
+    /// The For you list (learning any new events first), and the model saved.
+    pub fn recommend(&mut self, limit: usize, explain: bool) -> Result<Vec<ForYouItem>> {
+        let now = self.now().timestamp();
+        self.recommender()?;
+        let read = self.read_store()?;
+        let Some(r) = self.rank.recommender.take() else {
+            return Err(EngineError::Other("the recommender is not loaded".into()));
+        };
+        let out = (|| {
+            let index = self.search_index()?;
+            let list = r.recommend(&read, index, now, limit, explain)?;
+            r.save(&self.store, now)?;
+            Ok(list)
+        })();
+        self.rank.recommender = Some(r);
+        out
+    }
+
+    /// Stores a For you list for the reader.
+    fn store_list(&mut self, list: &[ForYouItem]) -> Result<()> {
+        let rows: Vec<(ItemId, f32, bool, String)> = list
+            .iter()
+            .map(|i| {
+                let reasons: Vec<&str> = i.reasons.iter().map(|r| r.text.as_str()).collect();
+                (i.id, i.score, i.explored, reasons.join("; "))
+            })
+            .collect();
+        self.store.replace_rank_list(&rows)?;
+        Ok(())
+    }
+
+    pub fn add_rank_rule(
+        &mut self,
+        kind: RuleKind,
+        action: RuleAction,
+        pattern: &str,
+    ) -> Result<i64> {
+        rules::validate(kind, pattern).map_err(|e| EngineError::Other(e.to_string()))?;
+        Ok(self
+            .store
+            .add_rank_rule(kind, action, pattern, self.now().timestamp())?)
+    }
+
+    pub fn remove_rank_rule(&mut self, id: i64) -> Result<()> {
+        Ok(self.store.delete_rank_rule(id)?)
+    }
+
+    pub fn reset_rank_model(&mut self) -> Result<()> {
+        recommender::reset(&self.store)?;
+        self.rank.recommender = None;
+        Ok(())
+    }
+
+    pub fn set_personalization(&mut self, on: bool) -> Result<()> {
+        recommender::set_personalization(&self.store, on)?;
+        self.rank.recommender = None;
+        Ok(())
+    }
+}
+
+pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) {
+    let result = match cmd {
+        RankCommand::Refresh { limit } => engine
+            .recommend(limit, true)
+            .and_then(|list| engine.store_list(&list)),
+        RankCommand::AddRule {
+            kind,
+            action,
+            pattern,
+        } => engine.add_rank_rule(kind, action, &pattern).map(|_| ()),
+        RankCommand::RemoveRule { id } => engine.remove_rank_rule(id),
+        RankCommand::Reset => engine.reset_rank_model(),
+        RankCommand::SetPersonalization(on) => engine.set_personalization(on),
+    };
+    match result {
+        Ok(()) => events.changed(Topic::Ranking),
+        Err(e) => events.send(Event::Failed {
+            task: TASK.into(),
+            message: e.to_string(),
+        }),
+    }
 }

@@ -286,6 +286,17 @@ fn looks_like_markup(s: &str) -> bool {
     super::sanitize::looks_like_html(s)
 }
 
+/// Hash of a fetched body (FNV-1a, 64 bit): an identical body need not be parsed again, which
+/// spares servers without validators (and local files) a full parse on every refresh.
+pub fn body_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    format!("{h:016x}-{}", bytes.len())
+}
+
 /// FNV-1a (64 bit) over the parts with a separator: stable across builds and platforms, unlike
 /// std's hasher, so keys and hashes stored today still match tomorrow.
 pub fn stable_hash(parts: &[&str]) -> String {

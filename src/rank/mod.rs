@@ -1,1 +1,16 @@
-//! The rank domain: logic testable without a window (see ../shared/docs/design.md).
+//! The rank domain: the on-device "For you" recommender (see ../shared/docs/recommender.md).
+//! `corpus` interns items and their tf-idf vectors, `embed` learns item vectors on the local
+//! corpus, `model` is one user's online model, `rerank` builds the list, `explain` says why,
+//! `rules` holds the user's explicit likes and mutes, `persist` the stored model, `recommender`
+//! ties them to the store and the index, and `eval` runs the offline protocol.
+
+pub mod corpus;
+pub mod embed;
+pub mod eval;
+pub mod explain;
+pub mod model;
+pub mod persist;
+pub mod recommender;
+pub mod rerank;
+pub mod rng;
+pub mod rules;

@@ -47,6 +47,8 @@ pub struct FetchState {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub error_count: i64,
+    /// Hash of the last body stored (see `feeds::parse::body_hash`).
+    pub body_hash: Option<String>,
 }
 
 const FEED_SELECT: &str = "
@@ -153,7 +155,7 @@ impl Store {
     /// Feeds to fetch: all enabled ones, or only those whose time has come.
     pub fn fetch_states(&self, due_at: Option<UnixTime>) -> Result<Vec<FetchState>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, url, etag, last_modified, error_count FROM feeds
+            "SELECT id, url, etag, last_modified, error_count, body_hash FROM feeds
              WHERE disabled = 0 AND (?1 IS NULL OR next_fetch_at IS NULL OR next_fetch_at <= ?1)
              ORDER BY ifnull(next_fetch_at, 0), id",
         )?;
@@ -165,6 +167,7 @@ impl Store {
                     etag: r.get(2)?,
                     last_modified: r.get(3)?,
                     error_count: r.get(4)?,
+                    body_hash: r.get(5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -174,7 +177,7 @@ impl Store {
     pub fn fetch_state(&self, id: FeedId) -> Result<FetchState> {
         self.conn()
             .query_row(
-                "SELECT id, url, etag, last_modified, error_count FROM feeds WHERE id = ?1",
+                "SELECT id, url, etag, last_modified, error_count, body_hash FROM feeds WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(FetchState {
@@ -183,6 +186,7 @@ impl Store {
                         etag: r.get(2)?,
                         last_modified: r.get(3)?,
                         error_count: r.get(4)?,
+                        body_hash: r.get(5)?,
                     })
                 },
             )
@@ -215,7 +219,8 @@ impl Store {
         next_fetch_at: UnixTime,
     ) -> Result<()> {
         self.conn().execute(
-            "UPDATE feeds SET error = NULL, error_count = 0, last_fetch_at = ?2, next_fetch_at = ?3
+            "UPDATE feeds SET error = NULL, error_count = 0, disabled = 0, last_fetch_at = ?2,
+                 next_fetch_at = ?3
              WHERE id = ?1",
             params![id, now, next_fetch_at],
         )?;

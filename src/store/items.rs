@@ -43,6 +43,7 @@ pub struct FeedUpdate<'a> {
     pub site_url: Option<&'a str>,
     pub etag: Option<&'a str>,
     pub last_modified: Option<&'a str>,
+    pub body_hash: Option<&'a str>,
     pub items: &'a [NewItem],
     pub now: UnixTime,
     pub next_fetch_at: UnixTime,
@@ -219,7 +220,7 @@ impl Store {
             tx.execute(
                 "UPDATE feeds SET
                      title = CASE WHEN custom_title = 1 OR ?2 = '' THEN title ELSE ?2 END,
-                     site_url = ifnull(?3, site_url), etag = ?4, last_modified = ?5,
+                     site_url = ifnull(?3, site_url), etag = ?4, last_modified = ?5, body_hash = ?8,
                      last_fetch_at = ?6, next_fetch_at = ?7, error = NULL, error_count = 0,
                      disabled = 0
                  WHERE id = ?1",
@@ -230,7 +231,8 @@ impl Store {
                     u.etag,
                     u.last_modified,
                     u.now,
-                    u.next_fetch_at
+                    u.next_fetch_at,
+                    u.body_hash
                 ],
             )?;
             out.removed =

@@ -7,6 +7,7 @@ pub mod feeds;
 mod focus_export;
 pub mod items;
 mod migrations;
+pub mod rank;
 pub mod reader;
 mod search;
 mod timelog;

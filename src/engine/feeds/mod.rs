@@ -8,7 +8,7 @@ use super::Engine;
 use super::worker::{Event, EventSink};
 use crate::feeds::fetch::{Body, FetchConfig, FetchError, Fetched, Fetcher, Validators};
 use crate::feeds::opml::OpmlError;
-use crate::feeds::parse::{ParseError, ParsedFeed, charset_of, parse_feed_as};
+use crate::feeds::parse::{ParseError, ParsedFeed, body_hash, charset_of, parse_feed_as};
 use crate::feeds::retention::{Retention, SETTING_MAX_AGE_DAYS};
 use crate::model::{FeedId, Topic, UnixTime};
 use crate::store::StoreError;
@@ -114,7 +114,10 @@ pub enum FeedOutcome {
         updated: usize,
         removed: usize,
     },
-    NotModified,
+    /// 304, or a body identical to the last one; `removed` counts read items aged out.
+    NotModified {
+        removed: usize,
+    },
     Failed {
         message: String,
     },
@@ -160,8 +163,18 @@ enum Fetch {
     Failed(FeedsError),
 }
 
-fn fetch_and_parse(fetcher: &Fetcher, url: &str, validators: &Validators) -> Fetch {
+/// Fetches and parses one feed; a body identical to the last one stored (`last_body`) counts
+/// as not modified and is not parsed.
+fn fetch_and_parse(
+    fetcher: &Fetcher,
+    url: &str,
+    validators: &Validators,
+    last_body: Option<&str>,
+) -> Fetch {
     match fetcher.fetch(url, validators) {
+        Ok(fetched) if matches!(&fetched.body, Body::Fresh { bytes, .. } if last_body == Some(body_hash(bytes).as_str())) => {
+            Fetch::NotModified(fetched)
+        }
         Ok(fetched) => match parse_fetched(&fetched) {
             None => Fetch::NotModified(fetched),
             Some(Ok(parsed)) => Fetch::Fresh { fetched, parsed },

@@ -51,7 +51,15 @@ impl Engine {
                             last_modified: s.last_modified.clone(),
                         };
                         if tx
-                            .send((i, fetch_and_parse(fetcher, &s.url, &validators)))
+                            .send((
+                                i,
+                                fetch_and_parse(
+                                    fetcher,
+                                    &s.url,
+                                    &validators,
+                                    s.body_hash.as_deref(),
+                                ),
+                            ))
                             .is_err()
                         {
                             break;
@@ -74,7 +82,10 @@ impl Engine {
                         report.items_updated += updated;
                         report.items_removed += removed;
                     }
-                    FeedOutcome::NotModified => report.not_modified += 1,
+                    FeedOutcome::NotModified { removed } => {
+                        report.not_modified += 1;
+                        report.items_removed += removed;
+                    }
                     FeedOutcome::Failed { .. } => report.failed += 1,
                 }
                 progress(&RefreshProgress {
@@ -126,7 +137,15 @@ impl Engine {
                     now,
                     schedule::after_success(now, &published, hints),
                 )?;
-                Ok(FeedOutcome::NotModified)
+                // Read items age out even while the feed stays the same.
+                let retention = self.retention();
+                let removed = self.store_mut().apply_retention(
+                    id,
+                    retention.cutoff(now),
+                    retention.keep_per_feed,
+                    now,
+                )?;
+                Ok(FeedOutcome::NotModified { removed })
             }
             Fetch::Failed(e) => {
                 let count = u32::try_from(error_count + 1).unwrap_or(u32::MAX);

@@ -4,7 +4,7 @@ use super::{FeedsError, Fetch, Subscribed, fetch_and_parse, parse_fetched};
 use crate::engine::Engine;
 use crate::feeds::discover::{Discovered, common_candidates, feeds_in_page};
 use crate::feeds::fetch::{Body, FetchError, Fetched, Source, Validators};
-use crate::feeds::parse::{ParseError, ParsedFeed};
+use crate::feeds::parse::{ParseError, ParsedFeed, body_hash};
 use crate::feeds::schedule::{self, Hints};
 use crate::model::{FeedId, UnixTime};
 use crate::store::items::{FeedUpdate, StoreOutcome};
@@ -82,7 +82,7 @@ impl Engine {
         let common = common_candidates(&base);
         for candidate in declared.iter().chain(common.iter()) {
             if let Fetch::Fresh { fetched, parsed } =
-                fetch_and_parse(&self.feeds.fetcher, candidate, &Validators::default())
+                fetch_and_parse(&self.feeds.fetcher, candidate, &Validators::default(), None)
             {
                 let url = fetched
                     .moved_to
@@ -133,9 +133,11 @@ impl Engine {
         fetched: &Fetched,
         parsed: &ParsedFeed,
     ) -> Result<StoreOutcome, FeedsError> {
-        let validators = match &fetched.body {
-            Body::Fresh { validators, .. } => validators.clone(),
-            Body::NotModified => Validators::default(),
+        let (validators, hash) = match &fetched.body {
+            Body::Fresh {
+                validators, bytes, ..
+            } => (validators.clone(), Some(body_hash(bytes))),
+            Body::NotModified => (Validators::default(), None),
         };
         let published: Vec<UnixTime> = parsed.items.iter().filter_map(|i| i.published_at).collect();
         let hints = Hints {
@@ -149,6 +151,7 @@ impl Engine {
             site_url: parsed.site_url.as_deref(),
             etag: validators.etag.as_deref(),
             last_modified: validators.last_modified.as_deref(),
+            body_hash: hash.as_deref(),
             items: &parsed.items,
             now,
             next_fetch_at: schedule::after_success(now, &published, hints),
@@ -185,9 +188,12 @@ impl Engine {
                 }
                 let mut found = Vec::new();
                 for candidate in common_candidates(&base) {
-                    if let Fetch::Fresh { parsed, .. } =
-                        fetch_and_parse(&self.feeds.fetcher, &candidate, &Validators::default())
-                    {
+                    if let Fetch::Fresh { parsed, .. } = fetch_and_parse(
+                        &self.feeds.fetcher,
+                        &candidate,
+                        &Validators::default(),
+                        None,
+                    ) {
                         found.push(Discovered {
                             url: candidate,
                             title: Some(parsed.title).filter(|t| !t.is_empty()),

@@ -16,6 +16,7 @@ CREATE TABLE feeds (
     folder_id     INTEGER REFERENCES folders(id) ON DELETE SET NULL,
     etag          TEXT,
     last_modified TEXT,
+    body_hash     TEXT,                       -- of the last body stored: an identical body is not parsed again
     last_fetch_at INTEGER,
     next_fetch_at INTEGER,
     error         TEXT,

@@ -1,0 +1,175 @@
+//! The recommender's view of the local corpus: every item's tf-idf term vector (from the search
+//! index's own analyzer and statistics), feed, author and link domain, interned into dense ids
+//! so scoring touches only flat arrays.
+
+use crate::model::{ItemId, UnixTime};
+use std::collections::HashMap;
+
+/// One item as the recommender sees it, before interning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemDoc {
+    pub id: ItemId,
+    /// Feed (source) key: the feed id as text, or a category name in the offline evaluation.
+    pub feed: String,
+    pub author: Option<String>,
+    /// Host of the item's link, `www.` stripped.
+    pub domain: Option<String>,
+    pub published: UnixTime,
+    /// L2-normalized tf-idf weights by analyzed term (as `SearchIndex::term_vectors` returns).
+    pub terms: Vec<(String, f32)>,
+    /// Title, kept for explanations ("like <item>").
+    pub title: String,
+}
+
+/// Dense position of an item inside a [`Corpus`].
+pub type Slot = usize;
+
+/// The interned corpus: sparse tf-idf rows plus categorical ids per item.
+#[derive(Debug, Default, Clone)]
+pub struct Corpus {
+    pub ids: Vec<ItemId>,
+    pub slot_of: HashMap<ItemId, Slot>,
+    pub titles: Vec<String>,
+    pub published: Vec<UnixTime>,
+    /// Sparse rows: (term id, weight), sorted by term id, L2-normalized.
+    pub rows: Vec<Vec<(u32, f32)>>,
+    pub terms: Vec<String>,
+    pub term_of: HashMap<String, u32>,
+    pub feed: Vec<u32>,
+    pub feeds: Vec<String>,
+    pub author: Vec<Option<u32>>,
+    pub authors: Vec<String>,
+    pub domain: Vec<Option<u32>>,
+    pub domains: Vec<String>,
+}
+
+fn intern(table: &mut Vec<String>, index: &mut HashMap<String, u32>, key: &str) -> u32 {
+    if let Some(&i) = index.get(key) {
+        return i;
+    }
+    let i = table.len() as u32;
+    table.push(key.to_owned());
+    index.insert(key.to_owned(), i);
+    i
+}
+
+impl Corpus {
+    /// Interns the items; a repeated item id keeps its first occurrence.
+    pub fn build(docs: &[ItemDoc]) -> Self {
+        let mut c = Corpus::default();
+        let mut feed_of = HashMap::new();
+        let mut author_of = HashMap::new();
+        let mut domain_of = HashMap::new();
+        for d in docs {
+            if c.slot_of.contains_key(&d.id) {
+                continue;
+            }
+            c.slot_of.insert(d.id, c.ids.len());
+            c.ids.push(d.id);
+            c.titles.push(d.title.clone());
+            c.published.push(d.published);
+            let mut row: Vec<(u32, f32)> = d
+                .terms
+                .iter()
+                .filter(|(_, w)| w.is_finite() && *w > 0.0)
+                .map(|(t, w)| (intern(&mut c.terms, &mut c.term_of, t), *w))
+                .collect();
+            row.sort_unstable_by_key(|(t, _)| *t);
+            row.dedup_by_key(|(t, _)| *t);
+            normalize_sparse(&mut row);
+            c.rows.push(row);
+            c.feed.push(intern(&mut c.feeds, &mut feed_of, &d.feed));
+            c.author.push(
+                d.author
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(|a| intern(&mut c.authors, &mut author_of, &a.to_lowercase())),
+            );
+            c.domain.push(
+                d.domain
+                    .as_deref()
+                    .filter(|a| !a.is_empty())
+                    .map(|a| intern(&mut c.domains, &mut domain_of, a)),
+            );
+        }
+        c
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn slot(&self, id: ItemId) -> Option<Slot> {
+        self.slot_of.get(&id).copied()
+    }
+}
+
+/// Scales a sparse vector to unit length (left alone when empty or zero).
+pub fn normalize_sparse(row: &mut [(u32, f32)]) {
+    let n = row.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if n > 0.0 {
+        for (_, w) in row.iter_mut() {
+            *w /= n;
+        }
+    }
+}
+
+/// Dot product of two sparse vectors sorted by term id.
+pub fn sparse_dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// The host of an http(s) link without `www.`, for the "link domain" feature.
+pub fn link_domain(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?.to_lowercase();
+    Some(host.strip_prefix("www.").unwrap_or(&host).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: ItemId, feed: &str, terms: &[(&str, f32)]) -> ItemDoc {
+        ItemDoc {
+            id,
+            feed: feed.into(),
+            author: None,
+            domain: link_domain("https://www.Example.org/a"),
+            published: 0,
+            terms: terms.iter().map(|(t, w)| ((*t).to_owned(), *w)).collect(),
+            title: format!("item {id}"),
+        }
+    }
+
+    #[test]
+    fn interning_shares_ids_and_normalizes_rows() {
+        let c = Corpus::build(&[
+            doc(10, "a", &[("x", 3.0), ("y", 4.0)]),
+            doc(11, "a", &[("y", 1.0)]),
+            doc(10, "b", &[("z", 1.0)]),
+        ]);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.feed, vec![0, 0]);
+        assert_eq!(c.domains, vec!["example.org".to_owned()]);
+        let dot = sparse_dot(&c.rows[0], &c.rows[1]);
+        assert!((dot - 0.8).abs() < 1e-6, "{dot}");
+    }
+}

@@ -1,0 +1,149 @@
+//! Reading the MIND format: `news.tsv` (id, category, subcategory, title, abstract, url, …) and
+//! `behaviors.tsv` (impression id, user, time, history, candidates `ID-1`/`ID-0`). Bad lines are
+//! reported with their line number, never a panic.
+
+use chrono::NaiveDateTime;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MindError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{file} line {line}: {reason}")]
+    Format {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct News {
+    pub id: String,
+    pub category: String,
+    pub title: String,
+    pub abstract_text: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Behavior {
+    pub impression: String,
+    pub user: String,
+    /// Unix seconds (the file's times are taken as UTC).
+    pub time: i64,
+    pub history: Vec<String>,
+    pub candidates: Vec<(String, u8)>,
+}
+
+fn read(path: &Path) -> Result<String, MindError> {
+    std::fs::read_to_string(path).map_err(|source| MindError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+pub fn read_news(path: &Path) -> Result<Vec<News>, MindError> {
+    let text = read(path)?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 4 || f[0].is_empty() {
+            return Err(MindError::Format {
+                file: "news.tsv".into(),
+                line: i + 1,
+                reason: format!(
+                    "expected at least 4 tab-separated fields, found {}",
+                    f.len()
+                ),
+            });
+        }
+        out.push(News {
+            id: f[0].to_owned(),
+            category: f[1].to_owned(),
+            title: f[3].to_owned(),
+            abstract_text: f.get(4).copied().unwrap_or("").to_owned(),
+            url: f.get(5).copied().unwrap_or("").to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+pub fn parse_time(s: &str) -> Option<i64> {
+    NaiveDateTime::parse_from_str(s.trim(), "%m/%d/%Y %I:%M:%S %p")
+        .ok()
+        .map(|t| t.and_utc().timestamp())
+}
+
+pub fn read_behaviors(path: &Path) -> Result<Vec<Behavior>, MindError> {
+    let text = read(path)?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |reason: String| MindError::Format {
+            file: "behaviors.tsv".into(),
+            line: i + 1,
+            reason,
+        };
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 5 {
+            return Err(bad(format!(
+                "expected 5 tab-separated fields, found {}",
+                f.len()
+            )));
+        }
+        let time = parse_time(f[2]).ok_or_else(|| bad(format!("bad time {:?}", f[2])))?;
+        let mut candidates = Vec::new();
+        for c in f[4].split_whitespace() {
+            let (id, label) = c
+                .rsplit_once('-')
+                .ok_or_else(|| bad(format!("candidate {c:?} lacks a -0/-1 label")))?;
+            let label = match label {
+                "0" => 0,
+                "1" => 1,
+                _ => return Err(bad(format!("candidate {c:?}: label must be 0 or 1"))),
+            };
+            candidates.push((id.to_owned(), label));
+        }
+        out.push(Behavior {
+            impression: f[0].to_owned(),
+            user: f[1].to_owned(),
+            time,
+            history: f[3].split_whitespace().map(str::to_owned).collect(),
+            candidates,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_parse_with_am_pm() {
+        assert_eq!(parse_time("11/18/2023 04:30:19 PM"), Some(1_700_325_019));
+        assert_eq!(parse_time("nonsense"), None);
+    }
+
+    #[test]
+    fn bad_candidate_is_a_line_numbered_error() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let p = dir.path().join("behaviors.tsv");
+        std::fs::write(&p, "1\tU1\t11/18/2023 04:30:19 PM\tN1\tN2-1 N3\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let e = read_behaviors(&p)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("line 1"), "{e}");
+    }
+}

@@ -1,0 +1,97 @@
+//! Why an item is in For you, in words that name the real features that scored it: the feed's
+//! click rate, the words it shares with what the user opened, the opened item it is most like,
+//! a rule, or an exploration slot.
+
+use super::corpus::{Corpus, Slot};
+use super::model::{Parts, UserModel};
+use serde::Serialize;
+
+/// One reason, with the feature it comes from and how much it added to the score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    /// `feed`, `author`, `domain`, `words`, `similar`, `unlike`, `taste`, `profile`, `rule`,
+    /// `explore`, `recency`.
+    pub feature: String,
+    pub text: String,
+    pub weight: f32,
+}
+
+/// Shared words between a candidate and the user's profile, strongest first.
+pub fn shared_words(corpus: &Corpus, model: &UserModel, slot: Slot, n: usize) -> Vec<String> {
+    let mut w: Vec<(f32, u32)> = corpus.rows[slot]
+        .iter()
+        .filter_map(|(t, x)| model.profile.get(t).map(|p| (x * p, *t)))
+        .filter(|(s, _)| *s > 0.0)
+        .collect();
+    w.sort_by(|a, b| b.0.total_cmp(&a.0));
+    w.into_iter()
+        .take(n)
+        .map(|(_, t)| corpus.terms[t as usize].clone())
+        .collect()
+}
+
+/// Reasons from the model's parts, most important first; only parts that pushed the item up.
+pub fn explain(corpus: &Corpus, model: &UserModel, slot: Slot, parts: &Parts) -> Vec<Reason> {
+    let mut out = Vec::new();
+    let feed = &corpus.feeds[corpus.feed[slot] as usize];
+    if parts.feed > 0.05 {
+        let c = model
+            .feeds
+            .get(&corpus.feed[slot])
+            .copied()
+            .unwrap_or_default();
+        out.push(Reason {
+            feature: "feed".into(),
+            text: format!(
+                "feed {feed} you open often ({:.0} of {:.0} shown)",
+                c.clicks, c.shows
+            ),
+            weight: parts.feed,
+        });
+    }
+    if parts.author > 0.05
+        && let Some(a) = corpus.author[slot]
+    {
+        out.push(Reason {
+            feature: "author".into(),
+            text: format!("by {} whom you read", corpus.authors[a as usize]),
+            weight: parts.author,
+        });
+    }
+    if parts.domain > 0.05
+        && let Some(d) = corpus.domain[slot]
+    {
+        out.push(Reason {
+            feature: "domain".into(),
+            text: format!("from {} you open often", corpus.domains[d as usize]),
+            weight: parts.domain,
+        });
+    }
+    let words = shared_words(corpus, model, slot, 3);
+    if !words.is_empty() && (parts.profile > 0.0 || parts.click_sim > 0.0) {
+        out.push(Reason {
+            feature: "words".into(),
+            text: format!("words {}", words.join(", ")),
+            weight: parts.profile.max(0.01),
+        });
+    }
+    if let Some(near) = parts.nearest_click
+        && parts.click_sim > 0.0
+        && near != slot
+    {
+        out.push(Reason {
+            feature: "similar".into(),
+            text: format!("like \u{201c}{}\u{201d}", corpus.titles[near]),
+            weight: parts.click_sim,
+        });
+    }
+    if parts.linear > 0.05 {
+        out.push(Reason {
+            feature: "taste".into(),
+            text: "close to the topics you open".into(),
+            weight: parts.linear,
+        });
+    }
+    out.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    out
+}

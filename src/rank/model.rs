@@ -1,0 +1,438 @@
+//! The per-user model: what one person's clicks and skips taught it. A nonparametric part
+//! (soft top-k similarity of a candidate to clicked and to skipped items in the learned embedding
+//! space), smoothed click rates per feed, author and domain, and a linear part (a user vector over
+//! the item embedding plus per-feed biases) trained online by logistic SGD with a small replay
+//! buffer. An update costs O(buffer × dims): microseconds.
+
+use super::corpus::{Corpus, Slot};
+use super::embed::{Embeddings, dot};
+use super::rng::SplitMix;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, VecDeque};
+
+/// Knobs with defaults chosen for the method, not for one data set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelConfig {
+    /// Temperature of the soft top-k similarity (smaller: closer to max).
+    pub tau: f32,
+    pub w_click_sim: f32,
+    pub w_skip_sim: f32,
+    pub w_feed: f32,
+    pub w_author: f32,
+    pub w_domain: f32,
+    pub w_linear: f32,
+    /// Weight of the tf-idf profile (BM25 in the app): leads at cold start, fades with evidence.
+    pub w_profile: f32,
+    /// Pseudo-counts pulling a feed's click rate toward the user's overall rate.
+    pub prior_shows: f32,
+    pub learning_rate: f32,
+    pub l2: f32,
+    pub replay: usize,
+    /// Random earlier items used as negatives for each click that came without a list.
+    pub sampled_negatives: usize,
+    /// Clicks after which the profile has handed over fully to the learned parts.
+    pub handover_clicks: f32,
+    /// Most recent clicks and skips kept for the similarity parts (bounds scoring cost).
+    pub max_clicks: usize,
+    pub max_skips: usize,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        Self {
+            tau: 0.2,
+            w_click_sim: 4.0,
+            w_skip_sim: 2.0,
+            w_feed: 1.0,
+            w_author: 0.5,
+            w_domain: 0.3,
+            w_linear: 1.0,
+            w_profile: 2.0,
+            prior_shows: 5.0,
+            learning_rate: 0.05,
+            l2: 0.01,
+            replay: 600,
+            sampled_negatives: 4,
+            handover_clicks: 20.0,
+            max_clicks: 400,
+            max_skips: 800,
+        }
+    }
+}
+
+/// Click/show counts for one categorical value (feed, author or domain).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+pub struct Counts {
+    pub clicks: f32,
+    pub shows: f32,
+}
+
+/// One training example kept for replay.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub(super) struct Example {
+    pub(super) slot: Slot,
+    pub(super) label: f32,
+    pub(super) weight: f32,
+}
+
+/// What a candidate scored, part by part, so explanations can name the real reasons.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Parts {
+    pub click_sim: f32,
+    pub skip_sim: f32,
+    pub feed: f32,
+    pub author: f32,
+    pub domain: f32,
+    pub linear: f32,
+    pub profile: f32,
+    /// The clicked item most similar to this candidate, if any.
+    pub nearest_click: Option<Slot>,
+}
+
+impl Parts {
+    pub fn total(&self) -> f32 {
+        self.click_sim - self.skip_sim
+            + self.feed
+            + self.author
+            + self.domain
+            + self.linear
+            + self.profile
+    }
+}
+
+/// One user's learned state, in corpus slots (see [`Snapshot`] for the stored form).
+#[derive(Debug, Clone)]
+pub struct UserModel {
+    pub cfg: ModelConfig,
+    pub clicks: Vec<Slot>,
+    pub skips: Vec<Slot>,
+    pub feeds: HashMap<u32, Counts>,
+    pub authors: HashMap<u32, Counts>,
+    pub domains: HashMap<u32, Counts>,
+    pub total: Counts,
+    pub(super) w: Vec<f32>,
+    pub(super) feed_bias: HashMap<u32, f32>,
+    pub(super) bias: f32,
+    pub(super) replay: VecDeque<Example>,
+    /// Rocchio profile: sum of clicked items' tf-idf vectors.
+    pub profile: HashMap<u32, f32>,
+    rng: SplitMix,
+}
+
+/// Read-only context the model scores against.
+#[derive(Clone, Copy)]
+pub struct World<'a> {
+    pub corpus: &'a Corpus,
+    pub emb: &'a Embeddings,
+}
+
+impl UserModel {
+    pub fn new(cfg: ModelConfig, dims: usize, seed: u64) -> Self {
+        Self {
+            cfg,
+            clicks: Vec::new(),
+            skips: Vec::new(),
+            feeds: HashMap::new(),
+            authors: HashMap::new(),
+            domains: HashMap::new(),
+            total: Counts::default(),
+            w: vec![0.0; dims],
+            feed_bias: HashMap::new(),
+            bias: 0.0,
+            replay: VecDeque::new(),
+            profile: HashMap::new(),
+            rng: SplitMix::new(seed),
+        }
+    }
+
+    pub fn events(&self) -> usize {
+        self.clicks.len() + self.skips.len()
+    }
+
+    /// Smoothed log-odds of a click for a categorical value, relative to the user's overall rate.
+    fn rate_log_odds(&self, c: Option<&Counts>) -> f32 {
+        let base = (self.total.clicks + 1.0) / (self.total.shows + 10.0);
+        let Some(c) = c else { return 0.0 };
+        let k = self.cfg.prior_shows;
+        let p = (c.clicks + k * base) / (c.shows + k);
+        let logit = |p: f32| (p.clamp(1e-3, 0.999) / (1.0 - p.clamp(1e-3, 0.999))).ln();
+        logit(p) - logit(base)
+    }
+
+    /// Soft maximum of cosine similarity to a set of items: τ·ln Σ exp(cos/τ) − τ·ln n, so it
+    /// stays comparable as the set grows. Returns it with the most similar member.
+    fn soft_sim(&self, world: World<'_>, set: &[Slot], slot: Slot) -> (f32, Option<Slot>) {
+        if set.is_empty() {
+            return (0.0, None);
+        }
+        let v = world.emb.vector(slot);
+        let tau = self.cfg.tau;
+        let mut best = (f32::MIN, None);
+        let mut sims = Vec::with_capacity(set.len());
+        for &s in set {
+            let c = dot(v, world.emb.vector(s));
+            if c > best.0 {
+                best = (c, Some(s));
+            }
+            sims.push(c);
+        }
+        let sum: f32 = sims.iter().map(|c| ((c - best.0) / tau).exp()).sum();
+        (best.0 + tau * sum.ln(), best.1)
+    }
+
+    fn linear(&self, world: World<'_>, slot: Slot) -> f32 {
+        let f = world.corpus.feed[slot];
+        dot(&self.w, world.emb.vector(slot))
+            + self.feed_bias.get(&f).copied().unwrap_or(0.0)
+            + self.bias
+    }
+
+    fn profile_sim(&self, world: World<'_>, slot: Slot) -> f32 {
+        if self.profile.is_empty() {
+            return 0.0;
+        }
+        let norm = self.profile.values().map(|w| w * w).sum::<f32>().sqrt();
+        let s: f32 = world.corpus.rows[slot]
+            .iter()
+            .map(|(t, w)| w * self.profile.get(t).copied().unwrap_or(0.0))
+            .sum();
+        if norm > 0.0 { s / norm } else { 0.0 }
+    }
+
+    /// Weight of the cold-start profile: full with no clicks, fading as clicks accumulate.
+    pub fn profile_weight(&self) -> f32 {
+        let n = self.clicks.len() as f32;
+        self.cfg.w_profile * (self.cfg.handover_clicks / (self.cfg.handover_clicks + n))
+    }
+
+    /// Scores one candidate, part by part.
+    pub fn parts(&self, world: World<'_>, slot: Slot) -> Parts {
+        let cfg = &self.cfg;
+        let (click_sim, nearest_click) = self.soft_sim(world, &self.clicks, slot);
+        let (skip_sim, _) = self.soft_sim(world, &self.skips, slot);
+        let c = world.corpus;
+        Parts {
+            click_sim: cfg.w_click_sim * click_sim,
+            skip_sim: cfg.w_skip_sim * skip_sim,
+            feed: cfg.w_feed * self.rate_log_odds(self.feeds.get(&c.feed[slot])),
+            author: cfg.w_author
+                * self.rate_log_odds(c.author[slot].and_then(|a| self.authors.get(&a))),
+            domain: cfg.w_domain
+                * self.rate_log_odds(c.domain[slot].and_then(|d| self.domains.get(&d))),
+            linear: cfg.w_linear * self.linear(world, slot),
+            profile: self.profile_weight() * self.profile_sim(world, slot),
+            nearest_click,
+        }
+    }
+
+    pub fn score(&self, world: World<'_>, slot: Slot) -> f32 {
+        self.parts(world, slot).total()
+    }
+
+    /// Scores many candidates.
+    pub fn score_all(&self, world: World<'_>, slots: &[Slot]) -> Vec<f32> {
+        slots.iter().map(|&s| self.score(world, s)).collect()
+    }
+
+    fn count(&mut self, world: World<'_>, slot: Slot, clicked: bool, weight: f32) {
+        let c = world.corpus;
+        let add = |m: &mut HashMap<u32, Counts>, k: u32| {
+            let e = m.entry(k).or_default();
+            e.shows += weight;
+            if clicked {
+                e.clicks += weight;
+            }
+        };
+        add(&mut self.feeds, c.feed[slot]);
+        if let Some(a) = c.author[slot] {
+            add(&mut self.authors, a);
+        }
+        if let Some(d) = c.domain[slot] {
+            add(&mut self.domains, d);
+        }
+        self.total.shows += weight;
+        if clicked {
+            self.total.clicks += weight;
+        }
+    }
+
+    fn remember_click(&mut self, world: World<'_>, slot: Slot) {
+        if self.clicks.len() >= self.cfg.max_clicks {
+            self.clicks.remove(0);
+        }
+        self.clicks.push(slot);
+        for &(t, w) in &world.corpus.rows[slot] {
+            *self.profile.entry(t).or_insert(0.0) += w;
+        }
+    }
+
+    /// Learns from opens that came without the list they were picked from (the MIND history, or
+    /// an item opened from search): positives, with random earlier items as negatives for the
+    /// linear part. `earlier` are the items that existed when they were opened.
+    pub fn learn_opens(&mut self, world: World<'_>, opened: &[Slot], earlier: &[Slot]) {
+        for &s in opened {
+            self.remember_click(world, s);
+            self.count(world, s, true, 1.0);
+            self.push(Example {
+                slot: s,
+                label: 1.0,
+                weight: 1.0,
+            });
+            if !earlier.is_empty() {
+                let k = self.cfg.sampled_negatives;
+                for _ in 0..k {
+                    let n = earlier[self.rng.below(earlier.len())];
+                    if n != s {
+                        self.push(Example {
+                            slot: n,
+                            label: 0.0,
+                            weight: 1.0 / k as f32,
+                        });
+                    }
+                }
+            }
+        }
+        self.train(world);
+    }
+
+    /// Learns from one shown list: `clicked[i]` says whether `shown[i]` was opened. Clicked vs.
+    /// shown-not-clicked from the same list is the signal; an unclicked row also counts as a skip.
+    pub fn learn_impression(&mut self, world: World<'_>, shown: &[Slot], clicked: &[bool]) {
+        for (&s, &c) in shown.iter().zip(clicked) {
+            if c {
+                self.remember_click(world, s);
+            } else {
+                if self.skips.len() >= self.cfg.max_skips {
+                    self.skips.remove(0);
+                }
+                self.skips.push(s);
+            }
+            self.count(world, s, c, 1.0);
+            self.push(Example {
+                slot: s,
+                label: if c { 1.0 } else { 0.0 },
+                weight: 1.0,
+            });
+        }
+        self.train(world);
+    }
+
+    /// A star is a stronger click; a dwell longer than a glance is one too.
+    pub fn learn_strong_click(&mut self, world: World<'_>, slot: Slot) {
+        self.remember_click(world, slot);
+        self.push(Example {
+            slot,
+            label: 1.0,
+            weight: 2.0,
+        });
+        self.train(world);
+    }
+
+    fn push(&mut self, e: Example) {
+        if self.replay.len() >= self.cfg.replay {
+            self.replay.pop_front();
+        }
+        self.replay.push_back(e);
+    }
+
+    /// One SGD pass of L2-regularized logistic regression over the replay buffer.
+    pub(super) fn train(&mut self, world: World<'_>) {
+        let lr = self.cfg.learning_rate;
+        let l2 = self.cfg.l2;
+        for i in 0..self.replay.len() {
+            let e = self.replay[i];
+            let z = self.linear(world, e.slot);
+            let p = 1.0 / (1.0 + (-z).exp());
+            let g = (p - e.label) * e.weight;
+            let v = world.emb.vector(e.slot);
+            for (w, x) in self.w.iter_mut().zip(v) {
+                *w -= lr * (g * x + l2 * *w);
+            }
+            let fb = self
+                .feed_bias
+                .entry(world.corpus.feed[e.slot])
+                .or_insert(0.0);
+            *fb -= lr * (g + l2 * *fb);
+            self.bias -= lr * g;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::corpus::ItemDoc;
+    use crate::rank::embed::embed;
+
+    fn corpus() -> Corpus {
+        let topics = [
+            ["goal", "match", "striker", "keeper"],
+            ["bank", "loan", "rate", "market"],
+        ];
+        let docs: Vec<ItemDoc> = (0..40)
+            .map(|i| {
+                let t = &topics[(i % 2) as usize];
+                ItemDoc {
+                    id: i,
+                    feed: format!("feed{}", i % 4),
+                    author: None,
+                    domain: None,
+                    published: i,
+                    terms: t
+                        .iter()
+                        .enumerate()
+                        .map(|(k, w)| ((*w).to_owned(), 1.0 + ((i as usize + k) % 3) as f32))
+                        .collect(),
+                    title: String::new(),
+                }
+            })
+            .collect();
+        Corpus::build(&docs)
+    }
+
+    #[test]
+    fn clicks_on_one_topic_lift_unseen_items_of_that_topic() {
+        let c = corpus();
+        let e = embed(&c, 4, 1);
+        let world = World {
+            corpus: &c,
+            emb: &e,
+        };
+        let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
+        // Lists of four: the sport items (even slots) are opened, finance ones are not.
+        for start in (0..20).step_by(4) {
+            let shown: Vec<Slot> = (start..start + 4).collect();
+            let clicked: Vec<bool> = shown.iter().map(|s| s % 2 == 0).collect();
+            m.learn_impression(world, &shown, &clicked);
+        }
+        let unseen_sport = m.score(world, 30);
+        let unseen_finance = m.score(world, 31);
+        assert!(
+            unseen_sport > unseen_finance,
+            "{unseen_sport} vs {unseen_finance}"
+        );
+        let parts = m.parts(world, 30);
+        assert!(parts.click_sim > 0.0 && parts.nearest_click.is_some_and(|s| s % 2 == 0));
+    }
+
+    #[test]
+    fn snapshot_round_trips_through_item_ids() {
+        let c = corpus();
+        let e = embed(&c, 4, 1);
+        let world = World {
+            corpus: &c,
+            emb: &e,
+        };
+        let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
+        m.learn_impression(world, &[0, 1, 2], &[true, false, false]);
+        let snap = m.snapshot(&c);
+        let json = serde_json::to_string(&snap).unwrap_or_else(|e| panic!("{e}"));
+        let back: crate::rank::persist::Snapshot =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        let r = UserModel::restore(&back, ModelConfig::default(), world, 1);
+        assert_eq!(r.clicks, m.clicks);
+        assert_eq!(r.skips, m.skips);
+        assert_eq!(r.feeds, m.feeds);
+        assert!((r.score(world, 4) - m.score(world, 4)).abs() < 0.5);
+    }
+}

@@ -1,0 +1,387 @@
+//! The recommender inside the app: builds the corpus from SQLite and the tantivy index (recent
+//! items plus everything the user touched), restores the stored model or rebuilds it from the
+//! events table, learns new events, and produces the explained For you list.
+
+use super::corpus::{Corpus, ItemDoc, Slot, link_domain};
+use super::embed::{DEFAULT_DIMS, Embeddings, embed};
+use super::explain::{Reason, explain};
+use super::model::{ModelConfig, UserModel, World};
+use super::persist::{FORMAT, Snapshot};
+use super::rerank::{Candidate, RerankOptions, rerank};
+use super::rules::{RuleSet, RuleTarget};
+use crate::model::{ItemId, UnixTime};
+use crate::search::{Filters, SearchIndex};
+use crate::store::Store;
+use crate::store::rank::{
+    EventRow, ModelRow, RankItem, SETTING_PERSONALIZATION, SETTING_RESET_AFTER_EVENT,
+};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Items older than this are neither candidates nor part of the embedding corpus (except those
+/// the user acted on).
+pub const WINDOW_DAYS: i64 = 30;
+/// Candidates fetched from the index per request: by profile and by recency.
+const CANDIDATES: usize = 1000;
+/// Opens that came within this long after an impression count as clicks on that list.
+const LIST_WINDOW_SECS: i64 = 30 * 60;
+/// Dwell that makes an open a strong signal.
+const LONG_DWELL_SECS: f64 = 30.0;
+const SEED: u64 = 0x5EED;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RankError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
+}
+
+/// One row of For you as the CLI and the reader show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForYouItem {
+    pub id: ItemId,
+    pub title: String,
+    pub feed: String,
+    pub url: Option<String>,
+    pub published: UnixTime,
+    pub score: f32,
+    pub explored: bool,
+    pub reasons: Vec<Reason>,
+    /// The same story in other feeds, collapsed into this row.
+    pub duplicates: Vec<ItemId>,
+}
+
+pub struct Recommender {
+    corpus: Corpus,
+    emb: Embeddings,
+    model: UserModel,
+    meta: HashMap<ItemId, RankItem>,
+    last_event: i64,
+    personalized: bool,
+}
+
+impl Recommender {
+    /// Builds the corpus, restores the model (or rebuilds it from events) and learns any events
+    /// newer than the stored model.
+    pub fn load(store: &Store, index: &SearchIndex, now: UnixTime) -> Result<Self, RankError> {
+        let reset_after: i64 = setting_i64(store, SETTING_RESET_AFTER_EVENT)?;
+        let events = store.events_after(reset_after)?;
+        let touched: Vec<ItemId> = events
+            .iter()
+            .map(|e| e.item_id)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let items = store.rank_items(now - WINDOW_DAYS * 86_400, &touched)?;
+        let ids: Vec<ItemId> = items.iter().map(|i| i.id).collect();
+        let vectors: HashMap<ItemId, Vec<(String, f32)>> =
+            index.term_vectors(&ids)?.into_iter().collect();
+        let docs: Vec<ItemDoc> = items
+            .iter()
+            .map(|i| ItemDoc {
+                id: i.id,
+                feed: i.feed_title.clone(),
+                author: i.author.clone(),
+                domain: i.url.as_deref().and_then(link_domain),
+                published: i.published,
+                terms: vectors.get(&i.id).cloned().unwrap_or_default(),
+                title: i.title.clone(),
+            })
+            .collect();
+        let corpus = Corpus::build(&docs);
+        let emb = embed(&corpus, DEFAULT_DIMS, SEED);
+        let cfg = ModelConfig::default();
+        let world = World {
+            corpus: &corpus,
+            emb: &emb,
+        };
+        let stored = store
+            .rank_model()?
+            .filter(|r| r.format == FORMAT && r.last_event >= reset_after);
+        let snapshot = stored.as_ref().and_then(|r| {
+            serde_json::from_str::<Snapshot>(&r.state)
+                .ok()
+                .map(|s| (s, r.last_event))
+        });
+        let (mut model, mut last_event) = match snapshot {
+            Some((s, last)) => (UserModel::restore(&s, cfg, world, SEED), last),
+            None => (UserModel::new(cfg, emb.dims, SEED), reset_after),
+        };
+        let fresh: Vec<EventRow> = events.into_iter().filter(|e| e.id > last_event).collect();
+        if let Some(last) = fresh.last() {
+            last_event = last.id;
+        }
+        apply_events(&mut model, world, &fresh);
+        let personalized = store.setting(SETTING_PERSONALIZATION)?.as_deref() != Some("off");
+        Ok(Self {
+            meta: items.into_iter().map(|i| (i.id, i)).collect(),
+            corpus,
+            emb,
+            model,
+            last_event,
+            personalized,
+        })
+    }
+
+    fn world(&self) -> World<'_> {
+        World {
+            corpus: &self.corpus,
+            emb: &self.emb,
+        }
+    }
+
+    pub fn model(&self) -> &UserModel {
+        &self.model
+    }
+
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    pub fn personalized(&self) -> bool {
+        self.personalized
+    }
+
+    /// Learns events recorded since the last call (or load).
+    pub fn learn_new_events(&mut self, store: &Store) -> Result<usize, RankError> {
+        let events = store.events_after(self.last_event)?;
+        if let Some(last) = events.last() {
+            self.last_event = last.id;
+        }
+        let world = World {
+            corpus: &self.corpus,
+            emb: &self.emb,
+        };
+        apply_events(&mut self.model, world, &events);
+        Ok(events.len())
+    }
+
+    /// Stores the model so the next start need not replay the events.
+    pub fn save(&self, store: &Store, now: UnixTime) -> Result<(), RankError> {
+        let state = serde_json::to_string(&self.model.snapshot(&self.corpus))
+            .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+        store.save_rank_model(
+            &ModelRow {
+                format: FORMAT,
+                last_event: self.last_event,
+                state,
+            },
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// The For you list: unread candidates from the index (by the interest profile, and the
+    /// newest), reranked. `explain` fills in the reasons.
+    pub fn recommend(
+        &self,
+        store: &Store,
+        index: &SearchIndex,
+        now: UnixTime,
+        limit: usize,
+        with_reasons: bool,
+    ) -> Result<Vec<ForYouItem>, RankError> {
+        let filters = Filters {
+            since: Some(now - WINDOW_DAYS * 86_400),
+            ..Filters::default()
+        }
+        .unread_in(store)?;
+        let mut profile: Vec<(String, f32)> = self
+            .model
+            .profile
+            .iter()
+            .filter_map(|(t, w)| self.corpus.terms.get(*t as usize).map(|s| (s.clone(), *w)))
+            .collect();
+        profile.sort_by(|a, b| b.1.total_cmp(&a.1));
+        profile.truncate(if self.personalized { 40 } else { 0 });
+        let mut bm25: HashMap<ItemId, f32> = HashMap::new();
+        for hit in index.query_by_profile(&profile, &filters, CANDIDATES)? {
+            bm25.insert(hit.item, hit.score);
+        }
+        let no_terms: [(&str, f32); 0] = [];
+        for hit in index.query_by_profile(&no_terms, &filters, CANDIDATES / 2)? {
+            bm25.entry(hit.item).or_insert(0.0);
+        }
+        let rules = RuleSet::new(&store.rank_rules()?);
+        let mut candidates = Vec::new();
+        let mut verdicts = Vec::new();
+        let mut ids: Vec<(&ItemId, &f32)> = bm25.iter().collect();
+        ids.sort_by_key(|(id, _)| **id);
+        for (id, score) in ids {
+            let (Some(slot), Some(meta)) = (self.corpus.slot(*id), self.meta.get(id)) else {
+                continue;
+            };
+            if meta.read {
+                continue;
+            }
+            verdicts.push(rules.judge(&RuleTarget {
+                feed_id: meta.feed_id,
+                feed_title: &meta.feed_title,
+                author: meta.author.as_deref(),
+                title: &meta.title,
+                text: &meta.text,
+            }));
+            candidates.push(Candidate { slot, bm25: *score });
+        }
+        let opts = RerankOptions {
+            limit,
+            personalized: self.personalized,
+            ..RerankOptions::default()
+        };
+        let ranked = rerank(
+            self.world(),
+            &self.model,
+            &candidates,
+            &verdicts,
+            now,
+            &opts,
+        );
+        Ok(ranked
+            .into_iter()
+            .map(|r| {
+                let id = self.corpus.ids[r.slot];
+                let meta = self.meta.get(&id);
+                let mut reasons = Vec::new();
+                if with_reasons {
+                    for rule in &r.liked_by {
+                        reasons.push(Reason {
+                            feature: "rule".into(),
+                            text: format!(
+                                "you like {} \u{201c}{}\u{201d}",
+                                rule.kind.as_str(),
+                                rule.pattern
+                            ),
+                            weight: super::rerank::LIKE_BOOST,
+                        });
+                    }
+                    if r.explored {
+                        reasons.push(Reason {
+                            feature: "explore".into(),
+                            text: "something different, to learn what else you like".into(),
+                            weight: 0.0,
+                        });
+                    }
+                    if self.personalized {
+                        reasons.extend(explain(&self.corpus, &self.model, r.slot, &r.parts));
+                    }
+                    if reasons.is_empty() {
+                        reasons.push(Reason {
+                            feature: "recency".into(),
+                            text: format!("new: {:.0} h old", r.age_days * 24.0),
+                            weight: 0.0,
+                        });
+                    }
+                }
+                ForYouItem {
+                    id,
+                    title: self.corpus.titles[r.slot].clone(),
+                    feed: meta.map(|m| m.feed_title.clone()).unwrap_or_default(),
+                    url: meta.and_then(|m| m.url.clone()),
+                    published: self.corpus.published[r.slot],
+                    score: r.score,
+                    explored: r.explored,
+                    reasons,
+                    duplicates: r.duplicates.iter().map(|&s| self.corpus.ids[s]).collect(),
+                }
+            })
+            .collect())
+    }
+}
+
+fn setting_i64(store: &Store, key: &str) -> Result<i64, RankError> {
+    Ok(store
+        .setting(key)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Forgets what was learned: the stored model goes, and events so far are ignored by rebuilds.
+pub fn reset(store: &Store) -> Result<(), RankError> {
+    let last = store.last_event_id()?;
+    store.set_setting(SETTING_RESET_AFTER_EVENT, &last.to_string())?;
+    store.delete_rank_model()?;
+    Ok(())
+}
+
+pub fn set_personalization(store: &Store, on: bool) -> Result<(), RankError> {
+    store.set_setting(SETTING_PERSONALIZATION, if on { "on" } else { "off" })?;
+    Ok(())
+}
+
+/// A shown list waiting for its clicks.
+struct PendingList {
+    view: String,
+    start: UnixTime,
+    shown: Vec<Slot>,
+    clicked: Vec<bool>,
+}
+
+/// Turns events into training: impressions of one view within a short window form a list;
+/// opens mark clicks on it (or, if it was never shown, an open without a list); stars and long
+/// dwells are strong clicks; skips and marking read without opening are negatives.
+pub fn apply_events(model: &mut UserModel, world: World<'_>, events: &[EventRow]) {
+    let mut lists: Vec<PendingList> = Vec::new();
+    let all: Arc<Vec<Slot>> = Arc::new((0..world.corpus.len()).collect());
+    let flush = |model: &mut UserModel, l: PendingList| {
+        model.learn_impression(world, &l.shown, &l.clicked);
+    };
+    for e in events {
+        let Some(slot) = world.corpus.slot(e.item_id) else {
+            continue;
+        };
+        // Lists older than the window are complete: learn them.
+        let (done, open): (Vec<_>, Vec<_>) = lists
+            .into_iter()
+            .partition(|l| e.at - l.start > LIST_WINDOW_SECS);
+        lists = open;
+        for l in done {
+            flush(model, l);
+        }
+        match e.kind.as_str() {
+            "impression" => {
+                let view = e.view.clone().unwrap_or_default();
+                match lists.iter_mut().find(|l| l.view == view) {
+                    Some(l) if !l.shown.contains(&slot) => {
+                        l.shown.push(slot);
+                        l.clicked.push(false);
+                    }
+                    Some(_) => {}
+                    None => lists.push(PendingList {
+                        view,
+                        start: e.at,
+                        shown: vec![slot],
+                        clicked: vec![false],
+                    }),
+                }
+            }
+            "open" => {
+                let mut found = false;
+                for l in lists.iter_mut() {
+                    if let Some(i) = l.shown.iter().position(|&s| s == slot) {
+                        l.clicked[i] = true;
+                        found = true;
+                    }
+                }
+                if !found {
+                    let earlier: Vec<Slot> = all
+                        .iter()
+                        .copied()
+                        .filter(|&s| world.corpus.published[s] <= e.at)
+                        .collect();
+                    model.learn_opens(world, &[slot], &earlier);
+                }
+            }
+            "star" => model.learn_strong_click(world, slot),
+            "dwell" if e.value.unwrap_or(0.0) >= LONG_DWELL_SECS => {
+                model.learn_strong_click(world, slot)
+            }
+            "skip" | "read_without_open" => model.learn_impression(world, &[slot], &[false]),
+            _ => {}
+        }
+    }
+    for l in lists {
+        flush(model, l);
+    }
+}

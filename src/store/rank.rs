@@ -1,0 +1,250 @@
+//! Queries of the rank area: rules, the persisted model, the events it learns from, and the
+//! items it ranks.
+
+use super::{Result, Store, StoreError};
+use crate::model::{ItemId, UnixTime};
+use crate::rank::rules::{Rule, RuleAction, RuleKind};
+use rusqlite::{OptionalExtension, params};
+
+/// Settings keys owned by the rank area.
+pub const SETTING_PERSONALIZATION: &str = "rank.personalization";
+/// Events at or before this id are ignored by rebuilds ("reset what it learned").
+pub const SETTING_RESET_AFTER_EVENT: &str = "rank.reset_after_event";
+
+/// One row of the events table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub id: i64,
+    pub item_id: ItemId,
+    pub kind: String,
+    pub view: Option<String>,
+    pub position: Option<i64>,
+    pub value: Option<f64>,
+    pub at: UnixTime,
+}
+
+/// An item as the recommender reads it from SQLite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankItem {
+    pub id: ItemId,
+    pub feed_id: i64,
+    pub feed_title: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    pub text: String,
+    pub published: UnixTime,
+    pub read: bool,
+}
+
+/// The stored model row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelRow {
+    pub format: i64,
+    pub last_event: i64,
+    pub state: String,
+}
+
+fn rule_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+impl Store {
+    pub fn rank_rules(&self) -> Result<Vec<Rule>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, kind, action, pattern FROM rank_rules ORDER BY id")?;
+        let rows = stmt
+            .query_map([], rule_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, k, a, pattern)| {
+                Some(Rule {
+                    id,
+                    kind: RuleKind::parse(&k)?,
+                    action: RuleAction::parse(&a)?,
+                    pattern,
+                })
+            })
+            .collect())
+    }
+
+    /// Adds a rule (validated by the caller); an identical rule is returned instead.
+    pub fn add_rank_rule(
+        &self,
+        kind: RuleKind,
+        action: RuleAction,
+        pattern: &str,
+        now: UnixTime,
+    ) -> Result<i64> {
+        self.conn().execute(
+            "INSERT INTO rank_rules(kind, action, pattern, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(kind, action, pattern) DO NOTHING",
+            params![kind.as_str(), action.as_str(), pattern.trim(), now],
+        )?;
+        Ok(self.conn().query_row(
+            "SELECT id FROM rank_rules WHERE kind = ?1 AND action = ?2 AND pattern = ?3",
+            params![kind.as_str(), action.as_str(), pattern.trim()],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn delete_rank_rule(&self, id: i64) -> Result<()> {
+        let n = self
+            .conn()
+            .execute("DELETE FROM rank_rules WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("rule {id}")));
+        }
+        Ok(())
+    }
+
+    pub fn rank_model(&self) -> Result<Option<ModelRow>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT format, last_event, state FROM rank_model WHERE id = 1",
+                [],
+                |r| {
+                    Ok(ModelRow {
+                        format: r.get(0)?,
+                        last_event: r.get(1)?,
+                        state: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn save_rank_model(&self, row: &ModelRow, now: UnixTime) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO rank_model(id, format, last_event, state, saved_at) VALUES (1, ?1, ?2, ?3, ?4)
+             ON CONFLICT(id) DO UPDATE SET format = excluded.format, last_event = excluded.last_event,
+                 state = excluded.state, saved_at = excluded.saved_at",
+            params![row.format, row.last_event, row.state, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_rank_model(&self) -> Result<()> {
+        self.conn().execute("DELETE FROM rank_model", [])?;
+        Ok(())
+    }
+
+    /// Events with id greater than `after`, oldest first.
+    pub fn events_after(&self, after: i64) -> Result<Vec<EventRow>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, item_id, kind, view, position, value, at FROM events WHERE id > ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([after], |r| {
+                Ok(EventRow {
+                    id: r.get(0)?,
+                    item_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    view: r.get(3)?,
+                    position: r.get(4)?,
+                    value: r.get(5)?,
+                    at: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn last_event_id(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT ifnull(max(id), 0) FROM events", [], |r| r.get(0))?)
+    }
+
+    /// Records one event (the CLI and tests; the reader records its own).
+    pub fn record_event(
+        &self,
+        item_id: ItemId,
+        kind: &str,
+        view: Option<&str>,
+        position: Option<i64>,
+        value: Option<f64>,
+        at: UnixTime,
+    ) -> Result<i64> {
+        self.conn().execute(
+            "INSERT INTO events(item_id, kind, view, position, value, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![item_id, kind, view, position, value, at],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    /// Items the recommender may need: every item newer than `since`, plus the given ones.
+    pub fn rank_items(&self, since: UnixTime, also: &[ItemId]) -> Result<Vec<RankItem>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url, i.content_text,
+                    coalesce(i.published_at, i.fetched_at), i.read_at IS NOT NULL
+             FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE coalesce(i.published_at, i.fetched_at) >= ?1 OR i.id IN (SELECT value FROM json_each(?2))
+             ORDER BY i.id",
+        )?;
+        let also = serde_json::to_string(also).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let rows = stmt
+            .query_map(params![since, also], |r| {
+                Ok(RankItem {
+                    id: r.get(0)?,
+                    feed_id: r.get(1)?,
+                    feed_title: r.get(2)?,
+                    title: r.get(3)?,
+                    author: r.get(4)?,
+                    url: r.get(5)?,
+                    text: r.get(6)?,
+                    published: r.get(7)?,
+                    read: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+/// A row of the stored For you list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankListRow {
+    pub item_id: ItemId,
+    pub score: f32,
+    pub explored: bool,
+    pub reasons: String,
+}
+
+impl Store {
+    /// Replaces the stored For you list in one transaction.
+    pub fn replace_rank_list(&mut self, rows: &[(ItemId, f32, bool, String)]) -> Result<()> {
+        let tx = self.conn_mut().transaction()?;
+        tx.execute("DELETE FROM rank_list", [])?;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO rank_list(position, item_id, score, explored, reasons) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (i, (id, score, explored, reasons)) in rows.iter().enumerate() {
+                ins.execute(params![i as i64, id, f64::from(*score), explored, reasons])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn rank_list(&self) -> Result<Vec<RankListRow>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT item_id, score, explored, reasons FROM rank_list ORDER BY position",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(RankListRow {
+                    item_id: r.get(0)?,
+                    score: r.get::<_, f64>(1)? as f32,
+                    explored: r.get(2)?,
+                    reasons: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}

@@ -1,0 +1,265 @@
+//! The recommender inside the app: For you from stored items, mute rules obeyed, explanations
+//! naming real features, learning from clicks, reset and personalization off.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{TimeZone, Utc};
+use focusfeed::clock::ManualClock;
+use focusfeed::engine::Engine;
+use focusfeed::rank::rules::{RuleAction, RuleKind};
+use focusfeed::store::items::{FeedUpdate, NewItem};
+use std::sync::Arc;
+
+const NOW: i64 = 1_764_000_000;
+
+fn item(key: &str, title: &str, text: &str, author: Option<&str>, at: i64) -> NewItem {
+    NewItem {
+        key: key.into(),
+        guid: Some(key.into()),
+        url: Some(format!("https://example.org/{key}")),
+        title: title.into(),
+        author: author.map(str::to_owned),
+        content_html: None,
+        content_text: text.into(),
+        categories: Vec::new(),
+        enclosures: Vec::new(),
+        published_at: Some(at),
+        updated_at: None,
+        content_hash: key.into(),
+    }
+}
+
+/// Two feeds: football news and cooking news, twelve items each.
+fn engine_with_items() -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(Utc.timestamp_opt(NOW, 0).unwrap());
+    let mut engine = Engine::open(dir.path(), Arc::new(clock)).unwrap();
+    let sport_words = [
+        "goal striker match league",
+        "keeper penalty cup final",
+        "coach transfer season squad",
+    ];
+    let food_words = [
+        "recipe bake oven flour",
+        "soup garlic onion simmer",
+        "pasta sauce basil tomato",
+    ];
+    for (feed, words, author) in [
+        ("Football Daily", sport_words, "Ann Kick"),
+        ("Kitchen Notes", food_words, "Bo Cook"),
+    ] {
+        let store = engine.store_mut();
+        let (feed_id, _) = store
+            .insert_feed(
+                &format!("https://example.org/{feed}.xml"),
+                feed,
+                None,
+                None,
+                NOW,
+            )
+            .unwrap();
+        let items: Vec<NewItem> = (0..12)
+            .map(|i| {
+                let w = words[i % 3];
+                item(
+                    &format!("{feed}-{i}"),
+                    &format!("{feed} story {i}: {w}"),
+                    &format!("{w} {w} and more about {w}"),
+                    Some(author),
+                    NOW - 3600 * (i as i64 + 1),
+                )
+            })
+            .collect();
+        store
+            .store_feed_update(&FeedUpdate {
+                feed_id,
+                title: feed,
+                site_url: None,
+                etag: None,
+                last_modified: None,
+                items: &items,
+                now: NOW,
+                next_fetch_at: NOW + 3600,
+                retention_cutoff: 0,
+                retention_keep: 1000,
+            })
+            .unwrap();
+    }
+    (dir, engine)
+}
+
+fn id_of(engine: &Engine, title_prefix: &str) -> Vec<i64> {
+    let mut stmt = engine
+        .store()
+        .conn()
+        .prepare("SELECT id FROM items WHERE title LIKE ?1 || '%' ORDER BY id")
+        .unwrap();
+    stmt.query_map([title_prefix], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[test]
+fn clicks_move_the_clicked_topic_up_and_explanations_name_real_features() {
+    let (_dir, mut engine) = engine_with_items();
+    let cooking = id_of(&engine, "Kitchen Notes");
+    let football = id_of(&engine, "Football Daily");
+    // The user is shown a mixed list and opens only cooking stories, three times over.
+    let store = engine.store();
+    for round in 0..3i64 {
+        for (pos, id) in football
+            .iter()
+            .take(3)
+            .chain(cooking.iter().take(3))
+            .enumerate()
+        {
+            store
+                .record_event(
+                    *id,
+                    "impression",
+                    Some("for_you"),
+                    Some(pos as i64),
+                    None,
+                    NOW - 9000 + round * 2000,
+                )
+                .unwrap();
+        }
+        store
+            .record_event(
+                cooking[round as usize],
+                "open",
+                Some("for_you"),
+                None,
+                None,
+                NOW - 8990 + round * 2000,
+            )
+            .unwrap();
+    }
+    let list = engine.recommend(6, true).unwrap();
+    assert!(!list.is_empty());
+    let top: Vec<&str> = list.iter().take(3).map(|i| i.feed.as_str()).collect();
+    assert!(
+        top.iter().filter(|f| **f == "Kitchen Notes").count() >= 2,
+        "top {top:?}"
+    );
+    // Read items are not recommended again.
+    let first = &list[0];
+    assert_eq!(first.feed, "Kitchen Notes");
+    let texts: Vec<String> = first.reasons.iter().map(|r| r.text.clone()).collect();
+    let features: Vec<&str> = first.reasons.iter().map(|r| r.feature.as_str()).collect();
+    assert!(features.contains(&"feed"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("Kitchen Notes")),
+        "names the feed: {texts:?}"
+    );
+    // The words named are words the item and the opened items really share.
+    let words = first
+        .reasons
+        .iter()
+        .find(|r| r.feature == "words")
+        .map(|r| r.text.clone())
+        .unwrap_or_default();
+    let title = first.title.to_lowercase();
+    assert!(
+        words
+            .trim_start_matches("words ")
+            .split(", ")
+            .any(|w| !w.is_empty() && title.contains(&w[..w.len().min(4)])),
+        "{words} vs {title}"
+    );
+}
+
+#[test]
+fn muted_items_never_show_and_liked_ones_lead() {
+    let (_dir, mut engine) = engine_with_items();
+    engine
+        .add_rank_rule(RuleKind::Keyword, RuleAction::Mute, "penalty")
+        .unwrap();
+    engine
+        .add_rank_rule(RuleKind::Author, RuleAction::Mute, "bo cook")
+        .unwrap();
+    engine
+        .add_rank_rule(RuleKind::Keyword, RuleAction::Like, "coach")
+        .unwrap();
+    assert!(
+        engine
+            .add_rank_rule(RuleKind::Regex, RuleAction::Mute, "(oops")
+            .is_err()
+    );
+    let list = engine.recommend(50, true).unwrap();
+    assert!(!list.is_empty());
+    assert!(
+        list.iter().all(|i| !i.title.contains("penalty")),
+        "keyword mute"
+    );
+    assert!(
+        list.iter().all(|i| i.feed != "Kitchen Notes"),
+        "author mute"
+    );
+    assert!(
+        list[0].title.contains("coach"),
+        "liked first: {}",
+        list[0].title
+    );
+    assert!(
+        list[0]
+            .reasons
+            .iter()
+            .any(|r| r.feature == "rule" && r.text.contains("coach"))
+    );
+}
+
+#[test]
+fn reset_forgets_and_personalization_off_orders_by_recency() {
+    let (_dir, mut engine) = engine_with_items();
+    let cooking = id_of(&engine, "Kitchen Notes");
+    for id in cooking.iter().take(4) {
+        engine
+            .store()
+            .record_event(*id, "open", None, None, None, NOW - 100)
+            .unwrap();
+    }
+    let learned = engine.recommend(10, true).unwrap();
+    assert!(learned.iter().take(3).all(|i| i.feed == "Kitchen Notes"));
+    assert!(
+        engine.store().rank_model().unwrap().is_some(),
+        "model saved"
+    );
+
+    engine.reset_rank_model().unwrap();
+    assert!(engine.store().rank_model().unwrap().is_none());
+    let fresh = engine.recommend(10, true).unwrap();
+    assert!(fresh.iter().all(|i| {
+        i.reasons
+            .iter()
+            .all(|r| r.feature != "feed" && r.feature != "similar")
+    }));
+
+    engine.set_personalization(false).unwrap();
+    let plain = engine.recommend(10, false).unwrap();
+    let times: Vec<i64> = plain.iter().map(|i| i.published).collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted, "newest first");
+}
+
+#[test]
+fn the_stored_model_is_rebuilt_from_events_when_missing() {
+    let (dir, mut engine) = engine_with_items();
+    let cooking = id_of(&engine, "Kitchen Notes");
+    for id in cooking.iter().take(4) {
+        engine
+            .store()
+            .record_event(*id, "open", None, None, None, NOW - 100)
+            .unwrap();
+    }
+    let before = engine.recommend(5, false).unwrap();
+    engine.store().delete_rank_model().unwrap();
+    drop(engine);
+    let clock = ManualClock::new(Utc.timestamp_opt(NOW, 0).unwrap());
+    let mut engine = Engine::open(dir.path(), Arc::new(clock)).unwrap();
+    let after = engine.recommend(5, false).unwrap();
+    let ids =
+        |l: &[focusfeed::rank::recommender::ForYouItem]| l.iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(ids(&before), ids(&after));
+}
