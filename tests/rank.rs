@@ -76,6 +76,7 @@ fn engine_with_items() -> (tempfile::TempDir, Engine) {
                 site_url: None,
                 etag: None,
                 last_modified: None,
+                body_hash: None,
                 items: &items,
                 now: NOW,
                 next_fetch_at: NOW + 3600,

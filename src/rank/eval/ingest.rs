@@ -55,6 +55,7 @@ pub fn ingest(
             site_url: None,
             etag: None,
             last_modified: None,
+            body_hash: None,
             items,
             now: fallback,
             next_fetch_at: fallback,
