@@ -200,7 +200,7 @@ fn convert_entry(e: Entry, doc_base: Option<&Url>) -> ParsedItem {
             .filter_map(|p| {
                 p.name
                     .as_deref()
-                    .map(|n| title_text(n, false))
+                    .map(|n| display_name(&title_text(n, false)))
                     .filter(|n| !n.is_empty())
                     .or_else(|| p.email.clone())
             })
@@ -310,8 +310,35 @@ pub fn stable_hash(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
+/// RSS `<author>` is "email (Name)" by the spec, and feed-rs leaves "(Name)" or the whole string
+/// as the name: show the name alone.
+fn display_name(raw: &str) -> String {
+    let raw = raw.trim();
+    if let Some(open) = raw.find('(')
+        && raw.ends_with(')')
+    {
+        let inner = raw[open + 1..raw.len() - 1].trim();
+        if !inner.is_empty() {
+            return inner.to_string();
+        }
+    }
+    raw.to_string()
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn rss_author_email_and_name_shows_the_name() {
+        assert_eq!(super::display_name("(Ada Okafor)"), "Ada Okafor");
+        assert_eq!(
+            super::display_name("ada@example.org (Ada Okafor)"),
+            "Ada Okafor"
+        );
+        assert_eq!(super::display_name("Ada Okafor"), "Ada Okafor");
+        assert_eq!(super::display_name("()"), "()");
+    }
+
     use super::*;
 
     #[test]

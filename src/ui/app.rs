@@ -13,7 +13,8 @@ use super::theme;
 use super::timer::TimerView;
 use crate::clock::SharedClock;
 use crate::engine::Engine;
-use crate::engine::worker::{Event, WorkerHandle};
+use crate::engine::feeds::{FeedsCommand, RefreshScope};
+use crate::engine::worker::{Command, Event, WorkerHandle};
 use crate::paths::DB_FILE;
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
@@ -127,6 +128,8 @@ pub struct FocusFeedApp {
     show_help: bool,
     status: StatusBar,
     title: String,
+    /// When to next ask the worker to fetch the feeds that are due (their own schedules decide).
+    next_due_refresh: Option<i64>,
 }
 
 impl FocusFeedApp {
@@ -164,6 +167,7 @@ impl FocusFeedApp {
             show_help: false,
             status: StatusBar::default(),
             title: String::new(),
+            next_due_refresh: None,
         };
         // Views load what they show on their first `Changed`.
         let ctx = app.core.context();
@@ -200,6 +204,21 @@ impl FocusFeedApp {
             AppAction::Notice(n) => self.status.push_notice(n),
         }
     }
+}
+
+/// Feeds keep themselves fresh while the window is open: every few minutes the worker fetches
+/// whichever are due. The first pass waits a minute so start-up stays quiet.
+fn refresh_due_feeds(next_due: &mut Option<i64>, egui_ctx: &egui::Context, ctx: &ViewContext) {
+    const FIRST_AFTER_SECS: i64 = 60;
+    const EVERY_SECS: i64 = 300;
+    let now = ctx.now.timestamp();
+    let next = *next_due.get_or_insert(now + FIRST_AFTER_SECS);
+    if now >= next {
+        ctx.send(Command::Feeds(FeedsCommand::Refresh(RefreshScope::Due)));
+        *next_due = Some(now + EVERY_SECS);
+    }
+    let wait = (next_due.unwrap_or(now) - now).max(1);
+    egui_ctx.request_repaint_after(std::time::Duration::from_secs(wait.unsigned_abs()));
 }
 
 fn top_bar(ui: &mut egui::Ui, timer: &mut TimerView, ctx: &ViewContext) {
@@ -265,6 +284,7 @@ impl eframe::App for FocusFeedApp {
         if !open {
             self.show_help = false;
         }
+        refresh_due_feeds(&mut self.next_due_refresh, &egui_ctx, &ctx);
         let title = self.views.timer.window_title();
         let actions = ctx.actions.take();
         drop(ctx);
