@@ -447,7 +447,7 @@ fn profile_queries_and_term_vectors_for_the_recommender() {
     let mut index = SearchIndex::create_in_ram().unwrap();
     let store = Store::open_in_memory().unwrap();
     let it = fixture(&store);
-    search::drain_outbox(&mut index, &store, None).unwrap();
+    search::drain_outbox(&mut index, &store, search::BATCH, None).unwrap();
 
     let profile = [("compil".to_owned(), 1.0f32), ("rust".to_owned(), 0.5)];
     let hits = index
@@ -502,6 +502,19 @@ fn profile_queries_and_term_vectors_for_the_recommender() {
     assert!(weight("internal") > 0.0 && weight("compil") > 0.0, "{v:?}");
     assert!(weight("llvm") > weight("the"), "{v:?}");
     assert_eq!(search::tokenize("Compilers"), vec!["compil"]);
+    // Cached counts give the same answer; an edited item is counted again.
+    assert_eq!(index.term_vectors(&[it[4], it[0]]).unwrap(), vectors);
+    store
+        .conn()
+        .execute(
+            "UPDATE items SET content_text = 'Zebras only.' WHERE id = ?1",
+            [it[4]],
+        )
+        .unwrap();
+    search::drain_outbox(&mut index, &store, search::BATCH, None).unwrap();
+    let again = index.term_vectors(&[it[4]]).unwrap();
+    let terms: Vec<&str> = again[0].1.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(terms, vec!["compil", "internal", "onli", "zebra"]);
 }
 
 #[test]

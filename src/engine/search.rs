@@ -63,15 +63,20 @@ impl Engine {
         Ok(self.search_index_with_progress(&mut |_, _| {})?.0)
     }
 
-    /// Applies pending item changes to the index (`max_batches` commits of up to 2,000 items;
-    /// `None`: all). When another process holds the index writer, returns `None` after picking
+    /// Applies pending item changes to the index: `Some(n)` makes at most n commits of up to
+    /// 2,000 items (the window, between commands); `None` drains everything in large commits. When another process holds the index writer, returns `None` after picking
     /// up its commits: that process drains the outbox.
     pub fn sync_index(&mut self, max_batches: Option<usize>) -> Result<Option<DrainReport>> {
         self.search_index()?;
         let Some(index) = self.search.index.as_mut() else {
             return Ok(None);
         };
-        match search::drain_outbox(index, &self.store, max_batches) {
+        let batch = if max_batches.is_some() {
+            search::BATCH
+        } else {
+            search::BULK_BATCH
+        };
+        match search::drain_outbox(index, &self.store, batch, max_batches) {
             Ok(report) => Ok(Some(report)),
             Err(SearchError::Busy) => {
                 index.reload()?;

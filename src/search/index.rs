@@ -42,6 +42,7 @@ pub struct SearchIndex {
     dir: Option<PathBuf>,
     /// Built lazily per searcher generation; term vectors and `check` look items up in it.
     doc_map: Mutex<Option<(u64, Arc<DocMap>)>>,
+    vectors: super::vectors::VectorCache,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -115,6 +116,7 @@ impl SearchIndex {
             writer: None,
             dir,
             doc_map: Mutex::new(None),
+            vectors: Default::default(),
         };
         // Touch every segment once so a damaged one shows up now, not in the middle of a query.
         this.doc_map()?;
@@ -176,6 +178,14 @@ impl SearchIndex {
         let writer = self.writer()?;
         writer.delete_term(id_term);
         writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Queues adding `item`, known not to be in the index (a rebuild after `clear`): skips the
+    /// delete-by-id that [`upsert`](Self::upsert) pays for.
+    pub fn add_new(&mut self, item: &IndexedItem) -> Result<(), SearchError> {
+        let doc = self.document(item);
+        self.writer()?.add_document(doc)?;
         Ok(())
     }
 
@@ -258,6 +268,10 @@ impl SearchIndex {
         let map = Arc::new(map);
         *slot = Some((generation, map.clone()));
         Ok(map)
+    }
+
+    pub(super) fn vector_cache(&self) -> &super::vectors::VectorCache {
+        &self.vectors
     }
 
     /// Term for `text` (already analyzed) in the title or content field.

@@ -1,6 +1,7 @@
 //! The search domain: a tantivy full-text index that is a projection of SQLite's items
 //! (see ../shared/docs/design.md). `index` owns the tantivy index, `query` answers user searches
-//! with snippets, `profile` serves the recommender (weighted-term retrieval, tf-idf vectors),
+//! with snippets, `profile` and `vectors` serve the recommender (weighted-term retrieval,
+//! tf-idf vectors),
 //! `sync` keeps the index in step with SQLite (outbox, rebuild, check).
 
 mod analyzer;
@@ -10,16 +11,19 @@ mod query;
 mod schema;
 mod snippet;
 mod sync;
+mod vectors;
 
 pub use analyzer::{Analyzer, tokenize};
 pub use index::{DocEntry, DocMap, SearchIndex, stamp};
-pub use profile::{ProfileHit, TermVector};
+pub use profile::ProfileHit;
 pub use query::{Filters, Hit, SearchRequest, SearchResults, Sort};
 pub use schema::{Fields, TITLE_BOOST, build_schema};
 pub use snippet::HitSnippet;
 pub use sync::{
-    BATCH, CheckReport, DrainReport, OpenOutcome, check, drain_outbox, open_or_rebuild, rebuild,
+    BATCH, BULK_BATCH, CheckReport, DrainReport, OpenOutcome, check, drain_outbox, open_or_rebuild,
+    rebuild,
 };
+pub use vectors::TermVector;
 
 use std::path::PathBuf;
 

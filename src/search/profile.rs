@@ -1,18 +1,15 @@
-//! What the recommender asks of the index: candidates scored by BM25 against a weighted term
-//! profile (with the same filters as search), and per-item tf-idf term vectors computed with
-//! the index's own analyzer and document frequencies.
+//! Candidate retrieval for the recommender: items scored by BM25 against a weighted term
+//! profile, with the same filters as search (term vectors are in `vectors.rs`).
 
 use super::SearchError;
-use super::analyzer::Analyzer;
 use super::index::SearchIndex;
 use super::query::Filters;
 use super::schema::TITLE_BOOST;
 use crate::model::{ItemId, UnixTime};
 use std::collections::HashMap;
+use tantivy::Order;
 use tantivy::collector::{FilterCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::Value;
-use tantivy::{Order, Searcher, TantivyDocument};
 
 /// A candidate from [`SearchIndex::query_by_profile`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,15 +21,11 @@ pub struct ProfileHit {
     pub published: UnixTime,
 }
 
-/// Sparse tf-idf weights of one item: `(analyzed term, weight)`, sorted by term, L2-normalized
-/// (an empty item has an empty vector).
-pub type TermVector = Vec<(String, f32)>;
-
 impl SearchIndex {
     /// The `limit` items that best match a weighted term profile, best first.
     ///
     /// Terms must be analyzed as the index does ([`super::Analyzer`]/[`super::tokenize`], e.g.
-    /// from [`term_vectors`](Self::term_vectors)); terms with weight ≤ 0 or not finite are
+    /// from [`Self::term_vectors`]); terms with weight ≤ 0 or not finite are
     /// ignored. Each term matches title and content. With no usable term this returns the
     /// newest matching items with score 0, so a cold start still gets candidates.
     ///
@@ -99,88 +92,5 @@ impl SearchIndex {
             });
         }
         Ok(hits)
-    }
-
-    /// tf-idf term vectors of the given items, in the order given; items not in the index are
-    /// left out. Weight = (1 + ln tf) × idf, where tf counts a title occurrence
-    /// [`TITLE_BOOST`] times and idf = ln(1 + (N − df + ½)/(df + ½)) uses the index's document
-    /// frequencies (the larger of title and content), as BM25 does.
-    pub fn term_vectors(&self, items: &[ItemId]) -> Result<Vec<(ItemId, TermVector)>, SearchError> {
-        let searcher = self.searcher();
-        let map = self.doc_map()?;
-        let mut analyzer = Analyzer::new();
-        let mut idf = IdfCache::new(&searcher);
-        let f = self.fields();
-        let mut out = Vec::with_capacity(items.len());
-        let mut tf: HashMap<String, f32> = HashMap::new();
-        for &item in items {
-            let Some(entry) = map.by_item.get(&item) else {
-                continue;
-            };
-            let doc: TantivyDocument = searcher.doc(entry.address)?;
-            tf.clear();
-            for (field, weight) in [(f.title, TITLE_BOOST), (f.content, 1.0)] {
-                for value in doc.get_all(field) {
-                    if let Some(text) = value.as_str() {
-                        analyzer.for_each_token(text, |t| {
-                            if let Some(w) = tf.get_mut(t) {
-                                *w += weight;
-                            } else {
-                                tf.insert(t.to_owned(), weight);
-                            }
-                        });
-                    }
-                }
-            }
-            let mut vector: TermVector = Vec::with_capacity(tf.len());
-            for (term, count) in tf.drain() {
-                let w = (1.0 + count.ln()) * idf.get(self, &term)?;
-                vector.push((term, w));
-            }
-            let norm = vector.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                for (_, w) in &mut vector {
-                    *w /= norm;
-                }
-            }
-            vector.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            out.push((item, vector));
-        }
-        Ok(out)
-    }
-
-    /// The inverse document frequency of an analyzed term, as used in [`Self::term_vectors`].
-    pub fn idf(&self, term: &str) -> Result<f32, SearchError> {
-        IdfCache::new(&self.searcher()).get(self, term)
-    }
-}
-
-/// Document frequencies looked up once per term for a batch of term vectors.
-struct IdfCache<'a> {
-    searcher: &'a Searcher,
-    n: f32,
-    cache: HashMap<String, f32>,
-}
-
-impl<'a> IdfCache<'a> {
-    fn new(searcher: &'a Searcher) -> Self {
-        Self {
-            searcher,
-            n: searcher.num_docs() as f32,
-            cache: HashMap::new(),
-        }
-    }
-
-    fn get(&mut self, index: &SearchIndex, term: &str) -> Result<f32, SearchError> {
-        if let Some(v) = self.cache.get(term) {
-            return Ok(*v);
-        }
-        let df_content = self.searcher.doc_freq(&index.text_term(false, term))?;
-        let df_title = self.searcher.doc_freq(&index.text_term(true, term))?;
-        // Counts include deleted-but-unmerged documents; clamp so idf stays positive.
-        let df = (df_content.max(df_title) as f32).min(self.n);
-        let v = (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln();
-        self.cache.insert(term.to_owned(), v);
-        Ok(v)
     }
 }

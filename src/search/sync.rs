@@ -10,8 +10,11 @@ use serde::Serialize;
 use std::collections::HashSet;
 use std::path::Path;
 
-/// Items per commit when draining the outbox or rebuilding.
+/// Items per commit when the window drains the outbox between commands: small enough that a
+/// search or a refresh waits at most a moment behind it.
 pub const BATCH: usize = 2_000;
+/// Items per commit when draining a backlog in one go (CLI, rebuild): fewer, larger segments.
+pub const BULK_BATCH: usize = 20_000;
 /// How many example ids a check report lists per kind of difference.
 const EXAMPLES: usize = 20;
 
@@ -25,12 +28,13 @@ pub struct DrainReport {
     pub remaining: u64,
 }
 
-/// Applies pending outbox entries to the index, `BATCH` items per commit, at most `max_batches`
+/// Applies pending outbox entries to the index, `batch` items per commit, at most `max_batches`
 /// commits (`None`: until empty). Each entry is acknowledged only after its commit, so a crash
 /// replays it (re-indexing is idempotent).
 pub fn drain_outbox(
     index: &mut SearchIndex,
     store: &Store,
+    batch: usize,
     max_batches: Option<usize>,
 ) -> Result<DrainReport, SearchError> {
     let mut report = DrainReport::default();
@@ -40,7 +44,7 @@ pub fn drain_outbox(
             report.remaining = store.index_outbox_len()?;
             return Ok(report);
         }
-        let entries = store.index_outbox_batch(BATCH)?;
+        let entries = store.index_outbox_batch(batch.max(1))?;
         let Some(last) = entries.last().map(|e| e.seq) else {
             return Ok(report);
         };
@@ -82,7 +86,7 @@ pub fn rebuild(
             break;
         };
         for item in &items {
-            index.upsert(item)?;
+            index.add_new(item)?;
         }
         done += items.len() as u64;
         after = last;
