@@ -5,6 +5,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use egui::accesskit::Role;
+mod common;
+
+use common::step_until;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use focusfeed::clock::ManualClock;
@@ -12,25 +15,8 @@ use focusfeed::focus::timer::TimerConfig;
 use focusfeed::store::Store;
 use focusfeed::ui::app::{FocusFeedApp, View};
 use std::sync::Arc;
-use std::time::Instant;
 
 const LOCKED: &str = "The feed waits while you focus";
-
-fn step_until(
-    h: &mut Harness<'_, FocusFeedApp>,
-    what: &str,
-    cond: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
-) {
-    let deadline = Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        h.step();
-        if cond(h) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::yield_now();
-    }
-}
 
 fn has(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
     h.query_all_by_label_contains(label).next().is_some()

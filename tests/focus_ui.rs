@@ -5,6 +5,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use egui::accesskit::Role;
+mod common;
+
+use common::step_until;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use focusfeed::clock::ManualClock;
@@ -13,7 +16,6 @@ use focusfeed::store::Store;
 use focusfeed::ui::app::FocusFeedApp;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
 
 fn start_time() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-03-10T09:00:00Z")
@@ -41,24 +43,6 @@ fn app(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap())
-}
-
-/// Steps frames until `cond` holds. The worker answers on its own thread, so this polls
-/// (bounded by a deadline) instead of sleeping for a guessed time.
-fn step_until(
-    h: &mut Harness<'_, FocusFeedApp>,
-    what: &str,
-    cond: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
-) {
-    let deadline = Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        h.step();
-        if cond(h) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::yield_now();
-    }
 }
 
 fn has_label(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
