@@ -106,8 +106,21 @@ impl Engine {
         out
     }
 
+    /// Ranks For you and stores it for the reader, with the newest item id the ranking saw, so the
+    /// reader can tell items that arrived afterwards (shown after the ranked ones) from items the
+    /// ranking left out on purpose (muted, duplicates).
+    pub fn refresh_for_you(&mut self, limit: usize) -> Result<()> {
+        let through: ItemId = self
+            .store
+            .conn()
+            .query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))
+            .map_err(crate::store::StoreError::from)?;
+        let list = self.recommend(limit, true)?;
+        self.store_list(&list, through)
+    }
+
     /// Stores a For you list for the reader.
-    fn store_list(&mut self, list: &[ForYouItem]) -> Result<()> {
+    fn store_list(&mut self, list: &[ForYouItem], through: ItemId) -> Result<()> {
         let rows: Vec<(ItemId, f32, bool, String)> = list
             .iter()
             .map(|i| {
@@ -115,7 +128,7 @@ impl Engine {
                 (i.id, i.score, i.explored, reasons.join("; "))
             })
             .collect();
-        self.store.replace_rank_list(&rows)?;
+        self.store.replace_rank_list(&rows, through)?;
         Ok(())
     }
 
@@ -150,9 +163,7 @@ impl Engine {
 
 pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) {
     let result = match cmd {
-        RankCommand::Refresh { limit } => engine
-            .recommend(limit, true)
-            .and_then(|list| engine.store_list(&list)),
+        RankCommand::Refresh { limit } => engine.refresh_for_you(limit),
         RankCommand::AddRule {
             kind,
             action,

@@ -68,7 +68,7 @@ pub fn explain(corpus: &Corpus, model: &UserModel, slot: Slot, parts: &Parts) ->
         });
     }
     let words = shared_words(corpus, model, slot, 3);
-    if !words.is_empty() && (parts.profile > 0.0 || parts.click_sim > 0.0) {
+    if !words.is_empty() && (parts.profile > 0.0 || parts.neighbours > 0.0) {
         out.push(Reason {
             feature: "words".into(),
             text: format!("words {}", words.join(", ")),
@@ -76,13 +76,13 @@ pub fn explain(corpus: &Corpus, model: &UserModel, slot: Slot, parts: &Parts) ->
         });
     }
     if let Some(near) = parts.nearest_click
-        && parts.click_sim > 0.0
+        && parts.neighbours > 0.0
         && near != slot
     {
         out.push(Reason {
             feature: "similar".into(),
             text: format!("like \u{201c}{}\u{201d}", corpus.titles[near]),
-            weight: parts.click_sim,
+            weight: parts.neighbours,
         });
     }
     if parts.linear > 0.05 {

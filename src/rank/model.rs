@@ -1,8 +1,8 @@
-//! The per-user model: what one person's clicks and skips taught it. A nonparametric part
-//! (soft top-k similarity of a candidate to clicked and to skipped items in the learned embedding
-//! space), smoothed click rates per feed, author and domain, and a linear part (a user vector over
-//! the item embedding plus per-feed biases) trained online by logistic SGD with a small replay
-//! buffer. An update costs O(buffer × dims): microseconds.
+//! The per-user model: what one person's clicks and skips taught it. A nonparametric part (the
+//! click rate among the items nearest a candidate in the learned embedding space, opened and
+//! skipped alike, shrunk toward the user's overall rate), smoothed click rates per feed, author and
+//! domain, and a linear part (a user vector over the item embedding plus per-feed biases) trained
+//! online by logistic SGD with a small replay buffer. An update costs O(buffer × dims).
 
 use super::corpus::{Corpus, Slot};
 use super::embed::{Embeddings, dot};
@@ -13,10 +13,12 @@ use std::collections::{HashMap, VecDeque};
 /// Knobs with defaults chosen for the method, not for one data set.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ModelConfig {
-    /// Temperature of the soft top-k similarity (smaller: closer to max).
-    pub tau: f32,
-    pub w_click_sim: f32,
-    pub w_skip_sim: f32,
+    /// Neighbour weights are cos^(2^k) for positive cosines: k squarings give a kernel about as
+    /// sharp as exp((cos − 1)/τ) with τ = 2^-k, without an `exp` per pair.
+    pub kernel_squarings: u32,
+    /// Pseudo-weight pulling the neighbours' click rate toward the user's overall rate.
+    pub neighbour_prior: f32,
+    pub w_neighbours: f32,
     pub w_feed: f32,
     pub w_author: f32,
     pub w_domain: f32,
@@ -40,9 +42,9 @@ pub struct ModelConfig {
 impl Default for ModelConfig {
     fn default() -> Self {
         Self {
-            tau: 0.2,
-            w_click_sim: 4.0,
-            w_skip_sim: 2.0,
+            kernel_squarings: 3,
+            neighbour_prior: 0.5,
+            w_neighbours: 1.0,
             w_feed: 1.0,
             w_author: 0.5,
             w_domain: 0.3,
@@ -54,8 +56,8 @@ impl Default for ModelConfig {
             replay: 600,
             sampled_negatives: 4,
             handover_clicks: 20.0,
-            max_clicks: 400,
-            max_skips: 800,
+            max_clicks: 120,
+            max_skips: 240,
         }
     }
 }
@@ -78,8 +80,8 @@ pub(super) struct Example {
 /// What a candidate scored, part by part, so explanations can name the real reasons.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Parts {
-    pub click_sim: f32,
-    pub skip_sim: f32,
+    /// Log-odds of the click rate among the nearest opened and skipped items, over the base rate.
+    pub neighbours: f32,
     pub feed: f32,
     pub author: f32,
     pub domain: f32,
@@ -91,12 +93,7 @@ pub struct Parts {
 
 impl Parts {
     pub fn total(&self) -> f32 {
-        self.click_sim - self.skip_sim
-            + self.feed
-            + self.author
-            + self.domain
-            + self.linear
-            + self.profile
+        self.neighbours + self.feed + self.author + self.domain + self.linear + self.profile
     }
 }
 
@@ -149,54 +146,11 @@ impl UserModel {
         self.clicks.len() + self.skips.len()
     }
 
-    /// Smoothed log-odds of a click for a categorical value, relative to the user's overall rate.
-    fn rate_log_odds(&self, c: Option<&Counts>) -> f32 {
-        let base = (self.total.clicks + 1.0) / (self.total.shows + 10.0);
-        let Some(c) = c else { return 0.0 };
-        let k = self.cfg.prior_shows;
-        let p = (c.clicks + k * base) / (c.shows + k);
-        let logit = |p: f32| (p.clamp(1e-3, 0.999) / (1.0 - p.clamp(1e-3, 0.999))).ln();
-        logit(p) - logit(base)
-    }
-
-    /// Soft maximum of cosine similarity to a set of items: τ·ln Σ exp(cos/τ) − τ·ln n, so it
-    /// stays comparable as the set grows. Returns it with the most similar member.
-    fn soft_sim(&self, world: World<'_>, set: &[Slot], slot: Slot) -> (f32, Option<Slot>) {
-        if set.is_empty() {
-            return (0.0, None);
-        }
-        let v = world.emb.vector(slot);
-        let tau = self.cfg.tau;
-        let mut best = (f32::MIN, None);
-        let mut sims = Vec::with_capacity(set.len());
-        for &s in set {
-            let c = dot(v, world.emb.vector(s));
-            if c > best.0 {
-                best = (c, Some(s));
-            }
-            sims.push(c);
-        }
-        let sum: f32 = sims.iter().map(|c| ((c - best.0) / tau).exp()).sum();
-        (best.0 + tau * sum.ln(), best.1)
-    }
-
     fn linear(&self, world: World<'_>, slot: Slot) -> f32 {
         let f = world.corpus.feed[slot];
         dot(&self.w, world.emb.vector(slot))
             + self.feed_bias.get(&f).copied().unwrap_or(0.0)
             + self.bias
-    }
-
-    fn profile_sim(&self, world: World<'_>, slot: Slot) -> f32 {
-        if self.profile.is_empty() {
-            return 0.0;
-        }
-        let norm = self.profile.values().map(|w| w * w).sum::<f32>().sqrt();
-        let s: f32 = world.corpus.rows[slot]
-            .iter()
-            .map(|(t, w)| w * self.profile.get(t).copied().unwrap_or(0.0))
-            .sum();
-        if norm > 0.0 { s / norm } else { 0.0 }
     }
 
     /// Weight of the cold-start profile: full with no clicks, fading as clicks accumulate.
@@ -205,24 +159,37 @@ impl UserModel {
         self.cfg.w_profile * (self.cfg.handover_clicks / (self.cfg.handover_clicks + n))
     }
 
+    /// The user's overall click rate, smoothed so that a new user starts near one in ten.
+    fn base_rate(&self) -> f32 {
+        (self.total.clicks + 1.0) / (self.total.shows + 10.0)
+    }
+
+    /// Everything scoring needs that does not depend on the candidate, computed once per list.
+    pub fn scorer<'a>(&'a self, world: World<'a>) -> Scorer<'a> {
+        let dims = world.emb.dims;
+        let members = self.clicks.len() + self.skips.len();
+        let mut memory = Vec::with_capacity(members * dims);
+        let mut labels = Vec::with_capacity(members);
+        for (set, label) in [(&self.clicks, 1.0), (&self.skips, 0.0)] {
+            for &s in set {
+                memory.extend_from_slice(world.emb.vector(s));
+                labels.push(label);
+            }
+        }
+        let profile_norm = self.profile.values().map(|w| w * w).sum::<f32>().sqrt();
+        Scorer {
+            model: self,
+            world,
+            memory,
+            labels,
+            base: self.base_rate(),
+            profile_norm,
+        }
+    }
+
     /// Scores one candidate, part by part.
     pub fn parts(&self, world: World<'_>, slot: Slot) -> Parts {
-        let cfg = &self.cfg;
-        let (click_sim, nearest_click) = self.soft_sim(world, &self.clicks, slot);
-        let (skip_sim, _) = self.soft_sim(world, &self.skips, slot);
-        let c = world.corpus;
-        Parts {
-            click_sim: cfg.w_click_sim * click_sim,
-            skip_sim: cfg.w_skip_sim * skip_sim,
-            feed: cfg.w_feed * self.rate_log_odds(self.feeds.get(&c.feed[slot])),
-            author: cfg.w_author
-                * self.rate_log_odds(c.author[slot].and_then(|a| self.authors.get(&a))),
-            domain: cfg.w_domain
-                * self.rate_log_odds(c.domain[slot].and_then(|d| self.domains.get(&d))),
-            linear: cfg.w_linear * self.linear(world, slot),
-            profile: self.profile_weight() * self.profile_sim(world, slot),
-            nearest_click,
-        }
+        self.scorer(world).parts(slot)
     }
 
     pub fn score(&self, world: World<'_>, slot: Slot) -> f32 {
@@ -231,7 +198,8 @@ impl UserModel {
 
     /// Scores many candidates.
     pub fn score_all(&self, world: World<'_>, slots: &[Slot]) -> Vec<f32> {
-        slots.iter().map(|&s| self.score(world, s)).collect()
+        let scorer = self.scorer(world);
+        slots.iter().map(|&s| scorer.parts(s).total()).collect()
     }
 
     fn count(&mut self, world: World<'_>, slot: Slot, clicked: bool, weight: f32) {
@@ -257,7 +225,7 @@ impl UserModel {
     }
 
     fn remember_click(&mut self, world: World<'_>, slot: Slot) {
-        if self.clicks.len() >= self.cfg.max_clicks {
+        if self.clicks.len() >= self.cfg.max_clicks.max(1) {
             self.clicks.remove(0);
         }
         self.clicks.push(slot);
@@ -302,7 +270,7 @@ impl UserModel {
             if c {
                 self.remember_click(world, s);
             } else {
-                if self.skips.len() >= self.cfg.max_skips {
+                if self.skips.len() >= self.cfg.max_skips.max(1) {
                     self.skips.remove(0);
                 }
                 self.skips.push(s);
@@ -354,6 +322,91 @@ impl UserModel {
                 .or_insert(0.0);
             *fb -= lr * (g + l2 * *fb);
             self.bias -= lr * g;
+        }
+    }
+}
+
+fn logit(p: f32) -> f32 {
+    let p = p.clamp(1e-4, 1.0 - 1e-4);
+    (p / (1.0 - p)).ln()
+}
+
+/// A model ready to score one list: the remembered items' vectors copied side by side so the
+/// neighbour scan streams through one block of memory.
+pub struct Scorer<'a> {
+    model: &'a UserModel,
+    world: World<'a>,
+    memory: Vec<f32>,
+    /// 1 for an opened item, 0 for a skipped one, per row of `memory`.
+    labels: Vec<f32>,
+    base: f32,
+    profile_norm: f32,
+}
+
+impl Scorer<'_> {
+    /// Kernel-weighted click rate of the remembered items near `slot`, with the nearest opened
+    /// item for explanations. Items far away (cosine ≤ 0) weigh nothing.
+    fn neighbours(&self, slot: Slot) -> (f32, Option<Slot>) {
+        let m = self.model;
+        if self.labels.is_empty() {
+            return (0.0, None);
+        }
+        let v = self.world.emb.vector(slot);
+        let dims = self.world.emb.dims.max(1);
+        let (mut num, mut den) = (0.0f32, 0.0f32);
+        let mut nearest = (f32::MIN, None);
+        for (i, (row, &y)) in self.memory.chunks_exact(dims).zip(&self.labels).enumerate() {
+            let c = dot(v, row);
+            if y > 0.0 && c > nearest.0 {
+                nearest = (c, m.clicks.get(i).copied());
+            }
+            let mut w = c.max(0.0);
+            for _ in 0..m.cfg.kernel_squarings {
+                w *= w;
+            }
+            num += w * y;
+            den += w;
+        }
+        let a = m.cfg.neighbour_prior;
+        let p = (num + a * self.base) / (den + a);
+        (logit(p) - logit(self.base), nearest.1)
+    }
+
+    fn rate_log_odds(&self, c: Option<&Counts>) -> f32 {
+        let Some(c) = c else { return 0.0 };
+        let k = self.model.cfg.prior_shows;
+        let p = (c.clicks + k * self.base) / (c.shows + k);
+        logit(p) - logit(self.base)
+    }
+
+    fn profile_sim(&self, slot: Slot) -> f32 {
+        if self.profile_norm <= 0.0 {
+            return 0.0;
+        }
+        let profile = &self.model.profile;
+        let s: f32 = self.world.corpus.rows[slot]
+            .iter()
+            .map(|(t, w)| w * profile.get(t).copied().unwrap_or(0.0))
+            .sum();
+        s / self.profile_norm
+    }
+
+    /// Scores one candidate, part by part.
+    pub fn parts(&self, slot: Slot) -> Parts {
+        let m = self.model;
+        let cfg = &m.cfg;
+        let c = self.world.corpus;
+        let (neighbours, nearest_click) = self.neighbours(slot);
+        Parts {
+            neighbours: cfg.w_neighbours * neighbours,
+            feed: cfg.w_feed * self.rate_log_odds(m.feeds.get(&c.feed[slot])),
+            author: cfg.w_author
+                * self.rate_log_odds(c.author[slot].and_then(|a| m.authors.get(&a))),
+            domain: cfg.w_domain
+                * self.rate_log_odds(c.domain[slot].and_then(|d| m.domains.get(&d))),
+            linear: cfg.w_linear * m.linear(self.world, slot),
+            profile: m.profile_weight() * self.profile_sim(slot),
+            nearest_click,
         }
     }
 }
@@ -412,7 +465,11 @@ mod tests {
             "{unseen_sport} vs {unseen_finance}"
         );
         let parts = m.parts(world, 30);
-        assert!(parts.click_sim > 0.0 && parts.nearest_click.is_some_and(|s| s % 2 == 0));
+        assert!(parts.neighbours > 0.0 && parts.nearest_click.is_some_and(|s| s % 2 == 0));
+        assert!(
+            m.parts(world, 31).neighbours < 0.0,
+            "near skipped items scores below the base"
+        );
     }
 
     #[test]

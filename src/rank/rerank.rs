@@ -76,6 +76,7 @@ pub fn rerank(
     opts: &RerankOptions,
 ) -> Vec<Ranked> {
     let max_bm25 = candidates.iter().map(|c| c.bm25).fold(0.0f32, f32::max);
+    let scorer = model.scorer(world);
     let mut scored: Vec<Ranked> = candidates
         .iter()
         .zip(
@@ -92,7 +93,7 @@ pub fn rerank(
                 0.0
             };
             let parts = if opts.personalized {
-                model.parts(world, c.slot)
+                scorer.parts(c.slot)
             } else {
                 Parts::default()
             };

@@ -214,11 +214,25 @@ pub struct RankListRow {
     pub reasons: String,
 }
 
+/// Settings key: the highest item id that existed when the stored For you list was computed.
+/// Items above it arrived later and have not been ranked yet.
+pub const RANK_LIST_THROUGH_KEY: &str = "rank.list_through_item";
+
 impl Store {
-    /// Replaces the stored For you list in one transaction.
-    pub fn replace_rank_list(&mut self, rows: &[(ItemId, f32, bool, String)]) -> Result<()> {
+    /// Replaces the stored For you list in one transaction, with the highest item id that the
+    /// ranking considered (`through`).
+    pub fn replace_rank_list(
+        &mut self,
+        rows: &[(ItemId, f32, bool, String)],
+        through: ItemId,
+    ) -> Result<()> {
         let tx = self.conn_mut().transaction()?;
         tx.execute("DELETE FROM rank_list", [])?;
+        tx.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![RANK_LIST_THROUGH_KEY, through.to_string()],
+        )?;
         {
             let mut ins = tx.prepare_cached(
                 "INSERT INTO rank_list(position, item_id, score, explored, reasons) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -229,6 +243,40 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The stored For you list as the reader shows it: ranked items still unread (or read since
+    /// `keep_read_since`), in rank order, then the unread items that arrived after the ranking,
+    /// newest first. `None` when no ranking was ever stored.
+    pub fn ranked_for_you_ids(
+        &self,
+        keep_read_since: UnixTime,
+        limit: usize,
+    ) -> Result<Option<Vec<ItemId>>> {
+        let Some(through) = self
+            .setting(RANK_LIST_THROUGH_KEY)?
+            .and_then(|v| v.parse::<ItemId>().ok())
+        else {
+            return Ok(None);
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut ranked = self.conn().prepare_cached(
+            "SELECT i.id FROM rank_list r JOIN items i ON i.id = r.item_id
+             WHERE i.read_at IS NULL OR i.read_at >= ?1 ORDER BY r.position LIMIT ?2",
+        )?;
+        let mut ids: Vec<ItemId> = ranked
+            .query_map(params![keep_read_since, limit], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut newer = self.conn().prepare_cached(
+            "SELECT id FROM items WHERE id > ?1 AND (read_at IS NULL OR read_at >= ?2)
+             ORDER BY published_at DESC LIMIT ?3",
+        )?;
+        let fresh = newer.query_map(params![through, keep_read_since, limit], |r| r.get(0))?;
+        for id in fresh {
+            ids.push(id?);
+        }
+        ids.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(Some(ids))
     }
 
     pub fn rank_list(&self) -> Result<Vec<RankListRow>> {

@@ -182,6 +182,31 @@ impl Store {
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Which of `ids` an unread list still shows: unread, or read since `keep_read_since`.
+    pub fn still_unread_or_read_since(
+        &self,
+        ids: &[ItemId],
+        keep_read_since: UnixTime,
+    ) -> Result<std::collections::HashSet<ItemId>> {
+        let mut out = std::collections::HashSet::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT id FROM items WHERE id IN ({}) AND (read_at IS NULL OR read_at >= ?)",
+                placeholders(chunk.len())
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let params = chunk
+                .iter()
+                .copied()
+                .chain(std::iter::once(keep_read_since));
+            let rows = stmt.query_map(params_from_iter(params), |r| r.get::<_, ItemId>(0))?;
+            for r in rows {
+                out.insert(r?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The rows for these ids (any order; missing ids are skipped).
     pub fn list_rows(&self, ids: &[ItemId]) -> Result<Vec<ListRow>> {
         let mut out = Vec::with_capacity(ids.len());

@@ -192,6 +192,11 @@ impl FocusFeedApp {
         self.state.view
     }
 
+    /// The reader's item list, in the order shown (tests read For you's order from it).
+    pub fn reader_list(&self) -> &[crate::model::ItemId] {
+        self.views.reader.list_ids()
+    }
+
     /// Notices shown at the bottom of the window.
     pub fn notices(&self) -> &[String] {
         self.status.notices()

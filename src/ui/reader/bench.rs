@@ -169,7 +169,7 @@ pub fn run(items: usize, frames: usize) -> anyhow::Result<ListBenchReport> {
     // The list the person opens: every item, newest first.
     let t = Instant::now();
     view.list
-        .load(&store, ListKind::Latest, false, now, now)
+        .load(&store, ListKind::Latest, false, now)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let load_ids_ms = t.elapsed().as_secs_f64() * 1000.0;
     let t = Instant::now();

@@ -112,7 +112,6 @@ impl ItemList {
         kind: ListKind,
         unread_only: bool,
         entered_at: UnixTime,
-        now: UnixTime,
     ) -> Result<(), StoreError> {
         let scoped = |scope| ListQuery {
             scope,
@@ -120,7 +119,7 @@ impl ItemList {
             keep_read_since: Some(entered_at),
         };
         let ids = match kind {
-            ListKind::ForYou => for_you_ids(store, now, entered_at)?,
+            ListKind::ForYou => for_you_ids(store, entered_at, &self.ids)?,
             ListKind::Latest => store.list_item_ids(&ListQuery::new(ListScope::All))?,
             ListKind::Unread => store.list_item_ids(&ListQuery {
                 scope: ListScope::All,

@@ -19,6 +19,7 @@ use super::commands::UiCommand;
 use super::context::{AppAction, ViewContext};
 use super::theme;
 use crate::engine::feeds::{FeedsCommand, RefreshScope};
+use crate::engine::rank::RankCommand;
 use crate::engine::reader::ReaderCommand;
 use crate::engine::search::SearchCommand;
 use crate::engine::worker::{Command, Event};
@@ -80,6 +81,11 @@ pub struct ReaderView {
     open_original_pending: bool,
     /// The first run's sample feeds are being loaded.
     loading_samples: bool,
+    /// For you has asked the worker for a fresh ranking since it was entered or new items came.
+    rank_requested: bool,
+    /// The next ranking only adds its new items below the list: it was asked for because items
+    /// arrived while For you was being read, not on entering it.
+    merge_next_ranking: bool,
     /// The frame number and time the reader was last drawn: a gap in frame numbers means another
     /// view was shown, and reading stopped when the reader was last seen.
     last_drawn: Option<(u64, i64)>,
@@ -90,6 +96,7 @@ impl ReaderView {
         let now = ctx.now.timestamp();
         let now_ms = ctx.now.timestamp_millis();
         self.reload(ctx);
+        self.request_ranking(ctx);
         self.note_return(ui.ctx().cumulative_frame_nr(), now_ms, ctx);
         if let Some((request_id, request)) = self.search.due_request(now_ms) {
             ctx.send(Command::Search(SearchCommand::Query {
@@ -264,10 +271,9 @@ impl ReaderView {
             fail("the feeds", e);
         }
         if stale.list && self.kind != ListKind::Search {
-            let now = ctx.now.timestamp();
-            if let Err(e) =
-                self.list
-                    .load(ctx.store, self.kind, self.unread_only, self.entered_at, now)
+            if let Err(e) = self
+                .list
+                .load(ctx.store, self.kind, self.unread_only, self.entered_at)
             {
                 fail("the item list", e);
             }
@@ -289,6 +295,22 @@ impl ReaderView {
         }
     }
 
+    /// For you reads the ranking the worker stored; entering it (or new items arriving while it
+    /// is shown) asks for a fresh one, learned from every event so far.
+    fn request_ranking(&mut self, ctx: &ViewContext) {
+        if self.kind == ListKind::ForYou && !self.rank_requested {
+            self.rank_requested = true;
+            ctx.send(Command::Rank(RankCommand::Refresh {
+                limit: for_you::FOR_YOU_LIMIT,
+            }));
+        }
+    }
+
+    /// The items in the list, in the order shown.
+    pub fn list_ids(&self) -> &[crate::model::ItemId] {
+        self.list.ids()
+    }
+
     fn set_kind(&mut self, kind: ListKind, ctx: &ViewContext) {
         if kind != ListKind::Search {
             self.search.clear();
@@ -296,6 +318,8 @@ impl ReaderView {
             self.before_search = self.kind;
         }
         self.kind = kind;
+        self.rank_requested = false;
+        self.merge_next_ranking = false;
         self.entered_at = ctx.now.timestamp();
         self.list.reset();
         self.impressions.reset(kind.event_name());
@@ -504,6 +528,18 @@ impl ReaderView {
             Event::Changed(Topic::Feeds) => self.stale.sidebar = true,
             Event::Changed(Topic::Items) => {
                 self.stale.sidebar = true;
+                self.stale.list = true;
+                self.rank_requested = false;
+                self.merge_next_ranking = true;
+            }
+            Event::Changed(Topic::Ranking) if self.kind == ListKind::ForYou => {
+                // The ranking asked for on entering takes over a list nobody has picked from
+                // yet; any other only adds its new items below what is on screen.
+                if !std::mem::replace(&mut self.merge_next_ranking, true)
+                    && self.list.selected_id().is_none()
+                {
+                    self.list.reset();
+                }
                 self.stale.list = true;
             }
             Event::Changed(Topic::ItemStates) => {

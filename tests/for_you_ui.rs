@@ -1,0 +1,132 @@
+//! For you as a person uses it, through egui_kittest: the sample feeds are loaded, the reader
+//! opens a few items of one feed from For you, comes back later, and finds that feed's other
+//! items ranked higher than before. The ranking runs on the worker thread from the events the
+//! reader recorded; time is a `ManualClock`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::step_until;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use focusfeed::clock::ManualClock;
+use focusfeed::model::ItemId;
+use focusfeed::paths::DB_FILE;
+use focusfeed::store::Store;
+use focusfeed::ui::app::{FocusFeedApp, View};
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+const FEED: &str = "Night Sky Bulletin";
+
+fn harness(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
+    let dir = dir.to_path_buf();
+    let clock = Arc::new(clock.clone());
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap());
+    h.key_press(egui::Key::Num2);
+    h.step();
+    assert_eq!(h.state().view(), View::Reader);
+    h
+}
+
+/// Ids and titles of the items of one feed.
+fn feed_items(store: &Store, feed: &str) -> Vec<(ItemId, String)> {
+    let mut stmt = store
+        .conn()
+        .prepare(
+            "SELECT i.id, i.title FROM items i JOIN feeds f ON f.id = i.feed_id WHERE f.title = ?1",
+        )
+        .unwrap();
+    stmt.query_map([feed], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// How many of the first `n` items in For you belong to `ids`.
+fn in_top(h: &Harness<'_, FocusFeedApp>, ids: &HashSet<ItemId>, n: usize) -> usize {
+    h.state()
+        .reader_list()
+        .iter()
+        .take(n)
+        .filter(|id| ids.contains(id))
+        .count()
+}
+
+/// Leaves For you and enters it again: entering asks the worker for a fresh ranking.
+fn reenter_for_you(h: &mut Harness<'_, FocusFeedApp>) {
+    h.key_press(egui::Key::G);
+    h.key_press(egui::Key::U);
+    h.step();
+    h.key_press(egui::Key::G);
+    h.key_press(egui::Key::F);
+    h.step();
+}
+
+#[test]
+fn for_you_moves_up_the_feed_the_reader_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z").unwrap();
+    let clock = ManualClock::new(t.with_timezone(&chrono::Utc));
+    let mut h = harness(dir.path(), &clock);
+    h.get_by_label("Load sample feeds").click();
+    step_until(&mut h, "the sample feeds", |h| {
+        h.state().reader_list().len() >= 25
+    });
+    let db = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    let night: Vec<(ItemId, String)> = feed_items(&db, FEED);
+    assert!(
+        night.len() >= 6,
+        "the sample feed has {} items",
+        night.len()
+    );
+
+    // With nothing learned, For you mixes the feeds: the night-sky feed does not own the top.
+    reenter_for_you(&mut h);
+    let ids: HashSet<ItemId> = night.iter().map(|(id, _)| *id).collect();
+    let before: Vec<ItemId> = h.state().reader_list().to_vec();
+    let top_before = in_top(&h, &ids, 5);
+    assert!(
+        top_before <= 3,
+        "before any click: {top_before} of the top 5 are {FEED}"
+    );
+
+    // The rows on screen stay there long enough to count as seen; then three night-sky items
+    // are opened from the list, each read for a while.
+    clock.advance(chrono::Duration::seconds(2));
+    h.run_steps(3);
+    let opened: Vec<&(ItemId, String)> = night.iter().take(3).collect();
+    for (_, title) in &opened {
+        h.get_by_role_and_label(Role::Button, title).click();
+        h.run_steps(2);
+        clock.advance(chrono::Duration::seconds(40));
+        h.run_steps(2);
+    }
+    let opened_ids: HashSet<ItemId> = opened.iter().map(|(id, _)| *id).collect();
+    step_until(&mut h, "the opens recorded", |_| {
+        opened_ids.iter().all(|id| {
+            db.events_for_item(*id)
+                .unwrap()
+                .iter()
+                .any(|e| e.kind == Some(focusfeed::store::events::EventKind::Open))
+        })
+    });
+
+    // Back later: For you now leads with the feed that was read, and the list changed.
+    clock.advance(chrono::Duration::minutes(30));
+    reenter_for_you(&mut h);
+    let rest: HashSet<ItemId> = ids.difference(&opened_ids).copied().collect();
+    step_until(&mut h, "For you to rank the night-sky feed first", |h| {
+        in_top(h, &rest, 3) == 3
+    });
+    let after = h.state().reader_list().to_vec();
+    assert_ne!(before, after);
+    assert!(
+        after.iter().all(|id| !opened_ids.contains(id)),
+        "what was read before entering is not listed again"
+    );
+}
