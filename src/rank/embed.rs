@@ -7,7 +7,7 @@ use super::rng::SplitMix;
 
 /// How many dimensions the item vectors get. Low on purpose: a smooth space generalizes from a
 /// handful of clicks to unseen items of the same fine-grained topic; more dimensions memorize.
-pub const DEFAULT_DIMS: usize = 32;
+pub const DEFAULT_DIMS: usize = 24;
 /// Extra random directions and power iterations make the leading subspace accurate.
 const OVERSAMPLE: usize = 10;
 const POWER_ITERATIONS: usize = 3;
@@ -35,6 +35,7 @@ impl Embeddings {
 
 /// Dot product in eight independent lanes: a plain fold is a serial chain of float adds that the
 /// compiler may not reorder, so it would not vectorize; this is the recommender's inner loop.
+#[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
@@ -42,6 +43,8 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut ca = a.chunks_exact(8);
     let mut cb = b.chunks_exact(8);
     for (x, y) in (&mut ca).zip(&mut cb) {
+        let x: &[f32; 8] = x.try_into().unwrap_or(&[0.0; 8]);
+        let y: &[f32; 8] = y.try_into().unwrap_or(&[0.0; 8]);
         for k in 0..8 {
             acc[k] += x[k] * y[k];
         }
