@@ -9,6 +9,7 @@ use focusfeed::engine::feeds::{FeedsCommand, RefreshScope};
 use focusfeed::engine::worker::{Command, Event, WorkerHandle};
 use focusfeed::feeds::retention::SETTING_MAX_AGE_DAYS;
 use focusfeed::model::Topic;
+use focusfeed::store::events::{EventKind, NewEvent};
 use focusfeed::store::items::ItemQuery;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -121,7 +122,7 @@ fn items_are_deduplicated_and_updated_in_place() {
 }
 
 #[test]
-fn retention_drops_old_read_items_but_keeps_unread_starred_and_the_newest_50() {
+fn retention_drops_old_read_items_but_keeps_unread_starred_opened_and_the_newest_50() {
     let dir = tempfile::tempdir().unwrap();
     let feed = dir.path().join("feed.xml");
     let items: Vec<(String, i64)> = (0..70)
@@ -149,16 +150,31 @@ fn retention_drops_old_read_items_but_keeps_unread_starred_and_the_newest_50() {
     engine.store().set_read(&ids, Some(NOW)).unwrap();
     let g60 = all.iter().find(|i| i.title == "g60").unwrap().id;
     engine.store().set_starred(g60, Some(NOW)).unwrap();
+    // g65 was opened: the recommender learned from it, so it and its events stay.
+    let g65 = all.iter().find(|i| i.title == "g65").unwrap().id;
+    focusfeed::store::Store::open(&dir.path().join("data").join(focusfeed::paths::DB_FILE))
+        .unwrap()
+        .record_events(&[NewEvent {
+            item_id: g65,
+            kind: EventKind::Open,
+            view: Some("for_you".into()),
+            position: Some(0),
+            value: None,
+            at: NOW,
+        }])
+        .unwrap();
 
     let r = engine.refresh(RefreshScope::All, |_| {}).unwrap();
-    assert_eq!(r.items_removed, 70 - 50 - 2);
+    assert_eq!(r.items_removed, 70 - 50 - 3);
     let titles = item_titles(&engine);
-    assert_eq!(titles.len(), 52);
+    assert_eq!(titles.len(), 53);
     assert!(titles.contains(&"g69".to_string()) && titles.contains(&"g60".to_string()));
+    assert!(titles.contains(&"g65".to_string()));
+    assert_eq!(engine.store().events_for_item(g65).unwrap().len(), 1);
     assert!(titles.contains(&"g0".to_string()) && !titles.contains(&"g55".to_string()));
     // Dropped items still in the feed do not come back as new.
     let r = engine.refresh(RefreshScope::All, |_| {}).unwrap();
-    assert_eq!((r.items_added, item_titles(&engine).len()), (0, 52));
+    assert_eq!((r.items_added, item_titles(&engine).len()), (0, 53));
 }
 
 /// (url, title, folder) of every feed, and every folder path, sorted.

@@ -136,11 +136,14 @@ fn detail(r: &Row<'_>) -> rusqlite::Result<ItemDetail> {
     })
 }
 
-/// Condition shared by the retention tombstone insert and delete.
+/// Condition shared by the retention tombstone insert and delete. Items among the user's last
+/// 1,000 opens stay: they are what the recommender learned from, and deleting an item
+/// deletes its events.
 const RETENTION_WHERE: &str = "feed_id = ?1 AND read_at IS NOT NULL AND starred_at IS NULL
     AND ifnull(published_at, fetched_at) < ?2
     AND id NOT IN (SELECT id FROM items WHERE feed_id = ?1
-                   ORDER BY ifnull(published_at, fetched_at) DESC, id DESC LIMIT ?3)";
+                   ORDER BY ifnull(published_at, fetched_at) DESC, id DESC LIMIT ?3)
+    AND id NOT IN (SELECT item_id FROM events WHERE kind = 'open' ORDER BY at DESC LIMIT 1000)";
 
 impl Store {
     /// Stores one successful fetch: items added or updated in place by key (read and starred
