@@ -42,9 +42,12 @@ impl StatusBar {
                 }
             }
             Event::Finished { task } => self.tasks.retain(|t| &t.task != task),
-            Event::Failed { message, .. } | Event::Notice(message) => {
+            Event::Failed { task, message } => {
+                // A failed task is over as much as a finished one: its spinner goes.
+                self.tasks.retain(|t| &t.task != task);
                 self.push_notice(message.clone());
             }
+            Event::Notice(message) => self.push_notice(message.clone()),
             Event::Changed(_) | Event::SearchResults { .. } => {}
         }
     }
@@ -112,5 +115,16 @@ mod tests {
         bar.on_event(&Event::Notice("no audio".into()));
         bar.on_event(&Event::Notice("no audio".into()));
         assert_eq!(bar.notices(), ["no audio".to_string()]);
+        bar.on_event(&Event::Progress {
+            task: "Indexing".into(),
+            done: 1,
+            total: 9,
+        });
+        bar.on_event(&Event::Failed {
+            task: "Indexing".into(),
+            message: "disk full".into(),
+        });
+        assert!(bar.tasks.is_empty(), "a failure clears its spinner");
+        assert_eq!(bar.notices().last(), Some(&"disk full".to_string()));
     }
 }
