@@ -9,7 +9,7 @@ mod common;
 use common::step_until;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use focusfeed::clock::ManualClock;
 use focusfeed::model::ItemId;
 use focusfeed::paths::DB_FILE;
@@ -128,5 +128,25 @@ fn for_you_moves_up_the_feed_the_reader_opens() {
     assert!(
         after.iter().all(|id| !opened_ids.contains(id)),
         "what was read before entering is not listed again"
+    );
+
+    // Every item says why it is there, naming what it learned: the feed, or an item opened.
+    let top = night.iter().find(|(id, _)| *id == after[0]).unwrap();
+    h.get_by_role_and_label(Role::Button, &top.1).click();
+    step_until(&mut h, "the article with its reasons", |h| {
+        h.query_all_by_label_contains("In For you because:")
+            .next()
+            .is_some()
+    });
+    let why = h
+        .query_all_by_label_contains("In For you because:")
+        .next()
+        .and_then(|n| n.accesskit_node().label().or_else(|| n.value()))
+        .unwrap_or_default();
+    let opened_titles: Vec<&str> = opened.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(
+        why.contains(&format!("feed {FEED} you open often"))
+            || opened_titles.iter().any(|t| why.contains(t)),
+        "{why}"
     );
 }

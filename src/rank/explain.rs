@@ -16,10 +16,24 @@ pub struct Reason {
     pub weight: f32,
 }
 
+/// Function words: they score in a small corpus's tf-idf but explain nothing to a reader.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "are", "as", "at", "be", "been", "but",
+    "by", "can", "do", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if",
+    "in", "into", "is", "it", "its", "more", "new", "no", "not", "of", "on", "one", "or", "our",
+    "out", "over", "she", "so", "than", "that", "the", "their", "them", "there", "they", "thi",
+    "this", "to", "up", "was", "we", "were", "what", "when", "which", "who", "will", "with", "you",
+    "your",
+];
+
 /// Shared words between a candidate and the user's profile, strongest first.
 pub fn shared_words(corpus: &Corpus, model: &UserModel, slot: Slot, n: usize) -> Vec<String> {
     let mut w: Vec<(f32, u32)> = corpus.rows[slot]
         .iter()
+        .filter(|(t, _)| {
+            let word = corpus.terms[*t as usize].as_str();
+            word.chars().count() > 2 && !FUNCTION_WORDS.contains(&word)
+        })
         .filter_map(|(t, x)| model.profile.get(t).map(|p| (x * p, *t)))
         .filter(|(s, _)| *s > 0.0)
         .collect();

@@ -23,9 +23,17 @@ pub struct ArticlePane {
     /// Parsed once when the article is shown, not every frame.
     blocks: Vec<Block>,
     scroll_to_top: bool,
+    /// Why For you ranked the shown item (its reasons), when it was opened from For you.
+    why: Option<String>,
 }
 
 impl ArticlePane {
+    pub fn set_why(&mut self, why: Option<&str>) {
+        if self.why.as_deref() != why {
+            self.why = why.map(str::to_owned);
+        }
+    }
+
     pub fn show(&mut self, article: Option<Article>) {
         self.blocks = match &article {
             Some(a) => match a.content_html.as_deref().filter(|h| !h.trim().is_empty()) {
@@ -99,6 +107,16 @@ impl ArticlePane {
                 meta.push(d.format("%A %-d %B %Y, %H:%M UTC").to_string());
             }
             ui.label(RichText::new(meta.join(" · ")).color(theme::weak_colour(ui.visuals())));
+            if let Some(why) = &self.why {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("In For you because: {why}"))
+                            .italics()
+                            .color(theme::weak_colour(ui.visuals())),
+                    )
+                    .wrap(),
+                );
+            }
             ui.horizontal(|ui| {
                 let star = if a.starred_at.is_some() {
                     "Unstar"

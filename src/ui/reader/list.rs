@@ -68,6 +68,8 @@ pub struct ItemList {
     visible: Vec<(ItemId, usize)>,
     /// Search snippets shown under the title, by item.
     snippets: HashMap<ItemId, String>,
+    /// Why For you ranked an item where it is (the recommender's reasons), by item.
+    reasons: HashMap<ItemId, String>,
     load_error: Option<String>,
 }
 
@@ -118,8 +120,17 @@ impl ItemList {
             unread_only,
             keep_read_since: Some(entered_at),
         };
+        self.reasons.clear();
         let ids = match kind {
-            ListKind::ForYou => for_you_ids(store, entered_at, &self.ids)?,
+            ListKind::ForYou => {
+                self.reasons = store
+                    .rank_list()?
+                    .into_iter()
+                    .filter(|r| !r.reasons.is_empty())
+                    .map(|r| (r.item_id, r.reasons))
+                    .collect();
+                for_you_ids(store, entered_at, &self.ids)?
+            }
             ListKind::Latest => store.list_item_ids(&ListQuery::new(ListScope::All))?,
             ListKind::Unread => store.list_item_ids(&ListQuery {
                 scope: ListScope::All,
@@ -156,6 +167,11 @@ impl ItemList {
 
     pub fn set_snippets(&mut self, snippets: HashMap<ItemId, String>) {
         self.snippets = snippets;
+    }
+
+    /// Why For you placed `id` where it is, when it says.
+    pub fn reason(&self, id: ItemId) -> Option<&str> {
+        self.reasons.get(&id).map(String::as_str)
     }
 
     /// Forgets cached rows so read/star flags are re-read (after the worker changed them).
@@ -246,13 +262,15 @@ impl ItemList {
                 let row = self.rows.get(&id);
                 let selected = self.selected == Some(i);
                 let snippet = self.snippets.get(&id).map(String::as_str);
+                let reason = self.reasons.get(&id).map(String::as_str);
                 let (rect, response) =
                     ui.allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::click());
                 // Half a row on screen counts as visible (impressions).
                 if clip.intersect(rect).height() >= ROW_HEIGHT * 0.5 {
                     visible.push((id, i));
                 }
-                paint_row(ui, rect, row, snippet, selected, response.hovered(), now);
+                let shown = RowText { snippet, reason };
+                paint_row(ui, rect, row, shown, selected, response.hovered(), now);
                 let label = row.map_or_else(|| "…".to_string(), |r| r.title.clone());
                 response.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &label));
                 if response.clicked() {
@@ -289,13 +307,20 @@ impl ItemList {
     }
 }
 
+/// What a row says besides its item: a search snippet, or For you's first reason.
+struct RowText<'a> {
+    snippet: Option<&'a str>,
+    reason: Option<&'a str>,
+}
+
 /// Paints one row: an unread dot, the title (strong when unread), then feed · author · age
-/// (or the search snippet) on the second line, and a star when starred.
+/// (or the search snippet) on the second line, with For you's first reason after it, and a star
+/// when starred.
 fn paint_row(
     ui: &egui::Ui,
     rect: Rect,
     row: Option<&ListRow>,
-    snippet: Option<&str>,
+    shown: RowText<'_>,
     selected: bool,
     hovered: bool,
     now: UnixTime,
@@ -352,7 +377,7 @@ fn paint_row(
         FontId::proportional(14.5),
         title_colour,
     );
-    let meta = match snippet {
+    let meta = match shown.snippet {
         Some(s) => s.to_string(),
         None => {
             let mut parts = vec![row.feed_title.clone()];
@@ -361,6 +386,9 @@ fn paint_row(
             }
             if let Some(t) = row.published_at {
                 parts.push(relative_age(now, t));
+            }
+            if let Some(first) = shown.reason.and_then(|r| r.split("; ").next()) {
+                parts.push(first.to_string());
             }
             parts.join(" · ")
         }

@@ -165,6 +165,11 @@ impl ReaderView {
             self.list_action(a, ctx);
         }
 
+        let why = match (self.kind, self.article.item_id()) {
+            (ListKind::ForYou, Some(id)) => self.list.reason(id),
+            _ => None,
+        };
+        self.article.set_why(why);
         let article_action = egui::CentralPanel::default()
             .show(ui, |ui| self.article.ui(ui))
             .inner;
