@@ -26,15 +26,20 @@ const FUNCTION_WORDS: &[&str] = &[
     "your",
 ];
 
-/// Shared words between a candidate and the user's profile, strongest first.
+/// Shared words between a candidate and the user's profile, strongest first. Only words the user
+/// reads about count: a profile weight of at least a quarter of its strongest word's, so a word
+/// that turned up once in one opened item ("show", "two") is not offered as a reason.
 pub fn shared_words(corpus: &Corpus, model: &UserModel, slot: Slot, n: usize) -> Vec<String> {
+    let strongest = model.profile.values().fold(0.0f32, |a, &b| a.max(b));
     let mut w: Vec<(f32, u32)> = corpus.rows[slot]
         .iter()
         .filter(|(t, _)| {
             let word = corpus.terms[*t as usize].as_str();
             word.chars().count() > 2 && !FUNCTION_WORDS.contains(&word)
         })
-        .filter_map(|(t, x)| model.profile.get(t).map(|p| (x * p, *t)))
+        .filter_map(|(t, x)| model.profile.get(t).map(|p| (x, *p, *t)))
+        .filter(|(_, p, _)| *p >= 0.25 * strongest)
+        .map(|(x, p, t)| (x * p, t))
         .filter(|(s, _)| *s > 0.0)
         .collect();
     w.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -387,7 +387,11 @@ fn paint_row(
             if let Some(t) = row.published_at {
                 parts.push(relative_age(now, t));
             }
-            if let Some(first) = shown.reason.and_then(|r| r.split("; ").next()) {
+            // The age is already on the line: the recency reason ("new: 5 h old") adds nothing.
+            let first = shown
+                .reason
+                .and_then(|r| r.split("; ").find(|x| !x.starts_with("new:")));
+            if let Some(first) = first {
                 parts.push(first.to_string());
             }
             parts.join(" · ")
