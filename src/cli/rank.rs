@@ -28,6 +28,11 @@ pub enum RankCommand {
         /// Write the model's ranks in MIND's prediction format here.
         #[arg(long, value_name = "FILE")]
         predictions: Option<PathBuf>,
+        /// Add a diagnostic row: the model learning from all of a user's other impressions
+        /// (later ones too), never from the scored impression's items. It bounds what more data
+        /// could give the same features; it is not a ranker.
+        #[arg(long)]
+        hindsight: bool,
         #[arg(long)]
         json: bool,
     },
@@ -93,10 +98,12 @@ pub fn run(ctx: &CliContext, cmd: RankCommand) -> anyhow::Result<()> {
         RankCommand::Eval {
             mind,
             predictions,
+            hindsight,
             json,
         } => {
             let mut opts = EvalOptions::new(&mind);
             opts.predictions = predictions;
+            opts.hindsight = hindsight;
             let report = eval::run(&opts)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);

@@ -2,6 +2,7 @@
 //! through the app's path, run the model and the baselines under progressive validation, and
 //! report AUC/MRR/nDCG overall and per learning-curve bucket, with time per impression.
 
+pub mod hindsight;
 pub mod ingest;
 pub mod metrics;
 pub mod mind;
@@ -39,6 +40,10 @@ pub enum EvalError {
     },
 }
 
+/// Name of the diagnostic row: it learns from later impressions, so it is not a ranker's result.
+pub const HINDSIGHT_ROW: &str =
+    "diagnostic: model in hindsight (all other impressions of the user)";
+
 #[derive(Debug, Clone)]
 pub struct EvalOptions {
     pub dir: PathBuf,
@@ -46,6 +51,8 @@ pub struct EvalOptions {
     pub dims: usize,
     pub seed: u64,
     pub config: ModelConfig,
+    /// Also run the hindsight diagnostic (see `hindsight`): slower, and not a ranker.
+    pub hindsight: bool,
 }
 
 impl EvalOptions {
@@ -56,6 +63,7 @@ impl EvalOptions {
             dims: DEFAULT_DIMS,
             seed: 42,
             config: ModelConfig::default(),
+            hindsight: false,
         }
     }
 }
@@ -168,6 +176,20 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
         if kind == RankerKind::Model {
             model_ranks = Some(r.ranks);
         }
+    }
+    if opts.hindsight {
+        let t = Instant::now();
+        let (all, buckets) = hindsight::run(world, &impressions, opts.config, opts.seed);
+        rows.push(RankerRow {
+            ranker: HINDSIGHT_ROW.to_owned(),
+            all: all.mean(),
+            buckets: BUCKETS
+                .iter()
+                .zip(&buckets)
+                .map(|(b, m)| ((*b).to_owned(), m.mean(), m.count))
+                .collect(),
+            ms_per_impression: t.elapsed().as_secs_f64() * 1000.0 / impressions.len().max(1) as f64,
+        });
     }
     if let (Some(path), Some(ranks)) = (&opts.predictions, &model_ranks) {
         write_predictions(path, &impressions, ranks)?;
