@@ -14,7 +14,7 @@ pub enum BenchTarget {
     Refresh,
     /// The reader's item list: frame time with 100,000 items.
     List,
-    /// Recommender: scoring 1,000 candidates and one online update.
+    /// Recommender: scoring 1,000 candidates, one online update, For you end to end.
     Rank,
 }
 
@@ -41,6 +41,7 @@ pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
     }
     if all || args.target == BenchTarget::Rank {
         super::rank::bench(ctx)?;
+        super::for_you_bench::run(ctx.clock.clone())?;
     }
     Ok(())
 }

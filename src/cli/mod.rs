@@ -4,6 +4,7 @@
 mod bench;
 mod feeds;
 mod focus;
+mod for_you_bench;
 mod rank;
 mod search;
 mod search_bench;
