@@ -163,7 +163,24 @@ impl Engine {
 
 pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) {
     let result = match cmd {
-        RankCommand::Refresh { limit } => engine.refresh_for_you(limit),
+        RankCommand::Refresh { limit } => {
+            // Building the recommender (index sync, embedding, replaying events) takes seconds
+            // on a big corpus: say so in the status bar. Once built, a refresh takes
+            // milliseconds and would only flash a spinner.
+            let building = engine.rank.recommender.is_none();
+            if building {
+                events.send(Event::Progress {
+                    task: TASK.into(),
+                    done: 0,
+                    total: 0,
+                });
+            }
+            let r = engine.refresh_for_you(limit);
+            if building && r.is_ok() {
+                events.send(Event::Finished { task: TASK.into() });
+            }
+            r
+        }
         RankCommand::AddRule {
             kind,
             action,

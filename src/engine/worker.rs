@@ -28,7 +28,7 @@ pub enum Command {
 pub enum Event {
     /// Stored state changed; views showing this topic reload.
     Changed(Topic),
-    /// A named long task advanced ("Refreshing feeds", 12 of 40).
+    /// A named long task advanced ("Refreshing feeds", 12 of 40; a total of 0: it cannot count).
     Progress {
         task: String,
         done: usize,

@@ -61,7 +61,12 @@ impl StatusBar {
             for t in &self.tasks {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label(format!("{} {}/{}", t.task, t.done, t.total));
+                    // A total of 0 is a task that cannot count its steps: the name alone.
+                    if t.total == 0 {
+                        ui.label(format!("{}…", t.task));
+                    } else {
+                        ui.label(format!("{} {}/{}", t.task, t.done, t.total));
+                    }
                     if t.total > 0 {
                         ui.add(
                             egui::ProgressBar::new(t.done as f32 / t.total as f32)
