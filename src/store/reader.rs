@@ -259,10 +259,12 @@ impl Store {
     /// Subscriptions with their unread counts and errors, by title.
     pub fn sidebar_feeds(&self) -> Result<Vec<SidebarFeed>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT f.id, f.title, f.url, f.folder_id, ifnull(c.n, 0), f.error, f.disabled
+            // One count per feed on the partial index `items_unread_feed`: a GROUP BY over all
+            // unread items made SQLite fetch every row for its feed (4x slower at 100,000).
+            "SELECT f.id, f.title, f.url, f.folder_id,
+                    (SELECT count(*) FROM items i WHERE i.feed_id = f.id AND i.read_at IS NULL),
+                    f.error, f.disabled
              FROM feeds f
-             LEFT JOIN (SELECT feed_id, count(*) AS n FROM items WHERE read_at IS NULL
-                        GROUP BY feed_id) c ON c.feed_id = f.id
              ORDER BY lower(CASE WHEN f.title = '' THEN f.url ELSE f.title END), f.id",
         )?;
         let rows = stmt.query_map([], |r| {
