@@ -34,24 +34,28 @@ fn harness(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
     h
 }
 
-/// Steps frames until `done` holds; the worker runs on its own thread, so this waits for it
-/// without sleeping, and fails (with `what`) if it never happens.
+/// Steps frames until `done` holds (bounded by a deadline, not a frame count: the worker may be
+/// slow to answer on a loaded machine), failing with `what` and the notices shown.
 fn step_until(
     h: &mut Harness<'_, FocusFeedApp>,
     what: &str,
     done: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
 ) {
-    for _ in 0..3_000 {
+    let notices_then =
+        |h: &Harness<'_, FocusFeedApp>| format!("{what}; notices: {:?}", h.state().notices());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
         h.step();
         if done(h) {
             return;
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for: {}",
+            notices_then(h)
+        );
         std::thread::yield_now();
     }
-    panic!(
-        "timed out waiting for: {what}; notices: {:?}",
-        h.state().notices()
-    );
 }
 
 fn has_label(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {

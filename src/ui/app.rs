@@ -265,7 +265,7 @@ impl eframe::App for FocusFeedApp {
         let egui_ctx = ui.ctx().clone();
         let ctx = self.core.context();
         for event in self.core.worker.drain() {
-            self.status.on_event(&event);
+            self.status.on_event(&event, ctx.now.timestamp_millis());
             self.views.dispatch_event(&event, &ctx);
         }
         for cmd in self.shortcuts.collect(&egui_ctx, self.state.view.scope()) {
@@ -273,7 +273,7 @@ impl eframe::App for FocusFeedApp {
         }
         top_bar(ui, &mut self.views.timer, &ctx);
         navigation(ui, self.state.view, &ctx);
-        self.status.ui(ui);
+        self.status.ui(ui, ctx.now.timestamp_millis());
         let views = &mut self.views;
         egui::CentralPanel::default().show(ui, |ui| match self.state.view {
             View::Board => views.board.ui(ui, &ctx),

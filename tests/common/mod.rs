@@ -18,7 +18,12 @@ pub fn step_until(
         if cond(h) {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; list {:?}; notices {:?}",
+            h.state().reader_list(),
+            h.state().notices()
+        );
         std::thread::yield_now();
     }
 }
