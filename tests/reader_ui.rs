@@ -351,6 +351,35 @@ fn dwell_ends_when_the_reader_is_left() {
 }
 
 #[test]
+fn dwell_is_kept_when_the_window_closes() {
+    use eframe::App as _;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    subscribe_to_test_feed(&mut h);
+    let db = store(dir.path());
+    let title = "Harbour wall repairs begin in March";
+    let id = item_id(&db, title);
+    h.get_by_role_and_label(Role::Button, title).click();
+    step_until(&mut h, "the open", |_| {
+        count_events(&db, id, EventKind::Open) == 1
+    });
+    clock.advance(chrono::Duration::seconds(25));
+    h.step();
+    h.state_mut().on_exit(None);
+    step_until(&mut h, "the dwell recorded on close", |_| {
+        count_events(&db, id, EventKind::Dwell) == 1
+    });
+    let dwell = db
+        .events_for_item(id)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == Some(EventKind::Dwell))
+        .and_then(|e| e.value);
+    assert_eq!(dwell, Some(25.0));
+}
+
+#[test]
 fn rename_and_unsubscribe_from_the_sidebar() {
     let dir = tempfile::tempdir().unwrap();
     let clock = start_clock();

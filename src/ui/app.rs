@@ -305,4 +305,10 @@ impl eframe::App for FocusFeedApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, UI_STATE_KEY, &self.state);
     }
+
+    /// Work still in the views reaches the worker, which handles what is queued before it stops.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        let ctx = self.core.context();
+        self.views.reader.on_exit(&ctx);
+    }
 }

@@ -187,6 +187,16 @@ impl ReaderView {
         }
     }
 
+    /// The window is closing: the open article's reading time ends when the reader was last
+    /// drawn (now, if it is on screen), and is recorded before the worker stops.
+    pub fn on_exit(&mut self, ctx: &ViewContext) {
+        if let Some((_, last_ms)) = self.last_drawn
+            && let Some(dwell) = self.dwell.stop(last_ms)
+        {
+            ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
+        }
+    }
+
     /// Ends the dwell of the open article when the reader was hidden (another view shown) since
     /// the last frame it drew, and starts timing it afresh now that it is back.
     fn note_return(&mut self, frame: u64, now_ms: i64, ctx: &ViewContext) {
