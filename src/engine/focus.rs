@@ -164,7 +164,7 @@ impl Engine {
     pub fn focus_stats(&mut self) -> Result<FocusStats> {
         self.timer_action(TimerAction::Tick)?;
         let now = self.now_secs();
-        Ok(self.store().focus_stats(now, local_offset(now))?)
+        Ok(self.store().focus_stats(now, &local_offset)?)
     }
 
     pub fn export_board(&mut self) -> Result<BoardExport> {

@@ -151,7 +151,7 @@ fn time_log_feeds_cards_and_stats() {
     let card = ok(s.card(a));
     assert_eq!(card.pomodoros, 3);
     assert_eq!(card.minutes_spent(), 85);
-    let st = ok(s.focus_stats(NOW, 0));
+    let st = ok(s.focus_stats(NOW, &|_| 0));
     assert_eq!(st.days.len(), 14);
     assert_eq!(st.today_minutes, 35);
     assert_eq!(st.today_pomodoros, 1);
@@ -161,6 +161,25 @@ fn time_log_feeds_cards_and_stats() {
     assert_eq!(st.per_task[0].title, "A");
     assert_eq!(st.per_task[0].minutes, 85);
     assert_eq!(st.per_task[1].title, "(no task)");
+}
+
+#[test]
+fn a_session_counts_on_the_local_day_it_ended_even_across_a_clock_change() {
+    let mut s = store();
+    // Summer time (UTC+2) began five days before NOW; before that the user was at UTC+1. A
+    // session that ended at 22:30 UTC eight days ago ended at 23:30 by that evening's clock: it
+    // counts on that day, not on the next (where today's offset would put it).
+    let switch = NOW - 5 * 86_400;
+    let offset = move |t: UnixTime| if t < switch { 3_600 } else { 7_200 };
+    let midnight_utc = NOW - NOW.rem_euclid(86_400);
+    let ended = midnight_utc - 8 * 86_400 - 5_400;
+    ok(s.save_timer(&Timer::default(), &[session(None, ended, 25, true)]));
+    let st = ok(s.focus_stats(NOW, &offset));
+    let that_evening = crate::focus::stats::day_of(ended, 3_600);
+    let counted: Vec<_> = st.days.iter().filter(|d| d.minutes > 0).collect();
+    assert_eq!(counted.len(), 1);
+    assert_eq!(counted[0].date, that_evening);
+    assert_ne!(that_evening, crate::focus::stats::day_of(ended, 7_200));
 }
 
 #[test]

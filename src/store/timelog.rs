@@ -93,24 +93,32 @@ impl Store {
 
     /// Figures as of `now`. Days are calendar days at `utc_offset` seconds east of UTC (the
     /// user's zone); a session counts on the day it ended.
-    pub fn focus_stats(&self, now: UnixTime, utc_offset: i64) -> Result<FocusStats> {
-        let today = stats::day_of(now, utc_offset);
+    /// Focus figures at `now`. `utc_offset(t)` is the user's offset from UTC at instant `t`:
+    /// each session counts on the calendar day it ended on *then*, so a daylight-saving change
+    /// inside the 14 days moves no session to a neighbouring day.
+    pub fn focus_stats(
+        &self,
+        now: UnixTime,
+        utc_offset: &dyn Fn(UnixTime) -> i64,
+    ) -> Result<FocusStats> {
+        let day = |t: UnixTime| stats::day_of(t, utc_offset(t));
+        let today = day(now);
         let mut stmt = self.conn().prepare_cached(
-            "SELECT date(ended_at + ?1, 'unixepoch') AS day, SUM(seconds), SUM(completed)
-             FROM time_log WHERE ended_at >= ?2 GROUP BY day",
+            "SELECT ended_at, seconds, completed FROM time_log WHERE ended_at >= ?1",
         )?;
-        let since = now - (stats::CHART_DAYS as i64 + 1) * 86_400;
+        // A day more than the chart and 14 hours for the furthest offset.
+        let since = now - (stats::CHART_DAYS as i64 + 1) * 86_400 - 14 * 3_600;
         let rows: Vec<DayRow> = stmt
-            .query_map(params![utc_offset, since], |r| {
+            .query_map([since], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
                     r.get::<_, u32>(2)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?
             .into_iter()
-            .filter_map(|(d, s, p)| parse_day(&d).map(|d| (d, s, p)))
+            .map(|(t, secs, done)| (day(t), secs, done))
             .collect();
         let days = stats::last_days(today, &rows);
         let (today_minutes, today_pomodoros) = days
@@ -118,15 +126,17 @@ impl Store {
             .map(|d| (d.minutes, d.pomodoros))
             .unwrap_or_default();
 
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT DISTINCT date(ended_at + ?1, 'unixepoch') FROM time_log WHERE completed = 1",
-        )?;
-        let pomodoro_days: Vec<NaiveDate> = stmt
-            .query_map([utc_offset], |r| r.get::<_, String>(0))?
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT DISTINCT ended_at FROM time_log WHERE completed = 1")?;
+        let mut pomodoro_days: Vec<NaiveDate> = stmt
+            .query_map([], |r| r.get::<_, i64>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?
-            .iter()
-            .filter_map(|d| parse_day(d))
+            .into_iter()
+            .map(day)
             .collect();
+        pomodoro_days.sort_unstable();
+        pomodoro_days.dedup();
 
         let mut stmt = self.conn().prepare_cached(
             "SELECT t.card_id, c.title, SUM(t.seconds), SUM(t.completed)
@@ -156,8 +166,4 @@ impl Store {
             per_task,
         })
     }
-}
-
-fn parse_day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }

@@ -17,7 +17,7 @@ pub struct StatsView {
 impl StatsView {
     fn reload(&mut self, ctx: &ViewContext) {
         let now = ctx.now.timestamp();
-        match ctx.store.focus_stats(now, local_offset(now)) {
+        match ctx.store.focus_stats(now, &local_offset) {
             Ok(s) => {
                 self.stats = Some(s);
                 self.error = None;
