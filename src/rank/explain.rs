@@ -18,15 +18,16 @@ pub struct Reason {
 
 /// Function words: they score in a small corpus's tf-idf but explain nothing to a reader.
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "are", "as", "at", "be", "been", "but",
-    "by", "can", "do", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if",
-    "in", "into", "is", "it", "its", "more", "new", "no", "not", "of", "on", "one", "or", "our",
-    "out", "over", "she", "so", "than", "that", "the", "their", "them", "there", "they", "thi",
-    "this", "to", "up", "was", "we", "were", "what", "when", "which", "who", "will", "with", "you",
-    "your",
+    "a", "about", "after", "all", "also", "an", "and", "are", "as", "at", "be", "been", "befor",
+    "before", "but", "by", "can", "do", "for", "from", "had", "has", "have", "he", "her", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "more", "new", "no", "not", "of", "on",
+    "one", "or", "our", "out", "over", "she", "so", "than", "that", "the", "their", "them",
+    "there", "they", "thi", "this", "to", "up", "was", "we", "were", "what", "when", "which",
+    "who", "will", "with", "you", "your",
 ];
 
-/// Shared words between a candidate and the user's profile, strongest first. Only words the user
+/// Shared words between a candidate's title and the user's profile, strongest first, as the
+/// title spells them. Only words the user
 /// reads about count: a profile weight of at least a quarter of its strongest word's, so a word
 /// that turned up once in one opened item ("show", "two") is not offered as a reason.
 pub fn shared_words(corpus: &Corpus, model: &UserModel, slot: Slot, n: usize) -> Vec<String> {
@@ -43,10 +44,26 @@ pub fn shared_words(corpus: &Corpus, model: &UserModel, slot: Slot, n: usize) ->
         .filter(|(s, _)| *s > 0.0)
         .collect();
     w.sort_by(|a, b| b.0.total_cmp(&a.0));
-    w.into_iter()
-        .take(n)
-        .map(|(_, t)| corpus.terms[t as usize].clone())
-        .collect()
+    // Terms are stems ("tini", "befor"): name the word as the title spells it, and leave out
+    // stems the title does not show — a reason should point at something the reader can see.
+    let title_words: Vec<String> = corpus.titles[slot]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|x| !x.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for (_, t) in w {
+        let stem = corpus.terms[t as usize].as_str();
+        if let Some(word) = title_words.iter().find(|x| x.starts_with(stem))
+            && !out.contains(word)
+        {
+            out.push(word.clone());
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    out
 }
 
 /// Reasons from the model's parts, most important first; only parts that pushed the item up.
