@@ -38,7 +38,10 @@ pub struct Corpus {
     pub feed: Vec<u32>,
     pub feeds: Vec<String>,
     pub author: Vec<Option<u32>>,
+    /// Authors by interned id, lowercased so "Ann Lee" and "ann lee" are one (the key).
     pub authors: Vec<String>,
+    /// Each author as first spelled, for explanations.
+    pub author_names: Vec<String>,
     pub domain: Vec<Option<u32>>,
     pub domains: Vec<String>,
 }
@@ -79,13 +82,14 @@ impl Corpus {
             normalize_sparse(&mut row);
             c.rows.push(row);
             c.feed.push(intern(&mut c.feeds, &mut feed_of, &d.feed));
-            c.author.push(
-                d.author
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|a| !a.is_empty())
-                    .map(|a| intern(&mut c.authors, &mut author_of, &a.to_lowercase())),
-            );
+            let author = d.author.as_deref().map(str::trim).filter(|a| !a.is_empty());
+            c.author.push(author.map(|a| {
+                let id = intern(&mut c.authors, &mut author_of, &a.to_lowercase());
+                if c.author_names.len() < c.authors.len() {
+                    c.author_names.push(a.to_owned());
+                }
+                id
+            }));
             c.domain.push(
                 d.domain
                     .as_deref()
@@ -171,5 +175,17 @@ mod tests {
         assert_eq!(c.domains, vec!["example.org".to_owned()]);
         let dot = sparse_dot(&c.rows[0], &c.rows[1]);
         assert!((dot - 0.8).abs() < 1e-6, "{dot}");
+    }
+
+    #[test]
+    fn authors_match_whatever_their_case_and_keep_their_spelling_for_display() {
+        let mut a = doc(1, "f", &[("x", 1.0)]);
+        a.author = Some("Ann Lee".into());
+        let mut b = doc(2, "f", &[("x", 1.0)]);
+        b.author = Some(" ann lee ".into());
+        let c = Corpus::build(&[a, b]);
+        assert_eq!(c.author, vec![Some(0), Some(0)]);
+        assert_eq!(c.authors, vec!["ann lee".to_owned()]);
+        assert_eq!(c.author_names, vec!["Ann Lee".to_owned()]);
     }
 }

@@ -90,7 +90,7 @@ pub fn explain(corpus: &Corpus, model: &UserModel, slot: Slot, parts: &Parts) ->
     {
         out.push(Reason {
             feature: "author".into(),
-            text: format!("by {} whom you read", corpus.authors[a as usize]),
+            text: format!("by {} whom you read", corpus.author_names[a as usize]),
             weight: parts.author,
         });
     }
