@@ -264,3 +264,46 @@ fn the_stored_model_is_rebuilt_from_events_when_missing() {
         |l: &[focusfeed::rank::recommender::ForYouItem]| l.iter().map(|i| i.id).collect::<Vec<_>>();
     assert_eq!(ids(&before), ids(&after));
 }
+
+#[test]
+fn with_few_unread_items_for_you_reaches_past_its_30_days() {
+    let (_dir, mut engine) = engine_with_items();
+    let store = engine.store_mut();
+    let (feed_id, _) = store
+        .insert_feed(
+            "https://example.org/old.xml",
+            "Old Letters",
+            None,
+            None,
+            NOW,
+        )
+        .unwrap();
+    let old: Vec<NewItem> = (0..3)
+        .map(|i| {
+            let key = format!("old-{i}");
+            let at = NOW - 60 * 86_400 - i * 3600;
+            item(&key, &format!("Old letter {i}"), "ink and paper", None, at)
+        })
+        .collect();
+    store
+        .store_feed_update(&FeedUpdate {
+            feed_id,
+            title: "Old Letters",
+            site_url: None,
+            etag: None,
+            last_modified: None,
+            body_hash: None,
+            items: &old,
+            now: NOW,
+            next_fetch_at: NOW + 3600,
+            retention_cutoff: 0,
+            retention_keep: 1000,
+        })
+        .unwrap();
+    // 27 unread items in all, fewer than For you's minimum: the two-month-old ones come too.
+    // (The football and cooking stories repeat three texts, so their near-duplicates collapse.)
+    let list = engine.recommend(100, false).unwrap();
+    let titles: Vec<&String> = list.iter().map(|i| &i.title).collect();
+    let old_listed = list.iter().filter(|i| i.feed == "Old Letters").count();
+    assert_eq!(old_listed, 3, "{titles:?}");
+}

@@ -20,8 +20,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Items older than this are neither candidates nor part of the embedding corpus (except those
-/// the user acted on).
+/// the user acted on), unless fewer than [`MIN_CANDIDATES`] unread items are newer.
 pub const WINDOW_DAYS: i64 = 30;
+/// Unread items For you reaches back for when the window holds fewer (see
+/// `Store::for_you_since`).
+pub const MIN_CANDIDATES: usize = 200;
 /// Candidates fetched from the index per request: by profile and by recency.
 const CANDIDATES: usize = 1000;
 /// Opens that came within this long after an impression count as clicks on that list.
@@ -74,7 +77,8 @@ impl Recommender {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let items = store.rank_items(now - WINDOW_DAYS * 86_400, &touched)?;
+        let since = store.for_you_since(now - WINDOW_DAYS * 86_400, MIN_CANDIDATES)?;
+        let items = store.rank_items(since, &touched)?;
         let ids: Vec<ItemId> = items.iter().map(|i| i.id).collect();
         let vectors: HashMap<ItemId, Vec<(String, f32)>> =
             index.term_vectors(&ids)?.into_iter().collect();
@@ -184,7 +188,7 @@ impl Recommender {
         with_reasons: bool,
     ) -> Result<Vec<ForYouItem>, RankError> {
         let filters = Filters {
-            since: Some(now - WINDOW_DAYS * 86_400),
+            since: Some(store.for_you_since(now - WINDOW_DAYS * 86_400, MIN_CANDIDATES)?),
             ..Filters::default()
         }
         .unread_in(store)?;

@@ -177,6 +177,32 @@ impl Store {
     }
 
     /// Items the recommender may need: every item newer than `since`, plus the given ones.
+    /// Where For you's candidates start: `window_start`, or earlier if that leaves fewer than
+    /// `min_unread` unread items — then far enough back to take the `min_unread` newest unread
+    /// ones. Someone back from a month away, or the bundled samples once they have aged, still
+    /// get a For you list.
+    pub fn for_you_since(&self, window_start: UnixTime, min_unread: usize) -> Result<UnixTime> {
+        let offset = i64::try_from(min_unread.max(1) - 1).unwrap_or(i64::MAX);
+        let nth: Option<UnixTime> = self
+            .conn()
+            .query_row(
+                "SELECT coalesce(published_at, fetched_at) FROM items WHERE read_at IS NULL
+                 ORDER BY coalesce(published_at, fetched_at) DESC LIMIT 1 OFFSET ?1",
+                [offset],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let oldest_unread: Option<UnixTime> = self.conn().query_row(
+            "SELECT min(coalesce(published_at, fetched_at)) FROM items WHERE read_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(match nth.or(oldest_unread) {
+            Some(t) => t.min(window_start),
+            None => window_start,
+        })
+    }
+
     pub fn rank_items(&self, since: UnixTime, also: &[ItemId]) -> Result<Vec<RankItem>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url, i.content_text,
