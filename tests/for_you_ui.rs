@@ -150,3 +150,64 @@ fn for_you_moves_up_the_feed_the_reader_opens() {
         "{why}"
     );
 }
+
+#[test]
+fn a_mute_rule_added_in_settings_takes_its_items_out_of_for_you() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z").unwrap();
+    let clock = ManualClock::new(t.with_timezone(&chrono::Utc));
+    let mut h = harness(dir.path(), &clock);
+    h.get_by_label("Load sample feeds").click();
+    step_until(&mut h, "the sample feeds", |h| {
+        h.state().reader_list().len() >= 25
+    });
+    let db = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    // The items that say "moon" as a word ("moons" is another word, as the rule matches).
+    let word = regex::Regex::new(r"(?i)\bmoon\b").unwrap();
+    let moon: HashSet<ItemId> = {
+        let mut stmt = db
+            .conn()
+            .prepare("SELECT id, title || ' ' || content_text FROM items")
+            .unwrap();
+        let rows: Vec<(ItemId, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.into_iter()
+            .filter(|(_, text)| word.is_match(text))
+            .map(|(id, _)| id)
+            .collect()
+    };
+    assert!(!moon.is_empty());
+    reenter_for_you(&mut h);
+    step_until(&mut h, "For you with the moon items", |h| {
+        h.state().reader_list().iter().any(|id| moon.contains(id))
+    });
+
+    // Settings, For you: mute the keyword "moon".
+    h.key_press(egui::Key::Num4);
+    h.run_steps(2);
+    let field = h.get_by_role_and_label(Role::TextInput, "Pattern:");
+    field.focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Pattern:")
+        .type_text("moon");
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Add rule").click();
+    step_until(&mut h, "the rule stored", |_| {
+        db.rank_rules().unwrap().len() == 1
+    });
+    assert!(
+        h.query_all_by_label_contains("mute keyword")
+            .next()
+            .is_some()
+    );
+
+    // Back in the reader, without leaving For you: the muted items are gone, the rest stay.
+    h.key_press(egui::Key::Num2);
+    step_until(&mut h, "the muted items out of For you", |h| {
+        let list = h.state().reader_list();
+        !list.is_empty() && list.iter().all(|id| !moon.contains(id))
+    });
+}

@@ -31,11 +31,22 @@ pub enum RankCommand {
 }
 
 /// The engine's recommender slot: built on first use, dropped when the corpus must be rebuilt.
-#[derive(Default)]
 pub struct RankState {
     recommender: Option<Recommender>,
     /// Item count the recommender was built with; a big change rebuilds the embedding.
     built_with: usize,
+    /// How long a list the reader last asked for (a rule change re-ranks that many).
+    last_limit: usize,
+}
+
+impl Default for RankState {
+    fn default() -> Self {
+        Self {
+            recommender: None,
+            built_with: 0,
+            last_limit: 1_000,
+        }
+    }
 }
 
 impl std::fmt::Debug for RankState {
@@ -110,6 +121,7 @@ impl Engine {
     /// reader can tell items that arrived afterwards (shown after the ranked ones) from items the
     /// ranking left out on purpose (muted, duplicates).
     pub fn refresh_for_you(&mut self, limit: usize) -> Result<()> {
+        self.rank.last_limit = limit;
         let through: ItemId = self
             .store
             .conn()
@@ -181,14 +193,24 @@ pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) 
             }
             r
         }
+        // A changed rule or model changes the list at once: a muted item must leave For you
+        // now, not at the next visit.
         RankCommand::AddRule {
             kind,
             action,
             pattern,
-        } => engine.add_rank_rule(kind, action, &pattern).map(|_| ()),
-        RankCommand::RemoveRule { id } => engine.remove_rank_rule(id),
-        RankCommand::Reset => engine.reset_rank_model(),
-        RankCommand::SetPersonalization(on) => engine.set_personalization(on),
+        } => engine
+            .add_rank_rule(kind, action, &pattern)
+            .and_then(|_| engine.refresh_for_you(engine.rank.last_limit)),
+        RankCommand::RemoveRule { id } => engine
+            .remove_rank_rule(id)
+            .and_then(|()| engine.refresh_for_you(engine.rank.last_limit)),
+        RankCommand::Reset => engine
+            .reset_rank_model()
+            .and_then(|()| engine.refresh_for_you(engine.rank.last_limit)),
+        RankCommand::SetPersonalization(on) => engine
+            .set_personalization(on)
+            .and_then(|()| engine.refresh_for_you(engine.rank.last_limit)),
     };
     match result {
         Ok(()) => events.changed(Topic::Ranking),

@@ -182,23 +182,20 @@ impl Store {
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Which of `ids` an unread list still shows: unread, or read since `keep_read_since`.
-    pub fn still_unread_or_read_since(
+    /// Which of `ids` were read at or after `since` (what a list keeps while it is being read).
+    pub fn read_since(
         &self,
         ids: &[ItemId],
-        keep_read_since: UnixTime,
+        since: UnixTime,
     ) -> Result<std::collections::HashSet<ItemId>> {
-        let mut out = std::collections::HashSet::with_capacity(ids.len());
+        let mut out = std::collections::HashSet::new();
         for chunk in ids.chunks(CHUNK) {
             let sql = format!(
-                "SELECT id FROM items WHERE id IN ({}) AND (read_at IS NULL OR read_at >= ?)",
+                "SELECT id FROM items WHERE id IN ({}) AND read_at >= ?",
                 placeholders(chunk.len())
             );
             let mut stmt = self.conn.prepare(&sql)?;
-            let params = chunk
-                .iter()
-                .copied()
-                .chain(std::iter::once(keep_read_since));
+            let params = chunk.iter().copied().chain(std::iter::once(since));
             let rows = stmt.query_map(params_from_iter(params), |r| r.get::<_, ItemId>(0))?;
             for r in rows {
                 out.insert(r?);

@@ -8,6 +8,7 @@ pub mod card_editor;
 pub mod column_editor;
 pub mod commands;
 pub mod context;
+pub mod for_you_settings;
 pub mod guard;
 pub mod help;
 pub mod reader;

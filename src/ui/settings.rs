@@ -6,7 +6,9 @@ use super::theme;
 use crate::engine::worker::Event;
 
 #[derive(Default)]
-pub struct SettingsView {}
+pub struct SettingsView {
+    for_you: super::for_you_settings::ForYouSettings,
+}
 
 impl SettingsView {
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
@@ -17,6 +19,7 @@ impl SettingsView {
             super::timer_settings::show(ui, ctx);
             super::board_data::show(ui, ctx);
             super::reader::settings::section(ui, ctx);
+            self.for_you.ui(ui, ctx);
         });
     }
 

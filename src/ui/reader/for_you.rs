@@ -29,16 +29,19 @@ pub fn for_you_ids(
         return Ok(ranked);
     }
     // A newer ranking leaves out what was read meanwhile; it stays on screen all the same.
-    let still = store.still_unread_or_read_since(shown, keep_read_since)?;
-    Ok(keep_places(shown, &still, ranked))
+    let just_read = store.read_since(shown, keep_read_since)?;
+    Ok(keep_places(shown, &just_read, ranked))
 }
 
-/// `shown` items still listed (`still`) keep their order; the rest of `ranked` follows.
-fn keep_places(shown: &[ItemId], still: &HashSet<ItemId>, ranked: Vec<ItemId>) -> Vec<ItemId> {
+/// `shown` items keep their order while they are still ranked, or were read since the list was
+/// entered; the rest of `ranked` follows. An unread item the new ranking left out (a rule now
+/// mutes it) goes.
+fn keep_places(shown: &[ItemId], just_read: &HashSet<ItemId>, ranked: Vec<ItemId>) -> Vec<ItemId> {
+    let in_ranking: HashSet<ItemId> = ranked.iter().copied().collect();
     let mut out: Vec<ItemId> = shown
         .iter()
         .copied()
-        .filter(|id| still.contains(id))
+        .filter(|id| in_ranking.contains(id) || just_read.contains(id))
         .collect();
     let kept: HashSet<ItemId> = out.iter().copied().collect();
     out.extend(ranked.into_iter().filter(|id| !kept.contains(id)));
@@ -52,11 +55,11 @@ mod tests {
 
     #[test]
     fn a_reload_keeps_what_is_shown_in_place_and_adds_new_items_after() {
-        // On screen: 3, 1, 4, 2. 3 was marked read (gone); 4 was read since entering, so the new
-        // ranking (5, 2, 1) left it out but it stays where it was.
-        let still = [1, 2, 4].into_iter().collect();
+        // On screen: 3, 1, 4, 2, 6. The new ranking is 5, 2, 1: 4 was read since entering, so it
+        // stays where it was; 3 was marked read before (gone); 6 is unread but left out, muted.
+        let just_read = [4].into_iter().collect();
         assert_eq!(
-            keep_places(&[3, 1, 4, 2], &still, vec![5, 2, 1]),
+            keep_places(&[3, 1, 4, 2, 6], &just_read, vec![5, 2, 1]),
             vec![1, 4, 2, 5]
         );
     }

@@ -1,0 +1,171 @@
+//! The "For you" section of Settings: the user's rules (like or mute a feed, an author, a keyword
+//! or a regex), which win over the model; personalization on or off; and forgetting what the
+//! recommender learned. Changes go to the worker, which re-ranks For you at once.
+
+use super::context::{AppAction, ViewContext};
+use super::theme;
+use crate::engine::rank::RankCommand;
+use crate::engine::worker::Command;
+use crate::rank::rules::{self, RuleAction, RuleKind};
+use crate::store::rank::SETTING_PERSONALIZATION;
+
+const KINDS: [(RuleKind, &str); 4] = [
+    (RuleKind::Keyword, "keyword"),
+    (RuleKind::Feed, "feed"),
+    (RuleKind::Author, "author"),
+    (RuleKind::Regex, "regex"),
+];
+
+/// The rule being typed, and whether "Forget" waits for a second click.
+pub struct ForYouSettings {
+    action: RuleAction,
+    kind: RuleKind,
+    pattern: String,
+    error: Option<String>,
+    confirm_reset: bool,
+}
+
+impl Default for ForYouSettings {
+    fn default() -> Self {
+        Self {
+            action: RuleAction::Mute,
+            kind: RuleKind::Keyword,
+            pattern: String::new(),
+            error: None,
+            confirm_reset: false,
+        }
+    }
+}
+
+impl ForYouSettings {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
+        ui.strong("For you");
+        let personalized = ctx
+            .store
+            .setting(SETTING_PERSONALIZATION)
+            .ok()
+            .flatten()
+            .as_deref()
+            != Some("off");
+        let mut on = personalized;
+        ui.checkbox(
+            &mut on,
+            "Learn from what I open (off: For you is newest first)",
+        );
+        if on != personalized {
+            ctx.send(Command::Rank(RankCommand::SetPersonalization(on)));
+        }
+        self.rules_ui(ui, ctx);
+        ui.horizontal(|ui| {
+            if !self.confirm_reset {
+                if ui.button("Forget what For you learned").clicked() {
+                    self.confirm_reset = true;
+                }
+            } else {
+                ui.label("Forget every click and skip it learned from? Rules stay.");
+                if ui.button("Forget").clicked() {
+                    ctx.send(Command::Rank(RankCommand::Reset));
+                    ctx.act(AppAction::Notice(
+                        "For you forgot what it learned and starts fresh.".into(),
+                    ));
+                    self.confirm_reset = false;
+                }
+                if ui.button("Cancel").clicked() {
+                    self.confirm_reset = false;
+                }
+            }
+        });
+        ui.add_space(theme::GAP);
+    }
+
+    fn rules_ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
+        ui.label("Rules win over what For you learned: muted items never show, liked ones lead.");
+        match ctx.store.rank_rules() {
+            Ok(list) if list.is_empty() => {
+                ui.weak("No rules yet.");
+            }
+            Ok(list) => {
+                egui::Grid::new("for_you_rules")
+                    .num_columns(2)
+                    .spacing([theme::GAP * 2.0, theme::GAP / 2.0])
+                    .show(ui, |ui| {
+                        for rule in list {
+                            ui.label(format!(
+                                "{} {} \u{201c}{}\u{201d}",
+                                rule.action.as_str(),
+                                rule.kind.as_str(),
+                                rule.pattern
+                            ));
+                            if ui.small_button("Remove").clicked() {
+                                ctx.send(Command::Rank(RankCommand::RemoveRule { id: rule.id }));
+                            }
+                            ui.end_row();
+                        }
+                    });
+            }
+            Err(e) => {
+                ui.colored_label(
+                    theme::warning_colour(ui.visuals()),
+                    format!("Could not read the rules: {e}"),
+                );
+            }
+        }
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.action, RuleAction::Mute, "Mute");
+            ui.selectable_value(&mut self.action, RuleAction::Like, "Like");
+            egui::ComboBox::from_id_salt("for_you_rule_kind")
+                .selected_text(
+                    KINDS
+                        .iter()
+                        .find(|(k, _)| *k == self.kind)
+                        .map_or("keyword", |(_, name)| *name),
+                )
+                .show_ui(ui, |ui| {
+                    for (kind, name) in KINDS {
+                        ui.selectable_value(&mut self.kind, kind, name);
+                    }
+                });
+            let label = ui.label("Pattern:");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.pattern)
+                        .hint_text(hint(self.kind))
+                        .desired_width(220.0),
+                )
+                .labelled_by(label.id);
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Add rule").clicked() || enter {
+                self.add(ctx);
+            }
+        });
+        if let Some(e) = &self.error {
+            ui.colored_label(theme::warning_colour(ui.visuals()), e);
+        }
+    }
+
+    /// Checks the pattern here, so a bad regex is an inline error rather than a notice.
+    fn add(&mut self, ctx: &ViewContext) {
+        let pattern = self.pattern.trim().to_owned();
+        match rules::validate(self.kind, &pattern) {
+            Ok(()) => {
+                ctx.send(Command::Rank(RankCommand::AddRule {
+                    kind: self.kind,
+                    action: self.action,
+                    pattern,
+                }));
+                self.pattern.clear();
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+}
+
+fn hint(kind: RuleKind) -> &'static str {
+    match kind {
+        RuleKind::Keyword => "a word or phrase",
+        RuleKind::Feed => "the feed's title",
+        RuleKind::Author => "the author's name",
+        RuleKind::Regex => "a regular expression",
+    }
+}
