@@ -1,0 +1,128 @@
+//! Reading: opening an item (events, auto-mark read, dwell), the article pane's actions, opening
+//! the original in the browser, and ending the dwell when the reader is hidden or the window
+//! closes.
+
+use super::ReaderView;
+use super::article::ArticleAction;
+use super::html_text;
+use crate::engine::reader::ReaderCommand;
+use crate::engine::worker::Command;
+use crate::ui::context::{AppAction, ViewContext};
+
+impl ReaderView {
+    /// The window is closing: the open article's reading time ends when the reader was last
+    /// drawn (now, if it is on screen), and is recorded before the worker stops.
+    pub fn on_exit(&mut self, ctx: &ViewContext) {
+        if let Some((_, last_ms)) = self.last_drawn
+            && let Some(dwell) = self.dwell.stop(last_ms)
+        {
+            ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
+        }
+    }
+
+    /// Ends the dwell of the open article when the reader was hidden (another view shown) since
+    /// the last frame it drew, and starts timing it afresh now that it is back.
+    pub(super) fn note_return(&mut self, frame: u64, now_ms: i64, ctx: &ViewContext) {
+        if let Some((last_frame, last_ms)) = self.last_drawn
+            && last_frame + 1 < frame
+            && let Some(dwell) = self.dwell.stop(last_ms)
+        {
+            ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
+            if let Some(id) = self.article.item_id() {
+                self.dwell.start(id, self.kind.event_name(), now_ms);
+            }
+        }
+        self.last_drawn = Some((frame, now_ms));
+    }
+
+    /// A button of the article pane: star, read, open the original.
+    pub(super) fn article_action(
+        &mut self,
+        a: ArticleAction,
+        egui_ctx: &egui::Context,
+        ctx: &ViewContext,
+    ) {
+        match a {
+            ArticleAction::OpenOriginal => self.open_original(egui_ctx, ctx),
+            ArticleAction::ToggleStar | ArticleAction::ToggleRead => {
+                let Some(id) = self.article.item_id() else {
+                    return;
+                };
+                let position = self.list.ids().iter().position(|x| *x == id);
+                match (a, position) {
+                    (ArticleAction::ToggleStar, Some(i)) => self.toggle_star(i, ctx),
+                    (ArticleAction::ToggleRead, Some(i)) => self.toggle_read(i, ctx),
+                    // The article's item left the list (a search changed): act on it directly.
+                    (ArticleAction::ToggleStar, None) => {
+                        let on = self
+                            .article
+                            .article()
+                            .is_some_and(|x| x.starred_at.is_none());
+                        self.send_star(id, on, None, ctx);
+                    }
+                    (_, None) => {
+                        let read = self.article.article().is_some_and(|x| x.read_at.is_none());
+                        self.send_mark(vec![id], read, ctx);
+                    }
+                    (ArticleAction::OpenOriginal, _) => {}
+                }
+            }
+        }
+    }
+
+    /// Opens row `i` in the article pane: records the open, marks it read if so configured.
+    pub(super) fn open(&mut self, i: usize, ctx: &ViewContext) {
+        let Some(id) = self.list.id_at(i) else {
+            return;
+        };
+        self.list.select(i);
+        let now_ms = ctx.now.timestamp_millis();
+        let view = self.kind.event_name();
+        if let Some(dwell) = self.dwell.start(id, view, now_ms) {
+            ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
+        }
+        match ctx.store.article(id) {
+            Ok(Some(a)) => {
+                let mark_read = self.settings.auto_mark_read && a.read_at.is_none();
+                self.article.show(Some(a));
+                ctx.send(Command::Reader(ReaderCommand::Open {
+                    item: id,
+                    view: view.to_string(),
+                    position: Some(i),
+                    mark_read,
+                }));
+                if mark_read {
+                    let now = ctx.now.timestamp();
+                    self.list.patch_row(id, |r| r.read = true);
+                    self.article.patch(|a| a.read_at = Some(now));
+                }
+            }
+            Ok(None) => {
+                self.article.clear();
+                self.stale.list = true;
+            }
+            Err(e) => ctx.act(AppAction::Notice(format!("Could not open the item: {e}"))),
+        }
+    }
+
+    /// Opens the selected item's original (or the open article's) in the browser.
+    pub(super) fn open_original(&mut self, egui_ctx: &egui::Context, ctx: &ViewContext) {
+        let target = self.list.selected_id().or(self.article.item_id());
+        let url = match target {
+            Some(id) if Some(id) == self.article.item_id() => {
+                self.article.original_url().map(str::to_string)
+            }
+            Some(id) => match ctx.store.article(id) {
+                Ok(Some(a)) => a.url.filter(|u| html_text::is_openable(u)),
+                _ => None,
+            },
+            None => None,
+        };
+        match url {
+            Some(u) => egui_ctx.open_url(egui::OpenUrl::new_tab(u)),
+            None => ctx.act(AppAction::Notice(
+                "This item has no web address to open.".into(),
+            )),
+        }
+    }
+}
