@@ -307,3 +307,27 @@ fn with_few_unread_items_for_you_reaches_past_its_30_days() {
     let old_listed = list.iter().filter(|i| i.feed == "Old Letters").count();
     assert_eq!(old_listed, 3, "{titles:?}");
 }
+
+#[test]
+fn the_recommender_embeds_the_newest_items_and_everything_the_user_touched() {
+    let (_dir, engine) = engine_with_items();
+    let store = engine.store();
+    let kitchen = id_of(&engine, "Kitchen Notes story 11");
+    // Each feed's story i was published i+1 hours ago: the four newest are both feeds' 0 and 1.
+    let items = store.rank_items(0, 4, &kitchen).unwrap();
+    let mut titles: Vec<String> = items.iter().map(|i| i.title.clone()).collect();
+    titles.sort();
+    assert_eq!(titles.len(), 5, "{titles:?}");
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("Kitchen Notes story 11"))
+    );
+    for prefix in [
+        "Football Daily story 0",
+        "Football Daily story 1",
+        "Kitchen Notes story 0",
+    ] {
+        assert!(titles.iter().any(|t| t.starts_with(prefix)), "{titles:?}");
+    }
+}

@@ -8,8 +8,8 @@ use crate::engine::Engine;
 use crate::store::events::{EventKind, NewEvent};
 use std::time::Instant;
 
-/// Items in the last 30 days: 200 feeds with about 3 new items a day each.
-const ITEMS: i64 = 20_000;
+/// Items in the last 30 days: 200 feeds with about 17 new items a day each, a heavy reader.
+const ITEMS: i64 = 100_000;
 const FEEDS: i64 = 200;
 const TOPICS: usize = 40;
 

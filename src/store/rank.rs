@@ -203,17 +203,28 @@ impl Store {
         })
     }
 
-    pub fn rank_items(&self, since: UnixTime, also: &[ItemId]) -> Result<Vec<RankItem>> {
+    /// The recommender's corpus: the `newest` items published since `since`, and the items in
+    /// `also` (those the user acted on) whatever their age.
+    pub fn rank_items(
+        &self,
+        since: UnixTime,
+        newest: usize,
+        also: &[ItemId],
+    ) -> Result<Vec<RankItem>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url, i.content_text,
                     coalesce(i.published_at, i.fetched_at), i.read_at IS NOT NULL
              FROM items i JOIN feeds f ON f.id = i.feed_id
-             WHERE coalesce(i.published_at, i.fetched_at) >= ?1 OR i.id IN (SELECT value FROM json_each(?2))
+             WHERE i.id IN (SELECT id FROM items
+                            WHERE coalesce(published_at, fetched_at) >= ?1
+                            ORDER BY coalesce(published_at, fetched_at) DESC LIMIT ?3)
+                OR i.id IN (SELECT value FROM json_each(?2))
              ORDER BY i.id",
         )?;
         let also = serde_json::to_string(also).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let newest = i64::try_from(newest).unwrap_or(i64::MAX);
         let rows = stmt
-            .query_map(params![since, also], |r| {
+            .query_map(params![since, also, newest], |r| {
                 Ok(RankItem {
                     id: r.get(0)?,
                     feed_id: r.get(1)?,
