@@ -186,14 +186,18 @@ impl Store {
         let nth: Option<UnixTime> = self
             .conn()
             .query_row(
-                "SELECT coalesce(published_at, fetched_at) FROM items WHERE read_at IS NULL
+                // INDEXED BY: left alone, SQLite picks `items_unread` and sorts every unread
+                // item (70-130 ms at 100,000) instead of walking this index (under 1 ms).
+                "SELECT coalesce(published_at, fetched_at) FROM items INDEXED BY items_unread_age
+                 WHERE read_at IS NULL
                  ORDER BY coalesce(published_at, fetched_at) DESC LIMIT 1 OFFSET ?1",
                 [offset],
                 |r| r.get(0),
             )
             .optional()?;
         let oldest_unread: Option<UnixTime> = self.conn().query_row(
-            "SELECT min(coalesce(published_at, fetched_at)) FROM items WHERE read_at IS NULL",
+            "SELECT min(coalesce(published_at, fetched_at)) FROM items INDEXED BY items_unread_age
+             WHERE read_at IS NULL",
             [],
             |r| r.get(0),
         )?;
