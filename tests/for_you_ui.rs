@@ -198,11 +198,11 @@ fn a_mute_rule_added_in_settings_takes_its_items_out_of_for_you() {
     step_until(&mut h, "the rule stored", |_| {
         db.rank_rules().unwrap().len() == 1
     });
-    assert!(
+    step_until(&mut h, "the rule listed in Settings", |h| {
         h.query_all_by_label_contains("mute keyword")
             .next()
             .is_some()
-    );
+    });
 
     // Back in the reader, without leaving For you: the muted items are gone, the rest stay.
     h.key_press(egui::Key::Num2);
@@ -210,4 +210,41 @@ fn a_mute_rule_added_in_settings_takes_its_items_out_of_for_you() {
         let list = h.state().reader_list();
         !list.is_empty() && list.iter().all(|id| !moon.contains(id))
     });
+}
+
+#[test]
+fn muting_a_feed_from_its_article_takes_the_feed_out_of_for_you() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z").unwrap();
+    let clock = ManualClock::new(t.with_timezone(&chrono::Utc));
+    let mut h = harness(dir.path(), &clock);
+    h.get_by_label("Load sample feeds").click();
+    step_until(&mut h, "the sample feeds", |h| {
+        h.state().reader_list().len() >= 25
+    });
+    let db = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    let night: Vec<(ItemId, String)> = feed_items(&db, FEED);
+    let ids: HashSet<ItemId> = night.iter().map(|(id, _)| *id).collect();
+    let (opened, title) = night[0].clone();
+    h.get_by_role_and_label(Role::Button, &title).click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Like or mute")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, &format!("Mute {FEED}"))
+        .click();
+    step_until(&mut h, "the rule stored", |_| {
+        db.rank_rules().unwrap().len() == 1
+    });
+    // The item being read stays where it is; the feed's other items leave For you.
+    step_until(&mut h, "the feed out of For you", |h| {
+        let list = h.state().reader_list();
+        list.contains(&opened) && list.iter().all(|id| *id == opened || !ids.contains(id))
+    });
+    assert!(
+        h.state()
+            .notices()
+            .iter()
+            .any(|n| n.contains("hides feed") && n.contains(FEED))
+    );
 }

@@ -1,9 +1,10 @@
 //! The article pane: title, feed, author and date, the content as readable text (links clickable,
-//! images as their alt text), and buttons to star, toggle read and open the original (http/https
-//! only) in the browser.
+//! images as their alt text), and buttons to star, toggle read, open the original (http/https
+//! only) in the browser, and tell For you to like or mute the item's feed or author.
 
 use super::html_text::{Block, BlockKind, Inline, html_blocks, is_openable, text_blocks};
 use crate::model::ItemId;
+use crate::rank::rules::{RuleAction, RuleKind};
 use crate::store::reader::Article;
 use crate::ui::commands::UiCommand;
 use crate::ui::theme;
@@ -15,6 +16,8 @@ pub enum ArticleAction {
     OpenOriginal,
     ToggleStar,
     ToggleRead,
+    /// A For you rule about this item's feed or author.
+    Rule(RuleAction, RuleKind),
 }
 
 #[derive(Debug, Default)]
@@ -153,6 +156,38 @@ impl ArticlePane {
                 if open.clicked() {
                     action = Some(ArticleAction::OpenOriginal);
                 }
+                ui.menu_button("Like or mute", |ui| {
+                    let author = a.author.as_deref().filter(|x| !x.trim().is_empty());
+                    let mut pick =
+                        |ui: &mut egui::Ui, label: String, rule: (RuleAction, RuleKind)| {
+                            if ui.button(label).clicked() {
+                                action = Some(ArticleAction::Rule(rule.0, rule.1));
+                                ui.close();
+                            }
+                        };
+                    pick(
+                        ui,
+                        format!("More from {}", a.feed_title),
+                        (RuleAction::Like, RuleKind::Feed),
+                    );
+                    pick(
+                        ui,
+                        format!("Mute {}", a.feed_title),
+                        (RuleAction::Mute, RuleKind::Feed),
+                    );
+                    if let Some(who) = author {
+                        pick(
+                            ui,
+                            format!("More by {who}"),
+                            (RuleAction::Like, RuleKind::Author),
+                        );
+                        pick(
+                            ui,
+                            format!("Mute {who}"),
+                            (RuleAction::Mute, RuleKind::Author),
+                        );
+                    }
+                });
             });
             ui.separator();
             if self.blocks.is_empty() {

@@ -5,8 +5,10 @@
 use super::ReaderView;
 use super::article::ArticleAction;
 use super::html_text;
+use crate::engine::rank::RankCommand;
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
+use crate::rank::rules::{RuleAction, RuleKind};
 use crate::ui::context::{AppAction, ViewContext};
 
 impl ReaderView {
@@ -44,6 +46,7 @@ impl ReaderView {
     ) {
         match a {
             ArticleAction::OpenOriginal => self.open_original(egui_ctx, ctx),
+            ArticleAction::Rule(action, kind) => self.add_rule_for_article(action, kind, ctx),
             ArticleAction::ToggleStar | ArticleAction::ToggleRead => {
                 let Some(id) = self.article.item_id() else {
                     return;
@@ -64,7 +67,7 @@ impl ReaderView {
                         let read = self.article.article().is_some_and(|x| x.read_at.is_none());
                         self.send_mark(vec![id], read, ctx);
                     }
-                    (ArticleAction::OpenOriginal, _) => {}
+                    (ArticleAction::OpenOriginal | ArticleAction::Rule(..), _) => {}
                 }
             }
         }
@@ -124,5 +127,34 @@ impl ReaderView {
                 "This item has no web address to open.".into(),
             )),
         }
+    }
+
+    /// Likes or mutes the open article's feed (by title) or author in For you; the worker
+    /// re-ranks at once, and Settings lists the rule to take it back.
+    fn add_rule_for_article(&mut self, action: RuleAction, kind: RuleKind, ctx: &ViewContext) {
+        let Some(a) = self.article.article() else {
+            return;
+        };
+        let pattern = match kind {
+            RuleKind::Author => a.author.clone().unwrap_or_default(),
+            _ => a.feed_title.clone(),
+        };
+        if pattern.trim().is_empty() {
+            return;
+        }
+        let verb = match action {
+            RuleAction::Like => "lifts",
+            RuleAction::Mute => "hides",
+        };
+        ctx.act(AppAction::Notice(format!(
+            "For you now {verb} {} \u{201c}{}\u{201d} (Settings, For you: your rules).",
+            kind.as_str(),
+            pattern.trim()
+        )));
+        ctx.send(Command::Rank(RankCommand::AddRule {
+            kind,
+            action,
+            pattern,
+        }));
     }
 }
