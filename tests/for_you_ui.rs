@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::step_until;
+use common::{reader_harness, start_clock, step_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -14,23 +14,22 @@ use focusfeed::clock::ManualClock;
 use focusfeed::model::ItemId;
 use focusfeed::paths::DB_FILE;
 use focusfeed::store::Store;
-use focusfeed::ui::app::{FocusFeedApp, View};
+use focusfeed::ui::app::FocusFeedApp;
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Arc;
 
 const FEED: &str = "Night Sky Bulletin";
 
-fn harness(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
-    let dir = dir.to_path_buf();
-    let clock = Arc::new(clock.clone());
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap());
-    h.key_press(egui::Key::Num2);
-    h.step();
-    assert_eq!(h.state().view(), View::Reader);
-    h
+/// A fresh window with the sample feeds loaded (at least 25 items in For you), and the store.
+fn with_samples(dir: &Path) -> (ManualClock, Harness<'static, FocusFeedApp>, Store) {
+    let clock = start_clock();
+    let mut h = reader_harness(dir, &clock);
+    h.get_by_label("Load sample feeds").click();
+    step_until(&mut h, "the sample feeds", |h| {
+        h.state().reader_list().len() >= 25
+    });
+    let db = Store::open(&dir.join(DB_FILE)).unwrap();
+    (clock, h, db)
 }
 
 /// Ids and titles of the items of one feed.
@@ -70,14 +69,7 @@ fn reenter_for_you(h: &mut Harness<'_, FocusFeedApp>) {
 #[test]
 fn for_you_moves_up_the_feed_the_reader_opens() {
     let dir = tempfile::tempdir().unwrap();
-    let t = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z").unwrap();
-    let clock = ManualClock::new(t.with_timezone(&chrono::Utc));
-    let mut h = harness(dir.path(), &clock);
-    h.get_by_label("Load sample feeds").click();
-    step_until(&mut h, "the sample feeds", |h| {
-        h.state().reader_list().len() >= 25
-    });
-    let db = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    let (clock, mut h, db) = with_samples(dir.path());
     let night: Vec<(ItemId, String)> = feed_items(&db, FEED);
     assert!(
         night.len() >= 6,
@@ -154,14 +146,7 @@ fn for_you_moves_up_the_feed_the_reader_opens() {
 #[test]
 fn a_mute_rule_added_in_settings_takes_its_items_out_of_for_you() {
     let dir = tempfile::tempdir().unwrap();
-    let t = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z").unwrap();
-    let clock = ManualClock::new(t.with_timezone(&chrono::Utc));
-    let mut h = harness(dir.path(), &clock);
-    h.get_by_label("Load sample feeds").click();
-    step_until(&mut h, "the sample feeds", |h| {
-        h.state().reader_list().len() >= 25
-    });
-    let db = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    let (_clock, mut h, db) = with_samples(dir.path());
     // The items that say "moon" as a word ("moons" is another word, as the rule matches).
     let word = regex::Regex::new(r"(?i)\bmoon\b").unwrap();
     let moon: HashSet<ItemId> = {
@@ -215,14 +200,7 @@ fn a_mute_rule_added_in_settings_takes_its_items_out_of_for_you() {
 #[test]
 fn muting_a_feed_from_its_article_takes_the_feed_out_of_for_you() {
     let dir = tempfile::tempdir().unwrap();
-    let t = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z").unwrap();
-    let clock = ManualClock::new(t.with_timezone(&chrono::Utc));
-    let mut h = harness(dir.path(), &clock);
-    h.get_by_label("Load sample feeds").click();
-    step_until(&mut h, "the sample feeds", |h| {
-        h.state().reader_list().len() >= 25
-    });
-    let db = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    let (_clock, mut h, db) = with_samples(dir.path());
     let night: Vec<(ItemId, String)> = feed_items(&db, FEED);
     let ids: HashSet<ItemId> = night.iter().map(|(id, _)| *id).collect();
     let (opened, title) = night[0].clone();

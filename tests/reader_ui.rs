@@ -4,6 +4,9 @@
 //! `ManualClock`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{reader_harness as harness, start_clock, step_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -13,50 +16,8 @@ use focusfeed::store::Store;
 use focusfeed::store::events::EventKind;
 use focusfeed::ui::app::{FocusFeedApp, View};
 use std::path::Path;
-use std::sync::Arc;
 
 const FEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reader_ui_feed.xml");
-
-fn start_clock() -> ManualClock {
-    let t = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z").unwrap();
-    ManualClock::new(t.with_timezone(&chrono::Utc))
-}
-
-fn harness(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
-    let dir = dir.to_path_buf();
-    let clock = Arc::new(clock.clone());
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap());
-    h.key_press(egui::Key::Num2);
-    h.step();
-    assert_eq!(h.state().view(), View::Reader);
-    h
-}
-
-/// Steps frames until `done` holds (bounded by a deadline, not a frame count: the worker may be
-/// slow to answer on a loaded machine), failing with `what` and the notices shown.
-fn step_until(
-    h: &mut Harness<'_, FocusFeedApp>,
-    what: &str,
-    done: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
-) {
-    let notices_then =
-        |h: &Harness<'_, FocusFeedApp>| format!("{what}; notices: {:?}", h.state().notices());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        h.step();
-        if done(h) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for: {}",
-            notices_then(h)
-        );
-        std::thread::yield_now();
-    }
-}
 
 fn has_label(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
     h.query_all_by_label_contains(label).next().is_some()
@@ -312,19 +273,29 @@ fn for_you_keeps_what_was_just_read_and_marks_below() {
     });
 }
 
-#[test]
-fn dwell_ends_when_the_reader_is_left() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = start_clock();
-    let mut h = harness(dir.path(), &clock);
+/// The test feed subscribed and one of its items opened (the open recorded): the start of the
+/// dwell tests.
+fn reading_harbour_wall(
+    dir: &Path,
+    clock: &ManualClock,
+) -> (Harness<'static, FocusFeedApp>, Store, i64) {
+    let mut h = harness(dir, clock);
     subscribe_to_test_feed(&mut h);
-    let db = store(dir.path());
+    let db = store(dir);
     let title = "Harbour wall repairs begin in March";
     let id = item_id(&db, title);
     h.get_by_role_and_label(Role::Button, title).click();
     step_until(&mut h, "the open", |_| {
         count_events(&db, id, EventKind::Open) == 1
     });
+    (h, db, id)
+}
+
+#[test]
+fn dwell_ends_when_the_reader_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let (mut h, db, id) = reading_harbour_wall(dir.path(), &clock);
 
     // Twelve seconds of reading, then the Board for ten minutes, then back.
     clock.advance(chrono::Duration::seconds(12));
@@ -355,15 +326,7 @@ fn dwell_is_kept_when_the_window_closes() {
     use eframe::App as _;
     let dir = tempfile::tempdir().unwrap();
     let clock = start_clock();
-    let mut h = harness(dir.path(), &clock);
-    subscribe_to_test_feed(&mut h);
-    let db = store(dir.path());
-    let title = "Harbour wall repairs begin in March";
-    let id = item_id(&db, title);
-    h.get_by_role_and_label(Role::Button, title).click();
-    step_until(&mut h, "the open", |_| {
-        count_events(&db, id, EventKind::Open) == 1
-    });
+    let (mut h, db, id) = reading_harbour_wall(dir.path(), &clock);
     clock.advance(chrono::Duration::seconds(25));
     h.step();
     h.state_mut().on_exit(None);

@@ -2,8 +2,30 @@
 #![allow(dead_code)]
 
 use egui_kittest::Harness;
-use focusfeed::ui::app::FocusFeedApp;
+use focusfeed::clock::ManualClock;
+use focusfeed::ui::app::{FocusFeedApp, View};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
+
+/// The reader tests' clock: 2026-11-29 08:00 UTC, moved only by the test.
+pub fn start_clock() -> ManualClock {
+    let t = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z").unwrap();
+    ManualClock::new(t.with_timezone(&chrono::Utc))
+}
+
+/// The window on `dir`, switched to the Reader.
+pub fn reader_harness(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
+    let dir = dir.to_path_buf();
+    let clock = Arc::new(clock.clone());
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap());
+    h.key_press(egui::Key::Num2);
+    h.step();
+    assert_eq!(h.state().view(), View::Reader);
+    h
+}
 
 /// Steps frames until `cond` holds. The worker answers on its own thread, so this polls
 /// (bounded by a deadline) instead of sleeping for a guessed time.
