@@ -174,49 +174,47 @@ impl Engine {
 }
 
 pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) {
-    let result = match cmd {
-        RankCommand::Refresh { limit } => {
-            // Building the recommender (index sync, embedding, replaying events) takes seconds
-            // on a big corpus: say so in the status bar. Once built, a refresh takes
-            // milliseconds and would only flash a spinner.
-            let building = engine.rank.recommender.is_none();
-            if building {
-                events.send(Event::Progress {
-                    task: TASK.into(),
-                    done: 0,
-                    total: 0,
-                });
-            }
-            let r = engine.refresh_for_you(limit);
-            if building && r.is_ok() {
-                events.send(Event::Finished { task: TASK.into() });
-            }
-            r
-        }
-        // A changed rule or model changes the list at once: a muted item must leave For you
-        // now, not at the next visit.
+    let limit = match cmd {
+        RankCommand::Refresh { limit } => limit,
+        _ => engine.rank.last_limit,
+    };
+    // A changed rule or model changes the list at once: a muted item must leave For you now,
+    // not at the next visit.
+    let changed = match cmd {
+        RankCommand::Refresh { .. } => Ok(()),
         RankCommand::AddRule {
             kind,
             action,
             pattern,
-        } => engine
-            .add_rank_rule(kind, action, &pattern)
-            .and_then(|_| engine.refresh_for_you(engine.rank.last_limit)),
-        RankCommand::RemoveRule { id } => engine
-            .remove_rank_rule(id)
-            .and_then(|()| engine.refresh_for_you(engine.rank.last_limit)),
-        RankCommand::Reset => engine
-            .reset_rank_model()
-            .and_then(|()| engine.refresh_for_you(engine.rank.last_limit)),
-        RankCommand::SetPersonalization(on) => engine
-            .set_personalization(on)
-            .and_then(|()| engine.refresh_for_you(engine.rank.last_limit)),
+        } => engine.add_rank_rule(kind, action, &pattern).map(|_| ()),
+        RankCommand::RemoveRule { id } => engine.remove_rank_rule(id),
+        RankCommand::Reset => engine.reset_rank_model(),
+        RankCommand::SetPersonalization(on) => engine.set_personalization(on),
     };
-    match result {
+    match changed.and_then(|()| refresh_for_you(engine, limit, events)) {
         Ok(()) => events.changed(Topic::Ranking),
         Err(e) => events.send(Event::Failed {
             task: TASK.into(),
             message: e.to_string(),
         }),
     }
+}
+
+/// Re-ranks For you. Building the recommender (index sync, embedding, replaying events) takes
+/// seconds on a big corpus: the status bar says so. Once built, a refresh takes milliseconds and
+/// would only flash a spinner.
+fn refresh_for_you(engine: &mut Engine, limit: usize, events: &EventSink) -> Result<()> {
+    let building = engine.rank.recommender.is_none();
+    if building {
+        events.send(Event::Progress {
+            task: TASK.into(),
+            done: 0,
+            total: 0,
+        });
+    }
+    let r = engine.refresh_for_you(limit);
+    if building && r.is_ok() {
+        events.send(Event::Finished { task: TASK.into() });
+    }
+    r
 }
