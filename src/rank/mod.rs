@@ -1,8 +1,9 @@
 //! The rank domain: the on-device "For you" recommender (see ../shared/docs/recommender.md).
 //! `corpus` interns items and their tf-idf vectors, `embed` learns item vectors on the local
-//! corpus, `model` is one user's online model, `rerank` builds the list, `explain` says why,
-//! `rules` holds the user's explicit likes and mutes, `persist` the stored model, `recommender`
-//! ties them to the store and the index, and `eval` runs the offline protocol.
+//! corpus, `model` is one user's online model, `refine` reshapes the item space from their
+//! clicks, `scorer` scores a list with it, `rerank` builds the list, `explain` says why, `rules`
+//! holds the user's explicit likes and mutes, `persist` the stored model, `recommender` ties them
+//! to the store and the index, and `eval` runs the offline protocol.
 
 pub mod corpus;
 pub mod embed;
@@ -11,6 +12,8 @@ pub mod explain;
 pub mod model;
 pub mod persist;
 pub mod recommender;
+pub mod refine;
 pub mod rerank;
 pub mod rng;
 pub mod rules;
+pub mod scorer;

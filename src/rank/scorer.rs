@@ -1,0 +1,203 @@
+//! Scoring one list: a user model turned into dense tables and a packed memory of remembered
+//! items, so a thousand candidates score in about a millisecond.
+
+use super::corpus::Slot;
+use super::embed::dot;
+use super::model::{Counts, Parts, UserModel, World};
+use super::refine::{MAX_DIMS, refine_into, refined_axes};
+use std::collections::HashMap;
+
+/// Members scanned together by the neighbour search: 32 running sums are eight SSE registers,
+/// enough independent additions in flight to hide their latency (8 lanes ran at half the speed).
+const LANES: usize = 32;
+
+fn logit(p: f32) -> f32 {
+    let p = p.clamp(1e-4, 1.0 - 1e-4);
+    (p / (1.0 - p)).ln()
+}
+
+/// A model ready to score one list: the remembered items' vectors copied side by side so the
+/// neighbour scan streams through one block of memory.
+pub struct Scorer<'a> {
+    model: &'a UserModel,
+    world: World<'a>,
+    /// Vectors of the opened items, then of the skipped ones, in panels of [`LANES`] members:
+    /// `memory[(j / LANES * dims + k) * LANES + j % LANES]` is coordinate `k` of member `j`.
+    memory: Vec<f32>,
+    members: usize,
+    /// This user's scale per embedding axis (see [`refined_axes`]); empty until learned.
+    axes: Vec<f32>,
+    /// 1 for the lanes holding opened items, 0 for skipped items and padding.
+    opened_mask: Vec<f32>,
+    base: f32,
+    /// Weighted smoothed log-odds per feed, author and domain id.
+    feed: Vec<f32>,
+    author: Vec<f32>,
+    domain: Vec<f32>,
+    feed_bias: Vec<f32>,
+    /// The profile by term id, divided by its norm (empty when there is none).
+    profile: Vec<f32>,
+    profile_weight: f32,
+}
+
+impl<'a> Scorer<'a> {
+    /// Everything scoring needs that does not depend on the candidate, computed once per list.
+    pub fn new(model: &'a UserModel, world: World<'a>) -> Self {
+        let dims = world.emb.dims;
+        let members = model.clicks.len() + model.skips.len();
+        // Stored in panels of LANES members, dimension by dimension within a panel: the scan
+        // keeps LANES running sums in registers and reads memory once, in order.
+        let panels = members.div_ceil(LANES);
+        let mut memory = vec![0.0f32; panels * dims * LANES];
+        let mut opened_mask = vec![0.0f32; panels * LANES];
+        opened_mask[..model.clicks.len()].fill(1.0);
+        let axes = refined_axes(world.emb, &model.clicks, &model.skips, model.cfg.refine);
+        let mut v = vec![0.0f32; dims];
+        for (j, &s) in model.clicks.iter().chain(&model.skips).enumerate() {
+            let (panel, lane) = (j / LANES, j % LANES);
+            refine_into(world.emb.vector(s), &axes, &mut v);
+            for (k, &x) in v.iter().enumerate() {
+                memory[(panel * dims + k) * LANES + lane] = x;
+            }
+        }
+        // Dense tables by interned id: a list scores thousands of lookups, a hash each is slow.
+        let base = model.base_rate();
+        let k = model.cfg.prior_shows;
+        let rates = |counts: &HashMap<u32, Counts>, n: usize, weight: f32| {
+            let mut t = vec![0.0f32; n];
+            for (&id, c) in counts {
+                if let Some(x) = t.get_mut(id as usize) {
+                    *x = weight * (logit((c.clicks + k * base) / (c.shows + k)) - logit(base));
+                }
+            }
+            t
+        };
+        let c = world.corpus;
+        let mut feed_bias = vec![0.0f32; c.feeds.len()];
+        for (&f, &b) in &model.feed_bias {
+            if let Some(x) = feed_bias.get_mut(f as usize) {
+                *x = b;
+            }
+        }
+        let norm = model.profile.values().map(|w| w * w).sum::<f32>().sqrt();
+        let mut profile = Vec::new();
+        if norm > 0.0 {
+            profile = vec![0.0f32; c.terms.len()];
+            for (&t, &w) in &model.profile {
+                if let Some(x) = profile.get_mut(t as usize) {
+                    *x = w / norm;
+                }
+            }
+        }
+        Scorer {
+            model,
+            world,
+            memory,
+            members,
+            axes,
+            opened_mask,
+            base,
+            feed: rates(&model.feeds, c.feeds.len(), model.cfg.w_feed),
+            author: rates(&model.authors, c.authors.len(), model.cfg.w_author),
+            domain: rates(&model.domains, c.domains.len(), model.cfg.w_domain),
+            feed_bias,
+            profile,
+            profile_weight: model.profile_weight(),
+        }
+    }
+
+    /// Kernel-weighted click rate of the remembered items near `slot`, with the nearest opened
+    /// item for explanations. Items far away (cosine ≤ 0) weigh nothing.
+    fn neighbours(&self, slot: Slot) -> (f32, Option<Slot>) {
+        if self.members == 0 {
+            return (0.0, None);
+        }
+        let dims = self.world.emb.dims;
+        let (mut stack, mut heap) = ([0.0f32; MAX_DIMS], Vec::new());
+        let v: &mut [f32] = if dims <= MAX_DIMS {
+            &mut stack[..dims]
+        } else {
+            heap.resize(dims, 0.0);
+            &mut heap
+        };
+        refine_into(self.world.emb.vector(slot), &self.axes, v);
+        self.scan(v)
+    }
+
+    /// The neighbour scan proper. Kept out of line: inlined next to the stack buffer above, it
+    /// compiled to scalar code and ran seven times slower.
+    #[inline(never)]
+    fn scan(&self, v: &[f32]) -> (f32, Option<Slot>) {
+        let m = self.model;
+        let dims = v.len();
+        let opened = m.clicks.len();
+        let (mut num, mut den) = ([0.0f32; LANES], [0.0f32; LANES]);
+        let mut nearest = (f32::MIN, None);
+        for (p, panel) in self.memory.chunks_exact((dims * LANES).max(1)).enumerate() {
+            let mut acc = [0.0f32; LANES];
+            for (&x, lanes) in v.iter().zip(panel.chunks_exact(LANES)) {
+                let lanes: &[f32; LANES] = lanes.try_into().unwrap_or(&[0.0; LANES]);
+                for l in 0..LANES {
+                    acc[l] += x * lanes[l];
+                }
+            }
+            // Opened items come first: only the leading panels hold any.
+            if p * LANES < opened {
+                for (l, &c) in acc.iter().enumerate() {
+                    if p * LANES + l < opened && c > nearest.0 {
+                        nearest = (c, m.clicks.get(p * LANES + l).copied());
+                    }
+                }
+            }
+            // Padding lanes hold zero vectors: weight zero.
+            let mut w = acc.map(|c| c.max(0.0));
+            for _ in 0..m.cfg.kernel_squarings {
+                w = w.map(|x| x * x);
+            }
+            let mask = &self.opened_mask[p * LANES..(p + 1) * LANES];
+            for l in 0..LANES {
+                num[l] += w[l] * mask[l];
+                den[l] += w[l];
+            }
+        }
+        let (num, den): (f32, f32) = (num.iter().sum(), den.iter().sum());
+        let a = m.cfg.neighbour_prior;
+        let p = (num + a * self.base) / (den + a);
+        (logit(p) - logit(self.base), nearest.1)
+    }
+
+    fn profile_sim(&self, slot: Slot) -> f32 {
+        if self.profile.is_empty() {
+            return 0.0;
+        }
+        self.world.corpus.rows[slot]
+            .iter()
+            .map(|&(t, w)| w * self.profile.get(t as usize).copied().unwrap_or(0.0))
+            .sum()
+    }
+
+    fn linear(&self, slot: Slot) -> f32 {
+        let m = self.model;
+        let f = self.world.corpus.feed[slot] as usize;
+        dot(&m.w, self.world.emb.vector(slot))
+            + self.feed_bias.get(f).copied().unwrap_or(0.0)
+            + m.bias
+    }
+
+    /// Scores one candidate, part by part.
+    pub fn parts(&self, slot: Slot) -> Parts {
+        let cfg = &self.model.cfg;
+        let c = self.world.corpus;
+        let at = |t: &[f32], id: Option<u32>| id.and_then(|i| t.get(i as usize)).copied();
+        let (neighbours, nearest_click) = self.neighbours(slot);
+        Parts {
+            neighbours: cfg.w_neighbours * neighbours,
+            feed: at(&self.feed, Some(c.feed[slot])).unwrap_or(0.0),
+            author: at(&self.author, c.author[slot]).unwrap_or(0.0),
+            domain: at(&self.domain, c.domain[slot]).unwrap_or(0.0),
+            linear: cfg.w_linear * self.linear(slot),
+            profile: self.profile_weight * self.profile_sim(slot),
+            nearest_click,
+        }
+    }
+}
