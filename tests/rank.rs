@@ -235,6 +235,20 @@ fn reset_forgets_and_personalization_off_orders_by_recency() {
             .iter()
             .all(|r| r.feature != "feed" && r.feature != "similar")
     }));
+    // What comes after the reset is learned: the kept recommender starts from nothing.
+    let football = id_of(&engine, "Football Daily");
+    for id in football.iter().take(4) {
+        engine
+            .store()
+            .record_event(*id, "open", None, None, None, NOW - 50)
+            .unwrap();
+    }
+    let relearned = engine.recommend(10, true).unwrap();
+    assert!(
+        relearned.iter().take(3).all(|i| i.feed == "Football Daily"),
+        "{:?}",
+        relearned.iter().map(|i| &i.feed).collect::<Vec<_>>()
+    );
 
     engine.set_personalization(false).unwrap();
     let plain = engine.recommend(10, false).unwrap();
@@ -242,6 +256,9 @@ fn reset_forgets_and_personalization_off_orders_by_recency() {
     let mut sorted = times.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(times, sorted, "newest first");
+    engine.set_personalization(true).unwrap();
+    let back = engine.recommend(10, false).unwrap();
+    assert!(back.iter().take(3).all(|i| i.feed == "Football Daily"));
 }
 
 #[test]

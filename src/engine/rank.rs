@@ -162,13 +162,17 @@ impl Engine {
 
     pub fn reset_rank_model(&mut self) -> Result<()> {
         recommender::reset(&self.store)?;
-        self.rank.recommender = None;
+        if let Some(r) = self.rank.recommender.as_mut() {
+            r.forget(&self.store)?;
+        }
         Ok(())
     }
 
     pub fn set_personalization(&mut self, on: bool) -> Result<()> {
         recommender::set_personalization(&self.store, on)?;
-        self.rank.recommender = None;
+        if let Some(r) = self.rank.recommender.as_mut() {
+            r.reread_personalization(&self.store)?;
+        }
         Ok(())
     }
 }

@@ -152,6 +152,20 @@ impl Recommender {
         self.personalized
     }
 
+    /// Starts the model afresh after [`reset`], keeping the corpus and its embedding: forgetting
+    /// should not cost a rebuild of what was never learned from the user.
+    pub fn forget(&mut self, store: &Store) -> Result<(), RankError> {
+        self.model = UserModel::new(self.model.cfg, self.emb.dims, SEED);
+        self.last_event = setting_i64(store, SETTING_RESET_AFTER_EVENT)?;
+        Ok(())
+    }
+
+    /// Follows the personalization switch as stored (see [`set_personalization`]).
+    pub fn reread_personalization(&mut self, store: &Store) -> Result<(), RankError> {
+        self.personalized = store.setting(SETTING_PERSONALIZATION)?.as_deref() != Some("off");
+        Ok(())
+    }
+
     /// Learns events recorded since the last call (or load).
     pub fn learn_new_events(&mut self, store: &Store) -> Result<usize, RankError> {
         let events = store.events_after(self.last_event)?;
