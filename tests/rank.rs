@@ -153,8 +153,8 @@ fn clicks_move_the_clicked_topic_up_and_explanations_name_real_features() {
         texts.iter().any(|t| t.contains("Kitchen Notes")),
         "names the feed: {texts:?}"
     );
-    // The words named are words the item and the opened items really share, spelled as the
-    // item's title spells them (not as stems).
+    // The words named are words of the item that the user opened more than skipped, spelled as
+    // the item's title spells them (not as stems).
     let words = first
         .reasons
         .iter()
@@ -163,7 +163,12 @@ fn clicks_move_the_clicked_topic_up_and_explanations_name_real_features() {
         .unwrap_or_default();
     let title = first.title.to_lowercase();
     let title_words: Vec<&str> = title.split(|c: char| !c.is_alphanumeric()).collect();
-    let named: Vec<&str> = words.trim_start_matches("words ").split(", ").collect();
+    // "words you open more than you skip: a, b"
+    let named: Vec<&str> = words
+        .split_once(": ")
+        .map_or("", |(_, w)| w)
+        .split(", ")
+        .collect();
     assert!(
         !words.is_empty() && named.iter().all(|w| title_words.contains(w)),
         "{words} vs {title}"

@@ -26,21 +26,95 @@ const FUNCTION_WORDS: &[&str] = &[
     "who", "will", "with", "you", "your",
 ];
 
-/// Shared words between a candidate's title and the user's profile, strongest first, as the
-/// title spells them. Only words the user
-/// reads about count: a profile weight of at least a quarter of its strongest word's, so a word
-/// that turned up once in one opened item ("show", "two") is not offered as a reason.
-pub fn shared_words(corpus: &Corpus, model: &UserModel, slot: Slot, n: usize) -> Vec<String> {
-    let strongest = model.profile.values().fold(0.0f32, |a, &b| a.max(b));
+/// Which words this user opens more than they skip, counted once per list over the remembered
+/// opened and skipped items (the same memory the neighbour part scores with).
+pub struct WordTaste {
+    /// Term id → (opened items holding it, skipped items holding it).
+    counts: std::collections::HashMap<u32, (f32, f32)>,
+    /// Share of remembered items that were opened; `None` with no skips to compare against.
+    base: Option<f32>,
+    /// Fallback without skips: the profile's strongest weight.
+    strongest: f32,
+}
+
+/// A word must be in this many opened items before it is offered as a reason.
+const MIN_OPENED_WITH_WORD: f32 = 2.0;
+/// … and its items opened at least this many times as often as the user's items overall.
+const MIN_LIFT: f32 = 1.5;
+/// Pseudo-items pulling a word's open rate toward the user's overall rate.
+const WORD_PRIOR: f32 = 2.0;
+
+impl WordTaste {
+    pub fn new(corpus: &Corpus, model: &UserModel) -> Self {
+        let mut counts = std::collections::HashMap::new();
+        for (slots, opened) in [(&model.clicks, true), (&model.skips, false)] {
+            for &s in slots.iter() {
+                for &(t, _) in &corpus.rows[s] {
+                    let e = counts.entry(t).or_insert((0.0f32, 0.0f32));
+                    if opened {
+                        e.0 += 1.0;
+                    } else {
+                        e.1 += 1.0;
+                    }
+                }
+            }
+        }
+        let (o, k) = (model.clicks.len() as f32, model.skips.len() as f32);
+        Self {
+            counts,
+            base: (k > 0.0).then(|| o / (o + k)),
+            strongest: model.profile.values().fold(0.0f32, |a, &b| a.max(b)),
+        }
+    }
+
+    /// How the word reason reads: it says which evidence chose the words.
+    pub fn label(&self) -> &'static str {
+        if self.base.is_some() {
+            "words you open more than you skip:"
+        } else {
+            "words you read about:"
+        }
+    }
+
+    /// How strongly term `t` marks what this user opens (0: not at all), and whether it counts.
+    fn lift(&self, model: &UserModel, t: u32) -> f32 {
+        let (opened, skipped) = self.counts.get(&t).copied().unwrap_or((0.0, 0.0));
+        if opened < MIN_OPENED_WITH_WORD {
+            return 0.0;
+        }
+        match self.base {
+            // Opened more than skipped: "show" or "week" turn up in both and are no reason.
+            Some(base) => {
+                let rate = (opened + WORD_PRIOR * base) / (opened + skipped + WORD_PRIOR);
+                let lift = rate / base.max(1e-6);
+                if lift >= MIN_LIFT { lift.ln() } else { 0.0 }
+            }
+            // Nothing skipped yet (opens from search or another device): words the profile
+            // holds strongly, at least a quarter of its strongest.
+            None => {
+                let p = model.profile.get(&t).copied().unwrap_or(0.0);
+                if p >= 0.25 * self.strongest { p } else { 0.0 }
+            }
+        }
+    }
+}
+
+/// Words of a candidate's title that mark what the user opens (see [`WordTaste`]), strongest
+/// first, as the title spells them.
+pub fn shared_words(
+    corpus: &Corpus,
+    model: &UserModel,
+    taste: &WordTaste,
+    slot: Slot,
+    n: usize,
+) -> Vec<String> {
     let mut w: Vec<(f32, u32)> = corpus.rows[slot]
         .iter()
         .filter(|(t, _)| {
             let word = corpus.terms[*t as usize].as_str();
             word.chars().count() > 2 && !FUNCTION_WORDS.contains(&word)
         })
-        .filter_map(|(t, x)| model.profile.get(t).map(|p| (x, *p, *t)))
-        .filter(|(_, p, _)| *p >= 0.25 * strongest)
-        .map(|(x, p, t)| (x * p, t))
+        .map(|&(t, x)| (x * taste.lift(model, t), t))
         .filter(|(s, _)| *s > 0.0)
         .collect();
     w.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -67,7 +141,13 @@ pub fn shared_words(corpus: &Corpus, model: &UserModel, slot: Slot, n: usize) ->
 }
 
 /// Reasons from the model's parts, most important first; only parts that pushed the item up.
-pub fn explain(corpus: &Corpus, model: &UserModel, slot: Slot, parts: &Parts) -> Vec<Reason> {
+pub fn explain(
+    corpus: &Corpus,
+    model: &UserModel,
+    taste: &WordTaste,
+    slot: Slot,
+    parts: &Parts,
+) -> Vec<Reason> {
     let mut out = Vec::new();
     let feed = &corpus.feeds[corpus.feed[slot] as usize];
     if parts.feed > 0.05 {
@@ -103,11 +183,11 @@ pub fn explain(corpus: &Corpus, model: &UserModel, slot: Slot, parts: &Parts) ->
             weight: parts.domain,
         });
     }
-    let words = shared_words(corpus, model, slot, 3);
+    let words = shared_words(corpus, model, taste, slot, 3);
     if !words.is_empty() && (parts.profile > 0.0 || parts.neighbours > 0.0) {
         out.push(Reason {
             feature: "words".into(),
-            text: format!("words {}", words.join(", ")),
+            text: format!("{} {}", taste.label(), words.join(", ")),
             weight: parts.profile.max(0.01),
         });
     }
@@ -130,4 +210,78 @@ pub fn explain(corpus: &Corpus, model: &UserModel, slot: Slot, parts: &Parts) ->
     }
     out.sort_by(|a, b| b.weight.total_cmp(&a.weight));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::corpus::ItemDoc;
+    use crate::rank::embed::embed;
+    use crate::rank::model::{ModelConfig, World};
+
+    fn doc(id: i64, title: &str) -> ItemDoc {
+        let words: Vec<&str> = title.split(' ').collect();
+        let w = 1.0 / (words.len() as f32).sqrt();
+        ItemDoc {
+            id,
+            feed: "Sky".into(),
+            author: None,
+            domain: None,
+            published: id,
+            terms: words.iter().map(|x| (x.to_lowercase(), w)).collect(),
+            title: title.into(),
+        }
+    }
+
+    #[test]
+    fn words_named_are_the_ones_opened_more_than_skipped() {
+        // "week" is in every item, opened or not; "telescope" only in the opened ones.
+        let docs: Vec<ItemDoc> = (0..12)
+            .map(|i| match i % 3 {
+                0 => doc(i, "Telescope week comet"),
+                _ => doc(i, "Election week vote"),
+            })
+            .chain([doc(100, "Telescope week mirror")])
+            .collect();
+        let corpus = Corpus::build(&docs);
+        let emb = embed(&corpus, 2, 1);
+        let world = World {
+            corpus: &corpus,
+            emb: &emb,
+        };
+        let mut model = UserModel::new(ModelConfig::default(), emb.dims, 1);
+        let shown: Vec<Slot> = (0..12).collect();
+        let clicked: Vec<bool> = shown.iter().map(|s| s % 3 == 0).collect();
+        model.learn_impression(world, &shown, &clicked);
+        let taste = WordTaste::new(&corpus, &model);
+        assert_eq!(taste.label(), "words you open more than you skip:");
+        let candidate = corpus.slot(100).unwrap_or_else(|| panic!("slot"));
+        assert_eq!(
+            shared_words(&corpus, &model, &taste, candidate, 3),
+            vec!["telescope".to_string()]
+        );
+    }
+
+    #[test]
+    fn without_skips_the_profile_picks_the_words() {
+        let docs = vec![
+            doc(1, "Telescope comet"),
+            doc(2, "Telescope mirror"),
+            doc(3, "Telescope lens"),
+        ];
+        let corpus = Corpus::build(&docs);
+        let emb = embed(&corpus, 2, 1);
+        let world = World {
+            corpus: &corpus,
+            emb: &emb,
+        };
+        let mut model = UserModel::new(ModelConfig::default(), emb.dims, 1);
+        model.learn_opens(world, &[0, 1], &[]);
+        let taste = WordTaste::new(&corpus, &model);
+        assert_eq!(taste.label(), "words you read about:");
+        assert_eq!(
+            shared_words(&corpus, &model, &taste, 2, 3),
+            vec!["telescope".to_string()]
+        );
+    }
 }

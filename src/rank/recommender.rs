@@ -4,7 +4,7 @@
 
 use super::corpus::{Corpus, ItemDoc, Slot, link_domain};
 use super::embed::{DEFAULT_DIMS, Embeddings, embed};
-use super::explain::{Reason, explain};
+use super::explain::{Reason, WordTaste, explain};
 use super::model::{ModelConfig, UserModel, World};
 use super::persist::{FORMAT, Snapshot};
 use super::rerank::{Candidate, RerankOptions, rerank};
@@ -260,6 +260,7 @@ impl Recommender {
             now,
             &opts,
         );
+        let taste = WordTaste::new(&self.corpus, &self.model);
         Ok(ranked
             .into_iter()
             .map(|r| {
@@ -286,7 +287,13 @@ impl Recommender {
                         });
                     }
                     if self.personalized {
-                        reasons.extend(explain(&self.corpus, &self.model, r.slot, &r.parts));
+                        reasons.extend(explain(
+                            &self.corpus,
+                            &self.model,
+                            &taste,
+                            r.slot,
+                            &r.parts,
+                        ));
                     }
                     if reasons.is_empty() {
                         reasons.push(Reason {
