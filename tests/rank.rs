@@ -163,7 +163,7 @@ fn clicks_move_the_clicked_topic_up_and_explanations_name_real_features() {
         .unwrap_or_default();
     let title = first.title.to_lowercase();
     let title_words: Vec<&str> = title.split(|c: char| !c.is_alphanumeric()).collect();
-    // "words you open more than you skip: a, b"
+    // "words you open: a, b"
     let named: Vec<&str> = words
         .split_once(": ")
         .map_or("", |(_, w)| w)

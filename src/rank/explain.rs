@@ -70,7 +70,7 @@ impl WordTaste {
     /// How the word reason reads: it says which evidence chose the words.
     pub fn label(&self) -> &'static str {
         if self.base.is_some() {
-            "words you open more than you skip:"
+            "words you open:"
         } else {
             "words you read about:"
         }
@@ -254,7 +254,7 @@ mod tests {
         let clicked: Vec<bool> = shown.iter().map(|s| s % 3 == 0).collect();
         model.learn_impression(world, &shown, &clicked);
         let taste = WordTaste::new(&corpus, &model);
-        assert_eq!(taste.label(), "words you open more than you skip:");
+        assert_eq!(taste.label(), "words you open:");
         let candidate = corpus.slot(100).unwrap_or_else(|| panic!("slot"));
         assert_eq!(
             shared_words(&corpus, &model, &taste, candidate, 3),
