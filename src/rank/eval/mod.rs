@@ -257,11 +257,16 @@ pub fn table(r: &EvalReport) -> String {
     let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- |");
     for row in &r.rows {
         for (b, f, n) in &row.buckets {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {:.4} | {:.4} | {:.4} | {:.4} |",
-                row.ranker, b, n, f.auc, f.mrr, f.ndcg5, f.ndcg10
-            );
+            // An empty bucket (no user got that far) has no figures; zeros would read as a score.
+            let _ = if *n == 0 {
+                writeln!(s, "| {} | {} | 0 | – | – | – | – |", row.ranker, b)
+            } else {
+                writeln!(
+                    s,
+                    "| {} | {} | {} | {:.4} | {:.4} | {:.4} | {:.4} |",
+                    row.ranker, b, n, f.auc, f.mrr, f.ndcg5, f.ndcg10
+                )
+            };
         }
     }
     let _ = writeln!(
@@ -270,4 +275,37 @@ pub fn table(r: &EvalReport) -> String {
         r.ingest_seconds, r.embed_seconds, r.total_seconds
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_learning_curve_bucket_shows_no_figures() {
+        let f = Figures {
+            auc: 0.61,
+            mrr: 0.3,
+            ndcg5: 0.4,
+            ndcg10: 0.5,
+        };
+        let report = EvalReport {
+            items: 3,
+            impressions: 2,
+            scored_impressions: 2,
+            users: 2,
+            rows: vec![RankerRow {
+                ranker: "model".into(),
+                all: f,
+                buckets: vec![("1-5".into(), f, 2), ("21+".into(), Figures::default(), 0)],
+                ms_per_impression: 0.1,
+            }],
+            ingest_seconds: 0.0,
+            embed_seconds: 0.0,
+            total_seconds: 0.0,
+        };
+        let t = table(&report);
+        assert!(t.contains("| model | 1-5 | 2 | 0.6100 |"), "{t}");
+        assert!(t.contains("| model | 21+ | 0 | – | – | – | – |"), "{t}");
+    }
 }
