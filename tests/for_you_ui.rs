@@ -63,7 +63,8 @@ fn reenter_for_you(h: &mut Harness<'_, FocusFeedApp>) {
     h.step();
     h.key_press(egui::Key::G);
     h.key_press(egui::Key::F);
-    h.step();
+    // The list is read off the UI thread: wait for it.
+    step_until(h, "For you's list", |h| !h.state().reader_list().is_empty());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use focusfeed::clock::ManualClock;
 use focusfeed::ui::app::{FocusFeedApp, View};
 use std::path::Path;
@@ -24,6 +25,14 @@ pub fn reader_harness(dir: &Path, clock: &ManualClock) -> Harness<'static, Focus
     h.key_press(egui::Key::Num2);
     h.step();
     assert_eq!(h.state().view(), View::Reader);
+    // The feeds are read off the UI thread: wait for the first answer (the first run's page or
+    // the sidebar) before the test looks at either.
+    step_until(&mut h, "the reader's first read", |h| {
+        h.query_all_by_label_contains("Your reader is empty")
+            .next()
+            .is_some()
+            || h.query_all_by_label_contains("Starred").next().is_some()
+    });
     h
 }
 

@@ -47,7 +47,7 @@ impl fmt::Display for ListBenchReport {
         )?;
         writeln!(
             f,
-            "  load: list ids {:.1} ms, sidebar {:.1} ms",
+            "  load (the background reader's work; the UI thread does not wait): list ids {:.1} ms, sidebar {:.1} ms",
             self.load_ids_ms, self.load_sidebar_ms
         )?;
         writeln!(

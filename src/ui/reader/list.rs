@@ -106,8 +106,8 @@ impl ItemList {
         &self.visible
     }
 
-    /// Reads the ids of `kind` (not `Search`, whose ids come from the index). Keeps the selected
-    /// item selected when it is still in the list.
+    /// Reads the ids of `kind` (not `Search`, whose ids come from the index) and shows them.
+    /// Keeps the selected item selected when it is still in the list.
     pub fn load(
         &mut self,
         store: &Store,
@@ -115,35 +115,27 @@ impl ItemList {
         unread_only: bool,
         entered_at: UnixTime,
     ) -> Result<(), StoreError> {
-        let scoped = |scope| ListQuery {
-            scope,
-            unread_only,
-            keep_read_since: Some(entered_at),
-        };
-        self.reasons.clear();
-        let ids = match kind {
-            ListKind::ForYou => {
-                self.reasons = store
-                    .rank_list()?
-                    .into_iter()
-                    .filter(|r| !r.reasons.is_empty())
-                    .map(|r| (r.item_id, r.reasons))
-                    .collect();
-                for_you_ids(store, entered_at, &self.ids)?
-            }
-            ListKind::Latest => store.list_item_ids(&ListQuery::new(ListScope::All))?,
-            ListKind::Unread => store.list_item_ids(&ListQuery {
-                scope: ListScope::All,
-                unread_only: true,
-                keep_read_since: Some(entered_at),
-            })?,
-            ListKind::Starred => store.list_item_ids(&ListQuery::new(ListScope::Starred))?,
-            ListKind::Feed(f) => store.list_item_ids(&scoped(ListScope::Feed(f)))?,
-            ListKind::Folder(f) => store.list_item_ids(&scoped(ListScope::Folder(f)))?,
-            ListKind::Search => return Ok(()),
-        };
-        self.set_ids(ids);
+        let loaded = read_list(store, kind, unread_only, entered_at, &self.ids)?;
+        self.show_loaded(loaded);
         Ok(())
+    }
+
+    /// Shows a list read by [`read_list`] (on the background reader, or just now).
+    pub fn show_loaded(&mut self, loaded: LoadedList) {
+        let LoadedList { ids, mut reasons } = loaded;
+        // An item read since entering For you stays listed but leaves the next ranking: it
+        // keeps the reason it was shown for.
+        for id in ids.iter().flatten() {
+            if !reasons.contains_key(id)
+                && let Some(r) = self.reasons.remove(id)
+            {
+                reasons.insert(*id, r);
+            }
+        }
+        self.reasons = reasons;
+        if let Some(ids) = ids {
+            self.set_ids(ids);
+        }
     }
 
     /// Replaces the list (a new view, or search results), keeping the selected item if present.
@@ -160,6 +152,7 @@ impl ItemList {
         self.ids.clear();
         self.rows.clear();
         self.snippets.clear();
+        self.reasons.clear();
         self.selected = None;
         self.scroll_to = Some(0);
         self.visible.clear();
@@ -311,6 +304,58 @@ impl ItemList {
 struct RowText<'a> {
     snippet: Option<&'a str>,
     reason: Option<&'a str>,
+}
+
+/// A list's ids as read from the database; `ids` is `None` for search, whose ids come from the
+/// index.
+#[derive(Debug, Default)]
+pub struct LoadedList {
+    pub ids: Option<Vec<ItemId>>,
+    /// For you's reasons by item (empty for other lists).
+    pub reasons: HashMap<ItemId, String>,
+}
+
+/// Reads the ids of `kind`. `shown` is the list on screen, which For you keeps in place while
+/// it is being read (see `for_you_ids`). At 100,000 items this takes tens of milliseconds,
+/// which is why the window runs it on the background reader.
+pub fn read_list(
+    store: &Store,
+    kind: ListKind,
+    unread_only: bool,
+    entered_at: UnixTime,
+    shown: &[ItemId],
+) -> Result<LoadedList, StoreError> {
+    let scoped = |scope| ListQuery {
+        scope,
+        unread_only,
+        keep_read_since: Some(entered_at),
+    };
+    let mut reasons = HashMap::new();
+    let ids = match kind {
+        ListKind::ForYou => {
+            reasons = store
+                .rank_list()?
+                .into_iter()
+                .filter(|r| !r.reasons.is_empty())
+                .map(|r| (r.item_id, r.reasons))
+                .collect();
+            for_you_ids(store, entered_at, shown)?
+        }
+        ListKind::Latest => store.list_item_ids(&ListQuery::new(ListScope::All))?,
+        ListKind::Unread => store.list_item_ids(&ListQuery {
+            scope: ListScope::All,
+            unread_only: true,
+            keep_read_since: Some(entered_at),
+        })?,
+        ListKind::Starred => store.list_item_ids(&ListQuery::new(ListScope::Starred))?,
+        ListKind::Feed(f) => store.list_item_ids(&scoped(ListScope::Feed(f)))?,
+        ListKind::Folder(f) => store.list_item_ids(&scoped(ListScope::Folder(f)))?,
+        ListKind::Search => return Ok(LoadedList::default()),
+    };
+    Ok(LoadedList {
+        ids: Some(ids),
+        reasons,
+    })
 }
 
 /// Paints one row: an unread dot, the title (strong when unread), then feed · author · age
@@ -477,6 +522,31 @@ pub fn relative_age(now: UnixTime, t: UnixTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_read_since_entering_keeps_its_reason_when_the_ranking_drops_it() {
+        let mut l = ItemList::default();
+        let reasons = |pairs: &[(ItemId, &str)]| {
+            pairs
+                .iter()
+                .map(|(id, r)| (*id, (*r).to_string()))
+                .collect::<HashMap<_, _>>()
+        };
+        l.show_loaded(LoadedList {
+            ids: Some(vec![1, 2, 3]),
+            reasons: reasons(&[(1, "feed A"), (2, "feed B"), (3, "feed C")]),
+        });
+        // Item 1 was read: the new ranking leaves it out, the list keeps it in place.
+        l.show_loaded(LoadedList {
+            ids: Some(vec![1, 3, 2]),
+            reasons: reasons(&[(3, "words x"), (2, "feed B")]),
+        });
+        assert_eq!(l.reason(1), Some("feed A"));
+        assert_eq!(l.reason(3), Some("words x"));
+        // Another view starts with no reasons.
+        l.reset();
+        assert_eq!(l.reason(1), None);
+    }
 
     #[test]
     fn steps_stay_inside_the_list() {

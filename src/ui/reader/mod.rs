@@ -3,6 +3,7 @@
 //! and sends every change (marks, stars, subscriptions, reading signals) to the worker.
 
 pub mod article;
+pub mod background;
 pub mod bench;
 pub mod first_run;
 pub mod for_you;
@@ -26,6 +27,7 @@ use crate::engine::search::SearchCommand;
 use crate::engine::worker::{Command, Event};
 use crate::model::Topic;
 use article::ArticlePane;
+use background::{BackgroundReads, ListRequest};
 use impressions::{DwellTimer, ImpressionTracker};
 use list::{ItemList, ListAction, ListKind};
 use search_box::{SearchBox, SearchBoxChange};
@@ -90,12 +92,23 @@ pub struct ReaderView {
     /// The frame number and time the reader was last drawn: a gap in frame numbers means another
     /// view was shown, and reading stopped when the reader was last seen.
     last_drawn: Option<(u64, i64)>,
+    /// The next list read replaces the list instead of keeping what is on screen in place.
+    take_over_list: bool,
+    /// Reads the list's ids and the sidebar off the UI thread (started with the first frame).
+    reads: Option<BackgroundReads>,
 }
 
 impl ReaderView {
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
         let now = ctx.now.timestamp();
         let now_ms = ctx.now.timestamp_millis();
+        if self.reads.is_none() {
+            let repaint = ui.ctx().clone();
+            self.reads = Some(BackgroundReads::spawn(
+                &ctx.data_dir.join(crate::paths::DB_FILE),
+                move || repaint.request_repaint(),
+            ));
+        }
         self.reload(ctx);
         self.request_ranking(ctx);
         self.note_return(ui.ctx().cumulative_frame_nr(), now_ms, ctx);
@@ -121,6 +134,10 @@ impl ReaderView {
             ctx.send(Command::Feeds(cmd));
         }
 
+        if !self.sidebar.is_loaded() {
+            // The first read of the feeds is on its way: "your reader is empty" is not known yet.
+            return;
+        }
         if !self.sidebar.has_feeds() {
             match first_run::ui(ui, self.loading_samples) {
                 Some(first_run::FirstRunChoice::AddFeed) => self.subscribe.open(),
@@ -156,7 +173,14 @@ impl ReaderView {
                 self.list_header(ui, ctx, now_ms);
                 ui.separator();
                 if self.list.is_empty() {
-                    ui.weak(self.empty_list_text());
+                    // Blank while the list is read (a frame or two), not "No items here".
+                    if !self
+                        .reads
+                        .as_ref()
+                        .is_some_and(BackgroundReads::list_pending)
+                    {
+                        ui.weak(self.empty_list_text());
+                    }
                     return None;
                 }
                 self.list.ui(ui, ctx.store, now)
@@ -250,26 +274,72 @@ impl ReaderView {
                 settings: false,
             },
         );
-        let fail = |what: &str, e: crate::store::StoreError| {
+        let fail_text = |what: &str, e: &str| {
             ctx.act(AppAction::Notice(format!("Could not read {what}: {e}")));
         };
+        let fail = |what: &str, e: crate::store::StoreError| fail_text(what, &e.to_string());
         if stale.settings {
             self.settings = ReaderSettings::load(ctx.store);
         }
-        if stale.sidebar
-            && let Err(e) = self.sidebar.reload(ctx.store)
-        {
-            fail("the feeds", e);
-        }
-        if stale.list && self.kind != ListKind::Search {
-            if let Err(e) = self
-                .list
-                .load(ctx.store, self.kind, self.unread_only, self.entered_at)
-            {
-                fail("the item list", e);
+        let list_request = (stale.list && self.kind != ListKind::Search).then(|| {
+            let take_over = std::mem::take(&mut self.take_over_list);
+            ListRequest {
+                kind: self.kind,
+                unread_only: self.unread_only,
+                entered_at: self.entered_at,
+                shown: if take_over {
+                    Vec::new()
+                } else {
+                    self.list.ids().to_vec()
+                },
+                take_over,
             }
-        } else if stale.rows {
+        });
+        if !stale.list && stale.rows {
             self.list.invalidate_rows();
+        }
+        if let Some(reads) = self.reads.as_mut() {
+            if stale.sidebar {
+                reads.ask_sidebar();
+            }
+            if let Some(r) = list_request {
+                reads.ask_list(r);
+            }
+            let answers = reads.take_answers();
+            match answers.sidebar {
+                Some(Ok(data)) => self.sidebar.show_loaded(data),
+                Some(Err(e)) => fail_text("the feeds", &e),
+                None => {}
+            }
+            match answers.list {
+                Some(Ok((take_over, loaded))) => {
+                    // A picked row since the request keeps the list where it is.
+                    if take_over && self.list.selected_id().is_none() {
+                        self.list.reset();
+                    }
+                    self.list.show_loaded(loaded);
+                }
+                Some(Err(e)) => fail_text("the item list", &e),
+                None => {}
+            }
+        } else {
+            // Before the first frame (benchmarks drive the view directly): read in place.
+            if stale.sidebar
+                && let Err(e) = self.sidebar.reload(ctx.store)
+            {
+                fail("the feeds", e);
+            }
+            if let Some(r) = list_request {
+                if r.take_over {
+                    self.list.reset();
+                }
+                if let Err(e) = self
+                    .list
+                    .load(ctx.store, r.kind, r.unread_only, r.entered_at)
+                {
+                    fail("the item list", e);
+                }
+            }
         }
         if (stale.rows || stale.list)
             && let Some(id) = self.article.item_id()
@@ -313,6 +383,10 @@ impl ReaderView {
         self.merge_next_ranking = false;
         self.entered_at = ctx.now.timestamp();
         self.list.reset();
+        self.take_over_list = false;
+        if let Some(reads) = self.reads.as_mut() {
+            reads.cancel_list();
+        }
         self.impressions.reset(kind.event_name());
         self.stale.list = true;
     }
@@ -441,10 +515,12 @@ impl ReaderView {
             Event::Changed(Topic::Ranking) if self.kind == ListKind::ForYou => {
                 // The ranking asked for on entering takes over a list nobody has picked from
                 // yet; any other only adds its new items below what is on screen.
+                // The list on screen stays until the new one is read, so a click meanwhile
+                // still lands on a row.
                 if !std::mem::replace(&mut self.merge_next_ranking, true)
                     && self.list.selected_id().is_none()
                 {
-                    self.list.reset();
+                    self.take_over_list = true;
                 }
                 self.stale.list = true;
             }
@@ -485,6 +561,9 @@ impl ReaderView {
                             .map(|h| (h.id, h.snippet.text.clone()))
                             .collect(),
                     );
+                    if let Some(reads) = self.reads.as_mut() {
+                        reads.cancel_list();
+                    }
                     self.list
                         .set_ids(results.hits.iter().map(|h| h.id).collect());
                     self.impressions.reset(ListKind::Search.event_name());

@@ -1,0 +1,253 @@
+//! The reader's background reads: a list's ids and the sidebar's counts take tens of milliseconds
+//! on a big database, so they run on a thread with its own read connection and the window shows
+//! the answer when it comes. A newer request of the same kind supersedes an older one.
+
+use super::list::{ListKind, LoadedList, read_list};
+use super::sidebar::{SidebarData, read_sidebar};
+use crate::model::{ItemId, UnixTime};
+use crate::store::Store;
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+
+/// What the list needs read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRequest {
+    pub kind: ListKind,
+    pub unread_only: bool,
+    pub entered_at: UnixTime,
+    /// The list on screen (For you keeps it in place while it is read).
+    pub shown: Vec<ItemId>,
+    /// The answer replaces the list (a new ranking taking over), echoed in the answer.
+    pub take_over: bool,
+}
+
+enum Request {
+    List(u64, ListRequest),
+    Sidebar(u64),
+}
+
+/// An answer, with the request number it answers; errors are meant for the user.
+pub enum Answer {
+    List(u64, Result<(bool, LoadedList), String>),
+    Sidebar(u64, Result<SidebarData, String>),
+}
+
+/// The latest answers taken in one frame.
+pub struct Answers {
+    /// `(take_over, list)`: see [`ListRequest::take_over`].
+    pub list: Option<Result<(bool, LoadedList), String>>,
+    pub sidebar: Option<Result<SidebarData, String>>,
+}
+
+pub struct BackgroundReads {
+    requests: Option<Sender<Request>>,
+    answers: Receiver<Answer>,
+    thread: Option<JoinHandle<()>>,
+    list_asked: u64,
+    list_answered: u64,
+    sidebar_asked: u64,
+}
+
+impl BackgroundReads {
+    /// Starts the reader thread on the database at `db`; `wake` is called after each answer
+    /// (the window passes `request_repaint`).
+    pub fn spawn(db: &Path, wake: impl Fn() + Send + 'static) -> Self {
+        let (req_tx, req_rx) = mpsc::channel::<Request>();
+        let (ans_tx, ans_rx) = mpsc::channel::<Answer>();
+        let db = db.to_path_buf();
+        let thread = std::thread::Builder::new()
+            .name("focusfeed-reader".into())
+            .spawn(move || {
+                let store = Store::open(&db).map_err(|e| e.to_string());
+                serve(store, &req_rx, &ans_tx, &wake);
+            })
+            .ok();
+        Self {
+            requests: Some(req_tx),
+            answers: ans_rx,
+            thread,
+            list_asked: 0,
+            list_answered: 0,
+            sidebar_asked: 0,
+        }
+    }
+
+    pub fn ask_list(&mut self, request: ListRequest) {
+        self.list_asked += 1;
+        self.send(Request::List(self.list_asked, request));
+    }
+
+    /// Drops the answer to any list request still out: the list was replaced meanwhile (a new
+    /// view, search results) and an old answer must not overwrite it.
+    pub fn cancel_list(&mut self) {
+        self.list_asked += 1;
+        self.list_answered = self.list_asked;
+    }
+
+    pub fn ask_sidebar(&mut self) {
+        self.sidebar_asked += 1;
+        self.send(Request::Sidebar(self.sidebar_asked));
+    }
+
+    fn send(&self, request: Request) {
+        // The thread ends only with this handle; a send cannot fail while it lives.
+        if let Some(tx) = &self.requests {
+            let _ = tx.send(request);
+        }
+    }
+
+    /// Whether a list was asked for and has not come back yet.
+    pub fn list_pending(&self) -> bool {
+        self.list_answered < self.list_asked
+    }
+
+    /// The answers to the latest requests that came since the last call; answers to requests
+    /// made stale by newer ones are dropped.
+    pub fn take_answers(&mut self) -> Answers {
+        let (mut list, mut sidebar) = (None, None);
+        for answer in self.answers.try_iter() {
+            match answer {
+                Answer::List(n, r) if n == self.list_asked => {
+                    self.list_answered = n;
+                    list = Some(r);
+                }
+                Answer::Sidebar(n, r) if n == self.sidebar_asked => sidebar = Some(r),
+                _ => {}
+            }
+        }
+        Answers { list, sidebar }
+    }
+}
+
+impl Drop for BackgroundReads {
+    fn drop(&mut self) {
+        self.requests.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Answers requests until the window goes, skipping any request a newer one of its kind has
+/// already replaced in the queue. A batch's list is answered before its sidebar.
+fn serve(
+    store: Result<Store, String>,
+    requests: &Receiver<Request>,
+    answers: &Sender<Answer>,
+    wake: &dyn Fn(),
+) {
+    while let Ok(first) = requests.recv() {
+        let (mut list, mut sidebar) = (None, None);
+        for r in std::iter::once(first).chain(requests.try_iter()) {
+            match r {
+                Request::List(n, q) => list = Some((n, q)),
+                Request::Sidebar(n) => sidebar = Some(n),
+            }
+        }
+        let store = match &store {
+            Ok(s) => Ok(s),
+            Err(e) => Err(format!("cannot open the database: {e}")),
+        };
+        if let Some((n, q)) = list {
+            let r = store.clone().and_then(|s| {
+                read_list(s, q.kind, q.unread_only, q.entered_at, &q.shown)
+                    .map(|l| (q.take_over, l))
+                    .map_err(|e| e.to_string())
+            });
+            let _ = answers.send(Answer::List(n, r));
+        }
+        if let Some(n) = sidebar {
+            let r = store
+                .clone()
+                .and_then(|s| read_sidebar(s).map_err(|e| e.to_string()));
+            let _ = answers.send(Answer::Sidebar(n, r));
+        }
+        wake();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths::DB_FILE;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    /// Steps until the reader answered the latest list request (bounded by a deadline).
+    fn wait_for_list(reads: &mut BackgroundReads) -> Result<(bool, LoadedList), String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(r) = reads.take_answers().list {
+                return r;
+            }
+            assert!(Instant::now() < deadline, "no answer");
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn the_latest_request_is_answered_and_older_ones_dropped() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = dir.path().join(DB_FILE);
+        let store = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        drop(store);
+        let woken = Arc::new(Mutex::new(0));
+        let w = woken.clone();
+        let mut reads = BackgroundReads::spawn(&db, move || {
+            if let Ok(mut n) = w.lock() {
+                *n += 1;
+            }
+        });
+        let ask = |kind| ListRequest {
+            kind,
+            unread_only: false,
+            entered_at: 0,
+            shown: Vec::new(),
+            take_over: kind == ListKind::ForYou,
+        };
+        reads.ask_list(ask(ListKind::Latest));
+        reads.ask_list(ask(ListKind::ForYou));
+        assert!(reads.list_pending());
+        let (take_over, loaded) = wait_for_list(&mut reads).unwrap_or_else(|e| panic!("{e}"));
+        assert!(take_over, "the answer is the second request's");
+        assert_eq!(loaded.ids, Some(Vec::new()));
+        assert!(!reads.list_pending());
+        assert!(woken.lock().map(|n| *n >= 1).unwrap_or(false));
+
+        // A list replaced meanwhile (search results) drops the answer still out. The sidebar,
+        // answered after any list asked before it, shows when that answer has come.
+        reads.ask_list(ask(ListKind::Latest));
+        reads.cancel_list();
+        reads.ask_sidebar();
+        assert!(!reads.list_pending());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let answers = reads.take_answers();
+            assert!(answers.list.is_none(), "the cancelled list was dropped");
+            if answers.sidebar.is_some() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "no sidebar");
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn a_database_that_cannot_open_is_a_readable_error() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        // A directory where the database file should be.
+        let db = dir.path().join("not-a-file");
+        std::fs::create_dir(&db).unwrap_or_else(|e| panic!("{e}"));
+        let mut reads = BackgroundReads::spawn(&db, || {});
+        reads.ask_list(ListRequest {
+            kind: ListKind::Latest,
+            unread_only: false,
+            entered_at: 0,
+            shown: Vec::new(),
+            take_over: false,
+        });
+        let e = wait_for_list(&mut reads).err().unwrap_or_default();
+        assert!(e.contains("cannot open the database"), "{e}");
+    }
+}
