@@ -25,10 +25,14 @@ fn with_samples(dir: &Path) -> (ManualClock, Harness<'static, FocusFeedApp>, Sto
     let clock = start_clock();
     let mut h = reader_harness(dir, &clock);
     h.get_by_label("Load sample feeds").click();
-    step_until(&mut h, "the sample feeds", |h| {
-        h.state().reader_list().len() >= 25
-    });
     let db = Store::open(&dir.join(DB_FILE)).unwrap();
+    // Settled: the worker's first ranking has taken over the list (it can arrive after the
+    // newest-first list shown before it, and reorder the rows under a test's click).
+    step_until(&mut h, "the sample feeds, ranked", |h| {
+        let list = h.state().reader_list();
+        let ranked: Vec<ItemId> = db.rank_list().unwrap().iter().map(|r| r.item_id).collect();
+        list.len() >= 25 && list.first().is_some() && list.first() == ranked.first()
+    });
     (clock, h, db)
 }
 

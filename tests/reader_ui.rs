@@ -179,12 +179,12 @@ fn subscribe_open_star_mark_undo_and_keyboard() {
     h.step();
     h.key_press(egui::Key::S);
     step_until(&mut h, "the starred list", |h| {
-        h.query_by_role_and_label(Role::Button, "Harbour wall repairs begin in March")
-            .is_none()
-    });
-    assert!(
         h.query_by_role_and_label(Role::Button, ferry_title)
             .is_some()
+    });
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Harbour wall repairs begin in March")
+            .is_none()
     );
 }
 

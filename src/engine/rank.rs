@@ -178,9 +178,9 @@ impl Engine {
 }
 
 pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) {
-    let limit = match cmd {
-        RankCommand::Refresh { limit } => limit,
-        _ => engine.rank.last_limit,
+    let (limit, refresh_only) = match cmd {
+        RankCommand::Refresh { limit } => (limit, true),
+        _ => (engine.rank.last_limit, false),
     };
     // A changed rule or model changes the list at once: a muted item must leave For you now,
     // not at the next visit.
@@ -195,6 +195,10 @@ pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) 
         RankCommand::Reset => engine.reset_rank_model(),
         RankCommand::SetPersonalization(on) => engine.set_personalization(on),
     };
+    // Settings lists the rules: tell it before the re-rank, which can take a second.
+    if changed.is_ok() && !refresh_only {
+        events.changed(Topic::Settings);
+    }
     match changed.and_then(|()| refresh_for_you(engine, limit, events)) {
         Ok(()) => events.changed(Topic::Ranking),
         Err(e) => events.send(Event::Failed {

@@ -6,7 +6,8 @@ use super::context::{AppAction, ViewContext};
 use super::theme;
 use crate::engine::rank::RankCommand;
 use crate::engine::worker::Command;
-use crate::rank::rules::{self, RuleAction, RuleKind};
+use crate::model::Topic;
+use crate::rank::rules::{self, Rule, RuleAction, RuleKind};
 use crate::store::rank::SETTING_PERSONALIZATION;
 
 const KINDS: [(RuleKind, &str); 4] = [
@@ -16,13 +17,36 @@ const KINDS: [(RuleKind, &str); 4] = [
     (RuleKind::Regex, "regex"),
 ];
 
-/// The rule being typed, and whether "Forget" waits for a second click.
+/// The rule being typed, whether "Forget" waits for a second click, and the stored state as
+/// last read.
 pub struct ForYouSettings {
     action: RuleAction,
     kind: RuleKind,
     pattern: String,
     error: Option<String>,
     confirm_reset: bool,
+    /// Read once, then again when the worker says rules or the ranking changed (not per frame).
+    stored: Option<Stored>,
+}
+
+struct Stored {
+    personalized: bool,
+    rules: Result<Vec<Rule>, String>,
+}
+
+impl Stored {
+    fn read(ctx: &ViewContext) -> Self {
+        Self {
+            personalized: ctx
+                .store
+                .setting(SETTING_PERSONALIZATION)
+                .ok()
+                .flatten()
+                .as_deref()
+                != Some("off"),
+            rules: ctx.store.rank_rules().map_err(|e| e.to_string()),
+        }
+    }
 }
 
 impl Default for ForYouSettings {
@@ -33,26 +57,31 @@ impl Default for ForYouSettings {
             pattern: String::new(),
             error: None,
             confirm_reset: false,
+            stored: None,
         }
     }
 }
 
 impl ForYouSettings {
+    /// Rules and the switch live in SQLite; the worker says when they (or the ranking) changed.
+    pub fn on_changed(&mut self, topic: Topic) {
+        if matches!(topic, Topic::Settings | Topic::Ranking) {
+            self.stored = None;
+        }
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
         ui.strong("For you");
-        let personalized = ctx
-            .store
-            .setting(SETTING_PERSONALIZATION)
-            .ok()
-            .flatten()
-            .as_deref()
-            != Some("off");
+        let stored = self.stored.get_or_insert_with(|| Stored::read(ctx));
+        let personalized = stored.personalized;
         let mut on = personalized;
         ui.checkbox(
             &mut on,
             "Learn from what I open (off: For you is newest first)",
         );
         if on != personalized {
+            // Shown at once; the worker stores it and re-ranks.
+            stored.personalized = on;
             ctx.send(Command::Rank(RankCommand::SetPersonalization(on)));
         }
         self.rules_ui(ui, ctx);
@@ -80,7 +109,9 @@ impl ForYouSettings {
 
     fn rules_ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
         ui.label("Rules win over what For you learned: muted items never show, liked ones lead.");
-        match ctx.store.rank_rules() {
+        let stored = self.stored.get_or_insert_with(|| Stored::read(ctx));
+        let mut removed = None;
+        match &stored.rules {
             Ok(list) if list.is_empty() => {
                 ui.weak("No rules yet.");
             }
@@ -98,6 +129,7 @@ impl ForYouSettings {
                             ));
                             if ui.small_button("Remove").clicked() {
                                 ctx.send(Command::Rank(RankCommand::RemoveRule { id: rule.id }));
+                                removed = Some(rule.id);
                             }
                             ui.end_row();
                         }
@@ -109,6 +141,10 @@ impl ForYouSettings {
                     format!("Could not read the rules: {e}"),
                 );
             }
+        }
+        // Gone from the list at once; the worker confirms with `Changed(Settings)`.
+        if let (Some(id), Ok(list)) = (removed, &mut stored.rules) {
+            list.retain(|r| r.id != id);
         }
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.action, RuleAction::Mute, "Mute");

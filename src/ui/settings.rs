@@ -26,7 +26,11 @@ impl SettingsView {
     /// Settings has no view-specific shortcuts; the global ones still apply.
     pub fn command(&mut self, _cmd: UiCommand, _ctx: &ViewContext) {}
 
-    pub fn on_event(&mut self, _event: &Event, _ctx: &ViewContext) {}
+    pub fn on_event(&mut self, event: &Event, _ctx: &ViewContext) {
+        if let Event::Changed(topic) = event {
+            self.for_you.on_changed(*topic);
+        }
+    }
 }
 
 fn general_section(ui: &mut egui::Ui, ctx: &ViewContext) {
