@@ -31,7 +31,7 @@ fn with_samples(dir: &Path) -> (ManualClock, Harness<'static, FocusFeedApp>, Sto
     step_until(&mut h, "the sample feeds, ranked", |h| {
         let list = h.state().reader_list();
         let ranked: Vec<ItemId> = db.rank_list().unwrap().iter().map(|r| r.item_id).collect();
-        list.len() >= 25 && list.first().is_some() && list.first() == ranked.first()
+        list.len() >= 25 && list.first() == ranked.first()
     });
     (clock, h, db)
 }
