@@ -353,3 +353,66 @@ fn the_recommender_embeds_the_newest_items_and_everything_the_user_touched() {
         assert!(titles.iter().any(|t| t.starts_with(prefix)), "{titles:?}");
     }
 }
+
+#[test]
+fn an_item_that_arrives_after_the_recommender_was_built_is_ranked() {
+    let (_dir, mut engine) = engine_with_items();
+    let cooking = id_of(&engine, "Kitchen Notes");
+    for id in cooking.iter().take(4) {
+        engine
+            .store()
+            .record_event(*id, "open", None, None, None, NOW - 100)
+            .unwrap();
+    }
+    engine.refresh_for_you(50).unwrap();
+    // One new cooking item: far fewer than would rebuild the whole corpus.
+    let feed_id: i64 = engine
+        .store()
+        .conn()
+        .query_row(
+            "SELECT id FROM feeds WHERE title = 'Kitchen Notes'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let fresh = [item(
+        "late-bake",
+        "Late news: bake a flour loaf in the oven",
+        "recipe bake oven flour for a simple loaf",
+        Some("Bo Cook"),
+        NOW - 60,
+    )];
+    engine
+        .store_mut()
+        .store_feed_update(&FeedUpdate {
+            feed_id,
+            title: "Kitchen Notes",
+            site_url: None,
+            etag: None,
+            last_modified: None,
+            body_hash: None,
+            items: &fresh,
+            now: NOW,
+            next_fetch_at: NOW + 3600,
+            retention_cutoff: 0,
+            retention_keep: 1000,
+        })
+        .unwrap();
+    let late = id_of(&engine, "Late news")[0];
+    engine.refresh_for_you(50).unwrap();
+    let ranked: Vec<i64> = engine
+        .store()
+        .rank_list()
+        .unwrap()
+        .iter()
+        .map(|r| r.item_id)
+        .collect();
+    // Ranked among the cooking items the user reads, above every football item.
+    let at = ranked.iter().position(|id| *id == late);
+    let football = id_of(&engine, "Football Daily");
+    let first_football = ranked.iter().position(|id| football.contains(id));
+    assert!(
+        at.is_some() && at < first_football,
+        "the new cooking item at {at:?}, the first football item at {first_football:?}"
+    );
+}

@@ -90,8 +90,16 @@ impl Engine {
             let r = Recommender::load(&read, index, now)?;
             self.rank.recommender = Some(r);
             self.rank.built_with = count;
-        } else if let Some(r) = self.rank.recommender.as_mut() {
-            r.learn_new_events(&read)?;
+        } else if let Some(mut r) = self.rank.recommender.take() {
+            // Items that arrived since the build are folded in before the events that name them.
+            let updated = (|| {
+                let index = self.search_index()?;
+                r.add_new_items(&read, index)?;
+                r.learn_new_events(&read)?;
+                Ok::<_, EngineError>(())
+            })();
+            self.rank.recommender = Some(r);
+            updated?;
         }
         self.rank
             .recommender

@@ -44,6 +44,9 @@ pub struct Corpus {
     pub author_names: Vec<String>,
     pub domain: Vec<Option<u32>>,
     pub domains: Vec<String>,
+    feed_of: HashMap<String, u32>,
+    author_of: HashMap<String, u32>,
+    domain_of: HashMap<String, u32>,
 }
 
 fn intern(table: &mut Vec<String>, index: &mut HashMap<String, u32>, key: &str) -> u32 {
@@ -60,44 +63,51 @@ impl Corpus {
     /// Interns the items; a repeated item id keeps its first occurrence.
     pub fn build(docs: &[ItemDoc]) -> Self {
         let mut c = Corpus::default();
-        let mut feed_of = HashMap::new();
-        let mut author_of = HashMap::new();
-        let mut domain_of = HashMap::new();
         for d in docs {
-            if c.slot_of.contains_key(&d.id) {
-                continue;
-            }
-            c.slot_of.insert(d.id, c.ids.len());
-            c.ids.push(d.id);
-            c.titles.push(d.title.clone());
-            c.published.push(d.published);
-            let mut row: Vec<(u32, f32)> = d
-                .terms
-                .iter()
-                .filter(|(_, w)| w.is_finite() && *w > 0.0)
-                .map(|(t, w)| (intern(&mut c.terms, &mut c.term_of, t), *w))
-                .collect();
-            row.sort_unstable_by_key(|(t, _)| *t);
-            row.dedup_by_key(|(t, _)| *t);
-            normalize_sparse(&mut row);
-            c.rows.push(row);
-            c.feed.push(intern(&mut c.feeds, &mut feed_of, &d.feed));
-            let author = d.author.as_deref().map(str::trim).filter(|a| !a.is_empty());
-            c.author.push(author.map(|a| {
-                let id = intern(&mut c.authors, &mut author_of, &a.to_lowercase());
-                if c.author_names.len() < c.authors.len() {
-                    c.author_names.push(a.to_owned());
-                }
-                id
-            }));
-            c.domain.push(
-                d.domain
-                    .as_deref()
-                    .filter(|a| !a.is_empty())
-                    .map(|a| intern(&mut c.domains, &mut domain_of, a)),
-            );
+            c.push(d);
         }
         c
+    }
+
+    /// Adds one item (an item that arrived after the corpus was built); its slot, or `None` when
+    /// the item is already in.
+    pub fn push(&mut self, d: &ItemDoc) -> Option<Slot> {
+        if self.slot_of.contains_key(&d.id) {
+            return None;
+        }
+        let slot = self.ids.len();
+        self.slot_of.insert(d.id, slot);
+        self.ids.push(d.id);
+        self.titles.push(d.title.clone());
+        self.published.push(d.published);
+        let mut row: Vec<(u32, f32)> = d
+            .terms
+            .iter()
+            .filter(|(_, w)| w.is_finite() && *w > 0.0)
+            .map(|(t, w)| (intern(&mut self.terms, &mut self.term_of, t), *w))
+            .collect();
+        row.sort_unstable_by_key(|(t, _)| *t);
+        row.dedup_by_key(|(t, _)| *t);
+        normalize_sparse(&mut row);
+        self.rows.push(row);
+        self.feed
+            .push(intern(&mut self.feeds, &mut self.feed_of, &d.feed));
+        let author = d.author.as_deref().map(str::trim).filter(|a| !a.is_empty());
+        let author = author.map(|a| {
+            let id = intern(&mut self.authors, &mut self.author_of, &a.to_lowercase());
+            if self.author_names.len() < self.authors.len() {
+                self.author_names.push(a.to_owned());
+            }
+            id
+        });
+        self.author.push(author);
+        let domain = d
+            .domain
+            .as_deref()
+            .filter(|a| !a.is_empty())
+            .map(|a| intern(&mut self.domains, &mut self.domain_of, a));
+        self.domain.push(domain);
+        Some(slot)
     }
 
     pub fn len(&self) -> usize {

@@ -17,9 +17,41 @@ const POWER_ITERATIONS: usize = 3;
 pub struct Embeddings {
     pub dims: usize,
     pub data: Vec<f32>,
+    /// The term basis `V·Σ⁻¹` (`dims` floats per term id known at embedding time): an item that
+    /// arrives later is folded in as its tf-idf row times this, without a new SVD.
+    pub basis: Vec<f32>,
 }
 
 impl Embeddings {
+    /// Plain vectors without a term basis (tests, and callers that never fold in).
+    pub fn from_vectors(dims: usize, data: Vec<f32>) -> Self {
+        Self {
+            dims,
+            data,
+            basis: Vec::new(),
+        }
+    }
+
+    /// Appends the folded-in vector of a new item's tf-idf row (unit length; zeros when none of
+    /// its terms were known when the basis was learned).
+    pub fn push_folded(&mut self, row: &[(u32, f32)]) {
+        let dims = self.dims;
+        let mut v = vec![0.0f32; dims];
+        for &(t, w) in row {
+            let t = t as usize;
+            if let Some(b) = self.basis.get(t * dims..(t + 1) * dims) {
+                for (x, &y) in v.iter_mut().zip(b) {
+                    *x += w * y;
+                }
+            }
+        }
+        let norm = dot(&v, &v).sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|x| *x /= norm);
+        }
+        self.data.extend_from_slice(&v);
+    }
+
     pub fn vector(&self, slot: usize) -> &[f32] {
         &self.data[slot * self.dims..(slot + 1) * self.dims]
     }
@@ -65,10 +97,7 @@ pub fn embed(corpus: &Corpus, dims: usize, seed: u64) -> Embeddings {
     let v = corpus.terms.len();
     let l = (dims + OVERSAMPLE).min(n).min(v.max(1));
     if n == 0 || v == 0 || dims == 0 {
-        return Embeddings {
-            dims,
-            data: vec![0.0; n * dims],
-        };
+        return Embeddings::from_vectors(dims, vec![0.0; n * dims]);
     }
     let mut rng = SplitMix::new(seed);
     // Y = X Ω, with Ω a V×l Gaussian matrix generated column-major on the fly.
@@ -116,7 +145,23 @@ pub fn embed(corpus: &Corpus, dims: usize, seed: u64) -> Embeddings {
             row.iter_mut().for_each(|x| *x /= norm);
         }
     }
-    Embeddings { dims, data }
+    // Right singular vectors over σ: Xᵀ Q W Σ⁻¹, so that a row x maps to x V Σ⁻¹ Σ = the same
+    // U Σ coordinates an item of the corpus got.
+    let mut basis = vec![0.0f32; v * dims];
+    for t in 0..v {
+        for (c, &e) in order.iter().take(k).enumerate() {
+            let sigma = eig[e].max(0.0).sqrt();
+            if sigma <= 0.0 {
+                continue;
+            }
+            let mut s = 0.0f64;
+            for a in 0..l {
+                s += f64::from(z[t * l + a]) * vecs[a * l + e];
+            }
+            basis[t * dims + c] = (s / sigma) as f32;
+        }
+    }
+    Embeddings { dims, data, basis }
 }
 
 /// X (n×V sparse) · M (V×l, row-major) → n×l.
@@ -258,5 +303,35 @@ mod tests {
         assert!(sport > 0.9, "same topic: {sport}");
         assert!(cross < 0.3, "different topics: {cross}");
         assert!((dot(e.vector(4), e.vector(4)) - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_new_item_folded_in_lands_where_a_corpus_item_of_its_words_is() {
+        let docs = vec![
+            doc(1, &["goal", "match", "striker"]),
+            doc(2, &["goal", "match", "keeper"]),
+            doc(3, &["match", "striker", "keeper"]),
+            doc(4, &["bank", "rate", "loan"]),
+            doc(5, &["bank", "loan", "market"]),
+            doc(6, &["rate", "market", "loan"]),
+        ];
+        let mut c = Corpus::build(&docs);
+        let mut e = embed(&c, 2, 7);
+        // Folding in a corpus item's own row gives back its vector.
+        let mut again = e.clone();
+        again.push_folded(&c.rows[0]);
+        assert!(dot(again.vector(6), e.vector(0)) > 0.99);
+        // A new sports item (one word the basis never saw) lands with the sports items.
+        let slot = c
+            .push(&doc(7, &["striker", "goal", "referee"]))
+            .unwrap_or_else(|| panic!("a new item gets a slot"));
+        e.push_folded(&c.rows[slot]);
+        assert_eq!(e.len(), c.len());
+        assert!(dot(e.vector(slot), e.vector(0)) > 0.9);
+        assert!(dot(e.vector(slot), e.vector(3)) < 0.3);
+        assert!(
+            c.push(&doc(7, &["again"])).is_none(),
+            "an item is added once"
+        );
     }
 }

@@ -83,21 +83,7 @@ impl Recommender {
             .collect();
         let since = store.for_you_since(now - WINDOW_DAYS * 86_400, MIN_CANDIDATES)?;
         let items = store.rank_items(since, MAX_CORPUS, &touched)?;
-        let ids: Vec<ItemId> = items.iter().map(|i| i.id).collect();
-        let vectors: HashMap<ItemId, Vec<(String, f32)>> =
-            index.term_vectors(&ids)?.into_iter().collect();
-        let docs: Vec<ItemDoc> = items
-            .iter()
-            .map(|i| ItemDoc {
-                id: i.id,
-                feed: i.feed_title.clone(),
-                author: i.author.clone(),
-                domain: i.url.as_deref().and_then(link_domain),
-                published: i.published,
-                terms: vectors.get(&i.id).cloned().unwrap_or_default(),
-                title: i.title.clone(),
-            })
-            .collect();
+        let docs = item_docs(index, &items)?;
         let corpus = Corpus::build(&docs);
         let emb = embed(&corpus, DEFAULT_DIMS, SEED);
         let cfg = ModelConfig::default();
@@ -164,6 +150,30 @@ impl Recommender {
     pub fn reread_personalization(&mut self, store: &Store) -> Result<(), RankError> {
         self.personalized = store.setting(SETTING_PERSONALIZATION)?.as_deref() != Some("off");
         Ok(())
+    }
+
+    /// Adds the items stored since the corpus was built, their vectors folded into the learned
+    /// space (no new SVD): without them a new item could not be ranked, and For you would leave
+    /// it out until the next rebuild. Returns how many were added.
+    pub fn add_new_items(
+        &mut self,
+        store: &Store,
+        index: &SearchIndex,
+    ) -> Result<usize, RankError> {
+        let after = self.corpus.ids.iter().copied().max().unwrap_or(0);
+        let items = store.rank_items_after(after)?;
+        if items.is_empty() {
+            return Ok(0);
+        }
+        let mut added = 0;
+        for doc in item_docs(index, &items)? {
+            if let Some(slot) = self.corpus.push(&doc) {
+                self.emb.push_folded(&self.corpus.rows[slot]);
+                added += 1;
+            }
+        }
+        self.meta.extend(items.into_iter().map(|i| (i.id, i)));
+        Ok(added)
     }
 
     /// Learns events recorded since the last call (or load).
@@ -317,6 +327,26 @@ impl Recommender {
             })
             .collect())
     }
+}
+
+/// The items as the corpus takes them: their term vectors from the index (its analyzer and
+/// statistics), feed, author and link domain.
+fn item_docs(index: &SearchIndex, items: &[RankItem]) -> Result<Vec<ItemDoc>, RankError> {
+    let ids: Vec<ItemId> = items.iter().map(|i| i.id).collect();
+    let vectors: HashMap<ItemId, Vec<(String, f32)>> =
+        index.term_vectors(&ids)?.into_iter().collect();
+    Ok(items
+        .iter()
+        .map(|i| ItemDoc {
+            id: i.id,
+            feed: i.feed_title.clone(),
+            author: i.author.clone(),
+            domain: i.url.as_deref().and_then(link_domain),
+            published: i.published,
+            terms: vectors.get(&i.id).cloned().unwrap_or_default(),
+            title: i.title.clone(),
+        })
+        .collect())
 }
 
 fn setting_i64(store: &Store, key: &str) -> Result<i64, RankError> {

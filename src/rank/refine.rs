@@ -83,7 +83,7 @@ mod tests {
             let noise = if i % 4 < 2 { 0.5 } else { -0.5 };
             data.extend([topic, 0.6, noise]);
         }
-        Embeddings { dims: 3, data }
+        Embeddings::from_vectors(3, data)
     }
 
     #[test]

@@ -228,22 +228,40 @@ impl Store {
         let also = serde_json::to_string(also).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let newest = i64::try_from(newest).unwrap_or(i64::MAX);
         let rows = stmt
-            .query_map(params![since, also, newest], |r| {
-                Ok(RankItem {
-                    id: r.get(0)?,
-                    feed_id: r.get(1)?,
-                    feed_title: r.get(2)?,
-                    title: r.get(3)?,
-                    author: r.get(4)?,
-                    url: r.get(5)?,
-                    text: r.get(6)?,
-                    published: r.get(7)?,
-                    read: r.get(8)?,
-                })
-            })?
+            .query_map(params![since, also, newest], rank_item)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
+
+    /// Items stored after item `after` (ids only grow): what arrived since the corpus was built.
+    pub fn rank_items_after(&self, after: ItemId) -> Result<Vec<RankItem>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url, i.content_text,
+                    coalesce(i.published_at, i.fetched_at), i.read_at IS NOT NULL
+             FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE i.id > ?1
+             ORDER BY i.id",
+        )?;
+        let rows = stmt
+            .query_map([after], rank_item)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+/// One row of the recommender's item queries, in their column order.
+fn rank_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<RankItem> {
+    Ok(RankItem {
+        id: r.get(0)?,
+        feed_id: r.get(1)?,
+        feed_title: r.get(2)?,
+        title: r.get(3)?,
+        author: r.get(4)?,
+        url: r.get(5)?,
+        text: r.get(6)?,
+        published: r.get(7)?,
+        read: r.get(8)?,
+    })
 }
 
 /// A row of the stored For you list.

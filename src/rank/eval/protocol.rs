@@ -181,10 +181,7 @@ mod tests {
             })
             .collect();
         let corpus = Corpus::build(&docs);
-        let emb = Embeddings {
-            dims: 1,
-            data: vec![1.0; 8],
-        };
+        let emb = Embeddings::from_vectors(1, vec![1.0; 8]);
         let world = World {
             corpus: &corpus,
             emb: &emb,
