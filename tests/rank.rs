@@ -100,6 +100,16 @@ fn id_of(engine: &Engine, title_prefix: &str) -> Vec<i64> {
         .collect()
 }
 
+/// Records an open (without a list) of the first four items of `feed` at `at`.
+fn open_four(engine: &Engine, feed: &str, at: i64) {
+    for id in id_of(engine, feed).iter().take(4) {
+        engine
+            .store()
+            .record_event(*id, "open", None, None, None, at)
+            .unwrap();
+    }
+}
+
 #[test]
 fn clicks_move_the_clicked_topic_up_and_explanations_name_real_features() {
     let (_dir, mut engine) = engine_with_items();
@@ -218,13 +228,7 @@ fn muted_items_never_show_and_liked_ones_lead() {
 #[test]
 fn reset_forgets_and_personalization_off_orders_by_recency() {
     let (_dir, mut engine) = engine_with_items();
-    let cooking = id_of(&engine, "Kitchen Notes");
-    for id in cooking.iter().take(4) {
-        engine
-            .store()
-            .record_event(*id, "open", None, None, None, NOW - 100)
-            .unwrap();
-    }
+    open_four(&engine, "Kitchen Notes", NOW - 100);
     let learned = engine.recommend(10, true).unwrap();
     assert!(learned.iter().take(3).all(|i| i.feed == "Kitchen Notes"));
     assert!(
@@ -241,13 +245,7 @@ fn reset_forgets_and_personalization_off_orders_by_recency() {
             .all(|r| r.feature != "feed" && r.feature != "similar")
     }));
     // What comes after the reset is learned: the kept recommender starts from nothing.
-    let football = id_of(&engine, "Football Daily");
-    for id in football.iter().take(4) {
-        engine
-            .store()
-            .record_event(*id, "open", None, None, None, NOW - 50)
-            .unwrap();
-    }
+    open_four(&engine, "Football Daily", NOW - 50);
     let relearned = engine.recommend(10, true).unwrap();
     assert!(
         relearned.iter().take(3).all(|i| i.feed == "Football Daily"),
@@ -269,13 +267,7 @@ fn reset_forgets_and_personalization_off_orders_by_recency() {
 #[test]
 fn the_stored_model_is_rebuilt_from_events_when_missing() {
     let (dir, mut engine) = engine_with_items();
-    let cooking = id_of(&engine, "Kitchen Notes");
-    for id in cooking.iter().take(4) {
-        engine
-            .store()
-            .record_event(*id, "open", None, None, None, NOW - 100)
-            .unwrap();
-    }
+    open_four(&engine, "Kitchen Notes", NOW - 100);
     let before = engine.recommend(5, false).unwrap();
     engine.store().delete_rank_model().unwrap();
     drop(engine);
@@ -357,13 +349,7 @@ fn the_recommender_embeds_the_newest_items_and_everything_the_user_touched() {
 #[test]
 fn an_item_that_arrives_after_the_recommender_was_built_is_ranked() {
     let (_dir, mut engine) = engine_with_items();
-    let cooking = id_of(&engine, "Kitchen Notes");
-    for id in cooking.iter().take(4) {
-        engine
-            .store()
-            .record_event(*id, "open", None, None, None, NOW - 100)
-            .unwrap();
-    }
+    open_four(&engine, "Kitchen Notes", NOW - 100);
     engine.refresh_for_you(50).unwrap();
     // One new cooking item: far fewer than would rebuild the whole corpus.
     let feed_id: i64 = engine

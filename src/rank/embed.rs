@@ -286,16 +286,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn items_sharing_words_land_close_and_unrelated_ones_apart() {
-        let docs = vec![
+    /// Three sports items, then three finance items.
+    fn two_topics() -> Vec<ItemDoc> {
+        vec![
             doc(1, &["goal", "match", "striker"]),
             doc(2, &["goal", "match", "keeper"]),
             doc(3, &["match", "striker", "keeper"]),
             doc(4, &["bank", "rate", "loan"]),
             doc(5, &["bank", "loan", "market"]),
             doc(6, &["rate", "market", "loan"]),
-        ];
+        ]
+    }
+
+    #[test]
+    fn items_sharing_words_land_close_and_unrelated_ones_apart() {
+        let docs = two_topics();
         let c = Corpus::build(&docs);
         let e = embed(&c, 2, 7);
         let sport = dot(e.vector(0), e.vector(1));
@@ -307,14 +312,7 @@ mod tests {
 
     #[test]
     fn a_new_item_folded_in_lands_where_a_corpus_item_of_its_words_is() {
-        let docs = vec![
-            doc(1, &["goal", "match", "striker"]),
-            doc(2, &["goal", "match", "keeper"]),
-            doc(3, &["match", "striker", "keeper"]),
-            doc(4, &["bank", "rate", "loan"]),
-            doc(5, &["bank", "loan", "market"]),
-            doc(6, &["rate", "market", "loan"]),
-        ];
+        let docs = two_topics();
         let mut c = Corpus::build(&docs);
         let mut e = embed(&c, 2, 7);
         // Folding in a corpus item's own row gives back its vector.
