@@ -402,3 +402,21 @@ fn an_item_that_arrives_after_the_recommender_was_built_is_ranked() {
         "the new cooking item at {at:?}, the first football item at {first_football:?}"
     );
 }
+
+#[test]
+fn an_item_marked_unread_again_comes_back_to_for_you() {
+    let (_dir, mut engine) = engine_with_items();
+    let soup = id_of(&engine, "Kitchen Notes story 1:")[0];
+    engine.store().set_read(&[soup], Some(NOW - 10)).unwrap();
+    let listed = |engine: &mut Engine| {
+        engine
+            .recommend(50, false)
+            .unwrap()
+            .iter()
+            .any(|i| i.id == soup)
+    };
+    assert!(!listed(&mut engine), "read items are not recommended");
+    // "Mark unread" after the recommender was built (it kept the item's state from then).
+    engine.store().set_read(&[soup], None).unwrap();
+    assert!(listed(&mut engine), "unread again, so back in For you");
+}

@@ -245,9 +245,6 @@ impl Recommender {
             let (Some(slot), Some(meta)) = (self.corpus.slot(*id), self.meta.get(id)) else {
                 continue;
             };
-            if meta.read {
-                continue;
-            }
             verdicts.push(rules.judge(&RuleTarget {
                 feed_id: meta.feed_id,
                 feed_title: &meta.feed_title,
