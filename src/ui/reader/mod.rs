@@ -110,6 +110,10 @@ impl ReaderView {
             ));
         }
         self.reload(ctx);
+        if self.stale.list {
+            // `reload` asked to read the list again (a take-over that came after a pick).
+            ui.ctx().request_repaint();
+        }
         self.request_ranking(ctx);
         self.note_return(ui.ctx().cumulative_frame_nr(), now_ms, ctx);
         if let Some((request_id, request)) = self.search.due_request(now_ms) {
@@ -312,9 +316,13 @@ impl ReaderView {
                 None => {}
             }
             match answers.list {
+                // A row picked since a take-over was asked for: the list is being read and
+                // must not reshuffle, so read it again keeping what is on screen in place.
+                Some(Ok((true, _))) if self.list.selected_id().is_some() => {
+                    self.stale.list = true;
+                }
                 Some(Ok((take_over, loaded))) => {
-                    // A picked row since the request keeps the list where it is.
-                    if take_over && self.list.selected_id().is_none() {
+                    if take_over {
                         self.list.reset();
                     }
                     self.list.show_loaded(loaded);
