@@ -41,6 +41,9 @@ pub struct WordTaste {
 const MIN_OPENED_WITH_WORD: f32 = 2.0;
 /// … and its items opened at least this many times as often as the user's items overall.
 const MIN_LIFT: f32 = 1.5;
+/// "Like <an opened item>" only names an item this close (cosine of the item vectors): a
+/// faintly similar one would mislead more than explain.
+const MIN_LIKE_COSINE: f32 = 0.5;
 /// Pseudo-items pulling a word's open rate toward the user's overall rate.
 const WORD_PRIOR: f32 = 2.0;
 
@@ -193,6 +196,7 @@ pub fn explain(
     }
     if let Some(near) = parts.nearest_click
         && parts.neighbours > 0.0
+        && parts.nearest_cosine >= MIN_LIKE_COSINE
         && near != slot
     {
         out.push(Reason {
@@ -283,5 +287,26 @@ mod tests {
             shared_words(&corpus, &model, &taste, 2, 3),
             vec!["telescope".to_string()]
         );
+    }
+
+    #[test]
+    fn like_an_opened_item_is_said_only_of_a_close_one() {
+        let docs = vec![doc(1, "Telescope comet"), doc(2, "Telescope mirror")];
+        let corpus = Corpus::build(&docs);
+        let model = UserModel::new(ModelConfig::default(), 2, 1);
+        let taste = WordTaste::new(&corpus, &model);
+        let similar = |cosine: f32| {
+            let parts = Parts {
+                neighbours: 1.0,
+                nearest_click: Some(0),
+                nearest_cosine: cosine,
+                ..Parts::default()
+            };
+            explain(&corpus, &model, &taste, 1, &parts)
+                .iter()
+                .any(|r| r.feature == "similar")
+        };
+        assert!(similar(0.8));
+        assert!(!similar(0.3), "a faint likeness is not offered as a reason");
     }
 }

@@ -94,6 +94,8 @@ pub struct Parts {
     pub profile: f32,
     /// The clicked item most similar to this candidate, if any.
     pub nearest_click: Option<Slot>,
+    /// Its cosine to the candidate (in the user's refined space).
+    pub nearest_cosine: f32,
 }
 
 impl Parts {

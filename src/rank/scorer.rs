@@ -108,7 +108,7 @@ impl<'a> Scorer<'a> {
 
     /// Kernel-weighted click rate of the remembered items near `slot`, with the nearest opened
     /// item for explanations. Items far away (cosine ≤ 0) weigh nothing.
-    fn neighbours(&self, slot: Slot) -> (f32, Option<Slot>) {
+    fn neighbours(&self, slot: Slot) -> (f32, Option<(Slot, f32)>) {
         if self.members == 0 {
             return (0.0, None);
         }
@@ -127,7 +127,7 @@ impl<'a> Scorer<'a> {
     /// The neighbour scan proper. Kept out of line: inlined next to the stack buffer above, it
     /// compiled to scalar code and ran seven times slower.
     #[inline(never)]
-    fn scan(&self, v: &[f32]) -> (f32, Option<Slot>) {
+    fn scan(&self, v: &[f32]) -> (f32, Option<(Slot, f32)>) {
         let m = self.model;
         let dims = v.len();
         let opened = m.clicks.len();
@@ -145,7 +145,7 @@ impl<'a> Scorer<'a> {
             if p * LANES < opened {
                 for (l, &c) in acc.iter().enumerate() {
                     if p * LANES + l < opened && c > nearest.0 {
-                        nearest = (c, m.clicks.get(p * LANES + l).copied());
+                        nearest = (c, m.clicks.get(p * LANES + l).map(|&s| (s, c)));
                     }
                 }
             }
@@ -189,7 +189,7 @@ impl<'a> Scorer<'a> {
         let cfg = &self.model.cfg;
         let c = self.world.corpus;
         let at = |t: &[f32], id: Option<u32>| id.and_then(|i| t.get(i as usize)).copied();
-        let (neighbours, nearest_click) = self.neighbours(slot);
+        let (neighbours, nearest) = self.neighbours(slot);
         Parts {
             neighbours: cfg.w_neighbours * neighbours,
             feed: at(&self.feed, Some(c.feed[slot])).unwrap_or(0.0),
@@ -197,7 +197,8 @@ impl<'a> Scorer<'a> {
             domain: at(&self.domain, c.domain[slot]).unwrap_or(0.0),
             linear: cfg.w_linear * self.linear(slot),
             profile: self.profile_weight * self.profile_sim(slot),
-            nearest_click,
+            nearest_click: nearest.map(|(s, _)| s),
+            nearest_cosine: nearest.map_or(0.0, |(_, c)| c),
         }
     }
 }
