@@ -132,6 +132,12 @@ mod tests {
     fn times_parse_with_am_pm() {
         assert_eq!(parse_time("11/18/2023 04:30:19 PM"), Some(1_700_325_019));
         assert_eq!(parse_time("nonsense"), None);
+        // MIND's own files write the hour (and month, day) without a leading zero.
+        assert_eq!(
+            parse_time("11/15/2019 8:55:22 AM"),
+            parse_time("11/15/2019 08:55:22 AM")
+        );
+        assert!(parse_time("1/5/2019 8:05:09 PM").is_some());
     }
 
     #[test]
