@@ -8,6 +8,7 @@ pub mod rank;
 pub mod reader;
 pub mod samples;
 pub mod search;
+pub mod search_thread;
 pub mod worker;
 
 use crate::clock::SharedClock;

@@ -89,38 +89,13 @@ impl Engine {
     /// Runs a search over the index as it is (call [`Self::sync_index`] first for the newest
     /// items). `unread` is resolved against SQLite.
     pub fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
-        let mut filters = Filters {
-            feed: request.feed,
-            since: request.since,
-            only: None,
+        self.search_index()?;
+        let Some(index) = self.search.index.as_ref() else {
+            return Err(super::EngineError::Other(
+                "the search index is not open".into(),
+            ));
         };
-        if request.unread {
-            filters = filters.unread_in(&self.store)?;
-        }
-        let index = self.search_index()?;
-        let mut results = index.search(
-            &request.text,
-            request.lenient,
-            &filters,
-            request.sort,
-            request.limit,
-        )?;
-        // Add what only SQLite knows. A hit whose item was deleted a moment ago (its removal
-        // not yet indexed) is dropped rather than shown and failing to open.
-        let before = results.hits.len();
-        let mut hits = Vec::with_capacity(before);
-        for mut hit in results.hits {
-            if let Some(c) = self.store.hit_context(hit.id)? {
-                hit.feed_title = c.feed_title;
-                hit.url = c.url;
-                hit.read = c.read;
-                hit.starred = c.starred;
-                hits.push(hit);
-            }
-        }
-        results.total = results.total.saturating_sub(before - hits.len());
-        results.hits = hits;
-        Ok(results)
+        run_search(index, &self.store, request)
     }
 
     /// Compares the index with SQLite, after applying pending changes when it can.
@@ -152,6 +127,46 @@ impl Engine {
         let (index, _) = self.search_index_with_progress(progress)?;
         Ok(index.num_docs())
     }
+}
+
+/// A search over `index` with what only SQLite knows added (feed title, link, read and star
+/// flags); `store` resolves `unread`. Shared by the worker and the search thread.
+pub fn run_search(
+    index: &SearchIndex,
+    store: &crate::store::Store,
+    request: &SearchRequest,
+) -> Result<SearchResults> {
+    let mut filters = Filters {
+        feed: request.feed,
+        since: request.since,
+        only: None,
+    };
+    if request.unread {
+        filters = filters.unread_in(store)?;
+    }
+    let mut results = index.search(
+        &request.text,
+        request.lenient,
+        &filters,
+        request.sort,
+        request.limit,
+    )?;
+    // A hit whose item was deleted a moment ago (its removal not yet indexed) is dropped rather
+    // than shown and failing to open.
+    let before = results.hits.len();
+    let mut hits = Vec::with_capacity(before);
+    for mut hit in results.hits {
+        if let Some(c) = store.hit_context(hit.id)? {
+            hit.feed_title = c.feed_title;
+            hit.url = c.url;
+            hit.read = c.read;
+            hit.starred = c.starred;
+            hits.push(hit);
+        }
+    }
+    results.total = results.total.saturating_sub(before - hits.len());
+    results.hits = hits;
+    Ok(results)
 }
 
 pub(super) fn handle(engine: &mut Engine, cmd: SearchCommand, events: &EventSink) {

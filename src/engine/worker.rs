@@ -7,6 +7,7 @@ use super::focus::FocusCommand;
 use super::rank::RankCommand;
 use super::reader::ReaderCommand;
 use super::search::SearchCommand;
+use super::search_thread::SearchThread;
 use crate::model::Topic;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
@@ -70,6 +71,8 @@ pub struct WorkerHandle {
     commands: Option<SyncSender<Command>>,
     events: Receiver<Event>,
     thread: Option<JoinHandle<()>>,
+    /// Answers searches beside the worker (see `search_thread.rs`).
+    search: Option<SearchThread>,
 }
 
 impl WorkerHandle {
@@ -82,6 +85,7 @@ impl WorkerHandle {
             tx: ev_tx,
             wake: std::sync::Arc::new(wake),
         };
+        let search = SearchThread::spawn(engine.data_dir(), sink.clone(), cmd_tx.clone());
         let thread = std::thread::Builder::new()
             .name("focusfeed-worker".into())
             .spawn(move || run(engine, cmd_rx, sink))
@@ -90,12 +94,29 @@ impl WorkerHandle {
             commands: Some(cmd_tx),
             events: ev_rx,
             thread,
+            search: Some(search),
         }
     }
 
     /// Hands a command to the worker without waiting. Fails only when the queue is full or the
     /// worker is gone; the message says so.
     pub fn send(&self, cmd: Command) -> Result<(), String> {
+        let cmd = match (cmd, &self.search) {
+            (
+                Command::Search(SearchCommand::Query {
+                    request_id,
+                    request,
+                }),
+                Some(search),
+            ) => match search.ask(request_id, request) {
+                Ok(()) => return Ok(()),
+                Err((request_id, request)) => Command::Search(SearchCommand::Query {
+                    request_id,
+                    request,
+                }),
+            },
+            (cmd, _) => cmd,
+        };
         let Some(tx) = &self.commands else {
             return Err("the background worker has stopped".into());
         };
@@ -112,6 +133,9 @@ impl WorkerHandle {
 
     /// Blocks until the worker has handled everything sent so far (tests and shutdown only).
     pub fn shutdown(&mut self) {
+        // The search thread holds a sender to the worker: it goes first, or the worker would
+        // wait for commands forever.
+        self.search.take();
         self.commands.take();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
