@@ -231,3 +231,65 @@ fn muting_a_feed_from_its_article_takes_the_feed_out_of_for_you() {
             .any(|n| n.contains("hides feed") && n.contains(FEED))
     );
 }
+
+#[test]
+fn an_item_that_arrives_while_the_window_is_open_is_ranked_in_for_you() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_clock, mut h, mut db) = with_samples(dir.path());
+    // The first ranking has built the recommender; a new night-sky item arrives after it (as
+    // another process's refresh would store it).
+    let feed_id: i64 = db
+        .conn()
+        .query_row("SELECT id FROM feeds WHERE title = ?1", [FEED], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-29T07:30:00Z")
+        .unwrap()
+        .timestamp();
+    let item = focusfeed::store::items::NewItem {
+        key: "late-comet".into(),
+        guid: Some("late-comet".into()),
+        url: Some("https://nightsky.example.org/late-comet".into()),
+        title: "A comet brightens low in the west after sunset".into(),
+        author: None,
+        content_html: None,
+        content_text: "Binoculars show the comet's tail; the Moon sets early this week.".into(),
+        categories: Vec::new(),
+        enclosures: Vec::new(),
+        published_at: Some(now),
+        updated_at: None,
+        content_hash: "late-comet".into(),
+    };
+    db.store_feed_update(&focusfeed::store::items::FeedUpdate {
+        feed_id,
+        title: FEED,
+        site_url: None,
+        etag: None,
+        last_modified: None,
+        body_hash: None,
+        items: &[item],
+        now,
+        next_fetch_at: now + 3_600,
+        retention_cutoff: 0,
+        retention_keep: 1_000,
+    })
+    .unwrap();
+    let late: ItemId = db
+        .conn()
+        .query_row("SELECT id FROM items WHERE guid = 'late-comet'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    // Seen in For you while it is open, below what is on screen...
+    step_until(&mut h, "the new item in For you", |h| {
+        h.state().reader_list().contains(&late)
+    });
+    // ...and ranked once For you is entered again: it is part of the stored ranking, not an
+    // item the ranking left out (which would drop it from the list).
+    reenter_for_you(&mut h);
+    step_until(&mut h, "the new item ranked", |h| {
+        let ranked = db.rank_list().unwrap();
+        ranked.iter().any(|r| r.item_id == late) && h.state().reader_list().contains(&late)
+    });
+}
