@@ -13,6 +13,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use focusfeed::clock::ManualClock;
 use focusfeed::model::ItemId;
 use focusfeed::paths::DB_FILE;
+use focusfeed::rank::rules::{RuleAction, RuleKind};
 use focusfeed::store::Store;
 use focusfeed::ui::app::FocusFeedApp;
 use std::collections::HashSet;
@@ -291,5 +292,33 @@ fn an_item_that_arrives_while_the_window_is_open_is_ranked_in_for_you() {
     step_until(&mut h, "the new item ranked", |h| {
         let ranked = db.rank_list().unwrap();
         ranked.iter().any(|r| r.item_id == late) && h.state().reader_list().contains(&late)
+    });
+}
+
+#[test]
+fn minus_mutes_the_open_items_feed_and_equals_likes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_clock, mut h, db) = with_samples(dir.path());
+    let night: Vec<(ItemId, String)> = feed_items(&db, FEED);
+    let title = night[0].1.clone();
+    h.get_by_role_and_label(Role::Button, &title).click();
+    step_until(&mut h, "the article open", |h| {
+        h.query_all_by_label_contains("Like or mute")
+            .next()
+            .is_some()
+    });
+    h.key_press(egui::Key::Minus);
+    step_until(&mut h, "the feed muted", |_| {
+        db.rank_rules()
+            .unwrap()
+            .iter()
+            .any(|r| r.action == RuleAction::Mute && r.kind == RuleKind::Feed && r.pattern == FEED)
+    });
+    h.key_press(egui::Key::Equals);
+    step_until(&mut h, "the feed liked", |_| {
+        db.rank_rules()
+            .unwrap()
+            .iter()
+            .any(|r| r.action == RuleAction::Like && r.pattern == FEED)
     });
 }

@@ -129,6 +129,8 @@ commands! {
     UndoMark => (Reader, "Undo the last mark", [S::key(Key::Z), S::Key(KeyboardShortcut::new(Modifiers::COMMAND, Key::Z))]),
     AddFeed => (Reader, "Add a feed or import OPML", [S::key(Key::N)]),
     ToggleArticleLayout => (Reader, "Article beside or below the list", [S::key(Key::L)]),
+    LikeFeed => (Reader, "For you: more from the open item's feed", [S::key(Key::Equals), S::key(Key::Plus)]),
+    MuteFeed => (Reader, "For you: mute the open item's feed", [S::key(Key::Minus)]),
 }
 
 /// Turns this frame's key presses into commands for the active scope. Holds the first key of a

@@ -26,6 +26,7 @@ use crate::engine::reader::ReaderCommand;
 use crate::engine::search::SearchCommand;
 use crate::engine::worker::{Command, Event};
 use crate::model::Topic;
+use crate::rank::rules::{RuleAction, RuleKind};
 use article::ArticlePane;
 use background::{BackgroundReads, ListRequest};
 use impressions::{DwellTimer, ImpressionTracker};
@@ -506,6 +507,12 @@ impl ReaderView {
             UiCommand::GoForYou => self.set_kind(ListKind::ForYou, ctx),
             UiCommand::GoUnread => self.set_kind(ListKind::Unread, ctx),
             UiCommand::GoStarred => self.set_kind(ListKind::Starred, ctx),
+            UiCommand::LikeFeed => {
+                self.add_rule_for_article(RuleAction::Like, RuleKind::Feed, ctx);
+            }
+            UiCommand::MuteFeed => {
+                self.add_rule_for_article(RuleAction::Mute, RuleKind::Feed, ctx);
+            }
             _ => {}
         }
     }

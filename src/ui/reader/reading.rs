@@ -131,7 +131,12 @@ impl ReaderView {
 
     /// Likes or mutes the open article's feed (by title) or author in For you; the worker
     /// re-ranks at once, and Settings lists the rule to take it back.
-    fn add_rule_for_article(&mut self, action: RuleAction, kind: RuleKind, ctx: &ViewContext) {
+    pub(super) fn add_rule_for_article(
+        &mut self,
+        action: RuleAction,
+        kind: RuleKind,
+        ctx: &ViewContext,
+    ) {
         let Some(a) = self.article.article() else {
             return;
         };
