@@ -28,7 +28,7 @@ enum Request {
 }
 
 /// An answer, with the request number it answers; errors are meant for the user.
-pub enum Answer {
+enum Answer {
     List(u64, Result<(bool, LoadedList), String>),
     Sidebar(u64, Result<SidebarData, String>),
 }
