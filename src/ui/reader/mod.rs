@@ -28,7 +28,7 @@ use crate::engine::worker::{Command, Event};
 use crate::model::Topic;
 use crate::rank::rules::{RuleAction, RuleKind};
 use article::ArticlePane;
-use background::{BackgroundReads, ListRequest};
+use background::{Answers, BackgroundReads, ListRequest};
 use impressions::{DwellTimer, ImpressionTracker};
 use list::{ItemList, ListAction, ListKind};
 use search_box::{SearchBox, SearchBoxChange};
@@ -303,52 +303,47 @@ impl ReaderView {
         if !stale.list && stale.rows {
             self.list.invalidate_rows();
         }
-        if let Some(reads) = self.reads.as_mut() {
-            if stale.sidebar {
-                reads.ask_sidebar();
-            }
-            if let Some(r) = list_request {
-                reads.ask_list(r);
-            }
-            let answers = reads.take_answers();
-            match answers.sidebar {
-                Some(Ok(data)) => self.sidebar.show_loaded(data),
-                Some(Err(e)) => fail_text("the feeds", &e),
-                None => {}
-            }
-            match answers.list {
-                // A row picked since a take-over was asked for: the list is being read and
-                // must not reshuffle, so read it again keeping what is on screen in place.
-                Some(Ok((true, _))) if self.list.selected_id().is_some() => {
-                    self.stale.list = true;
+        let answers = match self.reads.as_mut() {
+            Some(reads) => {
+                if stale.sidebar {
+                    reads.ask_sidebar();
                 }
-                Some(Ok((take_over, loaded))) => {
-                    if take_over {
-                        self.list.reset();
-                    }
-                    self.list.show_loaded(loaded);
+                if let Some(r) = list_request {
+                    reads.ask_list(r);
                 }
-                Some(Err(e)) => fail_text("the item list", &e),
-                None => {}
+                reads.take_answers()
             }
-        } else {
             // Before the first frame (benchmarks drive the view directly): read in place.
-            if stale.sidebar
-                && let Err(e) = self.sidebar.reload(ctx.store)
-            {
-                fail("the feeds", e);
+            None => Answers {
+                sidebar: stale
+                    .sidebar
+                    .then(|| sidebar::read_sidebar(ctx.store).map_err(|e| e.to_string())),
+                list: list_request.map(|r| {
+                    list::read_list(ctx.store, r.kind, r.unread_only, r.entered_at, &r.shown)
+                        .map(|l| (r.take_over, l))
+                        .map_err(|e| e.to_string())
+                }),
+            },
+        };
+        match answers.sidebar {
+            Some(Ok(data)) => self.sidebar.show_loaded(data),
+            Some(Err(e)) => fail_text("the feeds", &e),
+            None => {}
+        }
+        match answers.list {
+            // A row picked since a take-over was asked for: the list is being read and must not
+            // reshuffle, so read it again keeping what is on screen in place.
+            Some(Ok((true, _))) if self.list.selected_id().is_some() => {
+                self.stale.list = true;
             }
-            if let Some(r) = list_request {
-                if r.take_over {
+            Some(Ok((take_over, loaded))) => {
+                if take_over {
                     self.list.reset();
                 }
-                if let Err(e) = self
-                    .list
-                    .load(ctx.store, r.kind, r.unread_only, r.entered_at)
-                {
-                    fail("the item list", e);
-                }
+                self.list.show_loaded(loaded);
             }
+            Some(Err(e)) => fail_text("the item list", &e),
+            None => {}
         }
         if (stale.rows || stale.list)
             && let Some(id) = self.article.item_id()
