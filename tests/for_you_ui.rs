@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{reader_harness, start_clock, step_until};
+use common::{new_item, reader_harness, start_clock, step_until, store_items};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -249,33 +249,16 @@ fn an_item_that_arrives_while_the_window_is_open_is_ranked_in_for_you() {
         .unwrap()
         .timestamp();
     let item = focusfeed::store::items::NewItem {
-        key: "late-comet".into(),
-        guid: Some("late-comet".into()),
         url: Some("https://nightsky.example.org/late-comet".into()),
-        title: "A comet brightens low in the west after sunset".into(),
-        author: None,
-        content_html: None,
-        content_text: "Binoculars show the comet's tail; the Moon sets early this week.".into(),
-        categories: Vec::new(),
-        enclosures: Vec::new(),
-        published_at: Some(now),
-        updated_at: None,
-        content_hash: "late-comet".into(),
+        ..new_item(
+            "late-comet",
+            "A comet brightens low in the west after sunset",
+            "Binoculars show the comet's tail; the Moon sets early this week.",
+            None,
+            now,
+        )
     };
-    db.store_feed_update(&focusfeed::store::items::FeedUpdate {
-        feed_id,
-        title: FEED,
-        site_url: None,
-        etag: None,
-        last_modified: None,
-        body_hash: None,
-        items: &[item],
-        now,
-        next_fetch_at: now + 3_600,
-        retention_cutoff: 0,
-        retention_keep: 1_000,
-    })
-    .unwrap();
+    store_items(&mut db, feed_id, FEED, &[item], now, now + 3_600);
     let late: ItemId = db
         .conn()
         .query_row("SELECT id FROM items WHERE guid = 'late-comet'", [], |r| {

@@ -2,31 +2,17 @@
 //! naming real features, learning from clicks, reset and personalization off.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use chrono::{TimeZone, Utc};
+use common::{new_item, store_items};
 use focusfeed::clock::ManualClock;
 use focusfeed::engine::Engine;
 use focusfeed::rank::rules::{RuleAction, RuleKind};
-use focusfeed::store::items::{FeedUpdate, NewItem};
+use focusfeed::store::items::NewItem;
 use std::sync::Arc;
 
 const NOW: i64 = 1_764_000_000;
-
-fn item(key: &str, title: &str, text: &str, author: Option<&str>, at: i64) -> NewItem {
-    NewItem {
-        key: key.into(),
-        guid: Some(key.into()),
-        url: Some(format!("https://example.org/{key}")),
-        title: title.into(),
-        author: author.map(str::to_owned),
-        content_html: None,
-        content_text: text.into(),
-        categories: Vec::new(),
-        enclosures: Vec::new(),
-        published_at: Some(at),
-        updated_at: None,
-        content_hash: key.into(),
-    }
-}
 
 /// Two feeds: football news and cooking news, twelve items each.
 fn engine_with_items() -> (tempfile::TempDir, Engine) {
@@ -60,7 +46,7 @@ fn engine_with_items() -> (tempfile::TempDir, Engine) {
         let items: Vec<NewItem> = (0..12)
             .map(|i| {
                 let w = words[i % 3];
-                item(
+                new_item(
                     &format!("{feed}-{i}"),
                     &format!("{feed} story {i}: {w}"),
                     &format!("{w} {w} and more about {w}"),
@@ -69,21 +55,7 @@ fn engine_with_items() -> (tempfile::TempDir, Engine) {
                 )
             })
             .collect();
-        store
-            .store_feed_update(&FeedUpdate {
-                feed_id,
-                title: feed,
-                site_url: None,
-                etag: None,
-                last_modified: None,
-                body_hash: None,
-                items: &items,
-                now: NOW,
-                next_fetch_at: NOW + 3600,
-                retention_cutoff: 0,
-                retention_keep: 1000,
-            })
-            .unwrap();
+        store_items(store, feed_id, feed, &items, NOW, NOW + 3600);
     }
     (dir, engine)
 }
@@ -296,24 +268,10 @@ fn with_few_unread_items_for_you_reaches_past_its_30_days() {
         .map(|i| {
             let key = format!("old-{i}");
             let at = NOW - 60 * 86_400 - i * 3600;
-            item(&key, &format!("Old letter {i}"), "ink and paper", None, at)
+            new_item(&key, &format!("Old letter {i}"), "ink and paper", None, at)
         })
         .collect();
-    store
-        .store_feed_update(&FeedUpdate {
-            feed_id,
-            title: "Old Letters",
-            site_url: None,
-            etag: None,
-            last_modified: None,
-            body_hash: None,
-            items: &old,
-            now: NOW,
-            next_fetch_at: NOW + 3600,
-            retention_cutoff: 0,
-            retention_keep: 1000,
-        })
-        .unwrap();
+    store_items(store, feed_id, "Old Letters", &old, NOW, NOW + 3600);
     // 27 unread items in all, fewer than For you's minimum: the two-month-old ones come too.
     // (The football and cooking stories repeat three texts, so their near-duplicates collapse.)
     let list = engine.recommend(100, false).unwrap();
@@ -361,29 +319,21 @@ fn an_item_that_arrives_after_the_recommender_was_built_is_ranked() {
             |r| r.get(0),
         )
         .unwrap();
-    let fresh = [item(
+    let fresh = [new_item(
         "late-bake",
         "Late news: bake a flour loaf in the oven",
         "recipe bake oven flour for a simple loaf",
         Some("Bo Cook"),
         NOW - 60,
     )];
-    engine
-        .store_mut()
-        .store_feed_update(&FeedUpdate {
-            feed_id,
-            title: "Kitchen Notes",
-            site_url: None,
-            etag: None,
-            last_modified: None,
-            body_hash: None,
-            items: &fresh,
-            now: NOW,
-            next_fetch_at: NOW + 3600,
-            retention_cutoff: 0,
-            retention_keep: 1000,
-        })
-        .unwrap();
+    store_items(
+        engine.store_mut(),
+        feed_id,
+        "Kitchen Notes",
+        &fresh,
+        NOW,
+        NOW + 3600,
+    );
     let late = id_of(&engine, "Late news")[0];
     engine.refresh_for_you(50).unwrap();
     let ranked: Vec<i64> = engine

@@ -2,14 +2,16 @@
 //! is still answered: searches run on their own thread.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use chrono::{TimeZone, Utc};
+use common::{new_item, store_items};
 use focusfeed::clock::ManualClock;
 use focusfeed::engine::Engine;
 use focusfeed::engine::feeds::{FeedsCommand, RefreshScope};
 use focusfeed::engine::search::SearchCommand;
 use focusfeed::engine::worker::{Command, Event, WorkerHandle};
 use focusfeed::search::SearchRequest;
-use focusfeed::store::items::{FeedUpdate, NewItem};
 use std::io::Read;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -41,36 +43,21 @@ fn a_search_is_answered_while_the_worker_waits_on_a_feed() {
         .store_mut()
         .insert_feed(&url, "Slow Harbour News", None, None, NOW - 7_200)
         .unwrap();
-    let item = NewItem {
-        key: "ferry".into(),
-        guid: Some("ferry".into()),
-        url: Some("https://example.org/ferry".into()),
-        title: "Ferry timetable changes for winter".into(),
-        author: None,
-        content_html: None,
-        content_text: "The winter ferry timetable starts on Monday.".into(),
-        categories: Vec::new(),
-        enclosures: Vec::new(),
-        published_at: Some(NOW - 3_600),
-        updated_at: None,
-        content_hash: "ferry".into(),
-    };
-    engine
-        .store_mut()
-        .store_feed_update(&FeedUpdate {
-            feed_id,
-            title: "Slow Harbour News",
-            site_url: None,
-            etag: None,
-            last_modified: None,
-            body_hash: None,
-            items: &[item],
-            now: NOW - 7_200,
-            next_fetch_at: NOW - 60,
-            retention_cutoff: 0,
-            retention_keep: 1000,
-        })
-        .unwrap();
+    let item = new_item(
+        "ferry",
+        "Ferry timetable changes for winter",
+        "The winter ferry timetable starts on Monday.",
+        None,
+        NOW - 3_600,
+    );
+    store_items(
+        engine.store_mut(),
+        feed_id,
+        "Slow Harbour News",
+        &[item],
+        NOW - 7_200,
+        NOW - 60,
+    );
     engine.sync_index(None).unwrap();
 
     let mut worker = WorkerHandle::spawn(engine, || {});

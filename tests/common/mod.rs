@@ -1,9 +1,11 @@
-//! Helpers shared by the UI test files.
+//! Helpers shared by the test files: the reader window and its clock, and stored items.
 #![allow(dead_code)]
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use focusfeed::clock::ManualClock;
+use focusfeed::store::Store;
+use focusfeed::store::items::{FeedUpdate, NewItem};
 use focusfeed::ui::app::{FocusFeedApp, View};
 use std::path::Path;
 use std::sync::Arc;
@@ -57,4 +59,50 @@ pub fn step_until(
         );
         std::thread::yield_now();
     }
+}
+
+/// An item as a fetched feed carries it: `key` is also its guid and content hash, its link is
+/// `https://example.org/<key>`.
+pub fn new_item(key: &str, title: &str, text: &str, author: Option<&str>, at: i64) -> NewItem {
+    NewItem {
+        key: key.into(),
+        guid: Some(key.into()),
+        url: Some(format!("https://example.org/{key}")),
+        title: title.into(),
+        author: author.map(str::to_owned),
+        content_html: None,
+        content_text: text.into(),
+        categories: Vec::new(),
+        enclosures: Vec::new(),
+        published_at: Some(at),
+        updated_at: None,
+        content_hash: key.into(),
+    }
+}
+
+/// Stores `items` as one fetch of feed `feed_id` (titled `title`) at `now`, due again at
+/// `next_fetch_at`; nothing is aged out.
+pub fn store_items(
+    store: &mut Store,
+    feed_id: i64,
+    title: &str,
+    items: &[NewItem],
+    now: i64,
+    next_fetch_at: i64,
+) {
+    store
+        .store_feed_update(&FeedUpdate {
+            feed_id,
+            title,
+            site_url: None,
+            etag: None,
+            last_modified: None,
+            body_hash: None,
+            items,
+            now,
+            next_fetch_at,
+            retention_cutoff: 0,
+            retention_keep: 1000,
+        })
+        .unwrap();
 }
