@@ -215,16 +215,14 @@ impl Store {
         newest: usize,
         also: &[ItemId],
     ) -> Result<Vec<RankItem>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url, i.content_text,
-                    coalesce(i.published_at, i.fetched_at), i.read_at IS NOT NULL
-             FROM items i JOIN feeds f ON f.id = i.feed_id
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{RANK_ITEM_SELECT}
              WHERE i.id IN (SELECT id FROM items
                             WHERE coalesce(published_at, fetched_at) >= ?1
                             ORDER BY coalesce(published_at, fetched_at) DESC LIMIT ?3)
                 OR i.id IN (SELECT value FROM json_each(?2))
-             ORDER BY i.id",
-        )?;
+             ORDER BY i.id"
+        ))?;
         let also = serde_json::to_string(also).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let newest = i64::try_from(newest).unwrap_or(i64::MAX);
         let rows = stmt
@@ -235,19 +233,20 @@ impl Store {
 
     /// Items stored after item `after` (ids only grow): what arrived since the corpus was built.
     pub fn rank_items_after(&self, after: ItemId) -> Result<Vec<RankItem>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url, i.content_text,
-                    coalesce(i.published_at, i.fetched_at), i.read_at IS NOT NULL
-             FROM items i JOIN feeds f ON f.id = i.feed_id
-             WHERE i.id > ?1
-             ORDER BY i.id",
-        )?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("{RANK_ITEM_SELECT} WHERE i.id > ?1 ORDER BY i.id"))?;
         let rows = stmt
             .query_map([after], rank_item)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 }
+
+/// The recommender's item queries select these columns, read by [`rank_item`].
+const RANK_ITEM_SELECT: &str = "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url,
+        i.content_text, coalesce(i.published_at, i.fetched_at), i.read_at IS NOT NULL
+    FROM items i JOIN feeds f ON f.id = i.feed_id";
 
 /// One row of the recommender's item queries, in their column order.
 fn rank_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<RankItem> {
