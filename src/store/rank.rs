@@ -34,7 +34,6 @@ pub struct RankItem {
     pub url: Option<String>,
     pub text: String,
     pub published: UnixTime,
-    pub read: bool,
 }
 
 /// The stored model row.
@@ -245,7 +244,7 @@ impl Store {
 
 /// The recommender's item queries select these columns, read by [`rank_item`].
 const RANK_ITEM_SELECT: &str = "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url,
-        i.content_text, coalesce(i.published_at, i.fetched_at), i.read_at IS NOT NULL
+        i.content_text, coalesce(i.published_at, i.fetched_at)
     FROM items i JOIN feeds f ON f.id = i.feed_id";
 
 /// One row of the recommender's item queries, in their column order.
@@ -259,7 +258,6 @@ fn rank_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<RankItem> {
         url: r.get(5)?,
         text: r.get(6)?,
         published: r.get(7)?,
-        read: r.get(8)?,
     })
 }
 
