@@ -186,27 +186,28 @@ impl Engine {
 }
 
 pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) {
-    let (limit, refresh_only) = match cmd {
-        RankCommand::Refresh { limit } => (limit, true),
-        _ => (engine.rank.last_limit, false),
-    };
     // A changed rule or model changes the list at once: a muted item must leave For you now,
-    // not at the next visit.
-    let changed = match cmd {
-        RankCommand::Refresh { .. } => Ok(()),
+    // not at the next visit. `changed` is `None` for a plain re-rank.
+    let last_limit = engine.rank.last_limit;
+    let (limit, changed) = match cmd {
+        RankCommand::Refresh { limit } => (limit, None),
         RankCommand::AddRule {
             kind,
             action,
             pattern,
-        } => engine.add_rank_rule(kind, action, &pattern).map(|_| ()),
-        RankCommand::RemoveRule { id } => engine.remove_rank_rule(id),
-        RankCommand::Reset => engine.reset_rank_model(),
-        RankCommand::SetPersonalization(on) => engine.set_personalization(on),
+        } => (
+            last_limit,
+            Some(engine.add_rank_rule(kind, action, &pattern).map(|_| ())),
+        ),
+        RankCommand::RemoveRule { id } => (last_limit, Some(engine.remove_rank_rule(id))),
+        RankCommand::Reset => (last_limit, Some(engine.reset_rank_model())),
+        RankCommand::SetPersonalization(on) => (last_limit, Some(engine.set_personalization(on))),
     };
     // Settings lists the rules: tell it before the re-rank, which can take a second.
-    if changed.is_ok() && !refresh_only {
+    if let Some(Ok(())) = changed {
         events.changed(Topic::Settings);
     }
+    let changed = changed.unwrap_or(Ok(()));
     match changed.and_then(|()| refresh_for_you(engine, limit, events)) {
         Ok(()) => events.changed(Topic::Ranking),
         Err(e) => events.send(Event::Failed {
