@@ -108,7 +108,7 @@ impl Recommender {
             last_event = last.id;
         }
         apply_events(&mut model, world, &fresh);
-        let personalized = store.setting(SETTING_PERSONALIZATION)?.as_deref() != Some("off");
+        let personalized = personalization(store)?;
         Ok(Self {
             meta: items.into_iter().map(|i| (i.id, i)).collect(),
             corpus,
@@ -148,7 +148,7 @@ impl Recommender {
 
     /// Follows the personalization switch as stored (see [`set_personalization`]).
     pub fn reread_personalization(&mut self, store: &Store) -> Result<(), RankError> {
-        self.personalized = store.setting(SETTING_PERSONALIZATION)?.as_deref() != Some("off");
+        self.personalized = personalization(store)?;
         Ok(())
     }
 
@@ -359,6 +359,11 @@ pub fn reset(store: &Store) -> Result<(), RankError> {
     store.set_setting(SETTING_RESET_AFTER_EVENT, &last.to_string())?;
     store.delete_rank_model()?;
     Ok(())
+}
+
+/// Whether For you is personalized: on unless the user turned it off.
+pub fn personalization(store: &Store) -> Result<bool, crate::store::StoreError> {
+    Ok(store.setting(SETTING_PERSONALIZATION)?.as_deref() != Some("off"))
 }
 
 pub fn set_personalization(store: &Store, on: bool) -> Result<(), RankError> {

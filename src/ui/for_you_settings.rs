@@ -7,8 +7,8 @@ use super::theme;
 use crate::engine::rank::RankCommand;
 use crate::engine::worker::Command;
 use crate::model::Topic;
+use crate::rank::recommender;
 use crate::rank::rules::{self, Rule, RuleAction, RuleKind};
-use crate::store::rank::SETTING_PERSONALIZATION;
 
 const KINDS: [(RuleKind, &str); 4] = [
     (RuleKind::Keyword, "keyword"),
@@ -37,13 +37,7 @@ struct Stored {
 impl Stored {
     fn read(ctx: &ViewContext) -> Self {
         Self {
-            personalized: ctx
-                .store
-                .setting(SETTING_PERSONALIZATION)
-                .ok()
-                .flatten()
-                .as_deref()
-                != Some("off"),
+            personalized: recommender::personalization(ctx.store).unwrap_or(true),
             rules: ctx.store.rank_rules().map_err(|e| e.to_string()),
         }
     }
