@@ -40,6 +40,19 @@ pub struct Scorer<'a> {
     profile_weight: f32,
 }
 
+/// Cosines of `v` with the [`LANES`] members of one panel. On its own so that it compiles to
+/// packed multiplies: folded into the scan's bookkeeping it fell back to one lane at a time.
+#[inline(always)]
+fn panel_dots(v: &[f32], panel: &[f32]) -> [f32; LANES] {
+    let mut acc = [0.0f32; LANES];
+    for (&x, lanes) in v.iter().zip(panel.chunks_exact(LANES)) {
+        for (a, &y) in acc.iter_mut().zip(lanes) {
+            *a += x * y;
+        }
+    }
+    acc
+}
+
 impl<'a> Scorer<'a> {
     /// Everything scoring needs that does not depend on the candidate, computed once per list.
     pub fn new(model: &'a UserModel, world: World<'a>) -> Self {
@@ -134,13 +147,7 @@ impl<'a> Scorer<'a> {
         let (mut num, mut den) = ([0.0f32; LANES], [0.0f32; LANES]);
         let mut nearest = (f32::MIN, None);
         for (p, panel) in self.memory.chunks_exact((dims * LANES).max(1)).enumerate() {
-            let mut acc = [0.0f32; LANES];
-            for (&x, lanes) in v.iter().zip(panel.chunks_exact(LANES)) {
-                let lanes: &[f32; LANES] = lanes.try_into().unwrap_or(&[0.0; LANES]);
-                for l in 0..LANES {
-                    acc[l] += x * lanes[l];
-                }
-            }
+            let acc = panel_dots(v, panel);
             // Opened items come first: only the leading panels hold any.
             if p * LANES < opened {
                 for (l, &c) in acc.iter().enumerate() {
