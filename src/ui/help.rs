@@ -9,19 +9,23 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
         .show(ctx, |ui| {
+            // A floating bar would sit over the ends of the longest labels.
+            ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
             egui::ScrollArea::vertical()
                 .max_height(520.0)
                 .show(ui, |ui| {
-                    for (scope, title) in [
-                        (Scope::Global, "Everywhere"),
-                        (Scope::Board, "Board"),
-                        (Scope::Reader, "Reader"),
-                    ] {
-                        ui.strong(title);
-                        egui::Grid::new(("shortcuts", title))
-                            .num_columns(2)
-                            .striped(true)
-                            .show(ui, |ui| {
+                    // One grid for every scope, so the key column has one width throughout.
+                    egui::Grid::new("shortcuts")
+                        .num_columns(2)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for (scope, title) in [
+                                (Scope::Global, "Everywhere"),
+                                (Scope::Board, "Board"),
+                                (Scope::Reader, "Reader"),
+                            ] {
+                                ui.strong(title);
+                                ui.end_row();
                                 for cmd in UiCommand::ALL.iter().filter(|c| c.scope() == scope) {
                                     let keys: Vec<String> =
                                         cmd.shortcuts().iter().map(|s| s.describe()).collect();
@@ -29,9 +33,8 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                                     ui.label(cmd.label());
                                     ui.end_row();
                                 }
-                            });
-                        ui.add_space(super::theme::GAP);
-                    }
+                            }
+                        });
                 });
         });
 }
