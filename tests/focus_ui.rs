@@ -344,3 +344,22 @@ fn columns_are_added_renamed_limited_and_over_limit_is_shown() {
     );
     assert_eq!(board.columns.last().unwrap().column.name, "Review");
 }
+
+#[test]
+fn a_column_keeps_its_width_when_it_gets_a_card() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    step_until(&mut h, "the board", |h| has_label(h, "Today"));
+    let today_before = h.get_by_label("Today").rect().left();
+    create_card(&mut h, "A card in the backlog");
+    create_card(
+        &mut h,
+        "A second card with a title long enough to wrap in its column",
+    );
+    let today_after = h.get_by_label("Today").rect().left();
+    assert_eq!(
+        today_before, today_after,
+        "cards in Backlog pushed the next column to the right"
+    );
+}

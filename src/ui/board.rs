@@ -471,8 +471,11 @@ fn card_ui(
     if selected {
         frame = frame.stroke(visuals.selection.stroke);
     }
+    // The card fills the drop zone's inside exactly: any wider and its column grows by the
+    // difference the moment it holds a card, shifting every column to its right.
+    let width = theme::COLUMN_WIDTH - 2.0 * theme::CARD_GAP - frame.total_margin().sum().x;
     frame.show(ui, |ui| {
-        ui.set_width(theme::COLUMN_WIDTH - 4.0 * theme::CARD_GAP - 2.0);
+        ui.set_width(width);
         let title = ui.add(
             egui::Button::selectable(selected, egui::RichText::new(&card.title).strong())
                 .wrap_mode(egui::TextWrapMode::Wrap),
