@@ -143,6 +143,21 @@ pub fn shared_words(
     out
 }
 
+/// What the list says when nothing personal explains an item: its age, counted the way the
+/// item list counts it (whole hours, whole days), so the two never disagree.
+pub fn age_reason(age_days: f32) -> String {
+    let minutes = (age_days.max(0.0) * 1440.0) as u64;
+    let age = match minutes {
+        0..60 => format!("{minutes} min"),
+        60..1440 => format!("{} h", minutes / 60),
+        _ => format!("{} d", minutes / 1440),
+    };
+    format!("{RECENCY_PREFIX}{age} ago")
+}
+
+/// How [`age_reason`] starts, so a list that already shows the age can leave it out.
+pub const RECENCY_PREFIX: &str = "published ";
+
 /// Reasons from the model's parts, most important first; only parts that pushed the item up.
 pub fn explain(
     corpus: &Corpus,
@@ -222,6 +237,15 @@ mod tests {
     use crate::rank::corpus::ItemDoc;
     use crate::rank::embed::embed;
     use crate::rank::model::{ModelConfig, World};
+
+    #[test]
+    fn the_age_reason_counts_as_the_item_list_does() {
+        // 71.8 hours: the list shows "2 d", so the reason must not say "72 h".
+        assert_eq!(age_reason(71.8 / 24.0), "published 2 d ago");
+        assert_eq!(age_reason(5.5 / 24.0), "published 5 h ago");
+        assert_eq!(age_reason(0.01), "published 14 min ago");
+        assert!(age_reason(-1.0).starts_with(RECENCY_PREFIX));
+    }
 
     fn doc(id: i64, title: &str) -> ItemDoc {
         let words: Vec<&str> = title.split(' ').collect();

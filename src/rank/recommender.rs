@@ -305,7 +305,7 @@ impl Recommender {
                     if reasons.is_empty() {
                         reasons.push(Reason {
                             feature: "recency".into(),
-                            text: format!("new: {:.0} h old", r.age_days * 24.0),
+                            text: super::explain::age_reason(r.age_days),
                             weight: 0.0,
                         });
                     }

@@ -432,10 +432,12 @@ fn paint_row(
             if let Some(t) = row.published_at {
                 parts.push(relative_age(now, t));
             }
-            // The age is already on the line: the recency reason ("new: 5 h old") adds nothing.
-            let first = shown
-                .reason
-                .and_then(|r| r.split("; ").find(|x| !x.starts_with("new:")));
+            // The age is already on the line: the recency reason ("published 5 h ago") adds
+            // nothing.
+            let first = shown.reason.and_then(|r| {
+                r.split("; ")
+                    .find(|x| !x.starts_with(crate::rank::explain::RECENCY_PREFIX))
+            });
             if let Some(first) = first {
                 parts.push(first.to_string());
             }
