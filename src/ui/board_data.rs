@@ -28,7 +28,6 @@ pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
         path: default_path(),
         replace: false,
     });
-    ui.add_space(theme::GAP);
     ui.strong("Board data");
     ui.horizontal(|ui| {
         ui.label("File");

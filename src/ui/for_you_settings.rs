@@ -98,7 +98,6 @@ impl ForYouSettings {
                 }
             }
         });
-        ui.add_space(theme::GAP);
     }
 
     fn rules_ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {

@@ -15,11 +15,17 @@ impl SettingsView {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading("Settings");
             ui.add_space(theme::GAP);
+            // The gap between sections is kept here, once, so every heading stands alike.
             general_section(ui, ctx);
+            ui.add_space(theme::GAP);
             super::timer_settings::show(ui, ctx);
+            ui.add_space(theme::GAP);
             super::board_data::show(ui, ctx);
+            ui.add_space(theme::GAP);
             super::reader::settings::section(ui, ctx);
+            ui.add_space(theme::GAP);
             self.for_you.ui(ui, ctx);
+            ui.add_space(theme::GAP);
         });
     }
 
@@ -52,7 +58,6 @@ fn general_section(ui: &mut egui::Ui, ctx: &ViewContext) {
             });
             ui.end_row();
         });
-    ui.add_space(theme::GAP);
 }
 
 /// Text-only choices: egui's own theme buttons use emoji the bundled fonts lack.
