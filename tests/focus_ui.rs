@@ -130,6 +130,7 @@ fn a_pomodoro_on_a_card_shows_on_the_card_in_stats_and_after_restart() {
     });
     assert!(has_label(&h, "Streak: 1 day"));
     assert!(has_label(&h, "25 min"), "minutes per task");
+    assert!(has_label(&h, "1 pomodoro"), "pomodoros per task, singular");
     drop(h);
 
     // A new app on the same directory finds everything.

@@ -71,8 +71,17 @@ impl StatsView {
                     .show(ui, |ui| {
                         for t in &s.per_task {
                             ui.label(&t.title);
-                            ui.label(format!("{} min", t.minutes));
-                            ui.label(format!("{} pomodoros", t.pomodoros));
+                            // A skipped session logs seconds: "0 min" would read as nothing.
+                            ui.label(if t.minutes == 0 {
+                                "under 1 min".to_owned()
+                            } else {
+                                format!("{} min", t.minutes)
+                            });
+                            ui.label(format!(
+                                "{} pomodoro{}",
+                                t.pomodoros,
+                                if t.pomodoros == 1 { "" } else { "s" }
+                            ));
                             ui.end_row();
                         }
                     });
