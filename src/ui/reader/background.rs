@@ -213,7 +213,12 @@ mod tests {
         assert!(take_over, "the answer is the second request's");
         assert_eq!(loaded.ids, Some(Vec::new()));
         assert!(!reads.list_pending());
-        assert!(woken.lock().map(|n| *n >= 1).unwrap_or(false));
+        // The thread wakes the window after it sends, so the wake may trail the answer a little.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !woken.lock().map(|n| *n >= 1).unwrap_or(false) {
+            assert!(Instant::now() < deadline, "the window was never woken");
+            std::thread::yield_now();
+        }
 
         // A list replaced meanwhile (search results) drops the answer still out. The sidebar,
         // answered after any list asked before it, shows when that answer has come.

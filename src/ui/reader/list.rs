@@ -2,11 +2,13 @@
 //! (100,000 are under a megabyte) and fetches the rows of the visible window from SQLite on demand.
 
 use super::for_you::for_you_ids;
+use super::row::{RowText, paint_row};
 use crate::model::{FeedId, ItemId, UnixTime};
+use crate::search::HitSnippet;
 use crate::store::reader::{FolderId, ListQuery, ListRow, ListScope};
 use crate::store::{Store, StoreError};
 use crate::ui::theme;
-use egui::{Align2, Color32, FontId, Rect, Role, Sense, Stroke, WidgetInfo, pos2, vec2};
+use egui::{Role, Sense, WidgetInfo, vec2};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -67,7 +69,7 @@ pub struct ItemList {
     /// Rows visible last frame, as `(item, position)`, for impressions.
     visible: Vec<(ItemId, usize)>,
     /// Search snippets shown under the title, by item.
-    snippets: HashMap<ItemId, String>,
+    snippets: HashMap<ItemId, HitSnippet>,
     /// Why For you ranked an item where it is (the recommender's reasons), by item.
     reasons: HashMap<ItemId, String>,
     load_error: Option<String>,
@@ -158,7 +160,7 @@ impl ItemList {
         self.visible.clear();
     }
 
-    pub fn set_snippets(&mut self, snippets: HashMap<ItemId, String>) {
+    pub fn set_snippets(&mut self, snippets: HashMap<ItemId, HitSnippet>) {
         self.snippets = snippets;
     }
 
@@ -254,7 +256,7 @@ impl ItemList {
                 let Some(&id) = self.ids.get(i) else { break };
                 let row = self.rows.get(&id);
                 let selected = self.selected == Some(i);
-                let snippet = self.snippets.get(&id).map(String::as_str);
+                let snippet = self.snippets.get(&id);
                 let reason = self.reasons.get(&id).map(String::as_str);
                 let (rect, response) =
                     ui.allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::click());
@@ -298,12 +300,6 @@ impl ItemList {
         self.visible = visible;
         action
     }
-}
-
-/// What a row says besides its item: a search snippet, or For you's first reason.
-struct RowText<'a> {
-    snippet: Option<&'a str>,
-    reason: Option<&'a str>,
 }
 
 /// A list's ids as read from the database; `ids` is `None` for search, whose ids come from the
@@ -358,169 +354,6 @@ pub fn read_list(
     })
 }
 
-/// Paints one row: an unread dot, the title (strong when unread), then feed · author · age
-/// (or the search snippet) on the second line, with For you's first reason after it, and a star
-/// when starred.
-fn paint_row(
-    ui: &egui::Ui,
-    rect: Rect,
-    row: Option<&ListRow>,
-    shown: RowText<'_>,
-    selected: bool,
-    hovered: bool,
-    now: UnixTime,
-) {
-    let visuals = ui.visuals();
-    let painter = ui.painter_at(rect);
-    if selected {
-        painter.rect_filled(rect, 3.0, visuals.selection.bg_fill);
-    } else if hovered {
-        painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
-    }
-    let Some(row) = row else {
-        painter.text(
-            rect.left_center() + vec2(18.0, 0.0),
-            Align2::LEFT_CENTER,
-            "…",
-            FontId::proportional(14.0),
-            theme::weak_colour(visuals),
-        );
-        return;
-    };
-    let strong = if selected {
-        visuals.selection.stroke.color
-    } else {
-        visuals.strong_text_color()
-    };
-    let text = if selected {
-        visuals.selection.stroke.color
-    } else {
-        visuals.text_color()
-    };
-    if !row.read {
-        painter.circle(
-            pos2(rect.left() + 8.0, rect.top() + 12.0),
-            3.5,
-            theme::unread_colour(visuals),
-            Stroke::NONE,
-        );
-    }
-    let star_w = if row.starred { 18.0 } else { 0.0 };
-    let left = rect.left() + 18.0;
-    let width = (rect.width() - 22.0 - star_w).max(10.0);
-    let title_colour = if row.read { text } else { strong };
-    let title = if row.title.trim().is_empty() {
-        "(untitled)"
-    } else {
-        row.title.as_str()
-    };
-    paint_line(
-        &painter,
-        pos2(left, rect.top() + 3.0),
-        width,
-        title,
-        FontId::proportional(14.5),
-        title_colour,
-    );
-    let meta = match shown.snippet {
-        Some(s) => s.to_string(),
-        None => {
-            let mut parts = vec![row.feed_title.clone()];
-            if let Some(a) = row.author.as_deref().filter(|a| !a.trim().is_empty()) {
-                parts.push(a.to_string());
-            }
-            if let Some(t) = row.published_at {
-                parts.push(relative_age(now, t));
-            }
-            // The age is already on the line: the recency reason ("published 5 h ago") adds
-            // nothing.
-            let first = shown.reason.and_then(|r| {
-                r.split("; ")
-                    .find(|x| !x.starts_with(crate::rank::explain::RECENCY_PREFIX))
-            });
-            if let Some(first) = first {
-                parts.push(first.to_string());
-            }
-            parts.join(" · ")
-        }
-    };
-    paint_line(
-        &painter,
-        pos2(left, rect.top() + 22.0),
-        width,
-        &meta,
-        FontId::proportional(12.0),
-        if selected {
-            // Weak grey is unreadable on the selection colour.
-            visuals.selection.stroke.color.gamma_multiply(0.8)
-        } else {
-            theme::weak_colour(visuals)
-        },
-    );
-    if row.starred {
-        paint_star(
-            &painter,
-            pos2(rect.right() - 11.0, rect.top() + 12.0),
-            6.5,
-            theme::star_colour(visuals),
-        );
-    }
-}
-
-/// A five-pointed star outline, drawn rather than typed: the default fonts have no star glyph.
-fn paint_star(painter: &egui::Painter, centre: egui::Pos2, radius: f32, colour: Color32) {
-    let points: Vec<egui::Pos2> = (0..10)
-        .map(|k| {
-            let r = if k % 2 == 0 { radius } else { radius * 0.45 };
-            let angle = -std::f32::consts::FRAC_PI_2 + k as f32 * std::f32::consts::PI / 5.0;
-            centre + vec2(angle.cos(), angle.sin()) * r
-        })
-        .collect();
-    painter.add(egui::epaint::PathShape::closed_line(
-        points,
-        Stroke::new(1.5, colour),
-    ));
-}
-
-/// One line of text cut to `width` with an ellipsis.
-fn paint_line(
-    painter: &egui::Painter,
-    pos: egui::Pos2,
-    width: f32,
-    text: &str,
-    font: FontId,
-    colour: Color32,
-) {
-    let mut job = egui::text::LayoutJob::single_section(
-        text.replace('\n', " "),
-        egui::TextFormat::simple(font, colour),
-    );
-    job.wrap.max_width = width;
-    job.wrap.max_rows = 1;
-    job.wrap.break_anywhere = true;
-    job.wrap.overflow_character = Some('…');
-    let galley = painter.layout_job(job);
-    painter.galley(pos, galley, colour);
-}
-
-/// "5 min", "3 h", "2 d", or the date for older items.
-pub fn relative_age(now: UnixTime, t: UnixTime) -> String {
-    let d = now - t;
-    if d < 60 {
-        "just now".into()
-    } else if d < 3_600 {
-        format!("{} min", d / 60)
-    } else if d < 86_400 {
-        format!("{} h", d / 3_600)
-    } else if d < 7 * 86_400 {
-        format!("{} d", d / 86_400)
-    } else {
-        chrono::DateTime::from_timestamp(t, 0)
-            .map(|d| d.format("%-d %b %Y").to_string())
-            .unwrap_or_default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,12 +394,5 @@ mod tests {
         l.select(2);
         l.set_ids(vec![12, 13]);
         assert_eq!(l.selected(), Some(0), "the selected item stays selected");
-    }
-
-    #[test]
-    fn ages_read_naturally() {
-        assert_eq!(relative_age(1_000, 990), "just now");
-        assert_eq!(relative_age(10_000, 10_000 - 7_200), "2 h");
-        assert_eq!(relative_age(1_800_000_000, 1_700_000_000), "14 Nov 2023");
     }
 }

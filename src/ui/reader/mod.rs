@@ -12,6 +12,7 @@ pub mod impressions;
 pub mod list;
 mod marks;
 mod reading;
+pub mod row;
 pub mod search_box;
 pub mod settings;
 pub mod sidebar;
@@ -568,7 +569,7 @@ impl ReaderView {
                             .hits
                             .iter()
                             .filter(|h| !h.snippet.text.is_empty())
-                            .map(|h| (h.id, h.snippet.text.clone()))
+                            .map(|h| (h.id, h.snippet.clone()))
                             .collect(),
                     );
                     if let Some(reads) = self.reads.as_mut() {

@@ -1,0 +1,278 @@
+//! One row of the item list, painted rather than laid out: the unread dot, the title, and a
+//! second line with feed · author · age and For you's reason, or the search snippet with its
+//! matched words marked.
+
+use crate::model::UnixTime;
+use crate::search::HitSnippet;
+use crate::store::reader::ListRow;
+use crate::ui::theme;
+use egui::{Align2, Color32, FontId, Rect, Stroke, pos2, vec2};
+
+/// What a row says besides its item: a search snippet, or For you's first reason.
+pub struct RowText<'a> {
+    pub snippet: Option<&'a HitSnippet>,
+    pub reason: Option<&'a str>,
+}
+
+/// Paints one row: an unread dot, the title (strong when unread), then feed · author · age
+/// (or the search snippet) on the second line, with For you's first reason after it, and a star
+/// when starred.
+pub fn paint_row(
+    ui: &egui::Ui,
+    rect: Rect,
+    row: Option<&ListRow>,
+    shown: RowText<'_>,
+    selected: bool,
+    hovered: bool,
+    now: UnixTime,
+) {
+    let visuals = ui.visuals();
+    let painter = ui.painter_at(rect);
+    if selected {
+        painter.rect_filled(rect, 3.0, visuals.selection.bg_fill);
+    } else if hovered {
+        painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
+    }
+    let Some(row) = row else {
+        painter.text(
+            rect.left_center() + vec2(18.0, 0.0),
+            Align2::LEFT_CENTER,
+            "…",
+            FontId::proportional(14.0),
+            theme::weak_colour(visuals),
+        );
+        return;
+    };
+    let strong = if selected {
+        visuals.selection.stroke.color
+    } else {
+        visuals.strong_text_color()
+    };
+    let text = if selected {
+        visuals.selection.stroke.color
+    } else {
+        visuals.text_color()
+    };
+    if !row.read {
+        painter.circle(
+            pos2(rect.left() + 8.0, rect.top() + 12.0),
+            3.5,
+            theme::unread_colour(visuals),
+            Stroke::NONE,
+        );
+    }
+    let star_w = if row.starred { 18.0 } else { 0.0 };
+    let left = rect.left() + 18.0;
+    let width = (rect.width() - 22.0 - star_w).max(10.0);
+    let title_colour = if row.read { text } else { strong };
+    let title = if row.title.trim().is_empty() {
+        "(untitled)"
+    } else {
+        row.title.as_str()
+    };
+    paint_line(
+        &painter,
+        pos2(left, rect.top() + 3.0),
+        width,
+        title,
+        FontId::proportional(14.5),
+        title_colour,
+    );
+    let meta_colour = if selected {
+        // Weak grey is unreadable on the selection colour.
+        visuals.selection.stroke.color.gamma_multiply(0.8)
+    } else {
+        theme::weak_colour(visuals)
+    };
+    let meta_pos = pos2(left, rect.top() + 22.0);
+    let meta_font = FontId::proportional(12.0);
+    match shown.snippet {
+        // The words that matched stand out, as in any search results page.
+        Some(s) => paint_sections(
+            &painter,
+            meta_pos,
+            width,
+            &snippet_sections(s),
+            meta_font,
+            [meta_colour, strong],
+        ),
+        None => {
+            let mut parts = vec![row.feed_title.clone()];
+            if let Some(a) = row.author.as_deref().filter(|a| !a.trim().is_empty()) {
+                parts.push(a.to_string());
+            }
+            if let Some(t) = row.published_at {
+                parts.push(relative_age(now, t));
+            }
+            // The age is already on the line: the recency reason ("published 5 h ago") adds
+            // nothing.
+            let first = shown.reason.and_then(|r| {
+                r.split("; ")
+                    .find(|x| !x.starts_with(crate::rank::explain::RECENCY_PREFIX))
+            });
+            if let Some(first) = first {
+                parts.push(first.to_string());
+            }
+            let meta = parts.join(" · ");
+            paint_sections(
+                &painter,
+                meta_pos,
+                width,
+                &[(meta.as_str(), false)],
+                meta_font,
+                [meta_colour, strong],
+            );
+        }
+    }
+    if row.starred {
+        paint_star(
+            &painter,
+            pos2(rect.right() - 11.0, rect.top() + 12.0),
+            6.5,
+            theme::star_colour(visuals),
+        );
+    }
+}
+
+/// A five-pointed star outline, drawn rather than typed: the default fonts have no star glyph.
+fn paint_star(painter: &egui::Painter, centre: egui::Pos2, radius: f32, colour: Color32) {
+    let points: Vec<egui::Pos2> = (0..10)
+        .map(|k| {
+            let r = if k % 2 == 0 { radius } else { radius * 0.45 };
+            let angle = -std::f32::consts::FRAC_PI_2 + k as f32 * std::f32::consts::PI / 5.0;
+            centre + vec2(angle.cos(), angle.sin()) * r
+        })
+        .collect();
+    painter.add(egui::epaint::PathShape::closed_line(
+        points,
+        Stroke::new(1.5, colour),
+    ));
+}
+
+/// One line of text cut to `width` with an ellipsis.
+fn paint_line(
+    painter: &egui::Painter,
+    pos: egui::Pos2,
+    width: f32,
+    text: &str,
+    font: FontId,
+    colour: Color32,
+) {
+    paint_sections(
+        painter,
+        pos,
+        width,
+        &[(text, false)],
+        font,
+        [colour, colour],
+    );
+}
+
+/// One line of text in pieces, each plain (`false`) or marked (`true`), cut to `width` with an
+/// ellipsis; `colours` are the plain and the marked colour.
+fn paint_sections(
+    painter: &egui::Painter,
+    pos: egui::Pos2,
+    width: f32,
+    pieces: &[(&str, bool)],
+    font: FontId,
+    colours: [Color32; 2],
+) {
+    let mut job = egui::text::LayoutJob::default();
+    for &(text, marked) in pieces {
+        job.append(
+            &text.replace('\n', " "),
+            0.0,
+            egui::TextFormat::simple(font.clone(), colours[usize::from(marked)]),
+        );
+    }
+    job.wrap.max_width = width;
+    job.wrap.max_rows = 1;
+    job.wrap.break_anywhere = true;
+    job.wrap.overflow_character = Some('…');
+    let galley = painter.layout_job(job);
+    painter.galley(pos, galley, colours[0]);
+}
+
+/// A snippet cut at its highlights: plain and matched pieces in order. Ranges that do not fall
+/// on character boundaries are left plain rather than dropped.
+fn snippet_sections(s: &HitSnippet) -> Vec<(&str, bool)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for &(start, end) in &s.highlights {
+        let (Some(before), Some(hit)) = (s.text.get(at..start), s.text.get(start..end)) else {
+            continue;
+        };
+        if !before.is_empty() {
+            out.push((before, false));
+        }
+        out.push((hit, true));
+        at = end;
+    }
+    if let Some(rest) = s.text.get(at..)
+        && !rest.is_empty()
+    {
+        out.push((rest, false));
+    }
+    out
+}
+
+/// "5 min", "3 h", "2 d", or the date for older items.
+pub fn relative_age(now: UnixTime, t: UnixTime) -> String {
+    let d = now - t;
+    if d < 60 {
+        "just now".into()
+    } else if d < 3_600 {
+        format!("{} min", d / 60)
+    } else if d < 86_400 {
+        format!("{} h", d / 3_600)
+    } else if d < 7 * 86_400 {
+        format!("{} d", d / 86_400)
+    } else {
+        chrono::DateTime::from_timestamp(t, 0)
+            .map(|d| d.format("%-d %b %Y").to_string())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(relative_age(1_000, 990), "just now");
+        assert_eq!(relative_age(10_000, 10_000 - 7_200), "2 h");
+        assert_eq!(relative_age(1_800_000_000, 1_700_000_000), "14 Nov 2023");
+    }
+
+    #[test]
+    fn a_snippet_is_cut_at_its_matches() {
+        let s = HitSnippet {
+            text: "The full Moon is the worst time for the Moon".into(),
+            highlights: vec![(9, 13), (40, 44)],
+        };
+        assert_eq!(
+            snippet_sections(&s),
+            vec![
+                ("The full ", false),
+                ("Moon", true),
+                (" is the worst time for the ", false),
+                ("Moon", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_match_off_a_character_boundary_stays_plain_text() {
+        // "é" is two bytes: a range ending inside it cannot be cut, so it is not marked.
+        let s = HitSnippet {
+            text: "café au lait".into(),
+            highlights: vec![(0, 4), (6, 8)],
+        };
+        assert_eq!(
+            snippet_sections(&s),
+            vec![("café ", false), ("au", true), (" lait", false)]
+        );
+    }
+}
