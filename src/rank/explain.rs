@@ -3,7 +3,7 @@
 //! a rule, or an exploration slot.
 
 use super::corpus::{Corpus, Slot};
-use super::model::{Parts, UserModel};
+use super::model::{Counts, Parts, UserModel};
 use serde::Serialize;
 
 /// One reason, with the feature it comes from and how much it added to the score.
@@ -158,6 +158,22 @@ pub fn age_reason(age_days: f32) -> String {
 /// How [`age_reason`] starts, so a list that already shows the age can leave it out.
 pub const RECENCY_PREFIX: &str = "published ";
 
+/// "feed X you open often (4 of 11 shown)"; with a single open "often" would overstate it, so
+/// the count alone is given: "feed X: you opened 1 of 19 shown".
+fn opened_text(subject: &str, c: Counts) -> String {
+    if c.clicks >= 1.5 {
+        format!(
+            "{subject} you open often ({:.0} of {:.0} shown)",
+            c.clicks, c.shows
+        )
+    } else {
+        format!(
+            "{subject}: you opened {:.0} of {:.0} shown",
+            c.clicks, c.shows
+        )
+    }
+}
+
 /// Reasons from the model's parts, most important first; only parts that pushed the item up.
 pub fn explain(
     corpus: &Corpus,
@@ -176,10 +192,7 @@ pub fn explain(
             .unwrap_or_default();
         out.push(Reason {
             feature: "feed".into(),
-            text: format!(
-                "feed {feed} you open often ({:.0} of {:.0} shown)",
-                c.clicks, c.shows
-            ),
+            text: opened_text(&format!("feed {feed}"), c),
             weight: parts.feed,
         });
     }
@@ -195,9 +208,10 @@ pub fn explain(
     if parts.domain > 0.05
         && let Some(d) = corpus.domain[slot]
     {
+        let c = model.domains.get(&d).copied().unwrap_or_default();
         out.push(Reason {
             feature: "domain".into(),
-            text: format!("from {} you open often", corpus.domains[d as usize]),
+            text: opened_text(&format!("from {}", corpus.domains[d as usize]), c),
             weight: parts.domain,
         });
     }
@@ -237,6 +251,26 @@ mod tests {
     use crate::rank::corpus::ItemDoc;
     use crate::rank::embed::embed;
     use crate::rank::model::{ModelConfig, World};
+
+    #[test]
+    fn a_single_open_is_not_called_often() {
+        let once = Counts {
+            clicks: 1.0,
+            shows: 19.0,
+        };
+        let four = Counts {
+            clicks: 4.0,
+            shows: 11.0,
+        };
+        assert_eq!(
+            opened_text("feed G", once),
+            "feed G: you opened 1 of 19 shown"
+        );
+        assert_eq!(
+            opened_text("feed G", four),
+            "feed G you open often (4 of 11 shown)"
+        );
+    }
 
     #[test]
     fn the_age_reason_counts_as_the_item_list_does() {
