@@ -30,10 +30,11 @@ pub struct Scorer<'a> {
     /// 1 for the lanes holding opened items, 0 for skipped items and padding.
     opened_mask: Vec<f32>,
     base: f32,
-    /// Weighted smoothed log-odds per feed, author and domain id.
-    feed: Vec<f32>,
-    author: Vec<f32>,
-    domain: Vec<f32>,
+    base_logit: f32,
+    /// Opens and shows per feed, author and domain id (see [`Scorer::groups`]).
+    feed: Vec<Counts>,
+    author: Vec<Counts>,
+    domain: Vec<Counts>,
     feed_bias: Vec<f32>,
     /// The profile by term id, divided by its norm (empty when there is none).
     profile: Vec<f32>,
@@ -75,17 +76,16 @@ impl<'a> Scorer<'a> {
         }
         // Dense tables by interned id: a list scores thousands of lookups, a hash each is slow.
         let base = model.base_rate();
-        let k = model.cfg.prior_shows;
-        let rates = |counts: &HashMap<u32, Counts>, n: usize, weight: f32| {
-            let mut t = vec![0.0f32; n];
+        let c = world.corpus;
+        let dense = |counts: &HashMap<u32, Counts>, n: usize| {
+            let mut t = vec![Counts::default(); n];
             for (&id, c) in counts {
                 if let Some(x) = t.get_mut(id as usize) {
-                    *x = weight * (logit((c.clicks + k * base) / (c.shows + k)) - logit(base));
+                    *x = *c;
                 }
             }
             t
         };
-        let c = world.corpus;
         let mut feed_bias = vec![0.0f32; c.feeds.len()];
         for (&f, &b) in &model.feed_bias {
             if let Some(x) = feed_bias.get_mut(f as usize) {
@@ -110,9 +110,10 @@ impl<'a> Scorer<'a> {
             axes,
             opened_mask,
             base,
-            feed: rates(&model.feeds, c.feeds.len(), model.cfg.w_feed),
-            author: rates(&model.authors, c.authors.len(), model.cfg.w_author),
-            domain: rates(&model.domains, c.domains.len(), model.cfg.w_domain),
+            base_logit: logit(base),
+            feed: dense(&model.feeds, c.feeds.len()),
+            author: dense(&model.authors, c.authors.len()),
+            domain: dense(&model.domains, c.domains.len()),
             feed_bias,
             profile,
             profile_weight: model.profile_weight(),
@@ -191,21 +192,147 @@ impl<'a> Scorer<'a> {
             + m.bias
     }
 
+    /// The feed, author and domain parts of one item. Each group's click rate is shrunk toward
+    /// the rate of the broader group before it (most shows first, the user's overall rate at the
+    /// root), and its part is what it adds to that; a group with exactly the broader one's counts
+    /// (the same opens) adds nothing. A single-author blog on its own domain so counts its opens
+    /// once, not three times; a site's domain spanning all its feeds adds
+    /// nothing its feed does not; an author the user follows across feeds still stands out.
+    fn groups(&self, slot: Slot) -> [f32; 3] {
+        let c = self.world.corpus;
+        let cfg = &self.model.cfg;
+        let counts = |t: &[Counts], id: Option<u32>| id.and_then(|i| t.get(i as usize)).copied();
+        let mut groups = [
+            (counts(&self.feed, Some(c.feed[slot])), 0, cfg.w_feed),
+            (counts(&self.author, c.author[slot]), 1, cfg.w_author),
+            (counts(&self.domain, c.domain[slot]), 2, cfg.w_domain),
+        ];
+        // Broadest first; on a tie the feed leads, then author, then domain.
+        groups.sort_by(|a, b| {
+            let shows = |g: &(Option<Counts>, usize, f32)| g.0.map_or(-1.0, |c| c.shows);
+            shows(b).total_cmp(&shows(a)).then(a.1.cmp(&b.1))
+        });
+        let k = cfg.prior_shows;
+        let mut out = [0.0f32; 3];
+        let (mut prior, mut prior_logit, mut previous) = (self.base, self.base_logit, None);
+        for (n, part, weight) in groups {
+            // The same counts as the broader group: the same opens, nothing new to add.
+            let Some(n) = n.filter(|n| Some(*n) != previous) else {
+                continue;
+            };
+            let rate = (n.clicks + k * prior) / (n.shows + k);
+            let rate_logit = logit(rate);
+            out[part] = weight * (rate_logit - prior_logit);
+            (prior, prior_logit, previous) = (rate, rate_logit, Some(n));
+        }
+        out
+    }
+
     /// Scores one candidate, part by part.
     pub fn parts(&self, slot: Slot) -> Parts {
         let cfg = &self.model.cfg;
-        let c = self.world.corpus;
-        let at = |t: &[f32], id: Option<u32>| id.and_then(|i| t.get(i as usize)).copied();
         let (neighbours, nearest) = self.neighbours(slot);
+        let [feed, author, domain] = self.groups(slot);
         Parts {
             neighbours: cfg.w_neighbours * neighbours,
-            feed: at(&self.feed, Some(c.feed[slot])).unwrap_or(0.0),
-            author: at(&self.author, c.author[slot]).unwrap_or(0.0),
-            domain: at(&self.domain, c.domain[slot]).unwrap_or(0.0),
+            feed,
+            author,
+            domain,
             linear: cfg.w_linear * self.linear(slot),
             profile: self.profile_weight * self.profile_sim(slot),
             nearest_click: nearest.map(|(s, _)| s),
             nearest_cosine: nearest.map_or(0.0, |(_, c)| c),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::corpus::{Corpus, ItemDoc};
+    use crate::rank::embed::embed;
+    use crate::rank::model::ModelConfig;
+
+    /// 64 items in four feeds, each feed on its own domain. Feed 0 is one author's blog; in
+    /// feeds 1 and 2 every fourth item is by "bob", who writes for both, the rest by others.
+    fn corpus() -> Corpus {
+        let docs: Vec<ItemDoc> = (0..64)
+            .map(|i| {
+                let feed = i % 4;
+                let author = match feed {
+                    0 => "ann".to_owned(),
+                    1 | 2 if i % 16 < 4 => "bob".to_owned(),
+                    _ => format!("staff{feed}"),
+                };
+                ItemDoc {
+                    id: i,
+                    feed: format!("feed{feed}"),
+                    author: Some(author),
+                    domain: Some(format!("site{feed}.example")),
+                    published: i,
+                    terms: vec![(format!("word{}", i % 5), 1.0), ("common".into(), 0.5)],
+                    title: String::new(),
+                }
+            })
+            .collect();
+        Corpus::build(&docs)
+    }
+
+    #[test]
+    fn a_blog_on_its_own_domain_counts_its_opens_once_not_three_times() {
+        let c = corpus();
+        let e = embed(&c, 4, 1);
+        let world = World {
+            corpus: &c,
+            emb: &e,
+        };
+        let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
+        // Five lists of four, one from each feed; the feed-0 item of the first is opened.
+        for start in (0..20).step_by(4) {
+            let shown: Vec<Slot> = (start..start + 4).collect();
+            let clicked: Vec<bool> = shown.iter().map(|&s| s == 0).collect();
+            m.learn_impression(world, &shown, &clicked);
+        }
+        // Feed, author and domain of slot 40 hold the same single open.
+        let p = m.scorer(world).parts(40);
+        assert!(p.feed > 0.3, "the open lifts its feed: {}", p.feed);
+        assert_eq!(
+            (p.author, p.domain),
+            (0.0, 0.0),
+            "the same open counted again (feed part {})",
+            p.feed
+        );
+    }
+
+    #[test]
+    fn an_author_opened_across_feeds_stands_out_within_each_feed() {
+        let c = corpus();
+        let e = embed(&c, 4, 1);
+        let world = World {
+            corpus: &c,
+            emb: &e,
+        };
+        let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
+        // Slots 0..48 shown in lists of four; bob's items (feeds 1 and 2) are the ones opened.
+        for start in (0..48).step_by(4) {
+            let shown: Vec<Slot> = (start..start + 4).collect();
+            let clicked: Vec<bool> = shown
+                .iter()
+                .map(|&s| c.author[s] == c.author[1] && (s % 4 == 1 || s % 4 == 2))
+                .collect();
+            m.learn_impression(world, &shown, &clicked);
+        }
+        let scorer = m.scorer(world);
+        // Slot 49 is bob's (feed 1), slot 53 a colleague's in the same feed.
+        assert_eq!(c.author[49], c.author[1]);
+        assert_ne!(c.author[53], c.author[1]);
+        let (bob, other) = (scorer.parts(49), scorer.parts(53));
+        assert_eq!(bob.feed, other.feed, "same feed, same feed part");
+        assert!(
+            bob.author > 0.2 && bob.author > other.author + 0.2,
+            "bob {} vs colleague {}",
+            bob.author,
+            other.author
+        );
     }
 }
