@@ -315,6 +315,23 @@ impl UserModel {
     }
 }
 
+/// A fresh model taught from the slots `slots`, shown in lists of four, where `opened` says
+/// which were opened: the setup the model's and the scorer's tests share.
+#[cfg(test)]
+pub(super) fn learned_from_lists(
+    world: World<'_>,
+    slots: std::ops::Range<Slot>,
+    opened: impl Fn(Slot) -> bool,
+) -> UserModel {
+    let mut m = UserModel::new(ModelConfig::default(), world.emb.dims, 1);
+    for start in slots.step_by(4) {
+        let shown: Vec<Slot> = (start..start + 4).collect();
+        let clicked: Vec<bool> = shown.iter().map(|&s| opened(s)).collect();
+        m.learn_impression(world, &shown, &clicked);
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,13 +372,8 @@ mod tests {
             corpus: &c,
             emb: &e,
         };
-        let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
         // Lists of four: the sport items (even slots) are opened, finance ones are not.
-        for start in (0..20).step_by(4) {
-            let shown: Vec<Slot> = (start..start + 4).collect();
-            let clicked: Vec<bool> = shown.iter().map(|s| s % 2 == 0).collect();
-            m.learn_impression(world, &shown, &clicked);
-        }
+        let m = learned_from_lists(world, 0..20, |s| s % 2 == 0);
         let unseen_sport = m.score(world, 30);
         let unseen_finance = m.score(world, 31);
         assert!(

@@ -251,7 +251,7 @@ mod tests {
     use super::*;
     use crate::rank::corpus::{Corpus, ItemDoc};
     use crate::rank::embed::embed;
-    use crate::rank::model::ModelConfig;
+    use crate::rank::model::learned_from_lists;
 
     /// 64 items in four feeds, each feed on its own domain. Feed 0 is one author's blog; in
     /// feeds 1 and 2 every fourth item is by "bob", who writes for both, the rest by others.
@@ -286,13 +286,8 @@ mod tests {
             corpus: &c,
             emb: &e,
         };
-        let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
         // Five lists of four, one from each feed; the feed-0 item of the first is opened.
-        for start in (0..20).step_by(4) {
-            let shown: Vec<Slot> = (start..start + 4).collect();
-            let clicked: Vec<bool> = shown.iter().map(|&s| s == 0).collect();
-            m.learn_impression(world, &shown, &clicked);
-        }
+        let m = learned_from_lists(world, 0..20, |s| s == 0);
         // Feed, author and domain of slot 40 hold the same single open.
         let p = m.scorer(world).parts(40);
         assert!(p.feed > 0.3, "the open lifts its feed: {}", p.feed);
@@ -312,16 +307,10 @@ mod tests {
             corpus: &c,
             emb: &e,
         };
-        let mut m = UserModel::new(ModelConfig::default(), e.dims, 1);
         // Slots 0..48 shown in lists of four; bob's items (feeds 1 and 2) are the ones opened.
-        for start in (0..48).step_by(4) {
-            let shown: Vec<Slot> = (start..start + 4).collect();
-            let clicked: Vec<bool> = shown
-                .iter()
-                .map(|&s| c.author[s] == c.author[1] && (s % 4 == 1 || s % 4 == 2))
-                .collect();
-            m.learn_impression(world, &shown, &clicked);
-        }
+        let m = learned_from_lists(world, 0..48, |s| {
+            c.author[s] == c.author[1] && (s % 4 == 1 || s % 4 == 2)
+        });
         let scorer = m.scorer(world);
         // Slot 49 is bob's (feed 1), slot 53 a colleague's in the same feed.
         assert_eq!(c.author[49], c.author[1]);
