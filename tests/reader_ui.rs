@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{reader_harness as harness, start_clock, step_until};
+use common::{reader_harness as harness, start_clock, step_until, step_until_ranked};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -57,7 +57,7 @@ fn count_events(store: &Store, item: i64, kind: EventKind) -> usize {
 }
 
 /// Subscribes to the test feed through the "Add feed" dialog of the first run.
-fn subscribe_to_test_feed(h: &mut Harness<'_, FocusFeedApp>) {
+fn subscribe_to_test_feed(h: &mut Harness<'_, FocusFeedApp>, dir: &Path) {
     assert!(has_label(h, "Your reader is empty"));
     h.get_by_label("Add a feed or import OPML…").click();
     step_until(h, "the Add feed dialog", |h| {
@@ -74,6 +74,7 @@ fn subscribe_to_test_feed(h: &mut Harness<'_, FocusFeedApp>) {
     step_until(h, "the feed's items in the list", |h| {
         has_label(h, "Lighthouse keeper retires after forty years")
     });
+    step_until_ranked(h, &store(dir), 4);
 }
 
 #[test]
@@ -105,7 +106,7 @@ fn subscribe_open_star_mark_undo_and_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let clock = start_clock();
     let mut h = harness(dir.path(), &clock);
-    subscribe_to_test_feed(&mut h);
+    subscribe_to_test_feed(&mut h, dir.path());
     let db = store(dir.path());
     assert_eq!(db.item_totals().unwrap().all, 4);
 
@@ -193,7 +194,7 @@ fn search_as_you_type_lists_the_hits() {
     let dir = tempfile::tempdir().unwrap();
     let clock = start_clock();
     let mut h = harness(dir.path(), &clock);
-    subscribe_to_test_feed(&mut h);
+    subscribe_to_test_feed(&mut h, dir.path());
     let ferry = "Ferry timetable changes for winter";
     assert!(h.query_by_role_and_label(Role::Button, ferry).is_some());
 
@@ -235,7 +236,7 @@ fn for_you_keeps_what_was_just_read_and_marks_below() {
     let dir = tempfile::tempdir().unwrap();
     let clock = start_clock();
     let mut h = harness(dir.path(), &clock);
-    subscribe_to_test_feed(&mut h);
+    subscribe_to_test_feed(&mut h, dir.path());
     let db = store(dir.path());
     let lighthouse = "Lighthouse keeper retires after forty years";
     h.get_by_role_and_label(Role::Button, lighthouse).click();
@@ -279,7 +280,7 @@ fn reading_harbour_wall(
     clock: &ManualClock,
 ) -> (Harness<'static, FocusFeedApp>, Store, i64) {
     let mut h = harness(dir, clock);
-    subscribe_to_test_feed(&mut h);
+    subscribe_to_test_feed(&mut h, dir);
     let db = store(dir);
     let title = "Harbour wall repairs begin in March";
     let id = item_id(&db, title);
@@ -346,7 +347,7 @@ fn rename_and_unsubscribe_from_the_sidebar() {
     let dir = tempfile::tempdir().unwrap();
     let clock = start_clock();
     let mut h = harness(dir.path(), &clock);
-    subscribe_to_test_feed(&mut h);
+    subscribe_to_test_feed(&mut h, dir.path());
     let db = store(dir.path());
     h.get_by_label_contains("Harbour Town Gazette  4")
         .click_secondary();

@@ -45,7 +45,8 @@ pub fn step_until(
     what: &str,
     cond: impl Fn(&Harness<'_, FocusFeedApp>) -> bool,
 ) {
-    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    // Generous: only a failing test waits it out, and a loaded 2-core CI machine is slow.
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
     loop {
         h.step();
         if cond(h) {
@@ -59,6 +60,22 @@ pub fn step_until(
         );
         std::thread::yield_now();
     }
+}
+
+/// Steps frames until For you shows the worker's stored ranking in its order: items that come
+/// into an empty For you show newest first until the first ranking takes the list over, and a
+/// test that clicks a row must not race that reshuffle.
+pub fn step_until_ranked(h: &mut Harness<'_, FocusFeedApp>, store: &Store, min_len: usize) {
+    step_until(h, "For you's list, ranked", |h| {
+        let list = h.state().reader_list();
+        let ranked: Vec<focusfeed::model::ItemId> = store
+            .rank_list()
+            .unwrap()
+            .iter()
+            .map(|r| r.item_id)
+            .collect();
+        list.len() >= min_len && !ranked.is_empty() && list.starts_with(&ranked)
+    });
 }
 
 /// An item as a fetched feed carries it: `key` is also its guid and content hash, its link is

@@ -288,7 +288,9 @@ impl ReaderView {
             self.settings = ReaderSettings::load(ctx.store);
         }
         let list_request = (stale.list && self.kind != ListKind::Search).then(|| {
-            let take_over = std::mem::take(&mut self.take_over_list);
+            // Stays set until a take-over answer is shown: a newer request supersedes the one
+            // that asked for it, and must take over in its place.
+            let take_over = self.take_over_list;
             ListRequest {
                 kind: self.kind,
                 unread_only: self.unread_only,
@@ -335,10 +337,12 @@ impl ReaderView {
             // A row picked since a take-over was asked for: the list is being read and must not
             // reshuffle, so read it again keeping what is on screen in place.
             Some(Ok((true, _))) if self.list.selected_id().is_some() => {
+                self.take_over_list = false;
                 self.stale.list = true;
             }
             Some(Ok((take_over, loaded))) => {
                 if take_over {
+                    self.take_over_list = false;
                     self.list.reset();
                 }
                 self.list.show_loaded(loaded);
@@ -521,7 +525,9 @@ impl ReaderView {
                 self.stale.sidebar = true;
                 self.stale.list = true;
                 self.rank_requested = false;
-                self.merge_next_ranking = true;
+                // Items coming into an empty For you (the first run's samples) are shown newest
+                // first until ranked: the ranking takes over then, there is nothing to keep.
+                self.merge_next_ranking = !self.list.ids().is_empty();
             }
             Event::Changed(Topic::Ranking) if self.kind == ListKind::ForYou => {
                 // The ranking asked for on entering takes over a list nobody has picked from
