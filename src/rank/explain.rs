@@ -16,14 +16,196 @@ pub struct Reason {
     pub weight: f32,
 }
 
-/// Function words: they score in a small corpus's tf-idf but explain nothing to a reader.
-const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "are", "as", "at", "be", "been", "befor",
-    "before", "but", "by", "can", "do", "for", "from", "had", "has", "have", "he", "her", "his",
-    "how", "i", "if", "in", "into", "is", "it", "its", "more", "new", "no", "not", "of", "on",
-    "one", "or", "our", "out", "over", "she", "so", "than", "that", "the", "their", "them",
-    "there", "they", "thi", "this", "to", "up", "was", "we", "were", "what", "when", "which",
-    "who", "will", "with", "you", "your",
+/// Plain words: function words, numbers and words of time. They score in a small corpus's
+/// tf-idf ("two" can be in every item a user opened) but explain nothing to a reader. Sorted,
+/// for `binary_search`; some are the stems the analyzer makes ("thi", "befor").
+const PLAIN_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "befor",
+    "before",
+    "being",
+    "below",
+    "between",
+    "billion",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "day",
+    "days",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "eight",
+    "eighty",
+    "eleven",
+    "even",
+    "every",
+    "few",
+    "fifty",
+    "first",
+    "five",
+    "for",
+    "forty",
+    "four",
+    "from",
+    "further",
+    "had",
+    "half",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "hundred",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "last",
+    "least",
+    "less",
+    "made",
+    "make",
+    "many",
+    "may",
+    "me",
+    "might",
+    "million",
+    "month",
+    "months",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "near",
+    "never",
+    "new",
+    "next",
+    "nine",
+    "ninety",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "own",
+    "per",
+    "said",
+    "same",
+    "say",
+    "says",
+    "second",
+    "see",
+    "seven",
+    "she",
+    "should",
+    "since",
+    "six",
+    "sixty",
+    "so",
+    "some",
+    "still",
+    "such",
+    "ten",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thi",
+    "third",
+    "thirty",
+    "this",
+    "those",
+    "thousand",
+    "three",
+    "through",
+    "time",
+    "times",
+    "to",
+    "today",
+    "tomorrow",
+    "too",
+    "twelve",
+    "twenty",
+    "two",
+    "under",
+    "until",
+    "up",
+    "us",
+    "very",
+    "was",
+    "way",
+    "we",
+    "week",
+    "weeks",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "year",
+    "years",
+    "yesterday",
+    "yet",
+    "you",
+    "your",
 ];
 
 /// Which words this user opens more than they skip, counted once per list over the remembered
@@ -115,7 +297,7 @@ pub fn shared_words(
         .iter()
         .filter(|(t, _)| {
             let word = corpus.terms[*t as usize].as_str();
-            word.chars().count() > 2 && !FUNCTION_WORDS.contains(&word)
+            word.chars().count() > 2 && !is_plain(word)
         })
         .map(|&(t, x)| (x * taste.lift(model, t), t))
         .filter(|(s, _)| *s > 0.0)
@@ -132,6 +314,7 @@ pub fn shared_words(
     for (_, t) in w {
         let stem = corpus.terms[t as usize].as_str();
         if let Some(word) = title_words.iter().find(|x| x.starts_with(stem))
+            && !is_plain(word)
             && !out.contains(word)
         {
             out.push(word.clone());
@@ -141,6 +324,10 @@ pub fn shared_words(
         }
     }
     out
+}
+
+fn is_plain(word: &str) -> bool {
+    PLAIN_WORDS.binary_search(&word).is_ok()
 }
 
 /// What the list says when nothing personal explains an item: its age, counted the way the
@@ -321,6 +508,39 @@ mod tests {
         assert_eq!(
             shared_words(&corpus, &model, &taste, candidate, 3),
             vec!["telescope".to_string()]
+        );
+    }
+
+    #[test]
+    fn number_and_time_words_are_never_named() {
+        assert!(
+            PLAIN_WORDS.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no repeats"
+        );
+        // "two" and "weeks" are in every opened item and no skipped one: they still explain
+        // nothing, "comet" does.
+        let docs: Vec<ItemDoc> = (0..12)
+            .map(|i| match i % 3 {
+                0 => doc(i, "Two weeks comet"),
+                _ => doc(i, "Election vote"),
+            })
+            .chain([doc(100, "Two weeks comet tail")])
+            .collect();
+        let corpus = Corpus::build(&docs);
+        let emb = embed(&corpus, 2, 1);
+        let world = World {
+            corpus: &corpus,
+            emb: &emb,
+        };
+        let mut model = UserModel::new(ModelConfig::default(), emb.dims, 1);
+        let shown: Vec<Slot> = (0..12).collect();
+        let clicked: Vec<bool> = shown.iter().map(|s| s % 3 == 0).collect();
+        model.learn_impression(world, &shown, &clicked);
+        let taste = WordTaste::new(&corpus, &model);
+        let candidate = corpus.slot(100).unwrap_or_else(|| panic!("slot"));
+        assert_eq!(
+            shared_words(&corpus, &model, &taste, candidate, 3),
+            vec!["comet".to_string()]
         );
     }
 
