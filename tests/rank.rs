@@ -8,7 +8,13 @@ use chrono::{TimeZone, Utc};
 use common::{new_item, store_items};
 use focusfeed::clock::ManualClock;
 use focusfeed::engine::Engine;
+use focusfeed::engine::rank::RankCommand;
+use focusfeed::engine::reader::ReaderCommand;
+use focusfeed::engine::worker::{Command, Event, WorkerHandle};
+use focusfeed::model::Topic;
+use focusfeed::paths::DB_FILE;
 use focusfeed::rank::rules::{RuleAction, RuleKind};
+use focusfeed::store::Store;
 use focusfeed::store::items::NewItem;
 use std::sync::Arc;
 
@@ -369,4 +375,87 @@ fn an_item_marked_unread_again_comes_back_to_for_you() {
     // "Mark unread" after the recommender was built (it kept the item's state from then).
     engine.store().set_read(&[soup], None).unwrap();
     assert!(listed(&mut engine), "unread again, so back in For you");
+}
+
+/// The GUI's worker on `dir`, a fresh engine (no recommender built yet).
+fn worker_on(dir: &std::path::Path) -> WorkerHandle {
+    let clock = ManualClock::new(Utc.timestamp_opt(NOW, 0).unwrap());
+    WorkerHandle::spawn(Engine::open(dir, Arc::new(clock)).unwrap(), || {})
+}
+
+/// Where `event` first comes in `events`.
+fn position(events: &[Event], event: &Event) -> usize {
+    events
+        .iter()
+        .position(|e| e == event)
+        .unwrap_or_else(|| panic!("no {event:?} in {events:?}"))
+}
+
+#[test]
+fn the_worker_stores_a_mark_while_for_you_is_being_built() {
+    let (dir, engine) = engine_with_items();
+    open_four(&engine, "Kitchen Notes", NOW - 100);
+    let football = id_of(&engine, "Football Daily")[0];
+    drop(engine);
+    let mut worker = worker_on(dir.path());
+    worker
+        .send(Command::Rank(RankCommand::Refresh { limit: 10 }))
+        .unwrap();
+    worker
+        .send(Command::Reader(ReaderCommand::Mark {
+            ids: vec![football],
+            read: true,
+            view: None,
+        }))
+        .unwrap();
+    worker.shutdown();
+    let events = worker.drain();
+    // The build (its own connection, index reader and embedding) runs beside the worker, which
+    // takes the mark sent after the refresh before the ranking is ready; the ranking still
+    // comes, and the status bar is told when it starts and ends.
+    let task = "Ranking For you".to_string();
+    let building = position(
+        &events,
+        &Event::Progress {
+            task: task.clone(),
+            done: 0,
+            total: 0,
+        },
+    );
+    let marked = position(&events, &Event::Changed(Topic::ItemStates));
+    let ranked = position(&events, &Event::Changed(Topic::Ranking));
+    assert!(building < marked && marked < ranked, "{events:?}");
+    assert!(events.contains(&Event::Finished { task }));
+    let store = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    let list = store.rank_list().unwrap();
+    assert!(!list.is_empty());
+    assert!(
+        list.iter().all(|r| r.item_id != football),
+        "read: not ranked"
+    );
+}
+
+#[test]
+fn a_reset_while_for_you_is_built_is_not_undone_by_the_build() {
+    let (dir, mut engine) = engine_with_items();
+    open_four(&engine, "Kitchen Notes", NOW - 100);
+    // The stored model has learned Kitchen Notes: a build restores it.
+    let learned = engine.recommend(10, true).unwrap();
+    assert!(learned.iter().take(3).all(|i| i.feed == "Kitchen Notes"));
+    drop(engine);
+    let mut worker = worker_on(dir.path());
+    worker
+        .send(Command::Rank(RankCommand::Refresh { limit: 10 }))
+        .unwrap();
+    worker.send(Command::Rank(RankCommand::Reset)).unwrap();
+    worker.shutdown();
+    let store = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    let list = store.rank_list().unwrap();
+    assert!(!list.is_empty());
+    assert!(
+        list.iter()
+            .all(|r| !r.reasons.contains("Kitchen Notes") && !r.reasons.contains("like ")),
+        "{:?}",
+        list.iter().map(|r| &r.reasons).collect::<Vec<_>>()
+    );
 }

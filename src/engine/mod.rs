@@ -5,6 +5,7 @@
 pub mod feeds;
 pub mod focus;
 pub mod rank;
+mod rank_build;
 pub mod reader;
 pub mod samples;
 pub mod search;

@@ -2,6 +2,7 @@
 //! kept (learning new events as they come), the For you list computed on the worker and stored
 //! in `rank_list` for the reader to show, rules, reset and the personalization switch.
 
+use super::rank_build::Build;
 use super::worker::{Event, EventSink};
 use super::{Engine, EngineError, Result};
 use crate::model::{ItemId, Topic};
@@ -37,6 +38,12 @@ pub struct RankState {
     built_with: usize,
     /// How long a list the reader last asked for (a rule change re-ranks that many).
     last_limit: usize,
+    /// The worker's build running on its own thread (the CLI builds in place).
+    build: Option<Build>,
+    /// A refresh that waits for that build: the length of list it asked for.
+    waiting: Option<usize>,
+    /// Counts resets, so a build started before one forgets what it restored when it lands.
+    resets: u64,
 }
 
 impl Default for RankState {
@@ -45,8 +52,18 @@ impl Default for RankState {
             recommender: None,
             built_with: 0,
             last_limit: 1_000,
+            build: None,
+            waiting: None,
+            resets: 0,
         }
     }
+}
+
+/// Whether the worker's recommender can rank now.
+enum Readiness {
+    Ready,
+    /// Being built on its own thread; the refresh runs when it lands.
+    Building,
 }
 
 impl std::fmt::Debug for RankState {
@@ -79,12 +96,10 @@ impl Engine {
         let now = self.now().timestamp();
         let _ = self.sync_index(None)?;
         let read = self.read_store()?;
-        let count: usize = read
-            .conn()
-            .query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0))
-            .map_err(crate::store::StoreError::from)? as usize;
+        let count = item_count(&read)?;
+        // With a rebuild under way on the worker's build thread, the old one serves meanwhile.
         let stale = self.rank.recommender.is_none()
-            || count.abs_diff(self.rank.built_with) * 10 > self.rank.built_with.max(10);
+            || (self.rank.build.is_none() && self.needs_rebuild(count));
         if stale {
             let index = self.search_index()?;
             let r = Recommender::load(&read, index, now)?;
@@ -105,6 +120,45 @@ impl Engine {
             .recommender
             .as_mut()
             .ok_or_else(|| EngineError::Other("the recommender is not loaded".into()))
+    }
+
+    fn needs_rebuild(&self, count: usize) -> bool {
+        count.abs_diff(self.rank.built_with) * 10 > self.rank.built_with.max(10)
+    }
+
+    /// The worker's way to the recommender: a missing or stale one is built on its own thread
+    /// (see `rank_build.rs`), and a stale one ranks until the new one lands.
+    fn prepare_in_background(&mut self) -> Result<Readiness> {
+        let _ = self.sync_index(None)?;
+        let count = item_count(&self.read_store()?)?;
+        let stale = self.rank.recommender.is_none() || self.needs_rebuild(count);
+        if stale && self.rank.build.is_none() {
+            let now = self.now().timestamp();
+            self.rank.build = Some(Build::start(&self.data_dir, now, count, self.rank.resets));
+        }
+        Ok(if self.rank.recommender.is_some() {
+            Readiness::Ready
+        } else {
+            Readiness::Building
+        })
+    }
+
+    /// Whether a build is running on its own thread.
+    pub fn rank_building(&self) -> bool {
+        self.rank.build.is_some()
+    }
+
+    /// Puts a finished build in place, told of any reset or switch since it started.
+    fn install(&mut self, build: &Build, mut r: Recommender) -> Result<()> {
+        // The switch is one stored flag; read it again whatever happened.
+        r.reread_personalization(&self.store)?;
+        if build.resets != self.rank.resets {
+            // Reset while it was built: the model it restored is what the user wiped.
+            r.forget(&self.store)?;
+        }
+        self.rank.recommender = Some(r);
+        self.rank.built_with = build.count;
+        Ok(())
     }
 
     /// The For you list (learning any new events first), and the model saved.
@@ -170,6 +224,7 @@ impl Engine {
 
     pub fn reset_rank_model(&mut self) -> Result<()> {
         recommender::reset(&self.store)?;
+        self.rank.resets += 1;
         if let Some(r) = self.rank.recommender.as_mut() {
             r.forget(&self.store)?;
         }
@@ -208,30 +263,143 @@ pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) 
         events.changed(Topic::Settings);
     }
     let changed = changed.unwrap_or(Ok(()));
-    match changed.and_then(|()| refresh_for_you(engine, limit, events)) {
-        Ok(()) => events.changed(Topic::Ranking),
-        Err(e) => events.send(Event::Failed {
-            task: TASK.into(),
-            message: e.to_string(),
-        }),
+    match changed.and_then(|()| engine.prepare_in_background()) {
+        Ok(Readiness::Ready) => rank_and_tell(engine, limit, events),
+        Ok(Readiness::Building) => {
+            // The status bar says so until it lands (`poll_build`); a later request's list
+            // length wins.
+            if engine.rank.waiting.replace(limit).is_none() {
+                events.send(Event::Progress {
+                    task: TASK.into(),
+                    done: 0,
+                    total: 0,
+                });
+            }
+        }
+        Err(e) => fail(events, &e),
     }
 }
 
-/// Re-ranks For you. Building the recommender (index sync, embedding, replaying events) takes
-/// seconds on a big corpus: the status bar says so. Once built, a refresh takes milliseconds and
-/// would only flash a spinner.
-fn refresh_for_you(engine: &mut Engine, limit: usize, events: &EventSink) -> Result<()> {
-    let building = engine.rank.recommender.is_none();
-    if building {
-        events.send(Event::Progress {
-            task: TASK.into(),
-            done: 0,
-            total: 0,
-        });
+/// Called by the worker between commands: puts a finished build in place and runs the refresh
+/// that waited for it. `block` waits for the build (the worker is stopping).
+pub(super) fn poll_build(engine: &mut Engine, events: &EventSink, block: bool) {
+    let Some(build) = engine.rank.build.as_ref() else {
+        return;
+    };
+    let answer = if block {
+        build.wait()
+    } else {
+        match build.try_take() {
+            Some(a) => a,
+            None => return,
+        }
+    };
+    let Some(build) = engine.rank.build.take() else {
+        return;
+    };
+    let waiting = engine.rank.waiting.take();
+    let installed = answer
+        .map_err(EngineError::Other)
+        .and_then(|r| engine.install(&build, r));
+    match (installed, waiting) {
+        (Ok(()), Some(limit)) => {
+            rank_and_tell(engine, limit, events);
+            events.send(Event::Finished { task: TASK.into() });
+        }
+        (Ok(()), None) => {}
+        (Err(e), _) => fail(events, &e),
     }
-    let r = engine.refresh_for_you(limit);
-    if building && r.is_ok() {
-        events.send(Event::Finished { task: TASK.into() });
+}
+
+fn rank_and_tell(engine: &mut Engine, limit: usize, events: &EventSink) {
+    match engine.refresh_for_you(limit) {
+        Ok(()) => events.changed(Topic::Ranking),
+        Err(e) => fail(events, &e),
     }
-    r
+}
+
+fn fail(events: &EventSink, e: &EngineError) {
+    events.send(Event::Failed {
+        task: TASK.into(),
+        message: e.to_string(),
+    });
+}
+
+fn item_count(store: &Store) -> Result<usize> {
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM items", [], |r| r.get(0))
+        .map_err(crate::store::StoreError::from)?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use std::sync::Arc;
+
+    fn engine(dir: &std::path::Path) -> Engine {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T08:00:00Z")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_timezone(&chrono::Utc);
+        Engine::open(dir, Arc::new(ManualClock::new(at))).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_build_that_read_the_model_before_a_reset_forgets_it_when_it_lands() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut e = engine(dir.path());
+        let paths = super::super::samples::write_sample_files(&e).unwrap_or_else(|e| panic!("{e}"));
+        for p in &paths {
+            e.subscribe(&p.to_string_lossy(), &[])
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let night: Vec<ItemId> = {
+            let mut stmt = e
+                .store()
+                .conn()
+                .prepare("SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE f.title = 'Night Sky Bulletin'")
+                .unwrap_or_else(|e| panic!("{e}"));
+            stmt.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect())
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let now = e.now().timestamp();
+        for id in night.iter().take(3) {
+            e.store()
+                .record_event(*id, "open", None, None, None, now - 60)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mentions_night = |list: &[ForYouItem]| {
+            list.iter()
+                .flat_map(|i| &i.reasons)
+                .any(|r| r.text.contains("Night Sky Bulletin"))
+        };
+        let learned = e.recommend(10, true).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            mentions_night(&learned),
+            "the stored model learned the feed"
+        );
+
+        // A fresh worker engine starts a build, which reads the stored model; the reset comes
+        // after the build has read it, before it lands.
+        let mut e = engine(dir.path());
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
+        let built = e
+            .rank
+            .build
+            .as_ref()
+            .map(|b| b.wait())
+            .unwrap_or_else(|| panic!("no build"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        e.reset_rank_model().unwrap_or_else(|e| panic!("{e}"));
+        let build = e.rank.build.take().unwrap_or_else(|| panic!("no build"));
+        e.install(&build, built).unwrap_or_else(|e| panic!("{e}"));
+        let after = e.recommend(10, true).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !mentions_night(&after),
+            "reset, yet it still names the feed"
+        );
+    }
 }

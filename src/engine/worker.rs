@@ -15,6 +15,8 @@ use std::time::Duration;
 
 /// How often the worker looks for commits made by other processes (the CLI beside the window).
 const EXTERNAL_CHANGE_POLL: Duration = Duration::from_millis(750);
+/// How often the worker looks whether For you's build (on its own thread) has finished.
+const RANK_BUILD_POLL: Duration = Duration::from_millis(15);
 
 #[derive(Debug)]
 pub enum Command {
@@ -153,17 +155,25 @@ fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink) {
     let mut seen_version = engine.store().data_version().ok();
     let mut index_work_pending = true;
     loop {
-        // While the index has a backlog, come straight back to it between commands.
+        // While the index has a backlog, come straight back to it between commands; while For
+        // you is built on its own thread, look for it often.
         let wait = if index_work_pending {
             Duration::ZERO
+        } else if engine.rank_building() {
+            RANK_BUILD_POLL
         } else {
             EXTERNAL_CHANGE_POLL
         };
         match commands.recv_timeout(wait) {
             Ok(cmd) => dispatch(&mut engine, cmd, &events),
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Disconnected) => {
+                // A ranking asked for is delivered before the worker stops.
+                super::rank::poll_build(&mut engine, &events, true);
+                break;
+            }
         }
+        super::rank::poll_build(&mut engine, &events, false);
         let version = engine.store().data_version().ok();
         if version != seen_version {
             seen_version = version;
