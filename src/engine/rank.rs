@@ -76,6 +76,12 @@ impl std::fmt::Debug for RankState {
 
 const TASK: &str = "Ranking For you";
 
+/// A rebuild in place makes the caller wait: only after the items grew by a tenth.
+const REBUILD_IN_PLACE: usize = 10;
+/// A rebuild beside the worker costs no one a wait, so new words are learned sooner: after a
+/// fiftieth.
+const REBUILD_BESIDE: usize = 50;
+
 impl From<RankError> for EngineError {
     fn from(e: RankError) -> Self {
         match e {
@@ -99,7 +105,7 @@ impl Engine {
         let count = item_count(&read)?;
         // With a rebuild under way on the worker's build thread, the old one serves meanwhile.
         let stale = self.rank.recommender.is_none()
-            || (self.rank.build.is_none() && self.needs_rebuild(count));
+            || (self.rank.build.is_none() && self.needs_rebuild(count, REBUILD_IN_PLACE));
         if stale {
             let index = self.search_index()?;
             let r = Recommender::load(&read, index, now)?;
@@ -122,8 +128,10 @@ impl Engine {
             .ok_or_else(|| EngineError::Other("the recommender is not loaded".into()))
     }
 
-    fn needs_rebuild(&self, count: usize) -> bool {
-        count.abs_diff(self.rank.built_with) * 10 > self.rank.built_with.max(10)
+    /// Whether the item count moved by more than `1/share` since the build: folded-in items
+    /// reuse the built vocabulary, so their new words count only after a rebuild.
+    fn needs_rebuild(&self, count: usize, share: usize) -> bool {
+        count.abs_diff(self.rank.built_with) * share > self.rank.built_with.max(share)
     }
 
     /// The worker's way to the recommender: a missing or stale one is built on its own thread
@@ -131,7 +139,7 @@ impl Engine {
     fn prepare_in_background(&mut self) -> Result<Readiness> {
         let _ = self.sync_index(None)?;
         let count = item_count(&self.read_store()?)?;
-        let stale = self.rank.recommender.is_none() || self.needs_rebuild(count);
+        let stale = self.rank.recommender.is_none() || self.needs_rebuild(count, REBUILD_BESIDE);
         if stale && self.rank.build.is_none() {
             let now = self.now().timestamp();
             self.rank.build = Some(Build::start(&self.data_dir, now, count, self.rank.resets));
@@ -346,15 +354,82 @@ mod tests {
         Engine::open(dir, Arc::new(ManualClock::new(at))).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    #[test]
-    fn a_build_that_read_the_model_before_a_reset_forgets_it_when_it_lands() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let mut e = engine(dir.path());
+    /// An engine on `dir` subscribed to the sample feeds (30 items).
+    fn with_samples(dir: &std::path::Path) -> Engine {
+        let mut e = engine(dir);
         let paths = super::super::samples::write_sample_files(&e).unwrap_or_else(|e| panic!("{e}"));
         for p in &paths {
             e.subscribe(&p.to_string_lossy(), &[])
                 .unwrap_or_else(|e| panic!("{e}"));
         }
+        e
+    }
+
+    /// Waits for the build under way and puts it in place.
+    fn land_build(e: &mut Engine) {
+        let build = e.rank.build.take().unwrap_or_else(|| panic!("no build"));
+        let built = build.wait().unwrap_or_else(|e| panic!("{e}"));
+        e.install(&build, built).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn the_worker_rebuilds_beside_for_new_words_while_the_old_recommender_ranks() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut e = with_samples(dir.path());
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
+        land_build(&mut e);
+        let built = e.rank.built_with;
+        // Two items more: too few to make anyone wait for a rebuild, enough for one beside.
+        let now = e.now().timestamp();
+        let feed = e.store().feeds().unwrap_or_else(|e| panic!("{e}"))[0].clone();
+        let items: Vec<crate::store::items::NewItem> = (0..2)
+            .map(|i| crate::store::items::NewItem {
+                key: format!("quasar-{i}"),
+                guid: None,
+                url: None,
+                title: format!("Quasar survey {i}"),
+                author: None,
+                content_html: None,
+                content_text: "quasar redshift survey".into(),
+                categories: Vec::new(),
+                enclosures: Vec::new(),
+                published_at: Some(now),
+                updated_at: None,
+                content_hash: format!("quasar-{i}"),
+            })
+            .collect();
+        e.store_mut()
+            .store_feed_update(&crate::store::items::FeedUpdate {
+                feed_id: feed.id,
+                title: &feed.title,
+                site_url: None,
+                etag: None,
+                last_modified: None,
+                body_hash: None,
+                items: &items,
+                now,
+                next_fetch_at: now + 3_600,
+                retention_cutoff: 0,
+                retention_keep: 1_000,
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!e.needs_rebuild(built + 2, REBUILD_IN_PLACE));
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Ready)));
+        assert!(e.rank_building(), "a rebuild runs beside");
+        land_build(&mut e);
+        assert_eq!(e.rank.built_with, built + 2);
+        let r = e
+            .rank
+            .recommender
+            .as_ref()
+            .unwrap_or_else(|| panic!("none"));
+        assert!(r.corpus().terms.iter().any(|t| t.starts_with("quasar")));
+    }
+
+    #[test]
+    fn a_build_that_read_the_model_before_a_reset_forgets_it_when_it_lands() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut e = with_samples(dir.path());
         let night: Vec<ItemId> = {
             let mut stmt = e
                 .store()
