@@ -100,7 +100,7 @@ impl StatsView {
 }
 
 fn chart(ui: &mut egui::Ui, s: &FocusStats) {
-    use egui_plot::{Bar, BarChart, Plot};
+    use egui_plot::{Bar, BarChart, GridMark, Plot};
     let colour = theme::focus_colour(ui.visuals());
     let bars: Vec<Bar> = s
         .days
@@ -127,6 +127,18 @@ fn chart(ui: &mut egui::Ui, s: &FocusStats) {
         .include_y(0.0)
         .include_y(30.0)
         .y_axis_label("min")
+        // One mark per day, all alike: the default spacer drew every tenth day as a heavier
+        // line and label, which meant nothing here.
+        .x_grid_spacer(|input| {
+            let (lo, hi) = (input.bounds.0.ceil() as i64, input.bounds.1.floor() as i64);
+            (lo.max(0)..=hi)
+                .map(|i| GridMark {
+                    value: i as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        .show_grid([false, true])
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() > 1e-6 || i < 0.0 {
