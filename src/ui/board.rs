@@ -11,7 +11,7 @@ use crate::engine::focus::{FocusCommand, TimerAction};
 use crate::engine::worker::{Command, Event};
 use crate::focus::board::{Board, Card, ColumnCards};
 use crate::model::{CardId, ColumnId, Topic};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 #[derive(Default)]
 pub struct BoardView {
@@ -72,7 +72,31 @@ pub fn spent_text(card: &Card) -> Option<String> {
     } else {
         "pomodoros"
     };
-    Some(format!("{count} {unit} · {} min", card.minutes_spent()))
+    Some(match card.seconds_spent {
+        0 => format!("{count} {unit}"),
+        // A skipped session logs seconds: "0 min" would read as nothing.
+        1..60 => format!("{count} {unit} · under 1 min"),
+        _ => format!("{count} {unit} · {} min", card.minutes_spent()),
+    })
+}
+
+/// When a card is due, as a person says it ("due tomorrow", "due Friday", "due 20 Mar"), and
+/// whether that has passed.
+pub fn due_text(due: NaiveDate, today: NaiveDate) -> (String, bool) {
+    let day = |d: NaiveDate| {
+        if d.year() == today.year() {
+            d.format("%-d %b").to_string()
+        } else {
+            d.format("%-d %b %Y").to_string()
+        }
+    };
+    match (due - today).num_days() {
+        ..0 => (format!("overdue since {}", day(due)), true),
+        0 => ("due today".into(), false),
+        1 => ("due tomorrow".into(), false),
+        2..7 => (format!("due {}", due.format("%A")), false),
+        _ => (format!("due {}", day(due)), false),
+    }
 }
 
 impl BoardView {
@@ -504,17 +528,25 @@ fn card_ui(
                 }
             });
         }
+        // Each part moves to the next line whole rather than breaking inside ("0 / min").
+        let part = |ui: &mut egui::Ui, text: String, colour: egui::Color32| {
+            ui.add(
+                egui::Label::new(egui::RichText::new(text).color(colour))
+                    .wrap_mode(egui::TextWrapMode::Extend),
+            )
+        };
         ui.horizontal_wrapped(|ui| {
             if let Some(due) = card.due {
-                let text = format!("due {due}");
-                if due < today {
-                    ui.colored_label(theme::error_colour(&visuals), text);
+                let (text, overdue) = due_text(due, today);
+                let colour = if overdue {
+                    theme::error_colour(&visuals)
                 } else {
-                    ui.colored_label(theme::weak_colour(&visuals), text);
-                }
+                    theme::weak_colour(&visuals)
+                };
+                part(ui, text, colour).on_hover_text(format!("due {due}"));
             }
             if let Some(spent) = spent_text(card) {
-                ui.colored_label(theme::weak_colour(&visuals), spent);
+                part(ui, spent, theme::weak_colour(&visuals));
             }
             if selected {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -554,4 +586,54 @@ fn archived_ui(ui: &mut egui::Ui, archived: &[Card], actions: &mut Vec<BoardActi
             }
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn due_dates_read_as_a_person_says_them() {
+        // Tuesday 10 March 2026.
+        let today = date("2026-03-10");
+        let said = |d: &str| due_text(date(d), today);
+        assert_eq!(said("2026-03-09"), ("overdue since 9 Mar".into(), true));
+        assert_eq!(said("2026-03-10"), ("due today".into(), false));
+        assert_eq!(said("2026-03-11"), ("due tomorrow".into(), false));
+        assert_eq!(said("2026-03-13"), ("due Friday".into(), false));
+        assert_eq!(said("2026-03-20"), ("due 20 Mar".into(), false));
+        assert_eq!(said("2027-01-04"), ("due 4 Jan 2027".into(), false));
+    }
+
+    #[test]
+    fn time_spent_is_left_out_until_there_is_some() {
+        let mut card = Card {
+            id: 1,
+            column_id: 1,
+            position: 0,
+            title: "Report".into(),
+            notes: String::new(),
+            labels: Vec::new(),
+            due: None,
+            estimate: Some(3),
+            created_at: 0,
+            updated_at: 0,
+            archived_at: None,
+            pomodoros: 0,
+            seconds_spent: 0,
+        };
+        assert_eq!(spent_text(&card).as_deref(), Some("0/3 pomodoros"));
+        card.seconds_spent = 20;
+        assert_eq!(
+            spent_text(&card).as_deref(),
+            Some("0/3 pomodoros · under 1 min")
+        );
+        card.pomodoros = 1;
+        card.seconds_spent = 25 * 60;
+        assert_eq!(spent_text(&card).as_deref(), Some("1/3 pomodoros · 25 min"));
+    }
 }
