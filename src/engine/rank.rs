@@ -272,7 +272,9 @@ pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) 
     }
     let changed = changed.unwrap_or(Ok(()));
     match changed.and_then(|()| engine.prepare_in_background()) {
-        Ok(Readiness::Ready) => rank_and_tell(engine, limit, events),
+        Ok(Readiness::Ready) => {
+            rank_and_tell(engine, limit, events);
+        }
         Ok(Readiness::Building) => {
             // The status bar says so until it lands (`poll_build`); a later request's list
             // length wins.
@@ -311,18 +313,26 @@ pub(super) fn poll_build(engine: &mut Engine, events: &EventSink, block: bool) {
         .and_then(|r| engine.install(&build, r));
     match (installed, waiting) {
         (Ok(()), Some(limit)) => {
-            rank_and_tell(engine, limit, events);
-            events.send(Event::Finished { task: TASK.into() });
+            if rank_and_tell(engine, limit, events) {
+                events.send(Event::Finished { task: TASK.into() });
+            }
         }
         (Ok(()), None) => {}
         (Err(e), _) => fail(events, &e),
     }
 }
 
-fn rank_and_tell(engine: &mut Engine, limit: usize, events: &EventSink) {
+/// Ranks For you and says so (or why not); whether it worked.
+fn rank_and_tell(engine: &mut Engine, limit: usize, events: &EventSink) -> bool {
     match engine.refresh_for_you(limit) {
-        Ok(()) => events.changed(Topic::Ranking),
-        Err(e) => fail(events, &e),
+        Ok(()) => {
+            events.changed(Topic::Ranking);
+            true
+        }
+        Err(e) => {
+            fail(events, &e);
+            false
+        }
     }
 }
 

@@ -24,6 +24,7 @@ impl Build {
     /// Starts building from what `data_dir` holds now; the index must be up to date already.
     pub fn start(data_dir: &Path, now: UnixTime, count: usize, resets: u64) -> Self {
         let (tx, rx) = mpsc::channel();
+        let failed = tx.clone();
         let dir = data_dir.to_path_buf();
         let spawned = std::thread::Builder::new()
             .name("focusfeed-rank-build".into())
@@ -38,13 +39,7 @@ impl Build {
                 let _ = tx.send(built);
             });
         if let Err(e) = spawned {
-            let (tx, rx2) = mpsc::channel();
-            let _ = tx.send(Err(format!("could not start building For you: {e}")));
-            return Self {
-                answer: rx2,
-                count,
-                resets,
-            };
+            let _ = failed.send(Err(format!("could not start building For you: {e}")));
         }
         Self {
             answer: rx,
