@@ -271,7 +271,7 @@ fn a_card_is_edited_with_labels_due_date_and_estimate() {
     for _ in 0.."not a date".len() {
         h.key_press(egui::Key::Backspace);
     }
-    h.event(egui::Event::Text("2026-03-20".into()));
+    h.event(egui::Event::Text("2026-03-12".into()));
     focus_field(&mut h, 3);
     h.event(egui::Event::Text("4".into()));
     h.step();
@@ -279,8 +279,14 @@ fn a_card_is_edited_with_labels_due_date_and_estimate() {
     step_until(&mut h, "the edited card", |h| {
         has_label(h, "#work") && has_label(h, "#deep")
     });
-    assert!(has_label(&h, "due 20 Mar"));
+    assert!(has_label(&h, "due Thursday"));
     assert!(has_label(&h, "0/4 pomodoros"));
+    // The selected card's Focus button sits clear of what the card says.
+    let focus = h.get_by_role_and_label(Role::Button, "Focus").rect();
+    for text in ["due Thursday", "0/4 pomodoros"] {
+        let r = h.get_by_label(text).rect();
+        assert!(!r.intersects(focus), "{text} at {r:?}, Focus at {focus:?}");
+    }
 }
 
 #[test]

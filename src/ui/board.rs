@@ -483,6 +483,9 @@ fn column_ui(
     );
 }
 
+/// Width the selected card's "Focus" button needs beside the due date and time spent.
+const FOCUS_BUTTON_ROOM: f32 = 56.0;
+
 fn card_ui(
     ui: &mut egui::Ui,
     card: &Card,
@@ -549,6 +552,11 @@ fn card_ui(
                 part(ui, spent, theme::weak_colour(&visuals));
             }
             if selected {
+                // Right-aligned where it fits; on a line of its own where the due date and time
+                // spent leave no room (it would cover them).
+                if ui.available_size_before_wrap().x < FOCUS_BUTTON_ROOM {
+                    ui.end_row();
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
                         .small_button("Focus")
