@@ -2,6 +2,7 @@
 //! (between and within columns), edit, archive, restore and start a pomodoro on. Keyboard
 //! commands come from `UiCommand`; every change goes to the worker as a `FocusCommand`.
 
+use super::board_card::card_ui;
 use super::card_editor::{CardEditor, EditorOutcome};
 use super::column_editor::{ColumnEditor, ColumnOutcome};
 use super::commands::UiCommand;
@@ -11,7 +12,7 @@ use crate::engine::focus::{FocusCommand, TimerAction};
 use crate::engine::worker::{Command, Event};
 use crate::focus::board::{Board, Card, ColumnCards};
 use crate::model::{CardId, ColumnId, Topic};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 #[derive(Default)]
 pub struct BoardView {
@@ -25,7 +26,7 @@ pub struct BoardView {
 }
 
 /// What the user did while the board was drawn; applied once the drawing borrow ends.
-enum BoardAction {
+pub(super) enum BoardAction {
     Select(CardId),
     Edit(CardId),
     Start(CardId),
@@ -55,47 +56,6 @@ fn with_shortcut(cmd: UiCommand) -> String {
     match cmd.shortcuts().first() {
         Some(s) => format!("{} ({})", cmd.label(), s.describe()),
         None => cmd.label().to_owned(),
-    }
-}
-
-/// "1/3 pomodoros · 25 min", or nothing for a card with no time and no estimate.
-pub fn spent_text(card: &Card) -> Option<String> {
-    if card.pomodoros == 0 && card.seconds_spent == 0 && card.estimate.is_none() {
-        return None;
-    }
-    let count = match card.estimate {
-        Some(e) => format!("{}/{e}", card.pomodoros),
-        None => card.pomodoros.to_string(),
-    };
-    let unit = if card.pomodoros == 1 && card.estimate.is_none() {
-        "pomodoro"
-    } else {
-        "pomodoros"
-    };
-    Some(match card.seconds_spent {
-        0 => format!("{count} {unit}"),
-        // A skipped session logs seconds: "0 min" would read as nothing.
-        1..60 => format!("{count} {unit} · under 1 min"),
-        _ => format!("{count} {unit} · {} min", card.minutes_spent()),
-    })
-}
-
-/// When a card is due, as a person says it ("due tomorrow", "due Friday", "due 20 Mar"), and
-/// whether that has passed.
-pub fn due_text(due: NaiveDate, today: NaiveDate) -> (String, bool) {
-    let day = |d: NaiveDate| {
-        if d.year() == today.year() {
-            d.format("%-d %b").to_string()
-        } else {
-            d.format("%-d %b %Y").to_string()
-        }
-    };
-    match (due - today).num_days() {
-        ..0 => (format!("overdue since {}", day(due)), true),
-        0 => ("due today".into(), false),
-        1 => ("due tomorrow".into(), false),
-        2..7 => (format!("due {}", due.format("%A")), false),
-        _ => (format!("due {}", day(due)), false),
     }
 }
 
@@ -483,94 +443,6 @@ fn column_ui(
     );
 }
 
-/// Width the selected card's "Focus" button needs beside the due date and time spent.
-const FOCUS_BUTTON_ROOM: f32 = 56.0;
-
-fn card_ui(
-    ui: &mut egui::Ui,
-    card: &Card,
-    selected: bool,
-    today: NaiveDate,
-    actions: &mut Vec<BoardAction>,
-) {
-    let visuals = ui.visuals().clone();
-    let mut frame = egui::Frame::group(ui.style()).fill(visuals.extreme_bg_color);
-    if selected {
-        frame = frame.stroke(visuals.selection.stroke);
-    }
-    // The card fills the drop zone's inside exactly: any wider and its column grows by the
-    // difference the moment it holds a card, shifting every column to its right.
-    let width = theme::COLUMN_WIDTH - 2.0 * theme::CARD_GAP - frame.total_margin().sum().x;
-    frame.show(ui, |ui| {
-        ui.set_width(width);
-        let title = ui.add(
-            egui::Button::selectable(selected, egui::RichText::new(&card.title).strong())
-                .wrap_mode(egui::TextWrapMode::Wrap),
-        );
-        if title.clicked() {
-            actions.push(BoardAction::Select(card.id));
-        }
-        if title.double_clicked() {
-            actions.push(BoardAction::Edit(card.id));
-        }
-        title.context_menu(|ui| {
-            if ui.button("Start a pomodoro").clicked() {
-                actions.push(BoardAction::Start(card.id));
-            }
-            if ui.button("Edit").clicked() {
-                actions.push(BoardAction::Edit(card.id));
-            }
-            if ui.button("Archive").clicked() {
-                actions.push(BoardAction::Archive(card.id));
-            }
-        });
-        if !card.labels.is_empty() {
-            ui.horizontal_wrapped(|ui| {
-                for l in &card.labels {
-                    ui.small(format!("#{l}"));
-                }
-            });
-        }
-        // Each part moves to the next line whole rather than breaking inside ("0 / min").
-        let part = |ui: &mut egui::Ui, text: String, colour: egui::Color32| {
-            ui.add(
-                egui::Label::new(egui::RichText::new(text).color(colour))
-                    .wrap_mode(egui::TextWrapMode::Extend),
-            )
-        };
-        ui.horizontal_wrapped(|ui| {
-            if let Some(due) = card.due {
-                let (text, overdue) = due_text(due, today);
-                let colour = if overdue {
-                    theme::error_colour(&visuals)
-                } else {
-                    theme::weak_colour(&visuals)
-                };
-                part(ui, text, colour).on_hover_text(format!("due {due}"));
-            }
-            if let Some(spent) = spent_text(card) {
-                part(ui, spent, theme::weak_colour(&visuals));
-            }
-            if selected {
-                // Right-aligned where it fits; on a line of its own where the due date and time
-                // spent leave no room (it would cover them).
-                if ui.available_size_before_wrap().x < FOCUS_BUTTON_ROOM {
-                    ui.end_row();
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .small_button("Focus")
-                        .on_hover_text(UiCommand::StartPomodoroOnCard.label())
-                        .clicked()
-                    {
-                        actions.push(BoardAction::Start(card.id));
-                    }
-                });
-            }
-        });
-    });
-}
-
 fn archived_ui(ui: &mut egui::Ui, archived: &[Card], actions: &mut Vec<BoardAction>) {
     ui.allocate_ui_with_layout(
         egui::vec2(theme::COLUMN_WIDTH, 0.0),
@@ -594,54 +466,4 @@ fn archived_ui(ui: &mut egui::Ui, archived: &[Card], actions: &mut Vec<BoardActi
             }
         },
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn date(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    #[test]
-    fn due_dates_read_as_a_person_says_them() {
-        // Tuesday 10 March 2026.
-        let today = date("2026-03-10");
-        let said = |d: &str| due_text(date(d), today);
-        assert_eq!(said("2026-03-09"), ("overdue since 9 Mar".into(), true));
-        assert_eq!(said("2026-03-10"), ("due today".into(), false));
-        assert_eq!(said("2026-03-11"), ("due tomorrow".into(), false));
-        assert_eq!(said("2026-03-13"), ("due Friday".into(), false));
-        assert_eq!(said("2026-03-20"), ("due 20 Mar".into(), false));
-        assert_eq!(said("2027-01-04"), ("due 4 Jan 2027".into(), false));
-    }
-
-    #[test]
-    fn time_spent_is_left_out_until_there_is_some() {
-        let mut card = Card {
-            id: 1,
-            column_id: 1,
-            position: 0,
-            title: "Report".into(),
-            notes: String::new(),
-            labels: Vec::new(),
-            due: None,
-            estimate: Some(3),
-            created_at: 0,
-            updated_at: 0,
-            archived_at: None,
-            pomodoros: 0,
-            seconds_spent: 0,
-        };
-        assert_eq!(spent_text(&card).as_deref(), Some("0/3 pomodoros"));
-        card.seconds_spent = 20;
-        assert_eq!(
-            spent_text(&card).as_deref(),
-            Some("0/3 pomodoros · under 1 min")
-        );
-        card.pomodoros = 1;
-        card.seconds_spent = 25 * 60;
-        assert_eq!(spent_text(&card).as_deref(), Some("1/3 pomodoros · 25 min"));
-    }
 }

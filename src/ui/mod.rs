@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod board;
+mod board_card;
 pub mod board_data;
 pub mod card_editor;
 pub mod column_editor;
