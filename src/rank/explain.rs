@@ -482,15 +482,15 @@ mod tests {
         }
     }
 
-    #[test]
-    fn words_named_are_the_ones_opened_more_than_skipped() {
-        // "week" is in every item, opened or not; "telescope" only in the opened ones.
+    /// Twelve items, every third titled `opened` and opened, the rest `skipped` and skipped,
+    /// in one list; then the label and the words named for a new item titled `candidate`.
+    fn words_named(opened: &str, skipped: &str, candidate: &str) -> (&'static str, Vec<String>) {
         let docs: Vec<ItemDoc> = (0..12)
             .map(|i| match i % 3 {
-                0 => doc(i, "Telescope week comet"),
-                _ => doc(i, "Election week vote"),
+                0 => doc(i, opened),
+                _ => doc(i, skipped),
             })
-            .chain([doc(100, "Telescope week mirror")])
+            .chain([doc(100, candidate)])
             .collect();
         let corpus = Corpus::build(&docs);
         let emb = embed(&corpus, 2, 1);
@@ -503,12 +503,23 @@ mod tests {
         let clicked: Vec<bool> = shown.iter().map(|s| s % 3 == 0).collect();
         model.learn_impression(world, &shown, &clicked);
         let taste = WordTaste::new(&corpus, &model);
-        assert_eq!(taste.label(), "words you open:");
-        let candidate = corpus.slot(100).unwrap_or_else(|| panic!("slot"));
-        assert_eq!(
-            shared_words(&corpus, &model, &taste, candidate, 3),
-            vec!["telescope".to_string()]
+        let slot = corpus.slot(100).unwrap_or_else(|| panic!("slot"));
+        (
+            taste.label(),
+            shared_words(&corpus, &model, &taste, slot, 3),
+        )
+    }
+
+    #[test]
+    fn words_named_are_the_ones_opened_more_than_skipped() {
+        // "week" is in every item, opened or not; "telescope" only in the opened ones.
+        let (label, words) = words_named(
+            "Telescope week comet",
+            "Election week vote",
+            "Telescope week mirror",
         );
+        assert_eq!(label, "words you open:");
+        assert_eq!(words, vec!["telescope".to_string()]);
     }
 
     #[test]
@@ -519,29 +530,8 @@ mod tests {
         );
         // "two" and "weeks" are in every opened item and no skipped one: they still explain
         // nothing, "comet" does.
-        let docs: Vec<ItemDoc> = (0..12)
-            .map(|i| match i % 3 {
-                0 => doc(i, "Two weeks comet"),
-                _ => doc(i, "Election vote"),
-            })
-            .chain([doc(100, "Two weeks comet tail")])
-            .collect();
-        let corpus = Corpus::build(&docs);
-        let emb = embed(&corpus, 2, 1);
-        let world = World {
-            corpus: &corpus,
-            emb: &emb,
-        };
-        let mut model = UserModel::new(ModelConfig::default(), emb.dims, 1);
-        let shown: Vec<Slot> = (0..12).collect();
-        let clicked: Vec<bool> = shown.iter().map(|s| s % 3 == 0).collect();
-        model.learn_impression(world, &shown, &clicked);
-        let taste = WordTaste::new(&corpus, &model);
-        let candidate = corpus.slot(100).unwrap_or_else(|| panic!("slot"));
-        assert_eq!(
-            shared_words(&corpus, &model, &taste, candidate, 3),
-            vec!["comet".to_string()]
-        );
+        let (_, words) = words_named("Two weeks comet", "Election vote", "Two weeks comet tail");
+        assert_eq!(words, vec!["comet".to_string()]);
     }
 
     #[test]
