@@ -370,3 +370,52 @@ fn a_column_keeps_its_width_when_it_gets_a_card() {
         "cards in Backlog pushed the next column to the right"
     );
 }
+
+#[test]
+fn the_top_bar_start_focuses_on_the_card_selected_on_the_board() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    create_card(&mut h, "Plan the week");
+    create_card(&mut h, "Answer mail");
+    h.get_by_label("Plan the week").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Start").click();
+    step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
+    assert!(has_label(&h, "on Plan the week"));
+
+    // Once the session has a task, selecting another card and pausing/resuming keeps it.
+    h.get_by_label("Answer mail").click();
+    h.step();
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "the paused timer", |h| has_label(h, "Resume"));
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "the resumed timer", |h| has_label(h, "Pause"));
+    assert!(has_label(&h, "on Plan the week"));
+}
+
+#[test]
+fn space_on_the_board_focuses_on_the_selected_card_but_not_from_the_reader() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    create_card(&mut h, "Fix the build");
+    h.get_by_label("Fix the build").click();
+    h.step();
+    // From the reader the selected card is out of sight: the session has no task.
+    h.key_press(egui::Key::Num2);
+    h.step();
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
+    assert!(has_label(&h, "no task"));
+    h.get_by_role_and_label(Role::Button, "Reset").click();
+    step_until(&mut h, "the idle timer", |h| has_label(h, "Start"));
+
+    h.key_press(egui::Key::Num1);
+    h.step();
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
+    assert!(has_label(&h, "on Fix the build"));
+}

@@ -93,14 +93,24 @@ struct Views {
 }
 
 impl Views {
-    fn route_command(&mut self, cmd: UiCommand, ctx: &ViewContext) {
+    /// The card a timer start with no task goes to: the one selected on the board, if in view.
+    fn card_in_view(&self, view: View) -> Option<crate::model::CardId> {
+        (view == View::Board)
+            .then(|| self.board.selected())
+            .flatten()
+    }
+
+    fn route_command(&mut self, cmd: UiCommand, view: View, ctx: &ViewContext) {
         match cmd {
             UiCommand::ShowBoard => ctx.act(AppAction::SwitchView(View::Board)),
             UiCommand::ShowReader => ctx.act(AppAction::SwitchView(View::Reader)),
             UiCommand::ShowStats => ctx.act(AppAction::SwitchView(View::Stats)),
             UiCommand::ShowSettings => ctx.act(AppAction::SwitchView(View::Settings)),
             UiCommand::ToggleHelp => ctx.act(AppAction::ToggleHelp),
-            UiCommand::TimerStartPause => self.timer.command(cmd, ctx),
+            UiCommand::TimerStartPause => {
+                let card = self.card_in_view(view);
+                self.timer.command(cmd, ctx, card);
+            }
             _ => match cmd.scope() {
                 Scope::Board => self.board.command(cmd, ctx),
                 Scope::Reader if self.guard.blocks(&self.timer, ctx) => {}
@@ -226,12 +236,17 @@ fn refresh_due_feeds(next_due: &mut Option<i64>, egui_ctx: &egui::Context, ctx: 
     egui_ctx.request_repaint_after(std::time::Duration::from_secs(wait.unsigned_abs()));
 }
 
-fn top_bar(ui: &mut egui::Ui, timer: &mut TimerView, ctx: &ViewContext) {
+fn top_bar(
+    ui: &mut egui::Ui,
+    timer: &mut TimerView,
+    ctx: &ViewContext,
+    card: Option<crate::model::CardId>,
+) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.strong("focusfeed");
             ui.separator();
-            timer.ui(ui, ctx);
+            timer.ui(ui, ctx, card);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
                     .button("?")
@@ -269,9 +284,10 @@ impl eframe::App for FocusFeedApp {
             self.views.dispatch_event(&event, &ctx);
         }
         for cmd in self.shortcuts.collect(&egui_ctx, self.state.view.scope()) {
-            self.views.route_command(cmd, &ctx);
+            self.views.route_command(cmd, self.state.view, &ctx);
         }
-        top_bar(ui, &mut self.views.timer, &ctx);
+        let card = self.views.card_in_view(self.state.view);
+        top_bar(ui, &mut self.views.timer, &ctx, card);
         navigation(ui, self.state.view, &ctx);
         self.status.ui(ui, ctx.now.timestamp_millis());
         let views = &mut self.views;

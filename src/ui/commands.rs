@@ -97,7 +97,7 @@ commands! {
     ShowStats => (Global, "Go to Stats", [S::key(Key::Num3)]),
     ShowSettings => (Global, "Go to Settings", [S::key(Key::Num4)]),
     ToggleHelp => (Global, "Show or hide keyboard shortcuts", [S::key(Key::Questionmark)]),
-    TimerStartPause => (Global, "Start, pause or resume the timer", [S::key(Key::Space)]),
+    TimerStartPause => (Global, "Start (on the board: on the selected card), pause or resume the timer", [S::key(Key::Space)]),
 
     NewCard => (Board, "New card", [S::key(Key::N)]),
     MoveCardLeft => (Board, "Move card to the left column", [S::shift(Key::ArrowLeft), S::shift(Key::H)]),

@@ -9,7 +9,7 @@ use super::theme;
 use crate::engine::focus::{FocusCommand, TimerAction};
 use crate::engine::worker::{Command, Event};
 use crate::focus::timer::{Timer, TimerConfig};
-use crate::model::{Topic, UnixTime};
+use crate::model::{CardId, Topic, UnixTime};
 use std::time::Duration;
 
 #[derive(Default)]
@@ -57,7 +57,23 @@ impl TimerView {
         ctx.send(Command::Focus(FocusCommand::Timer(action)));
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
+    /// What Start (the button or Space) does. A focus session that has no task yet goes to
+    /// `selected`, the card selected on the board in view: that is the task the user is looking at.
+    fn start_action(&self, selected: Option<CardId>) -> TimerAction {
+        let t = &self.timer;
+        if t.is_running() {
+            TimerAction::Pause
+        } else if t.is_paused() {
+            TimerAction::Resume
+        } else if t.task.is_none() && !t.phase.is_break() {
+            TimerAction::Start(selected)
+        } else {
+            TimerAction::Start(None)
+        }
+    }
+
+    /// `selected`: the card selected on the board when the board is in view.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, selected: Option<CardId>) {
         let now = ctx.now.timestamp();
         let t = &self.timer;
         if t.is_running() {
@@ -83,18 +99,14 @@ impl TimerView {
                 .size(theme::TIMER_TEXT_SIZE)
                 .color(colour),
         );
-        let (label, action) = if t.is_running() {
-            ("Pause", TimerAction::Pause)
-        } else if t.is_paused() {
-            ("Resume", TimerAction::Resume)
-        } else {
-            ("Start", TimerAction::Start(None))
+        let action = self.start_action(selected);
+        let (label, hover) = match action {
+            TimerAction::Pause => ("Pause", UiCommand::TimerStartPause.label()),
+            TimerAction::Resume => ("Resume", UiCommand::TimerStartPause.label()),
+            TimerAction::Start(Some(_)) => ("Start", "Start focusing on the selected card (Space)"),
+            _ => ("Start", UiCommand::TimerStartPause.label()),
         };
-        if ui
-            .button(label)
-            .on_hover_text(UiCommand::TimerStartPause.label())
-            .clicked()
-        {
+        if ui.button(label).on_hover_text(hover).clicked() {
             Self::send(ctx, action);
         }
         if ui
@@ -169,9 +181,13 @@ impl TimerView {
     }
 
     /// A keyboard command for this view (see `commands.rs`).
-    pub fn command(&mut self, cmd: UiCommand, ctx: &ViewContext) {
+    pub fn command(&mut self, cmd: UiCommand, ctx: &ViewContext, selected: Option<CardId>) {
         if cmd == UiCommand::TimerStartPause {
-            Self::send(ctx, TimerAction::Toggle);
+            let action = match self.start_action(selected) {
+                start @ TimerAction::Start(Some(_)) => start,
+                _ => TimerAction::Toggle,
+            };
+            Self::send(ctx, action);
         }
     }
 
