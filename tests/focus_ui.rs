@@ -287,6 +287,16 @@ fn a_card_is_edited_with_labels_due_date_and_estimate() {
         let r = h.get_by_label(text).rect();
         assert!(!r.intersects(focus), "{text} at {r:?}, Focus at {focus:?}");
     }
+    // Every line starts where the title's text does (inside the title button's padding).
+    let title_text = h.get_by_role_and_label(Role::Button, "Plan").rect().left()
+        + h.ctx.global_style().spacing.button_padding.x;
+    for text in ["#work", "due Thursday"] {
+        let left = h.get_by_label(text).rect().left();
+        assert!(
+            (left - title_text).abs() <= 1.0,
+            "{text} at x = {left}, title text at {title_text}"
+        );
+    }
 }
 
 #[test]

@@ -89,50 +89,69 @@ pub(super) fn card_ui(
                 actions.push(BoardAction::Archive(card.id));
             }
         });
-        if !card.labels.is_empty() {
-            ui.horizontal_wrapped(|ui| {
-                for l in &card.labels {
-                    ui.small(format!("#{l}"));
+        // The lines below start where the title's text does, inside its button padding.
+        let indent = egui::Margin {
+            left: ui.spacing().button_padding.x.round() as i8,
+            ..egui::Margin::ZERO
+        };
+        egui::Frame::NONE
+            .inner_margin(indent)
+            .show(ui, |ui| details_ui(ui, card, selected, today, actions));
+    });
+}
+
+/// A card's labels, due date, time spent and (when selected) its Focus button.
+fn details_ui(
+    ui: &mut egui::Ui,
+    card: &Card,
+    selected: bool,
+    today: NaiveDate,
+    actions: &mut Vec<BoardAction>,
+) {
+    let visuals = ui.visuals().clone();
+    if !card.labels.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            for l in &card.labels {
+                ui.small(format!("#{l}"));
+            }
+        });
+    }
+    // Each part moves to the next line whole rather than breaking inside ("0 / min").
+    let part = |ui: &mut egui::Ui, text: String, colour: egui::Color32| {
+        ui.add(
+            egui::Label::new(egui::RichText::new(text).color(colour))
+                .wrap_mode(egui::TextWrapMode::Extend),
+        )
+    };
+    ui.horizontal_wrapped(|ui| {
+        if let Some(due) = card.due {
+            let (text, overdue) = due_text(due, today);
+            let colour = if overdue {
+                theme::error_colour(&visuals)
+            } else {
+                theme::weak_colour(&visuals)
+            };
+            part(ui, text, colour).on_hover_text(format!("due {due}"));
+        }
+        if let Some(spent) = spent_text(card) {
+            part(ui, spent, theme::weak_colour(&visuals));
+        }
+        if selected {
+            // Right-aligned where it fits; on a line of its own where the due date and time
+            // spent leave no room (it would cover them).
+            if ui.available_size_before_wrap().x < FOCUS_BUTTON_ROOM {
+                ui.end_row();
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .small_button("Focus")
+                    .on_hover_text(UiCommand::StartPomodoroOnCard.label())
+                    .clicked()
+                {
+                    actions.push(BoardAction::Start(card.id));
                 }
             });
         }
-        // Each part moves to the next line whole rather than breaking inside ("0 / min").
-        let part = |ui: &mut egui::Ui, text: String, colour: egui::Color32| {
-            ui.add(
-                egui::Label::new(egui::RichText::new(text).color(colour))
-                    .wrap_mode(egui::TextWrapMode::Extend),
-            )
-        };
-        ui.horizontal_wrapped(|ui| {
-            if let Some(due) = card.due {
-                let (text, overdue) = due_text(due, today);
-                let colour = if overdue {
-                    theme::error_colour(&visuals)
-                } else {
-                    theme::weak_colour(&visuals)
-                };
-                part(ui, text, colour).on_hover_text(format!("due {due}"));
-            }
-            if let Some(spent) = spent_text(card) {
-                part(ui, spent, theme::weak_colour(&visuals));
-            }
-            if selected {
-                // Right-aligned where it fits; on a line of its own where the due date and time
-                // spent leave no room (it would cover them).
-                if ui.available_size_before_wrap().x < FOCUS_BUTTON_ROOM {
-                    ui.end_row();
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .small_button("Focus")
-                        .on_hover_text(UiCommand::StartPomodoroOnCard.label())
-                        .clicked()
-                    {
-                        actions.push(BoardAction::Start(card.id));
-                    }
-                });
-            }
-        });
     });
 }
 
