@@ -187,8 +187,11 @@ impl UserModel {
 
     /// Scores many candidates.
     pub fn score_all(&self, world: World<'_>, slots: &[Slot]) -> Vec<f32> {
-        let scorer = self.scorer(world);
-        slots.iter().map(|&s| scorer.parts(s).total()).collect()
+        self.scorer(world)
+            .parts_all(slots)
+            .iter()
+            .map(Parts::total)
+            .collect()
     }
 
     fn count(&mut self, world: World<'_>, slot: Slot, clicked: bool, weight: f32) {

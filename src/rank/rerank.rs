@@ -76,26 +76,27 @@ pub fn rerank(
     opts: &RerankOptions,
 ) -> Vec<Ranked> {
     let max_bm25 = candidates.iter().map(|c| c.bm25).fold(0.0f32, f32::max);
-    let scorer = model.scorer(world);
-    let mut scored: Vec<Ranked> = candidates
+    let no_verdict = Verdict::default();
+    let shown: Vec<(&Candidate, &Verdict)> = candidates
         .iter()
-        .zip(
-            verdicts
-                .iter()
-                .chain(std::iter::repeat(&Verdict::default())),
-        )
+        .zip(verdicts.iter().chain(std::iter::repeat(&no_verdict)))
         .filter(|(_, v)| v.muted_by.is_none())
-        .map(|(c, v)| {
+        .collect();
+    let slots: Vec<Slot> = shown.iter().map(|(c, _)| c.slot).collect();
+    let all_parts = if opts.personalized {
+        model.scorer(world).parts_all(&slots)
+    } else {
+        vec![Parts::default(); slots.len()]
+    };
+    let mut scored: Vec<Ranked> = shown
+        .into_iter()
+        .zip(all_parts)
+        .map(|((c, v), parts)| {
             let age_days = ((now - world.corpus.published[c.slot]).max(0) as f32) / 86_400.0;
             let bm25 = if max_bm25 > 0.0 {
                 c.bm25 / max_bm25
             } else {
                 0.0
-            };
-            let parts = if opts.personalized {
-                scorer.parts(c.slot)
-            } else {
-                Parts::default()
             };
             let mut score = -opts.age_penalty_per_day * age_days;
             if opts.personalized {

@@ -228,6 +228,44 @@ impl<'a> Scorer<'a> {
         out
     }
 
+    /// Scores many candidates, part by part, in two passes. The first reads each candidate's
+    /// rows (its vector, terms and counts: cache misses at random slots) with little work
+    /// between reads, so the processor waits on many at once; the second runs the neighbour
+    /// scans from one contiguous block. Interleaved, every scan waited on its own misses.
+    pub fn parts_all(&self, slots: &[Slot]) -> Vec<Parts> {
+        let cfg = &self.model.cfg;
+        let dims = self.world.emb.dims;
+        let mut vectors = vec![0.0f32; slots.len() * dims];
+        let mut parts: Vec<Parts> = slots
+            .iter()
+            .enumerate()
+            .map(|(i, &slot)| {
+                let v = &mut vectors[i * dims..(i + 1) * dims];
+                refine_into(self.world.emb.vector(slot), &self.axes, v);
+                let [feed, author, domain] = self.groups(slot);
+                Parts {
+                    neighbours: 0.0,
+                    feed,
+                    author,
+                    domain,
+                    linear: cfg.w_linear * self.linear(slot),
+                    profile: self.profile_weight * self.profile_sim(slot),
+                    nearest_click: None,
+                    nearest_cosine: 0.0,
+                }
+            })
+            .collect();
+        if self.members > 0 {
+            for (i, p) in parts.iter_mut().enumerate() {
+                let (neighbours, nearest) = self.scan(&vectors[i * dims..(i + 1) * dims]);
+                p.neighbours = cfg.w_neighbours * neighbours;
+                p.nearest_click = nearest.map(|(s, _)| s);
+                p.nearest_cosine = nearest.map_or(0.0, |(_, c)| c);
+            }
+        }
+        parts
+    }
+
     /// Scores one candidate, part by part.
     pub fn parts(&self, slot: Slot) -> Parts {
         let cfg = &self.model.cfg;
@@ -296,6 +334,30 @@ mod tests {
             (0.0, 0.0),
             "the same open counted again (feed part {})",
             p.feed
+        );
+    }
+
+    #[test]
+    fn scoring_a_list_at_once_gives_each_item_its_own_parts() {
+        let c = corpus();
+        let e = embed(&c, 4, 1);
+        let world = World {
+            corpus: &c,
+            emb: &e,
+        };
+        let m = learned_from_lists(world, 0..32, |s| s % 4 == 1);
+        let scorer = m.scorer(world);
+        let slots: Vec<Slot> = (32..64).rev().chain([40, 0]).collect();
+        let one_by_one: Vec<Parts> = slots.iter().map(|&s| scorer.parts(s)).collect();
+        assert_eq!(scorer.parts_all(&slots), one_by_one);
+        assert!(one_by_one.iter().any(|p| p.nearest_click.is_some()));
+        let cold = crate::rank::model::UserModel::new(m.cfg, e.dims, 1);
+        let cold_scorer = cold.scorer(world);
+        let cold_parts: Vec<Parts> = slots.iter().map(|&s| cold_scorer.parts(s)).collect();
+        assert_eq!(
+            cold_scorer.parts_all(&slots),
+            cold_parts,
+            "nothing learned yet"
         );
     }
 
