@@ -120,25 +120,7 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    /// Kernel-weighted click rate of the remembered items near `slot`, with the nearest opened
-    /// item for explanations. Items far away (cosine ≤ 0) weigh nothing.
-    fn neighbours(&self, slot: Slot) -> (f32, Option<(Slot, f32)>) {
-        if self.members == 0 {
-            return (0.0, None);
-        }
-        let dims = self.world.emb.dims;
-        let (mut stack, mut heap) = ([0.0f32; MAX_DIMS], Vec::new());
-        let v: &mut [f32] = if dims <= MAX_DIMS {
-            &mut stack[..dims]
-        } else {
-            heap.resize(dims, 0.0);
-            &mut heap
-        };
-        refine_into(self.world.emb.vector(slot), &self.axes, v);
-        self.scan(v)
-    }
-
-    /// The neighbour scan proper. Kept out of line: inlined next to the stack buffer above, it
+    /// The neighbour scan proper. Kept out of line: inlined next to the stack buffer in `parts`, it
     /// compiled to scalar code and ran seven times slower.
     #[inline(never)]
     fn scan(&self, v: &[f32]) -> (f32, Option<(Slot, f32)>) {
@@ -228,59 +210,67 @@ impl<'a> Scorer<'a> {
         out
     }
 
+    /// Everything but the neighbours: the parts read from the candidate's own rows. Leaves the
+    /// candidate's vector, in the user's refined space, in `v` for [`Scorer::add_neighbours`].
+    fn row_parts(&self, slot: Slot, v: &mut [f32]) -> Parts {
+        let cfg = &self.model.cfg;
+        refine_into(self.world.emb.vector(slot), &self.axes, v);
+        let [feed, author, domain] = self.groups(slot);
+        Parts {
+            neighbours: 0.0,
+            feed,
+            author,
+            domain,
+            linear: cfg.w_linear * self.linear(slot),
+            profile: self.profile_weight * self.profile_sim(slot),
+            nearest_click: None,
+            nearest_cosine: 0.0,
+        }
+    }
+
+    /// The kernel-weighted click rate of the remembered items near `v`, with the nearest opened
+    /// item for explanations. Items far away (cosine ≤ 0) weigh nothing.
+    fn add_neighbours(&self, p: &mut Parts, v: &[f32]) {
+        if self.members == 0 {
+            return;
+        }
+        let (neighbours, nearest) = self.scan(v);
+        p.neighbours = self.model.cfg.w_neighbours * neighbours;
+        p.nearest_click = nearest.map(|(s, _)| s);
+        p.nearest_cosine = nearest.map_or(0.0, |(_, c)| c);
+    }
+
     /// Scores many candidates, part by part, in two passes. The first reads each candidate's
     /// rows (its vector, terms and counts: cache misses at random slots) with little work
     /// between reads, so the processor waits on many at once; the second runs the neighbour
     /// scans from one contiguous block. Interleaved, every scan waited on its own misses.
     pub fn parts_all(&self, slots: &[Slot]) -> Vec<Parts> {
-        let cfg = &self.model.cfg;
         let dims = self.world.emb.dims;
         let mut vectors = vec![0.0f32; slots.len() * dims];
         let mut parts: Vec<Parts> = slots
             .iter()
             .enumerate()
-            .map(|(i, &slot)| {
-                let v = &mut vectors[i * dims..(i + 1) * dims];
-                refine_into(self.world.emb.vector(slot), &self.axes, v);
-                let [feed, author, domain] = self.groups(slot);
-                Parts {
-                    neighbours: 0.0,
-                    feed,
-                    author,
-                    domain,
-                    linear: cfg.w_linear * self.linear(slot),
-                    profile: self.profile_weight * self.profile_sim(slot),
-                    nearest_click: None,
-                    nearest_cosine: 0.0,
-                }
-            })
+            .map(|(i, &slot)| self.row_parts(slot, &mut vectors[i * dims..(i + 1) * dims]))
             .collect();
-        if self.members > 0 {
-            for (i, p) in parts.iter_mut().enumerate() {
-                let (neighbours, nearest) = self.scan(&vectors[i * dims..(i + 1) * dims]);
-                p.neighbours = cfg.w_neighbours * neighbours;
-                p.nearest_click = nearest.map(|(s, _)| s);
-                p.nearest_cosine = nearest.map_or(0.0, |(_, c)| c);
-            }
+        for (i, p) in parts.iter_mut().enumerate() {
+            self.add_neighbours(p, &vectors[i * dims..(i + 1) * dims]);
         }
         parts
     }
 
     /// Scores one candidate, part by part.
     pub fn parts(&self, slot: Slot) -> Parts {
-        let cfg = &self.model.cfg;
-        let (neighbours, nearest) = self.neighbours(slot);
-        let [feed, author, domain] = self.groups(slot);
-        Parts {
-            neighbours: cfg.w_neighbours * neighbours,
-            feed,
-            author,
-            domain,
-            linear: cfg.w_linear * self.linear(slot),
-            profile: self.profile_weight * self.profile_sim(slot),
-            nearest_click: nearest.map(|(s, _)| s),
-            nearest_cosine: nearest.map_or(0.0, |(_, c)| c),
-        }
+        let dims = self.world.emb.dims;
+        let (mut stack, mut heap) = ([0.0f32; MAX_DIMS], Vec::new());
+        let v: &mut [f32] = if dims <= MAX_DIMS {
+            &mut stack[..dims]
+        } else {
+            heap.resize(dims, 0.0);
+            &mut heap
+        };
+        let mut p = self.row_parts(slot, v);
+        self.add_neighbours(&mut p, v);
+        p
     }
 }
 
