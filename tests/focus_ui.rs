@@ -391,6 +391,10 @@ fn the_top_bar_start_focuses_on_the_card_selected_on_the_board() {
     create_card(&mut h, "Answer mail");
     h.get_by_label("Plan the week").click();
     h.step();
+    h.get_by_role_and_label(Role::Button, "Start").hover();
+    step_until(&mut h, "the Start button's tooltip", |h| {
+        has_label(h, "Start focusing on Plan the week (Space)")
+    });
     h.get_by_role_and_label(Role::Button, "Start").click();
     step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
     assert!(has_label(&h, "on Plan the week"));

@@ -94,9 +94,9 @@ struct Views {
 
 impl Views {
     /// The card a timer start with no task goes to: the one selected on the board, if in view.
-    fn card_in_view(&self, view: View) -> Option<crate::model::CardId> {
+    fn card_in_view(&self, view: View) -> Option<(crate::model::CardId, String)> {
         (view == View::Board)
-            .then(|| self.board.selected())
+            .then(|| self.board.selected_card())
             .flatten()
     }
 
@@ -108,7 +108,7 @@ impl Views {
             UiCommand::ShowSettings => ctx.act(AppAction::SwitchView(View::Settings)),
             UiCommand::ToggleHelp => ctx.act(AppAction::ToggleHelp),
             UiCommand::TimerStartPause => {
-                let card = self.card_in_view(view);
+                let card = self.card_in_view(view).map(|(id, _)| id);
                 self.timer.command(cmd, ctx, card);
             }
             _ => match cmd.scope() {
@@ -240,13 +240,13 @@ fn top_bar(
     ui: &mut egui::Ui,
     timer: &mut TimerView,
     ctx: &ViewContext,
-    card: Option<crate::model::CardId>,
+    card: Option<(crate::model::CardId, String)>,
 ) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.strong("focusfeed");
             ui.separator();
-            timer.ui(ui, ctx, card);
+            timer.ui(ui, ctx, card.as_ref());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
                     .button("?")

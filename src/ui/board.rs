@@ -86,6 +86,12 @@ impl BoardView {
         self.selected
     }
 
+    /// The selected card's id and title.
+    pub fn selected_card(&self) -> Option<(CardId, String)> {
+        let card = self.board.card(self.selected?)?;
+        Some((card.id, card.title.clone()))
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
         let today = ctx.now.with_timezone(&chrono::Local).date_naive();
         let mut actions = Vec::new();

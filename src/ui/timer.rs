@@ -72,8 +72,13 @@ impl TimerView {
         }
     }
 
-    /// `selected`: the card selected on the board when the board is in view.
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, selected: Option<CardId>) {
+    /// `selected`: the card (id and title) selected on the board when the board is in view.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ctx: &ViewContext,
+        selected: Option<&(CardId, String)>,
+    ) {
         let now = ctx.now.timestamp();
         let t = &self.timer;
         if t.is_running() {
@@ -99,12 +104,14 @@ impl TimerView {
                 .size(theme::TIMER_TEXT_SIZE)
                 .color(colour),
         );
-        let action = self.start_action(selected);
-        let (label, hover) = match action {
-            TimerAction::Pause => ("Pause", UiCommand::TimerStartPause.label()),
-            TimerAction::Resume => ("Resume", UiCommand::TimerStartPause.label()),
-            TimerAction::Start(Some(_)) => ("Start", "Start focusing on the selected card (Space)"),
-            _ => ("Start", UiCommand::TimerStartPause.label()),
+        let action = self.start_action(selected.map(|(id, _)| *id));
+        let (label, hover) = match (action, selected) {
+            (TimerAction::Pause, _) => ("Pause", UiCommand::TimerStartPause.label().to_owned()),
+            (TimerAction::Resume, _) => ("Resume", UiCommand::TimerStartPause.label().to_owned()),
+            (TimerAction::Start(Some(_)), Some((_, title))) => {
+                ("Start", format!("Start focusing on {title} (Space)"))
+            }
+            _ => ("Start", UiCommand::TimerStartPause.label().to_owned()),
         };
         if ui.button(label).on_hover_text(hover).clicked() {
             Self::send(ctx, action);
