@@ -59,8 +59,9 @@ fn panel_dots(v: &[f32], panel: &[f32]) -> [f32; LANES] {
 /// remembered items, the kernel-weighted sum of opens and of weights, and the nearest opened
 /// member (index, cosine). Compiled twice, for AVX2 and for the baseline, and picked at run time:
 /// AVX2 halves the multiplies. The arithmetic per lane is the same in both, so are the scores.
-/// Kept out of line: inlined next to the stack buffer in `parts`, it compiled to scalar code and
-/// ran seven times slower.
+/// No closures inside: they do not inherit the AVX2 copy's features and stay calls (slower than
+/// the baseline). Kept out of line: inlined next to the stack buffer in `parts`, it compiled to
+/// scalar code and ran seven times slower.
 #[multiversion(targets("x86_64+avx2"))]
 #[inline(never)]
 fn scan_panels(
@@ -76,7 +77,6 @@ fn scan_panels(
     for (p, panel) in memory.chunks_exact((dims * LANES).max(1)).enumerate() {
         let acc = panel_dots(v, panel);
         // Opened items come first: only the leading panels hold any.
-        // No closures in here: they do not inherit the AVX2 clone's features and stay calls.
         if p * LANES < opened {
             for (l, &c) in acc.iter().enumerate() {
                 let better = match nearest {

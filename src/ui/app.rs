@@ -93,13 +93,6 @@ struct Views {
 }
 
 impl Views {
-    /// The card a timer start with no task goes to: the one selected on the board, if in view.
-    fn card_in_view(&self, view: View) -> Option<(crate::model::CardId, String)> {
-        (view == View::Board)
-            .then(|| self.board.selected_card())
-            .flatten()
-    }
-
     fn route_command(&mut self, cmd: UiCommand, view: View, ctx: &ViewContext) {
         match cmd {
             UiCommand::ShowBoard => ctx.act(AppAction::SwitchView(View::Board)),
@@ -108,7 +101,7 @@ impl Views {
             UiCommand::ShowSettings => ctx.act(AppAction::SwitchView(View::Settings)),
             UiCommand::ToggleHelp => ctx.act(AppAction::ToggleHelp),
             UiCommand::TimerStartPause => {
-                let card = self.card_in_view(view).map(|(id, _)| id);
+                let card = card_in_view(&self.board, view).map(|(id, _)| id);
                 self.timer.command(cmd, ctx, card);
             }
             _ => match cmd.scope() {
@@ -236,17 +229,24 @@ fn refresh_due_feeds(next_due: &mut Option<i64>, egui_ctx: &egui::Context, ctx: 
     egui_ctx.request_repaint_after(std::time::Duration::from_secs(wait.unsigned_abs()));
 }
 
+/// The card a timer start with no task goes to: the one selected on the board, if in view.
+fn card_in_view(board: &BoardView, view: View) -> Option<(crate::model::CardId, &str)> {
+    (view == View::Board)
+        .then(|| board.selected_card())
+        .flatten()
+}
+
 fn top_bar(
     ui: &mut egui::Ui,
     timer: &mut TimerView,
     ctx: &ViewContext,
-    card: Option<(crate::model::CardId, String)>,
+    card: Option<(crate::model::CardId, &str)>,
 ) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.strong("focusfeed");
             ui.separator();
-            timer.ui(ui, ctx, card.as_ref());
+            timer.ui(ui, ctx, card);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
                     .button("?")
@@ -286,7 +286,7 @@ impl eframe::App for FocusFeedApp {
         for cmd in self.shortcuts.collect(&egui_ctx, self.state.view.scope()) {
             self.views.route_command(cmd, self.state.view, &ctx);
         }
-        let card = self.views.card_in_view(self.state.view);
+        let card = card_in_view(&self.views.board, self.state.view);
         top_bar(ui, &mut self.views.timer, &ctx, card);
         navigation(ui, self.state.view, &ctx);
         self.status.ui(ui, ctx.now.timestamp_millis());

@@ -87,9 +87,9 @@ impl BoardView {
     }
 
     /// The selected card's id and title.
-    pub fn selected_card(&self) -> Option<(CardId, String)> {
+    pub fn selected_card(&self) -> Option<(CardId, &str)> {
         let card = self.board.card(self.selected?)?;
-        Some((card.id, card.title.clone()))
+        Some((card.id, card.title.as_str()))
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {

@@ -73,12 +73,7 @@ impl TimerView {
     }
 
     /// `selected`: the card (id and title) selected on the board when the board is in view.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ctx: &ViewContext,
-        selected: Option<&(CardId, String)>,
-    ) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, selected: Option<(CardId, &str)>) {
         let now = ctx.now.timestamp();
         let t = &self.timer;
         if t.is_running() {
@@ -104,7 +99,7 @@ impl TimerView {
                 .size(theme::TIMER_TEXT_SIZE)
                 .color(colour),
         );
-        let action = self.start_action(selected.map(|(id, _)| *id));
+        let action = self.start_action(selected.map(|(id, _)| id));
         let (label, hover) = match (action, selected) {
             (TimerAction::Pause, _) => ("Pause", UiCommand::TimerStartPause.label().to_owned()),
             (TimerAction::Resume, _) => ("Resume", UiCommand::TimerStartPause.label().to_owned()),
