@@ -53,12 +53,17 @@ impl Store {
         Self::init(Connection::open_in_memory()?)
     }
 
-    fn init(conn: Connection) -> Result<Self> {
+    fn init(mut conn: Connection) -> Result<Self> {
         conn.busy_timeout(Duration::from_secs(10))?;
         // WAL lets the CLI write while the window reads; NORMAL sync is crash-safe under WAL.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Every transaction here writes. A deferred one reads first and then asks for the write
+        // lock; under WAL, if another connection committed in between, that upgrade fails at
+        // once with SQLITE_BUSY ("database is locked") and the busy timeout never applies.
+        // Taking the lock at BEGIN makes a writer wait its turn instead.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         let mut store = Self { conn };
         migrations::migrate(&mut store.conn)?;
         Ok(store)
@@ -120,5 +125,37 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_write_transaction_holds_the_write_lock_from_its_start() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("db.sqlite3");
+        let mut writer = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let other = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        other
+            .conn()
+            .busy_timeout(Duration::ZERO)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let tx = writer
+            .conn_mut()
+            .transaction()
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Before its first statement, the transaction already keeps other writers out, so it can
+        // never find its snapshot stale when it comes to write.
+        let blocked = other.conn().execute_batch("BEGIN IMMEDIATE; COMMIT;");
+        assert!(
+            matches!(
+                blocked,
+                Err(rusqlite::Error::SqliteFailure(ref e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+            ),
+            "{blocked:?}"
+        );
+        drop(tx);
+        other
+            .conn()
+            .execute_batch("BEGIN IMMEDIATE; COMMIT;")
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }
