@@ -240,7 +240,9 @@ impl ItemList {
         if let Some(i) = self.scroll_to.take() {
             let top = i as f32 * row_with_gap;
             let bottom = top + row_with_gap;
-            if top < self.offset {
+            // Before the list's first draw its viewport is unknown (0): any row would look
+            // below it, and the list would open scrolled down by a row.
+            if top < self.offset || self.viewport <= 0.0 {
                 area = area.vertical_scroll_offset(top);
             } else if bottom > self.offset + self.viewport {
                 area = area.vertical_scroll_offset((bottom - self.viewport).max(0.0));
@@ -258,8 +260,13 @@ impl ItemList {
                 let selected = self.selected == Some(i);
                 let snippet = self.snippets.get(&id);
                 let reason = self.reasons.get(&id).map(String::as_str);
-                let (rect, response) =
-                    ui.allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::click());
+                // Keyed by item, not by place: egui gives a click to the widget id the press
+                // landed on, so when the list changes between press and release the click still
+                // opens the item that was pressed, not whatever moved under the pointer.
+                let rect = ui
+                    .allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::hover())
+                    .0;
+                let response = ui.interact(rect, ui.scope_id().with(("row", id)), Sense::click());
                 // Half a row on screen counts as visible (impressions).
                 if clip.intersect(rect).height() >= ROW_HEIGHT * 0.5 {
                     visible.push((id, i));
@@ -381,6 +388,60 @@ mod tests {
         // Another view starts with no reasons.
         l.reset();
         assert_eq!(l.reason(1), None);
+    }
+
+    /// What the list test harness holds between frames.
+    struct Shown {
+        list: ItemList,
+        store: Store,
+        action: Option<ListAction>,
+    }
+
+    #[test]
+    fn a_click_opens_the_item_pressed_even_when_the_list_changes_before_the_release() {
+        use egui_kittest::Harness;
+        use egui_kittest::kittest::Queryable;
+        let mut list = ItemList::default();
+        list.set_ids(vec![1, 2, 3]);
+        let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let shown = Shown {
+            list,
+            store,
+            action: None,
+        };
+        let mut h = Harness::new_ui_state(
+            |ui, s: &mut Shown| {
+                if let Some(a) = s.list.ui(ui, &s.store, 0) {
+                    s.action = Some(a);
+                }
+            },
+            shown,
+        );
+        h.run();
+        // The person presses on the second row (item 2). Before they let go, a new ranking
+        // puts item 3 on top, so item 2 is now drawn third and item 1 is under the pointer.
+        let mut rows: Vec<_> = h.query_all_by_role(Role::Button).collect();
+        assert_eq!(rows.len(), 3);
+        rows.sort_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y));
+        let pos = rows[1].rect().center();
+        let button = |pressed| egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        };
+        h.event(egui::Event::PointerMoved(pos));
+        h.event(button(true));
+        h.step();
+        h.state_mut().list.set_ids(vec![3, 1, 2]);
+        h.step();
+        h.event(button(false));
+        h.run();
+        assert_eq!(
+            h.state().action,
+            Some(ListAction::Open(2)),
+            "item 2, not item 1"
+        );
     }
 
     #[test]
