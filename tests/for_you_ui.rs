@@ -221,12 +221,19 @@ fn muting_a_feed_from_its_article_takes_the_feed_out_of_for_you() {
     let ids: HashSet<ItemId> = night.iter().map(|(id, _)| *id).collect();
     let (opened, title) = on_screen(&h, &night)[0].clone();
     h.get_by_role_and_label(Role::Button, &title).click();
-    h.run_steps(2);
+    // The article's buttons move once it is open and marked read ("Mark read" becomes "Mark
+    // unread"), so the menu is clicked only after that, and its entry once it is there.
+    step_until(&mut h, "the article open and marked read", |h| {
+        h.query_by_role_and_label(Role::Button, "Mark unread")
+            .is_some()
+    });
     h.get_by_role_and_label(Role::Button, "Like or mute")
         .click();
-    h.run_steps(2);
-    h.get_by_role_and_label(Role::Button, &format!("Mute {FEED}"))
-        .click();
+    let mute = format!("Mute {FEED}");
+    step_until(&mut h, "the Like or mute menu", |h| {
+        h.query_by_role_and_label(Role::Button, &mute).is_some()
+    });
+    h.get_by_role_and_label(Role::Button, &mute).click();
     step_until(&mut h, "the rule stored", |_| {
         db.rank_rules().unwrap().len() == 1
     });

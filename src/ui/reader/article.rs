@@ -120,73 +120,79 @@ impl ArticlePane {
                     .wrap(),
                 );
             }
-            ui.horizontal(|ui| {
-                let star = if a.starred_at.is_some() {
-                    "Unstar"
-                } else {
-                    "Star"
-                };
-                if ui
-                    .button(star)
-                    .on_hover_text(UiCommand::ToggleStar.label())
-                    .clicked()
-                {
-                    action = Some(ArticleAction::ToggleStar);
-                }
-                let read = if a.read_at.is_some() {
-                    "Mark unread"
-                } else {
-                    "Mark read"
-                };
-                if ui
-                    .button(read)
-                    .on_hover_text(UiCommand::ToggleRead.label())
-                    .clicked()
-                {
-                    action = Some(ArticleAction::ToggleRead);
-                }
-                let open = ui.add_enabled(can_open, egui::Button::new("Open original"));
-                let open = match a.url.as_deref() {
-                    Some(u) if can_open => open.on_hover_text(u),
-                    Some(u) => open.on_disabled_hover_text(format!(
-                        "Only web addresses open in the browser: {u}"
-                    )),
-                    None => open.on_disabled_hover_text("This item has no link."),
-                };
-                if open.clicked() {
-                    action = Some(ArticleAction::OpenOriginal);
-                }
-                ui.menu_button("Like or mute", |ui| {
-                    let author = a.author.as_deref().filter(|x| !x.trim().is_empty());
-                    let mut pick =
-                        |ui: &mut egui::Ui, label: String, rule: (RuleAction, RuleKind)| {
-                            if ui.button(label).clicked() {
-                                action = Some(ArticleAction::Rule(rule.0, rule.1));
-                                ui.close();
-                            }
-                        };
-                    pick(
-                        ui,
-                        format!("More from {}", a.feed_title),
-                        (RuleAction::Like, RuleKind::Feed),
-                    );
-                    pick(
-                        ui,
-                        format!("Mute {}", a.feed_title),
-                        (RuleAction::Mute, RuleKind::Feed),
-                    );
-                    if let Some(who) = author {
-                        pick(
-                            ui,
-                            format!("More by {who}"),
-                            (RuleAction::Like, RuleKind::Author),
-                        );
-                        pick(
-                            ui,
-                            format!("Mute {who}"),
-                            (RuleAction::Mute, RuleKind::Author),
-                        );
+            // An explicit scope, so the buttons keep their ids (and the menu its open state,
+            // which egui keeps by id) when the "because" line above appears after the article:
+            // auto ids count the widgets before them, and a named child (`push_id`) still does.
+            let actions = egui::UiBuilder::new().scope_id(ui.scope_id().with("article_actions"));
+            ui.scope_builder(actions, |ui| {
+                ui.horizontal(|ui| {
+                    let star = if a.starred_at.is_some() {
+                        "Unstar"
+                    } else {
+                        "Star"
+                    };
+                    if ui
+                        .button(star)
+                        .on_hover_text(UiCommand::ToggleStar.label())
+                        .clicked()
+                    {
+                        action = Some(ArticleAction::ToggleStar);
                     }
+                    let read = if a.read_at.is_some() {
+                        "Mark unread"
+                    } else {
+                        "Mark read"
+                    };
+                    if ui
+                        .button(read)
+                        .on_hover_text(UiCommand::ToggleRead.label())
+                        .clicked()
+                    {
+                        action = Some(ArticleAction::ToggleRead);
+                    }
+                    let open = ui.add_enabled(can_open, egui::Button::new("Open original"));
+                    let open = match a.url.as_deref() {
+                        Some(u) if can_open => open.on_hover_text(u),
+                        Some(u) => open.on_disabled_hover_text(format!(
+                            "Only web addresses open in the browser: {u}"
+                        )),
+                        None => open.on_disabled_hover_text("This item has no link."),
+                    };
+                    if open.clicked() {
+                        action = Some(ArticleAction::OpenOriginal);
+                    }
+                    ui.menu_button("Like or mute", |ui| {
+                        let author = a.author.as_deref().filter(|x| !x.trim().is_empty());
+                        let mut pick =
+                            |ui: &mut egui::Ui, label: String, rule: (RuleAction, RuleKind)| {
+                                if ui.button(label).clicked() {
+                                    action = Some(ArticleAction::Rule(rule.0, rule.1));
+                                    ui.close();
+                                }
+                            };
+                        pick(
+                            ui,
+                            format!("More from {}", a.feed_title),
+                            (RuleAction::Like, RuleKind::Feed),
+                        );
+                        pick(
+                            ui,
+                            format!("Mute {}", a.feed_title),
+                            (RuleAction::Mute, RuleKind::Feed),
+                        );
+                        if let Some(who) = author {
+                            pick(
+                                ui,
+                                format!("More by {who}"),
+                                (RuleAction::Like, RuleKind::Author),
+                            );
+                            pick(
+                                ui,
+                                format!("Mute {who}"),
+                                (RuleAction::Mute, RuleKind::Author),
+                            );
+                        }
+                    });
                 });
             });
             ui.separator();
@@ -281,5 +287,53 @@ fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    fn article() -> Article {
+        Article {
+            id: 7,
+            feed_id: 1,
+            feed_title: "Night Sky Bulletin".into(),
+            title: "Jupiter at its best this winter".into(),
+            url: Some("https://example.org/jupiter".into()),
+            author: None,
+            published_at: None,
+            content_html: None,
+            content_text: "Look east after dusk.".into(),
+            read_at: None,
+            starred_at: None,
+        }
+    }
+
+    #[test]
+    fn the_like_or_mute_menu_stays_open_when_the_reason_line_arrives() {
+        let mut pane = ArticlePane::default();
+        pane.show(Some(article()));
+        let mut h = Harness::new_ui_state(
+            |ui, pane: &mut ArticlePane| {
+                pane.ui(ui);
+            },
+            pane,
+        );
+        h.run();
+        h.get_by_label("Like or mute").click();
+        h.run();
+        assert!(h.query_by_label("Mute Night Sky Bulletin").is_some());
+        // For you's reasons for the item arrive with a later read of the list.
+        h.state_mut()
+            .set_why(Some("feed Night Sky Bulletin you open often"));
+        h.run();
+        assert!(h.query_by_label_contains("In For you because").is_some());
+        assert!(
+            h.query_by_label("Mute Night Sky Bulletin").is_some(),
+            "the menu closed when the line above it appeared"
+        );
     }
 }
