@@ -135,7 +135,10 @@ impl Engine {
     }
 
     /// The worker's way to the recommender: a missing or stale one is built on its own thread
-    /// (see `rank_build.rs`), and a stale one ranks until the new one lands.
+    /// (see `rank_build.rs`). A slightly stale one ranks until the new one lands; one that
+    /// misses a tenth of the items or more (the first run's samples arriving feed by feed) does
+    /// not, because it knows none of their words: the refresh waits for the build, as the CLI
+    /// would wait for a build in place.
     fn prepare_in_background(&mut self) -> Result<Readiness> {
         let _ = self.sync_index(None)?;
         let count = item_count(&self.read_store()?)?;
@@ -144,7 +147,9 @@ impl Engine {
             let now = self.now().timestamp();
             self.rank.build = Some(Build::start(&self.data_dir, now, count, self.rank.resets));
         }
-        Ok(if self.rank.recommender.is_some() {
+        let usable =
+            self.rank.recommender.is_some() && !self.needs_rebuild(count, REBUILD_IN_PLACE);
+        Ok(if usable {
             Readiness::Ready
         } else {
             Readiness::Building
@@ -313,8 +318,21 @@ pub(super) fn poll_build(engine: &mut Engine, events: &EventSink, block: bool) {
         .and_then(|r| engine.install(&build, r));
     match (installed, waiting) {
         (Ok(()), Some(limit)) => {
-            if rank_and_tell(engine, limit, events) {
-                events.send(Event::Finished { task: TASK.into() });
+            // Items may have kept arriving while it was built: look again before ranking,
+            // unless the worker is stopping (then what was asked for is delivered as it is).
+            let readiness = if block {
+                Ok(Readiness::Ready)
+            } else {
+                engine.prepare_in_background()
+            };
+            match readiness {
+                Ok(Readiness::Ready) => {
+                    if rank_and_tell(engine, limit, events) {
+                        events.send(Event::Finished { task: TASK.into() });
+                    }
+                }
+                Ok(Readiness::Building) => engine.rank.waiting = Some(limit),
+                Err(e) => fail(events, &e),
             }
         }
         (Ok(()), None) => {}
@@ -375,24 +393,11 @@ mod tests {
         e
     }
 
-    /// Waits for the build under way and puts it in place.
-    fn land_build(e: &mut Engine) {
-        let build = e.rank.build.take().unwrap_or_else(|| panic!("no build"));
-        let built = build.wait().unwrap_or_else(|e| panic!("{e}"));
-        e.install(&build, built).unwrap_or_else(|e| panic!("{e}"));
-    }
-
-    #[test]
-    fn the_worker_rebuilds_beside_for_new_words_while_the_old_recommender_ranks() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let mut e = with_samples(dir.path());
-        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
-        land_build(&mut e);
-        let built = e.rank.built_with;
-        // Two items more: too few to make anyone wait for a rebuild, enough for one beside.
+    /// Stores `n` new items about quasars (words the sample feeds do not have) in the first feed.
+    fn store_quasar_items(e: &mut Engine, n: usize) {
         let now = e.now().timestamp();
         let feed = e.store().feeds().unwrap_or_else(|e| panic!("{e}"))[0].clone();
-        let items: Vec<crate::store::items::NewItem> = (0..2)
+        let items: Vec<crate::store::items::NewItem> = (0..n)
             .map(|i| crate::store::items::NewItem {
                 key: format!("quasar-{i}"),
                 guid: None,
@@ -423,6 +428,24 @@ mod tests {
                 retention_keep: 1_000,
             })
             .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Waits for the build under way and puts it in place.
+    fn land_build(e: &mut Engine) {
+        let build = e.rank.build.take().unwrap_or_else(|| panic!("no build"));
+        let built = build.wait().unwrap_or_else(|e| panic!("{e}"));
+        e.install(&build, built).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn the_worker_rebuilds_beside_for_new_words_while_the_old_recommender_ranks() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut e = with_samples(dir.path());
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
+        land_build(&mut e);
+        let built = e.rank.built_with;
+        // Two items more: too few to make anyone wait for a rebuild, enough for one beside.
+        store_quasar_items(&mut e, 2);
         assert!(!e.needs_rebuild(built + 2, REBUILD_IN_PLACE));
         assert!(matches!(e.prepare_in_background(), Ok(Readiness::Ready)));
         assert!(e.rank_building(), "a rebuild runs beside");
@@ -434,6 +457,25 @@ mod tests {
             .as_ref()
             .unwrap_or_else(|| panic!("none"));
         assert!(r.corpus().terms.iter().any(|t| t.starts_with("quasar")));
+    }
+
+    #[test]
+    fn a_recommender_that_misses_a_tenth_of_the_items_waits_for_its_rebuild() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut e = with_samples(dir.path());
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
+        land_build(&mut e);
+        assert_eq!(e.rank.built_with, 30);
+        // Four more on thirty: it would not know their words, so For you waits for the build.
+        store_quasar_items(&mut e, 4);
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
+        assert!(
+            e.rank.recommender.is_some(),
+            "the old one stays until the new one lands"
+        );
+        land_build(&mut e);
+        assert_eq!(e.rank.built_with, 34);
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Ready)));
     }
 
     #[test]
