@@ -479,6 +479,46 @@ mod tests {
     }
 
     #[test]
+    fn a_refresh_that_waited_waits_again_when_the_landed_build_is_already_behind() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut e = with_samples(dir.path());
+        let (events, seen) = super::super::worker::EventSink::for_test();
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
+        e.rank.waiting = Some(10);
+        // Items keep arriving while the first build (of 30) runs.
+        store_quasar_items(&mut e, 4);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let land = |e: &mut Engine| {
+            let built_with = e.rank.built_with;
+            while e.rank.built_with == built_with {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the build never landed"
+                );
+                poll_build(e, &events, false);
+                std::thread::yield_now();
+            }
+        };
+        land(&mut e);
+        // Ranking now would rebuild in place on the worker (34 is a tenth past 30) and keep
+        // marks and opens waiting; a second build beside it runs instead.
+        assert_eq!(e.rank.built_with, 30);
+        assert!(e.rank_building(), "a second build, of 34, runs");
+        assert_eq!(e.rank.waiting, Some(10), "the refresh still waits");
+        assert!(
+            seen.try_iter()
+                .all(|ev| ev != Event::Changed(Topic::Ranking))
+        );
+        land(&mut e);
+        assert_eq!(e.rank.built_with, 34);
+        assert_eq!(e.rank.waiting, None);
+        let told: Vec<Event> = seen.try_iter().collect();
+        assert!(told.contains(&Event::Changed(Topic::Ranking)), "{told:?}");
+        let ranked = e.store().rank_list().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!ranked.is_empty());
+    }
+
+    #[test]
     fn a_build_that_read_the_model_before_a_reset_forgets_it_when_it_lands() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let mut e = with_samples(dir.path());

@@ -67,6 +67,14 @@ impl EventSink {
     pub fn changed(&self, topic: Topic) {
         self.send(Event::Changed(topic));
     }
+
+    /// A sink whose events a test reads from the returned receiver.
+    #[cfg(test)]
+    pub(crate) fn for_test() -> (Self, Receiver<Event>) {
+        let (tx, rx) = mpsc::channel();
+        let wake = std::sync::Arc::new(|| {});
+        (Self { tx, wake }, rx)
+    }
 }
 
 pub struct WorkerHandle {
