@@ -137,8 +137,8 @@ impl Engine {
     /// The worker's way to the recommender: a missing or stale one is built on its own thread
     /// (see `rank_build.rs`). A slightly stale one ranks until the new one lands; one that
     /// misses a tenth of the items or more (the first run's samples arriving feed by feed) does
-    /// not, because it knows none of their words: the refresh waits for the build, as the CLI
-    /// would wait for a build in place.
+    /// not, because the words only those items use mean nothing to it: the refresh waits for
+    /// the build, as the CLI would wait for a build in place.
     fn prepare_in_background(&mut self) -> Result<Readiness> {
         let _ = self.sync_index(None)?;
         let count = item_count(&self.read_store()?)?;

@@ -123,78 +123,12 @@ impl ArticlePane {
             // An explicit scope, so the buttons keep their ids (and the menu its open state,
             // which egui keeps by id) when the "because" line above appears after the article:
             // auto ids count the widgets before them, and a named child (`push_id`) still does.
-            let actions = egui::UiBuilder::new().scope_id(ui.scope_id().with("article_actions"));
-            ui.scope_builder(actions, |ui| {
-                ui.horizontal(|ui| {
-                    let star = if a.starred_at.is_some() {
-                        "Unstar"
-                    } else {
-                        "Star"
-                    };
-                    if ui
-                        .button(star)
-                        .on_hover_text(UiCommand::ToggleStar.label())
-                        .clicked()
-                    {
-                        action = Some(ArticleAction::ToggleStar);
-                    }
-                    let read = if a.read_at.is_some() {
-                        "Mark unread"
-                    } else {
-                        "Mark read"
-                    };
-                    if ui
-                        .button(read)
-                        .on_hover_text(UiCommand::ToggleRead.label())
-                        .clicked()
-                    {
-                        action = Some(ArticleAction::ToggleRead);
-                    }
-                    let open = ui.add_enabled(can_open, egui::Button::new("Open original"));
-                    let open = match a.url.as_deref() {
-                        Some(u) if can_open => open.on_hover_text(u),
-                        Some(u) => open.on_disabled_hover_text(format!(
-                            "Only web addresses open in the browser: {u}"
-                        )),
-                        None => open.on_disabled_hover_text("This item has no link."),
-                    };
-                    if open.clicked() {
-                        action = Some(ArticleAction::OpenOriginal);
-                    }
-                    ui.menu_button("Like or mute", |ui| {
-                        let author = a.author.as_deref().filter(|x| !x.trim().is_empty());
-                        let mut pick =
-                            |ui: &mut egui::Ui, label: String, rule: (RuleAction, RuleKind)| {
-                                if ui.button(label).clicked() {
-                                    action = Some(ArticleAction::Rule(rule.0, rule.1));
-                                    ui.close();
-                                }
-                            };
-                        pick(
-                            ui,
-                            format!("More from {}", a.feed_title),
-                            (RuleAction::Like, RuleKind::Feed),
-                        );
-                        pick(
-                            ui,
-                            format!("Mute {}", a.feed_title),
-                            (RuleAction::Mute, RuleKind::Feed),
-                        );
-                        if let Some(who) = author {
-                            pick(
-                                ui,
-                                format!("More by {who}"),
-                                (RuleAction::Like, RuleKind::Author),
-                            );
-                            pick(
-                                ui,
-                                format!("Mute {who}"),
-                                (RuleAction::Mute, RuleKind::Author),
-                            );
-                        }
-                    });
-                });
-            });
+            let scope = egui::UiBuilder::new().scope_id(ui.scope_id().with("article_actions"));
+            action = ui
+                .scope_builder(scope, |ui| {
+                    ui.horizontal(|ui| action_row(ui, a, can_open)).inner
+                })
+                .inner;
             ui.separator();
             if self.blocks.is_empty() {
                 ui.weak("This item has no text. Open the original to read it.");
@@ -206,6 +140,78 @@ impl ArticlePane {
         });
         action
     }
+}
+
+/// Star, read, open original, and the like-or-mute menu; what was clicked.
+fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleAction> {
+    let mut action = None;
+    let star = if a.starred_at.is_some() {
+        "Unstar"
+    } else {
+        "Star"
+    };
+    if ui
+        .button(star)
+        .on_hover_text(UiCommand::ToggleStar.label())
+        .clicked()
+    {
+        action = Some(ArticleAction::ToggleStar);
+    }
+    let read = if a.read_at.is_some() {
+        "Mark unread"
+    } else {
+        "Mark read"
+    };
+    if ui
+        .button(read)
+        .on_hover_text(UiCommand::ToggleRead.label())
+        .clicked()
+    {
+        action = Some(ArticleAction::ToggleRead);
+    }
+    let open = ui.add_enabled(can_open, egui::Button::new("Open original"));
+    let open = match a.url.as_deref() {
+        Some(u) if can_open => open.on_hover_text(u),
+        Some(u) => {
+            open.on_disabled_hover_text(format!("Only web addresses open in the browser: {u}"))
+        }
+        None => open.on_disabled_hover_text("This item has no link."),
+    };
+    if open.clicked() {
+        action = Some(ArticleAction::OpenOriginal);
+    }
+    ui.menu_button("Like or mute", |ui| {
+        let author = a.author.as_deref().filter(|x| !x.trim().is_empty());
+        let mut pick = |ui: &mut egui::Ui, label: String, rule: (RuleAction, RuleKind)| {
+            if ui.button(label).clicked() {
+                action = Some(ArticleAction::Rule(rule.0, rule.1));
+                ui.close();
+            }
+        };
+        pick(
+            ui,
+            format!("More from {}", a.feed_title),
+            (RuleAction::Like, RuleKind::Feed),
+        );
+        pick(
+            ui,
+            format!("Mute {}", a.feed_title),
+            (RuleAction::Mute, RuleKind::Feed),
+        );
+        if let Some(who) = author {
+            pick(
+                ui,
+                format!("More by {who}"),
+                (RuleAction::Like, RuleKind::Author),
+            );
+            pick(
+                ui,
+                format!("Mute {who}"),
+                (RuleAction::Mute, RuleKind::Author),
+            );
+        }
+    });
+    action
 }
 
 fn block_ui(ui: &mut egui::Ui, block: &Block) {
