@@ -134,6 +134,14 @@ impl Engine {
         count.abs_diff(self.rank.built_with) * share > self.rank.built_with.max(share)
     }
 
+    /// Whether a tenth or more of the items came after the build: words that only they use
+    /// mean nothing to the recommender. Items removed since (a purge, an unsubscribe) leave
+    /// nothing it does not know.
+    fn misses_new_items(&self, count: usize) -> bool {
+        count.saturating_sub(self.rank.built_with) * REBUILD_IN_PLACE
+            > self.rank.built_with.max(REBUILD_IN_PLACE)
+    }
+
     /// The worker's way to the recommender: a missing or stale one is built on its own thread
     /// (see `rank_build.rs`). A slightly stale one ranks until the new one lands; one that
     /// misses a tenth of the items or more (the first run's samples arriving feed by feed) does
@@ -147,8 +155,7 @@ impl Engine {
             let now = self.now().timestamp();
             self.rank.build = Some(Build::start(&self.data_dir, now, count, self.rank.resets));
         }
-        let usable =
-            self.rank.recommender.is_some() && !self.needs_rebuild(count, REBUILD_IN_PLACE);
+        let usable = self.rank.recommender.is_some() && !self.misses_new_items(count);
         Ok(if usable {
             Readiness::Ready
         } else {
@@ -476,6 +483,25 @@ mod tests {
         land_build(&mut e);
         assert_eq!(e.rank.built_with, 34);
         assert!(matches!(e.prepare_in_background(), Ok(Readiness::Ready)));
+    }
+
+    #[test]
+    fn a_recommender_ranks_at_once_when_items_were_only_removed() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut e = with_samples(dir.path());
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
+        land_build(&mut e);
+        assert_eq!(e.rank.built_with, 30);
+        // Unsubscribing from a feed takes its 7 or 8 items: nothing new to learn, no wait.
+        let feed = e.store().feeds().unwrap_or_else(|e| panic!("{e}"))[0].id;
+        e.store()
+            .delete_feed(feed)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Ready)));
+        assert!(
+            e.rank_building(),
+            "the corpus is embedded again beside the worker"
+        );
     }
 
     #[test]
