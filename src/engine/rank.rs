@@ -444,12 +444,19 @@ mod tests {
         e.install(&build, built).unwrap_or_else(|e| panic!("{e}"));
     }
 
+    /// [`with_samples`] with the worker's first build (of the 30 items) in place.
+    fn with_samples_built(dir: &std::path::Path) -> Engine {
+        let mut e = with_samples(dir);
+        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
+        land_build(&mut e);
+        assert_eq!(e.rank.built_with, 30);
+        e
+    }
+
     #[test]
     fn the_worker_rebuilds_beside_for_new_words_while_the_old_recommender_ranks() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let mut e = with_samples(dir.path());
-        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
-        land_build(&mut e);
+        let mut e = with_samples_built(dir.path());
         let built = e.rank.built_with;
         // Two items more: too few to make anyone wait for a rebuild, enough for one beside.
         store_quasar_items(&mut e, 2);
@@ -469,10 +476,7 @@ mod tests {
     #[test]
     fn a_recommender_that_misses_a_tenth_of_the_items_waits_for_its_rebuild() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let mut e = with_samples(dir.path());
-        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
-        land_build(&mut e);
-        assert_eq!(e.rank.built_with, 30);
+        let mut e = with_samples_built(dir.path());
         // Four more on thirty: it would not know their words, so For you waits for the build.
         store_quasar_items(&mut e, 4);
         assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
@@ -488,10 +492,7 @@ mod tests {
     #[test]
     fn a_recommender_ranks_at_once_when_items_were_only_removed() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let mut e = with_samples(dir.path());
-        assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
-        land_build(&mut e);
-        assert_eq!(e.rank.built_with, 30);
+        let mut e = with_samples_built(dir.path());
         // Unsubscribing from a feed takes its 7 or 8 items: nothing new to learn, no wait.
         let feed = e.store().feeds().unwrap_or_else(|e| panic!("{e}"))[0].id;
         e.store()
