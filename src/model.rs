@@ -28,4 +28,6 @@ pub enum Topic {
     Index,
     Ranking,
     Settings,
+    /// The reading ledger (time read today, minutes granted beyond the budget).
+    Reading,
 }

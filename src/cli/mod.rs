@@ -6,6 +6,7 @@ mod feeds;
 mod focus;
 mod for_you_bench;
 mod rank;
+mod reading;
 mod search;
 mod search_bench;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Search(search::SearchCommand),
     #[command(flatten)]
     Rank(rank::RankCommand),
+    #[command(flatten)]
+    Reading(reading::ReadingCommand),
     /// Measure speed: indexing, search, ranking, refresh, the item list.
     Bench(bench::BenchArgs),
 }
@@ -94,6 +97,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Search(c)) => search::run(&ctx, c),
         Some(Command::Rank(c)) => rank::run(&ctx, c),
+        Some(Command::Reading(c)) => reading::run(&ctx, c),
         Some(Command::Bench(a)) => bench::run(&ctx, a),
     }
 }

@@ -1,10 +1,12 @@
 //! Engine operations for the reader window: read/unread with a one-step undo, stars, opens and the
-//! other signals the recommender learns from, reader settings, and the sample feeds of a first run.
+//! other signals the recommender learns from, reader settings, the reading ledger, and the sample
+//! feeds of a first run.
 
 use super::worker::{Event, EventSink};
 use super::{Engine, Result};
 use crate::model::{ItemId, Topic, UnixTime};
 use crate::store::events::{EventKind, NewEvent};
+use chrono::NaiveDate;
 
 /// Work the reader window hands to the worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,16 @@ pub enum ReaderCommand {
     },
     /// Subscribes to the sample feeds shipped in `assets/` (first run).
     LoadSamples,
+    /// Seconds the reader was in use on a local day (the daily budget's meter).
+    LogReading {
+        day: NaiveDate,
+        seconds: i64,
+    },
+    /// Reading the user granted themselves beyond the day's budget.
+    GrantReading {
+        day: NaiveDate,
+        seconds: i64,
+    },
 }
 
 /// At most this many skip events for one bulk mark: enough signal, without flooding the table
@@ -175,6 +187,18 @@ pub(super) fn handle(engine: &mut Engine, cmd: ReaderCommand, events: &EventSink
             }
         }
         ReaderCommand::LoadSamples => super::samples::load(engine, events),
+        ReaderCommand::LogReading { day, seconds } => {
+            match engine.store().add_reading(day, seconds) {
+                Ok(()) => events.changed(Topic::Reading),
+                Err(e) => fail("Recording reading time", e.into()),
+            }
+        }
+        ReaderCommand::GrantReading { day, seconds } => {
+            match engine.store().add_reading_extra(day, seconds) {
+                Ok(()) => events.changed(Topic::Reading),
+                Err(e) => fail("Granting more reading time", e.into()),
+            }
+        }
     }
 }
 

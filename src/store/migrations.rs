@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("sql/0005_index.sql")),
     (6, include_str!("sql/0006_rank.sql")),
     (7, include_str!("sql/0007_item_age.sql")),
+    (8, include_str!("sql/0008_reading.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -9,6 +9,7 @@ pub mod items;
 mod migrations;
 pub mod rank;
 pub mod reader;
+mod reading;
 mod search;
 mod timelog;
 

@@ -241,6 +241,7 @@ fn top_bar(
     timer: &mut TimerView,
     ctx: &ViewContext,
     card: Option<(crate::model::CardId, &str)>,
+    reading_budget: Option<&str>,
 ) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -254,6 +255,10 @@ fn top_bar(
                     .clicked()
                 {
                     ctx.act(AppAction::ToggleHelp);
+                }
+                if let Some(text) = reading_budget {
+                    ui.colored_label(theme::weak_colour(ui.visuals()), text)
+                        .on_hover_text("Your daily reading budget (Settings, under Reader)");
                 }
             });
         });
@@ -286,8 +291,14 @@ impl eframe::App for FocusFeedApp {
         for cmd in self.shortcuts.collect(&egui_ctx, self.state.view.scope()) {
             self.views.route_command(cmd, self.state.view, &ctx);
         }
+        let reading =
+            self.state.view == View::Reader && !self.views.guard.blocks(&self.views.timer, &ctx);
+        self.views.guard.budget.frame(&egui_ctx, &ctx, reading);
         let card = card_in_view(&self.views.board, self.state.view);
-        top_bar(ui, &mut self.views.timer, &ctx, card);
+        let budget = (self.state.view == View::Reader)
+            .then(|| self.views.guard.budget.status().summary())
+            .flatten();
+        top_bar(ui, &mut self.views.timer, &ctx, card, budget.as_deref());
         navigation(ui, self.state.view, &ctx);
         self.status.ui(ui, ctx.now.timestamp_millis());
         let views = &mut self.views;
@@ -326,5 +337,6 @@ impl eframe::App for FocusFeedApp {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         let ctx = self.core.context();
         self.views.reader.on_exit(&ctx);
+        self.views.guard.budget.send(&ctx);
     }
 }

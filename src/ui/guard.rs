@@ -1,7 +1,9 @@
-//! The attention guard: while a focus session runs, the reader waits. It shows how much is
-//! waiting and when the break comes, and lets the user through deliberately, for this session only.
+//! The attention guard: while a focus session runs, the reader waits, and once the day's reading
+//! budget is spent it closes until tomorrow. Either way it shows how much is waiting and lets the
+//! user through deliberately: for this focus session, or for a few more minutes.
 
 use super::context::ViewContext;
+use super::reading_budget::ReadingBudget;
 use super::theme;
 use super::timer::{TimerView, format_clock};
 use crate::engine::worker::Event;
@@ -14,6 +16,14 @@ pub struct AttentionGuard {
     unread: Option<i64>,
     enabled: bool,
     loaded: bool,
+    pub budget: ReadingBudget,
+}
+
+/// Why the reader is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    Focus,
+    BudgetSpent,
 }
 
 pub const GUARD_KEY: &str = "reader.guard_during_focus";
@@ -34,6 +44,7 @@ impl AttentionGuard {
     }
 
     pub fn on_event(&mut self, event: &Event, ctx: &ViewContext) {
+        self.budget.on_event(event);
         if let Event::Changed(Topic::Items | Topic::ItemStates | Topic::Feeds | Topic::Settings) =
             event
         {
@@ -41,29 +52,56 @@ impl AttentionGuard {
         }
     }
 
-    /// True while a focus session runs and the user has not chosen to read through it.
+    /// True while the reader is closed: a focus session runs (and the user has not chosen to
+    /// read through it), or today's reading budget is spent.
     pub fn blocks(&mut self, timer: &TimerView, ctx: &ViewContext) -> bool {
+        self.lock(timer, ctx).is_some()
+    }
+
+    pub fn lock(&mut self, timer: &TimerView, ctx: &ViewContext) -> Option<Lock> {
         if !self.loaded {
             self.reload(ctx);
         }
-        match timer.focus_session() {
-            Some(started) => self.enabled && self.lifted_for != Some(started),
-            None => false,
+        let focus = timer
+            .focus_session()
+            .is_some_and(|started| self.enabled && self.lifted_for != Some(started));
+        if focus {
+            Some(Lock::Focus)
+        } else if self.budget.status().is_spent() {
+            Some(Lock::BudgetSpent)
+        } else {
+            None
+        }
+    }
+
+    /// "3 unread items are waiting." (empty until the count is read).
+    fn waiting(&self) -> String {
+        match self.unread {
+            Some(0) => "Nothing new is waiting.".to_owned(),
+            Some(1) => "1 unread item is waiting.".to_owned(),
+            Some(n) => format!("{n} unread items are waiting."),
+            None => String::new(),
         }
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, timer: &TimerView, ctx: &ViewContext) {
+        match self.lock(timer, ctx) {
+            Some(Lock::Focus) => self.focus_ui(ui, timer, ctx),
+            Some(Lock::BudgetSpent) => {
+                let waiting = self.waiting();
+                self.budget.locked_ui(ui, ctx, &waiting);
+            }
+            None => {}
+        }
+    }
+
+    fn focus_ui(&mut self, ui: &mut egui::Ui, timer: &TimerView, ctx: &ViewContext) {
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() * 0.25);
             ui.heading("The feed waits while you focus");
             ui.add_space(theme::GAP);
             let remaining = format_clock(timer.remaining(ctx.now.timestamp()));
-            let waiting = match self.unread {
-                Some(0) => "Nothing new is waiting.".to_owned(),
-                Some(1) => "1 unread item is waiting.".to_owned(),
-                Some(n) => format!("{n} unread items are waiting."),
-                None => String::new(),
-            };
+            let waiting = self.waiting();
             ui.label(format!("{waiting} Your break starts in {remaining}."));
             ui.add_space(theme::GAP * 2.0);
             if ui

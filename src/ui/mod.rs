@@ -13,6 +13,7 @@ pub mod for_you_settings;
 pub mod guard;
 pub mod help;
 pub mod reader;
+pub mod reading_budget;
 pub mod settings;
 pub mod stats;
 pub mod status;

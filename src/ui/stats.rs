@@ -1,16 +1,19 @@
 //! The stats view: focus minutes per day over the last 14 days (bar chart), today's pomodoros,
-//! the streak and minutes per task. Loaded on `Changed(TimeLog)` and when the day turns.
+//! the streak, today's reading against its budget, and minutes per task. Loaded on
+//! `Changed(TimeLog)` or `Changed(Reading)` and when the day turns.
 
 use super::commands::UiCommand;
 use super::context::ViewContext;
 use super::theme;
 use crate::engine::worker::Event;
+use crate::focus::reading::BudgetStatus;
 use crate::focus::stats::{FocusStats, day_of, local_offset};
 use crate::model::Topic;
 
 #[derive(Default)]
 pub struct StatsView {
     stats: Option<FocusStats>,
+    reading: Option<BudgetStatus>,
     error: Option<String>,
 }
 
@@ -24,6 +27,12 @@ impl StatsView {
             }
             Err(e) => self.error = Some(format!("could not read the time log: {e}")),
         }
+        let day = crate::focus::reading::local_day(now);
+        self.reading = ctx
+            .store
+            .reading_day(day)
+            .and_then(|d| Ok(BudgetStatus::new(ctx.store.reading_budget_minutes()?, d)))
+            .ok();
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
@@ -50,6 +59,10 @@ impl StatsView {
                 s.streak_days,
                 if s.streak_days == 1 { "" } else { "s" }
             ));
+            if let Some(r) = &self.reading {
+                ui.separator();
+                ui.label(reading_line(r));
+            }
         });
         ui.add_space(theme::GAP);
         ui.strong("Focus minutes, last 14 days");
@@ -93,7 +106,9 @@ impl StatsView {
 
     /// An event from the worker (reload on `Changed`).
     pub fn on_event(&mut self, event: &Event, ctx: &ViewContext) {
-        if let Event::Changed(Topic::TimeLog | Topic::Board) = event {
+        if let Event::Changed(Topic::TimeLog | Topic::Board | Topic::Reading | Topic::Settings) =
+            event
+        {
             self.reload(ctx);
         }
     }
@@ -149,4 +164,13 @@ fn chart(ui: &mut egui::Ui, s: &FocusStats) {
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("Focus minutes", bars).color(colour));
         });
+}
+
+/// "Reading: 12 of 30 min" with a budget, "Reading: 12 min" without.
+fn reading_line(r: &BudgetStatus) -> String {
+    let read = r.spent_secs / 60;
+    match r.budget_secs {
+        Some(b) => format!("Reading: {read} of {} min", (b + r.extra_secs) / 60),
+        None => format!("Reading: {read} min"),
+    }
 }

@@ -1,5 +1,5 @@
-//! The reader's settings (auto-mark read on open, article beside or below the list): stored as
-//! `settings` rows, read by the reader view, edited in a section of the Settings view.
+//! The reader's settings (auto-mark read on open, article beside or below the list, the guards):
+//! stored as `settings` rows, read by the reader view, edited in a section of the Settings view.
 
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
@@ -78,6 +78,7 @@ pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
     {
         save_flag(ctx, crate::ui::guard::GUARD_KEY, guard);
     }
+    budget_row(ui, ctx);
     if s.auto_mark_read != before.auto_mark_read {
         save_flag(ctx, AUTO_MARK_READ_KEY, s.auto_mark_read);
     }
@@ -89,3 +90,45 @@ pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
 
 #[derive(Clone, Copy)]
 struct ReaderSettingsCache(ReaderSettings, u64);
+
+fn budget_label(minutes: i64) -> String {
+    if minutes == 0 {
+        "no limit".to_owned()
+    } else {
+        format!("{minutes} min a day")
+    }
+}
+
+/// The daily reading budget: a choice of common lengths (and whatever the CLI set).
+fn budget_row(ui: &mut egui::Ui, ctx: &ViewContext) {
+    use crate::focus::reading::{BUDGET_CHOICES, BUDGET_KEY};
+    let current = ctx.store.reading_budget_minutes().unwrap_or(0);
+    let mut chosen = current;
+    ui.horizontal(|ui| {
+        let label = ui.label("Daily reading budget:");
+        egui::ComboBox::from_id_salt("reading_budget")
+            .selected_text(budget_label(current))
+            .show_ui(ui, |ui| {
+                let mut choices = BUDGET_CHOICES.to_vec();
+                if !choices.contains(&current) {
+                    choices.push(current);
+                    choices.sort_unstable();
+                }
+                for m in choices {
+                    ui.selectable_value(&mut chosen, m, budget_label(m));
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(
+                "Time with the reader open and in use; once it is spent the reader closes \
+                 until midnight",
+            );
+    });
+    if chosen != current {
+        ctx.send(Command::Reader(ReaderCommand::SaveSetting {
+            key: BUDGET_KEY.to_string(),
+            value: chosen.to_string(),
+        }));
+    }
+}
