@@ -33,13 +33,7 @@ fn reader_is_closed_during_focus_and_opens_in_the_break() {
             ..TimerConfig::default()
         })
         .unwrap();
-    store
-        .conn()
-        .execute_batch(
-            "INSERT INTO feeds(id, url, title, created_at) VALUES (1, 'file:///x.xml', 'X', 0);
-             INSERT INTO items(feed_id, key, title, fetched_at) VALUES (1, 'a', 'First', 0), (1, 'b', 'Second', 0);",
-        )
-        .unwrap();
+    common::insert_feed_x(&store, &["First", "Second"]);
     drop(store);
     let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-10T09:00:00Z")
         .unwrap()

@@ -25,13 +25,7 @@ fn has(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
 /// A data directory with one feed of two items and a budget of `minutes` a day.
 fn setup(dir: &Path, minutes: i64) {
     let store = Store::open(&dir.join(focusfeed::paths::DB_FILE)).unwrap();
-    store
-        .conn()
-        .execute_batch(
-            "INSERT INTO feeds(id, url, title, created_at) VALUES (1, 'file:///x.xml', 'X', 0);
-             INSERT INTO items(feed_id, key, title, fetched_at) VALUES (1, 'a', 'First story', 0), (1, 'b', 'Second story', 0);",
-        )
-        .unwrap();
+    common::insert_feed_x(&store, &["First story", "Second story"]);
     store.set_reading_budget_minutes(minutes).unwrap();
 }
 

@@ -4,6 +4,7 @@
 
 use super::worker::{Event, EventSink};
 use super::{Engine, Result};
+use crate::focus::reading::ReadingDay;
 use crate::model::{ItemId, Topic, UnixTime};
 use crate::store::events::{EventKind, NewEvent};
 use chrono::NaiveDate;
@@ -41,15 +42,11 @@ pub enum ReaderCommand {
     },
     /// Subscribes to the sample feeds shipped in `assets/` (first run).
     LoadSamples,
-    /// Seconds the reader was in use on a local day (the daily budget's meter).
-    LogReading {
+    /// Adds to a local day's reading ledger: seconds the reader was in use (the daily budget's
+    /// meter) and seconds the user granted themselves beyond the budget.
+    AddReading {
         day: NaiveDate,
-        seconds: i64,
-    },
-    /// Reading the user granted themselves beyond the day's budget.
-    GrantReading {
-        day: NaiveDate,
-        seconds: i64,
+        add: ReadingDay,
     },
 }
 
@@ -187,18 +184,10 @@ pub(super) fn handle(engine: &mut Engine, cmd: ReaderCommand, events: &EventSink
             }
         }
         ReaderCommand::LoadSamples => super::samples::load(engine, events),
-        ReaderCommand::LogReading { day, seconds } => {
-            match engine.store().add_reading(day, seconds) {
-                Ok(()) => events.changed(Topic::Reading),
-                Err(e) => fail("Recording reading time", e.into()),
-            }
-        }
-        ReaderCommand::GrantReading { day, seconds } => {
-            match engine.store().add_reading_extra(day, seconds) {
-                Ok(()) => events.changed(Topic::Reading),
-                Err(e) => fail("Granting more reading time", e.into()),
-            }
-        }
+        ReaderCommand::AddReading { day, add } => match engine.store().add_reading(day, add) {
+            Ok(()) => events.changed(Topic::Reading),
+            Err(e) => fail("Recording reading time", e.into()),
+        },
     }
 }
 

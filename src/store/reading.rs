@@ -11,22 +11,13 @@ fn day_key(day: NaiveDate) -> String {
 }
 
 impl Store {
-    /// Adds `seconds` read on `day`.
-    pub fn add_reading(&self, day: NaiveDate, seconds: i64) -> Result<()> {
+    /// Adds to `day`'s row: seconds read and seconds granted beyond the budget.
+    pub fn add_reading(&self, day: NaiveDate, add: ReadingDay) -> Result<()> {
         self.conn().execute(
-            "INSERT INTO reading_log(day, seconds) VALUES (?1, ?2)
-             ON CONFLICT(day) DO UPDATE SET seconds = seconds + excluded.seconds",
-            params![day_key(day), seconds.max(0)],
-        )?;
-        Ok(())
-    }
-
-    /// Grants `seconds` of reading beyond the budget on `day`.
-    pub fn add_reading_extra(&self, day: NaiveDate, seconds: i64) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO reading_log(day, extra_seconds) VALUES (?1, ?2)
-             ON CONFLICT(day) DO UPDATE SET extra_seconds = extra_seconds + excluded.extra_seconds",
-            params![day_key(day), seconds.max(0)],
+            "INSERT INTO reading_log(day, seconds, extra_seconds) VALUES (?1, ?2, ?3)
+             ON CONFLICT(day) DO UPDATE SET seconds = seconds + excluded.seconds,
+                 extra_seconds = extra_seconds + excluded.extra_seconds",
+            params![day_key(day), add.seconds.max(0), add.extra_seconds.max(0)],
         )?;
         Ok(())
     }
@@ -92,10 +83,20 @@ mod tests {
         let d1 = day("2026-12-01");
         let d2 = day("2026-12-02");
         assert_eq!(s.reading_day(d1)?, ReadingDay::default());
-        s.add_reading(d1, 30)?;
-        s.add_reading(d1, 45)?;
-        s.add_reading_extra(d1, 300)?;
-        s.add_reading(d2, 10)?;
+        let read = |seconds| ReadingDay {
+            seconds,
+            extra_seconds: 0,
+        };
+        s.add_reading(d1, read(30))?;
+        s.add_reading(d1, read(45))?;
+        s.add_reading(
+            d1,
+            ReadingDay {
+                seconds: 0,
+                extra_seconds: 300,
+            },
+        )?;
+        s.add_reading(d2, read(10))?;
         assert_eq!(
             s.reading_day(d1)?,
             ReadingDay {

@@ -82,9 +82,12 @@ impl ReadingBudget {
         if let Some(day) = self.day
             && self.unsent_secs > 0
         {
-            ctx.send(Command::Reader(ReaderCommand::LogReading {
+            ctx.send(Command::Reader(ReaderCommand::AddReading {
                 day,
-                seconds: self.unsent_secs,
+                add: ReadingDay {
+                    seconds: self.unsent_secs,
+                    extra_seconds: 0,
+                },
             }));
         }
         self.unsent_secs = 0;
@@ -93,9 +96,12 @@ impl ReadingBudget {
     fn grant(&mut self, ctx: &ViewContext) {
         let Some(day) = self.day else { return };
         self.today.extra_seconds += EXTENSION_SECS;
-        ctx.send(Command::Reader(ReaderCommand::GrantReading {
+        ctx.send(Command::Reader(ReaderCommand::AddReading {
             day,
-            seconds: EXTENSION_SECS,
+            add: ReadingDay {
+                seconds: 0,
+                extra_seconds: EXTENSION_SECS,
+            },
         }));
     }
 

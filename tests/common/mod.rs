@@ -123,3 +123,23 @@ pub fn store_items(
         })
         .unwrap();
 }
+
+/// Feed 1, "X" (a file never fetched here), with one unread item per title.
+pub fn insert_feed_x(store: &Store, titles: &[&str]) {
+    store
+        .conn()
+        .execute(
+            "INSERT INTO feeds(id, url, title, created_at) VALUES (1, 'file:///x.xml', 'X', 0)",
+            [],
+        )
+        .unwrap();
+    for (i, title) in titles.iter().enumerate() {
+        store
+            .conn()
+            .execute(
+                "INSERT INTO items(feed_id, key, title, fetched_at) VALUES (1, ?1, ?2, 0)",
+                (format!("item-{i}"), title),
+            )
+            .unwrap();
+    }
+}
