@@ -133,7 +133,7 @@ fn a_reader_left_open_stops_counting_and_other_views_never_count() {
 }
 
 #[test]
-fn the_budget_is_chosen_in_settings() {
+fn the_budget_is_chosen_in_settings_or_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     setup(dir.path(), 0);
     let clock = start_clock();
@@ -155,5 +155,11 @@ fn the_budget_is_chosen_in_settings() {
     h.key_press(egui::Key::Num2);
     step_until(&mut h, "the figure in the reader", |h| {
         has(h, "0 of 45 min read today")
+    });
+
+    // The command line beside the open window (`focusfeed budget 20`) changes it too.
+    store.set_reading_budget_minutes(20).unwrap();
+    step_until(&mut h, "the budget from outside", |h| {
+        has(h, "0 of 20 min read today")
     });
 }

@@ -191,6 +191,8 @@ fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink) {
                 Topic::Timer,
                 Topic::Feeds,
                 Topic::Items,
+                // `focusfeed budget 30`, `personalization off` and the like.
+                Topic::Settings,
             ] {
                 events.changed(topic);
             }
