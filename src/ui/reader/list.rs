@@ -72,6 +72,8 @@ pub struct ItemList {
     snippets: HashMap<ItemId, HitSnippet>,
     /// Why For you ranked an item where it is (the recommender's reasons), by item.
     reasons: HashMap<ItemId, String>,
+    /// For you: the list shown holds a ranking (see [`LoadedList::ranked`]).
+    ranked: bool,
     load_error: Option<String>,
 }
 
@@ -108,6 +110,12 @@ impl ItemList {
         &self.visible
     }
 
+    /// For you: whether what is shown was ranked, rather than listed newest first for want of
+    /// a ranking of any of it.
+    pub fn shows_ranking(&self) -> bool {
+        self.ranked
+    }
+
     /// Reads the ids of `kind` (not `Search`, whose ids come from the index) and shows them.
     /// Keeps the selected item selected when it is still in the list.
     pub fn load(
@@ -124,7 +132,11 @@ impl ItemList {
 
     /// Shows a list read by [`read_list`] (on the background reader, or just now).
     pub fn show_loaded(&mut self, loaded: LoadedList) {
-        let LoadedList { ids, mut reasons } = loaded;
+        let LoadedList {
+            ids,
+            mut reasons,
+            ranked,
+        } = loaded;
         // An item read since entering For you stays listed but leaves the next ranking: it
         // keeps the reason it was shown for.
         for id in ids.iter().flatten() {
@@ -136,6 +148,7 @@ impl ItemList {
         }
         self.reasons = reasons;
         if let Some(ids) = ids {
+            self.ranked = ranked;
             self.set_ids(ids);
         }
     }
@@ -155,6 +168,7 @@ impl ItemList {
         self.rows.clear();
         self.snippets.clear();
         self.reasons.clear();
+        self.ranked = false;
         self.selected = None;
         self.scroll_to = Some(0);
         self.visible.clear();
@@ -316,6 +330,10 @@ pub struct LoadedList {
     pub ids: Option<Vec<ItemId>>,
     /// For you's reasons by item (empty for other lists).
     pub reasons: HashMap<ItemId, String>,
+    /// For you: a ranking of at least one item was read. False for the newest-first list
+    /// shown before any ranking, and for an empty ranking (made before the first items came)
+    /// followed by the items that came after it.
+    pub ranked: bool,
 }
 
 /// Reads the ids of `kind`. `shown` is the list on screen, which For you keeps in place while
@@ -334,10 +352,12 @@ pub fn read_list(
         keep_read_since: Some(entered_at),
     };
     let mut reasons = HashMap::new();
+    let mut ranked = false;
     let ids = match kind {
         ListKind::ForYou => {
-            reasons = store
-                .rank_list()?
+            let rows = store.rank_list()?;
+            ranked = !rows.is_empty();
+            reasons = rows
                 .into_iter()
                 .filter(|r| !r.reasons.is_empty())
                 .map(|r| (r.item_id, r.reasons))
@@ -358,6 +378,7 @@ pub fn read_list(
     Ok(LoadedList {
         ids: Some(ids),
         reasons,
+        ranked,
     })
 }
 
@@ -377,11 +398,13 @@ mod tests {
         l.show_loaded(LoadedList {
             ids: Some(vec![1, 2, 3]),
             reasons: reasons(&[(1, "feed A"), (2, "feed B"), (3, "feed C")]),
+            ranked: true,
         });
         // Item 1 was read: the new ranking leaves it out, the list keeps it in place.
         l.show_loaded(LoadedList {
             ids: Some(vec![1, 3, 2]),
             reasons: reasons(&[(3, "words x"), (2, "feed B")]),
+            ranked: true,
         });
         assert_eq!(l.reason(1), Some("feed A"));
         assert_eq!(l.reason(3), Some("words x"));

@@ -17,6 +17,8 @@ pub mod search_box;
 pub mod settings;
 pub mod sidebar;
 pub mod subscribe;
+#[cfg(test)]
+mod take_over_tests;
 
 use super::commands::UiCommand;
 use super::context::{AppAction, ViewContext};
@@ -525,9 +527,14 @@ impl ReaderView {
                 self.stale.sidebar = true;
                 self.stale.list = true;
                 self.rank_requested = false;
-                // Items coming into an empty For you (the first run's samples) are shown newest
-                // first until ranked: the ranking takes over then, there is nothing to keep.
-                self.merge_next_ranking = !self.list.ids().is_empty();
+                // Items shown with no ranking of any of them (the first run's samples, newest
+                // first, or after an empty ranking made before they came) have no order to
+                // keep: the next ranking takes the list over. A ranked list keeps what it is:
+                // one being read merges the next ranking below; one just entered is still
+                // taken over by the ranking asked for on entering, if nothing was picked.
+                if !self.list.shows_ranking() {
+                    self.merge_next_ranking = false;
+                }
             }
             Event::Changed(Topic::Ranking) if self.kind == ListKind::ForYou => {
                 // The ranking asked for on entering takes over a list nobody has picked from
