@@ -17,14 +17,12 @@ pub mod search_box;
 pub mod settings;
 pub mod sidebar;
 pub mod subscribe;
-#[cfg(test)]
-mod take_over_tests;
+mod take_over;
 
 use super::commands::UiCommand;
 use super::context::{AppAction, ViewContext};
 use super::theme;
 use crate::engine::feeds::{FeedsCommand, RefreshScope};
-use crate::engine::rank::RankCommand;
 use crate::engine::reader::ReaderCommand;
 use crate::engine::search::SearchCommand;
 use crate::engine::worker::{Command, Event};
@@ -367,17 +365,6 @@ impl ReaderView {
         }
     }
 
-    /// For you reads the ranking the worker stored; entering it (or new items arriving while it
-    /// is shown) asks for a fresh one, learned from every event so far.
-    fn request_ranking(&mut self, ctx: &ViewContext) {
-        if self.kind == ListKind::ForYou && !self.rank_requested {
-            self.rank_requested = true;
-            ctx.send(Command::Rank(RankCommand::Refresh {
-                limit: for_you::FOR_YOU_LIMIT,
-            }));
-        }
-    }
-
     /// The items in the list, in the order shown.
     pub fn list_ids(&self) -> &[crate::model::ItemId] {
         self.list.ids()
@@ -526,27 +513,10 @@ impl ReaderView {
             Event::Changed(Topic::Items) => {
                 self.stale.sidebar = true;
                 self.stale.list = true;
-                self.rank_requested = false;
-                // Items shown with no ranking of any of them (the first run's samples, newest
-                // first, or after an empty ranking made before they came) have no order to
-                // keep: the next ranking takes the list over. A ranked list keeps what it is:
-                // one being read merges the next ranking below; one just entered is still
-                // taken over by the ranking asked for on entering, if nothing was picked.
-                if !self.list.shows_ranking() {
-                    self.merge_next_ranking = false;
-                }
+                self.items_arrived_for_you();
             }
             Event::Changed(Topic::Ranking) if self.kind == ListKind::ForYou => {
-                // The ranking asked for on entering takes over a list nobody has picked from
-                // yet; any other only adds its new items below what is on screen.
-                // The list on screen stays until the new one is read, so a click meanwhile
-                // still lands on a row.
-                if !std::mem::replace(&mut self.merge_next_ranking, true)
-                    && self.list.selected_id().is_none()
-                {
-                    self.take_over_list = true;
-                }
-                self.stale.list = true;
+                self.ranking_arrived();
             }
             Event::Changed(Topic::ItemStates) => {
                 self.stale.sidebar = true;

@@ -1,7 +1,7 @@
 //! When a new ranking takes For you over and when it only adds below: events fed to the view in
 //! the orders the worker can send them, with the list read in place (no background reader).
 
-use super::*;
+use super::super::*;
 use crate::clock::{ManualClock, SharedClock};
 use crate::engine::Engine;
 use crate::engine::worker::WorkerHandle;
