@@ -266,7 +266,11 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
                 }
             });
             events.changed(Topic::Feeds);
-            events.changed(Topic::Items);
+            // The due-feeds pass every few minutes mostly brings nothing: then the item lists
+            // and For you stay as they are, not read again and re-ranked for nothing.
+            if !matches!(&result, Ok(r) if r.items_added + r.items_updated + r.items_removed == 0) {
+                events.changed(Topic::Items);
+            }
             match result {
                 Ok(_) => events.send(Event::Finished { task: task.into() }),
                 Err(e) => fail(task, e),
@@ -316,5 +320,57 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
             }
             Err(e) => fail("Unsubscribing", e),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::engine::worker::EventSink;
+    use std::sync::Arc;
+
+    fn changed(events: &std::sync::mpsc::Receiver<Event>) -> Vec<Topic> {
+        events
+            .try_iter()
+            .filter_map(|e| match e {
+                Event::Changed(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn rss(titles: &[&str]) -> String {
+        let items: String = titles
+            .iter()
+            .map(|t| format!("<item><guid>{t}</guid><title>{t}</title></item>"))
+            .collect();
+        format!("<rss version=\"2.0\"><channel><title>F</title>{items}</channel></rss>")
+    }
+
+    #[test]
+    fn a_refresh_that_brings_nothing_new_leaves_the_item_lists_alone() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let feed = dir.path().join("feed.xml");
+        std::fs::write(&feed, rss(&["one"])).unwrap_or_else(|e| panic!("{e}"));
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let mut engine = Engine::open(dir.path(), Arc::new(ManualClock::new(at)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        engine
+            .subscribe(&feed.to_string_lossy(), &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (sink, events) = EventSink::for_test();
+
+        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All), &sink);
+        let topics = changed(&events);
+        assert!(
+            topics.contains(&Topic::Feeds),
+            "the fetch time changed: {topics:?}"
+        );
+        assert!(!topics.contains(&Topic::Items), "nothing new: {topics:?}");
+
+        std::fs::write(&feed, rss(&["one", "two"])).unwrap_or_else(|e| panic!("{e}"));
+        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All), &sink);
+        assert!(changed(&events).contains(&Topic::Items));
     }
 }
