@@ -81,7 +81,7 @@ pub fn run(ctx: &CliContext, cmd: ReadingCommand) -> anyhow::Result<()> {
         ),
         _ => println!(
             "No reading budget (set one with `focusfeed budget 30`). {} min read today.",
-            today.seconds / 60
+            status.read_minutes()
         ),
     }
     println!("Last 7 days:");

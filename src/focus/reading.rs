@@ -53,12 +53,24 @@ impl BudgetStatus {
         self.remaining_secs() == Some(0)
     }
 
-    /// "12 of 30 min read today" (rounded down, as a person counts minutes they have used).
+    /// Whole minutes read (rounded down, as a person counts minutes they have used).
+    pub fn read_minutes(&self) -> i64 {
+        self.spent_secs / 60
+    }
+
+    /// Whole minutes today allows, the budget and what was granted beyond it; `None` without a
+    /// budget.
+    pub fn allowed_minutes(&self) -> Option<i64> {
+        self.budget_secs.map(|b| (b + self.extra_secs) / 60)
+    }
+
+    /// "12 of 30 min read today".
     pub fn summary(&self) -> Option<String> {
-        let budget = self.budget_secs?;
-        let spent = self.spent_secs / 60;
-        let allowed = (budget + self.extra_secs) / 60;
-        Some(format!("{spent} of {allowed} min read today"))
+        let allowed = self.allowed_minutes()?;
+        Some(format!(
+            "{} of {allowed} min read today",
+            self.read_minutes()
+        ))
     }
 }
 

@@ -168,9 +168,8 @@ fn chart(ui: &mut egui::Ui, s: &FocusStats) {
 
 /// "Reading: 12 of 30 min" with a budget, "Reading: 12 min" without.
 fn reading_line(r: &BudgetStatus) -> String {
-    let read = r.spent_secs / 60;
-    match r.budget_secs {
-        Some(b) => format!("Reading: {read} of {} min", (b + r.extra_secs) / 60),
-        None => format!("Reading: {read} min"),
+    match r.allowed_minutes() {
+        Some(allowed) => format!("Reading: {} of {allowed} min", r.read_minutes()),
+        None => format!("Reading: {} min", r.read_minutes()),
     }
 }
