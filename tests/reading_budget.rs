@@ -85,6 +85,13 @@ fn the_reader_closes_when_the_budget_is_spent_and_five_more_minutes_reopen_it() 
         .click();
     step_until(&mut h, "the feed again", |h| has(h, "Second story"));
     assert!(has(&h, "15 of 20 min read today"));
+    // Stats shows the same, the grant included.
+    h.key_press(egui::Key::Num3);
+    step_until(&mut h, "today's reading in Stats", |h| {
+        has(h, "Reading: 15 of 20 min")
+    });
+    h.key_press(egui::Key::Num2);
+    step_until(&mut h, "the feed once more", |h| has(h, "Second story"));
     read_for(&mut h, &clock, 5);
     step_until(&mut h, "the lock again", |h| has(h, DONE));
     assert!(has(&h, "the 5 min you added"));

@@ -27,7 +27,12 @@ impl StatsView {
             }
             Err(e) => self.error = Some(format!("could not read the time log: {e}")),
         }
-        let day = crate::focus::reading::local_day(now);
+        self.reload_reading(ctx);
+    }
+
+    /// Today's reading only: it changes every 30 s of reading, the time log does not.
+    fn reload_reading(&mut self, ctx: &ViewContext) {
+        let day = crate::focus::reading::local_day(ctx.now.timestamp());
         self.reading = ctx
             .store
             .reading_day(day)
@@ -106,10 +111,10 @@ impl StatsView {
 
     /// An event from the worker (reload on `Changed`).
     pub fn on_event(&mut self, event: &Event, ctx: &ViewContext) {
-        if let Event::Changed(Topic::TimeLog | Topic::Board | Topic::Reading | Topic::Settings) =
-            event
-        {
-            self.reload(ctx);
+        match event {
+            Event::Changed(Topic::TimeLog | Topic::Board) => self.reload(ctx),
+            Event::Changed(Topic::Reading | Topic::Settings) => self.reload_reading(ctx),
+            _ => {}
         }
     }
 }
