@@ -64,6 +64,13 @@ fn question_mark_lists_every_shortcut() {
     h.key_press(egui::Key::Questionmark);
     h.run_steps(3);
     assert!(h.query_by_label("Keyboard shortcuts").is_none());
+    // Esc closes it too.
+    h.key_press(egui::Key::Questionmark);
+    h.run_steps(3);
+    h.get_by_label("Keyboard shortcuts");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(3);
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
 }
 
 #[test]

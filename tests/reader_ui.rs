@@ -368,12 +368,23 @@ fn rename_and_unsubscribe_from_the_sidebar() {
     h.get_by_role_and_label(Role::Button, "Save").click();
     step_until(&mut h, "the rename", |h| has_label(h, "Island News  4"));
 
-    h.get_by_label_contains("Island News  4").click_secondary();
-    step_until(&mut h, "the feed's menu", |h| {
-        has_label(h, "Rename, move or unsubscribe…")
+    let open_editor = |h: &mut Harness<'_, FocusFeedApp>| {
+        h.get_by_label_contains("Island News  4").click_secondary();
+        step_until(h, "the feed's menu", |h| {
+            has_label(h, "Rename, move or unsubscribe…")
+        });
+        h.get_by_label("Rename, move or unsubscribe…").click();
+        step_until(h, "the feed editor", |h| has_label(h, "Unsubscribe…"));
+    };
+    // Esc closes the editor and changes nothing.
+    open_editor(&mut h);
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the editor closed", |h| {
+        !has_label(h, "Unsubscribe…")
     });
-    h.get_by_label("Rename, move or unsubscribe…").click();
-    step_until(&mut h, "the feed editor", |h| has_label(h, "Unsubscribe…"));
+    assert!(has_label(&h, "Island News  4"));
+
+    open_editor(&mut h);
     h.get_by_role_and_label(Role::Button, "Unsubscribe…")
         .click();
     step_until(&mut h, "the confirmation", |h| {

@@ -204,6 +204,11 @@ impl ShortcutMatcher {
     }
 }
 
+/// Esc closes a dialog, as in every desktop app.
+pub fn escape_pressed(ctx: &egui::Context) -> bool {
+    ctx.input(|i| i.key_pressed(egui::Key::Escape))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,10 @@
 use super::commands::{Scope, UiCommand};
 
 pub fn show(ctx: &egui::Context, open: &mut bool) {
+    if super::commands::escape_pressed(ctx) {
+        *open = false;
+        return;
+    }
     egui::Window::new("Keyboard shortcuts")
         .open(open)
         .collapsible(false)
@@ -36,5 +40,6 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                             }
                         });
                 });
+            ui.weak("Esc closes this window and the feed dialogs.");
         });
 }

@@ -4,6 +4,7 @@
 
 use crate::engine::feeds::FeedsCommand;
 use crate::model::FeedId;
+use crate::ui::commands::escape_pressed;
 use std::path::PathBuf;
 
 /// The "Add feed" dialog.
@@ -87,7 +88,7 @@ impl SubscribeDialog {
                     }
                 });
             });
-        if !open || command.is_some() {
+        if !open || command.is_some() || escape_pressed(ctx) {
             self.open = false;
         }
         command
@@ -188,7 +189,7 @@ impl FeedEditor {
                     self.confirm_unsubscribe = true;
                 }
             });
-        if !open || close {
+        if !open || close || escape_pressed(ctx) {
             self.feed = None;
         }
         commands
