@@ -140,6 +140,41 @@ fn a_reader_left_open_stops_counting_and_other_views_never_count() {
 }
 
 #[test]
+fn the_first_run_page_and_the_add_feed_dialog_are_not_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join(focusfeed::paths::DB_FILE)).unwrap();
+    store.set_reading_budget_minutes(30).unwrap();
+    let clock = start_clock();
+    let mut h = reader_harness(dir.path(), &clock);
+    assert!(has(&h, "Your reader is empty"));
+    read_for(&mut h, &clock, 10);
+    let read_today = |h: &Harness<'_, FocusFeedApp>, text: &str| h.query_by_label(text).is_some();
+    assert!(
+        read_today(&h, "0 of 30 min read today"),
+        "the first-run page"
+    );
+
+    common::insert_feed_x(&store, &["First story", "Second story"]);
+    h.key_press(egui::Key::N);
+    step_until(&mut h, "the feed behind the dialog", |h| {
+        has(h, "Second story") && has(h, "A feed or web page address")
+    });
+    read_for(&mut h, &clock, 10);
+    assert!(
+        read_today(&h, "0 of 30 min read today"),
+        "the add-feed dialog"
+    );
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the dialog closed", |h| {
+        !has(h, "A feed or web page address")
+    });
+    read_for(&mut h, &clock, 2);
+    step_until(&mut h, "the feed read", |h| {
+        read_today(h, "2 of 30 min read today")
+    });
+}
+
+#[test]
 fn the_budget_is_chosen_in_settings_or_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     setup(dir.path(), 0);

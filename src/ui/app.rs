@@ -291,8 +291,9 @@ impl eframe::App for FocusFeedApp {
         for cmd in self.shortcuts.collect(&egui_ctx, self.state.view.scope()) {
             self.views.route_command(cmd, self.state.view, &ctx);
         }
-        let reading =
-            self.state.view == View::Reader && !self.views.guard.blocks(&self.views.timer, &ctx);
+        let reading = self.state.view == View::Reader
+            && self.views.reader.shows_feeds()
+            && !self.views.guard.blocks(&self.views.timer, &ctx);
         self.views.guard.budget.frame(&egui_ctx, &ctx, reading);
         let card = card_in_view(&self.views.board, self.state.view);
         let budget = (self.state.view == View::Reader)

@@ -101,6 +101,12 @@ pub struct ReaderView {
 }
 
 impl ReaderView {
+    /// Whether the reader shows feeds to read, not the first-run page or the subscribe dialog:
+    /// what the reading budget counts.
+    pub fn shows_feeds(&self) -> bool {
+        self.sidebar.is_loaded() && self.sidebar.has_feeds() && !self.subscribe.is_open()
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
         let now = ctx.now.timestamp();
         let now_ms = ctx.now.timestamp_millis();
