@@ -107,7 +107,9 @@ def main():
     chars = TfidfVectorizer(sublinear_tf=True, min_df=2, analyzer="char_wb", ngram_range=(3, 5)).fit_transform(texts)
     counts = CountVectorizer(min_df=2, stop_words="english").fit_transform(texts)
     lda = LatentDirichletAllocation(20, random_state=0, max_iter=30).fit_transform(counts)
+    none = np.zeros((len(texts), 1))
     probes = [
+        ("none: the feed's click rate alone", none, none, 8),
         ("tf-idf words, LSA 24", TruncatedSVD(24, random_state=0).fit_transform(words), words, 8),
         ("tf-idf char 3-5-grams, LSA 24", TruncatedSVD(24, random_state=0).fit_transform(chars), chars, 8),
         ("LDA, 20 topics", np.sqrt(lda), lda, 4),
