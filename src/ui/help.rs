@@ -40,6 +40,7 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                             }
                         });
                 });
+            ui.add_space(super::theme::GAP * 0.5);
             ui.weak("Esc closes this window and the feed dialogs.");
         });
 }
