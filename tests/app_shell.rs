@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use focusfeed::clock::{ManualClock, SharedClock};
 use focusfeed::ui::app::{FocusFeedApp, View};
 use focusfeed::ui::commands::UiCommand;
@@ -85,4 +85,79 @@ fn a_second_window_on_the_same_data_is_refused() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("already open"), "stderr: {err}");
+}
+
+#[test]
+fn ctrl_k_finds_a_command_by_name_and_runs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.run_steps(2);
+    // The palette's field, empty, shows its hint as the placeholder.
+    let palette_open = |h: &Harness<'_, FocusFeedApp>| {
+        h.query_all_by_role(egui::accesskit::Role::TextInput)
+            .any(|n| {
+                n.accesskit_node().placeholder() == Some("Find a command")
+                    || n.value().is_some_and(|v| !v.is_empty())
+            })
+    };
+    let open = |h: &mut Harness<'_, FocusFeedApp>| {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+        h.run_steps(2);
+    };
+
+    // Typed words narrow the list; Enter runs the first match.
+    open(&mut h);
+    assert!(palette_open(&h));
+    assert!(
+        h.query_by_label("New card").is_some(),
+        "board commands here"
+    );
+    h.event(egui::Event::Text("stats".into()));
+    h.run_steps(2);
+    assert!(h.query_by_label("New card").is_none());
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Stats);
+    assert!(!palette_open(&h));
+
+    // The arrows move the selection: the second "go to" command is the Reader.
+    open(&mut h);
+    h.event(egui::Event::Text("go to".into()));
+    h.run_steps(2);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Reader);
+
+    // Keys faster than frames: three presses in one frame move three rows.
+    open(&mut h);
+    h.event(egui::Event::Text("go to".into()));
+    h.run_steps(2);
+    for _ in 0..3 {
+        h.key_press(egui::Key::ArrowDown);
+    }
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Settings);
+
+    // A click runs a row; each row shows its shortcut.
+    open(&mut h);
+    h.event(egui::Event::Text("board".into()));
+    h.run_steps(2);
+    assert!(h.query_by_label("1").is_some(), "the shortcut beside it");
+    h.get_by_label("Go to Board").click();
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Board);
+
+    // Esc closes it and changes nothing; the keys work again at once.
+    open(&mut h);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(!palette_open(&h));
+    assert_eq!(h.state().view(), View::Board);
+    h.key_press(egui::Key::Num3);
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Stats);
 }

@@ -5,6 +5,7 @@ use super::board::BoardView;
 use super::commands::{Scope, ShortcutMatcher, UiCommand};
 use super::context::{AppAction, ViewContext};
 use super::guard::AttentionGuard;
+use super::palette::CommandPalette;
 use super::reader::ReaderView;
 use super::settings::SettingsView;
 use super::stats::StatsView;
@@ -100,6 +101,7 @@ impl Views {
             UiCommand::ShowStats => ctx.act(AppAction::SwitchView(View::Stats)),
             UiCommand::ShowSettings => ctx.act(AppAction::SwitchView(View::Settings)),
             UiCommand::ToggleHelp => ctx.act(AppAction::ToggleHelp),
+            UiCommand::CommandPalette => ctx.act(AppAction::OpenPalette),
             UiCommand::TimerStartPause => {
                 let card = card_in_view(&self.board, view).map(|(id, _)| id);
                 self.timer.command(cmd, ctx, card);
@@ -128,6 +130,7 @@ pub struct FocusFeedApp {
     core: Core,
     views: Views,
     shortcuts: ShortcutMatcher,
+    palette: CommandPalette,
     show_help: bool,
     status: StatusBar,
     title: String,
@@ -167,6 +170,7 @@ impl FocusFeedApp {
             },
             views: Views::default(),
             shortcuts: ShortcutMatcher::default(),
+            palette: CommandPalette::default(),
             show_help: false,
             status: StatusBar::default(),
             title: String::new(),
@@ -209,6 +213,7 @@ impl FocusFeedApp {
         match action {
             AppAction::SwitchView(v) => self.state.view = v,
             AppAction::ToggleHelp => self.show_help = !self.show_help,
+            AppAction::OpenPalette => self.palette.open(),
             AppAction::Notice(n) => self.status.push_notice(n),
         }
     }
@@ -316,6 +321,9 @@ impl eframe::App for FocusFeedApp {
         super::help::show(&egui_ctx, &mut open);
         if !open {
             self.show_help = false;
+        }
+        if let Some(cmd) = self.palette.ui(&egui_ctx, self.state.view.scope()) {
+            self.views.route_command(cmd, self.state.view, &ctx);
         }
         refresh_due_feeds(&mut self.next_due_refresh, &egui_ctx, &ctx);
         let title = self.views.timer.window_title();

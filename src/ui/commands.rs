@@ -23,6 +23,10 @@ impl Shortcut {
         Self::Key(KeyboardShortcut::new(Modifiers::NONE, key))
     }
 
+    const fn ctrl(key: Key) -> Self {
+        Self::Key(KeyboardShortcut::new(Modifiers::COMMAND, key))
+    }
+
     const fn shift(key: Key) -> Self {
         Self::Key(KeyboardShortcut::new(Modifiers::SHIFT, key))
     }
@@ -97,6 +101,7 @@ commands! {
     ShowStats => (Global, "Go to Stats", [S::key(Key::Num3)]),
     ShowSettings => (Global, "Go to Settings", [S::key(Key::Num4)]),
     ToggleHelp => (Global, "Show or hide keyboard shortcuts", [S::key(Key::Questionmark)]),
+    CommandPalette => (Global, "Find a command by name", [S::ctrl(Key::K), S::Key(KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::P))]),
     TimerStartPause => (Global, "Start (on the board: on the selected card), pause or resume the timer", [S::key(Key::Space)]),
 
     NewCard => (Board, "New card", [S::key(Key::N)]),

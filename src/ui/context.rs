@@ -14,6 +14,7 @@ use super::app::View;
 pub enum AppAction {
     SwitchView(View),
     ToggleHelp,
+    OpenPalette,
     Notice(String),
 }
 
