@@ -89,6 +89,12 @@ macro_rules! commands {
             pub fn shortcuts(self) -> &'static [Shortcut] {
                 match self { $(UiCommand::$variant => const { &[$($shortcut),*] }),* }
             }
+
+            /// All its shortcuts as the overlay and the palette show them: "J  or  ↓".
+            pub fn shortcuts_text(self) -> String {
+                let keys: Vec<String> = self.shortcuts().iter().map(Shortcut::describe).collect();
+                keys.join("  or  ")
+            }
         }
     };
 }

@@ -31,9 +31,7 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                                 ui.strong(title);
                                 ui.end_row();
                                 for cmd in UiCommand::ALL.iter().filter(|c| c.scope() == scope) {
-                                    let keys: Vec<String> =
-                                        cmd.shortcuts().iter().map(|s| s.describe()).collect();
-                                    ui.monospace(keys.join("  or  "));
+                                    ui.monospace(cmd.shortcuts_text());
                                     ui.label(cmd.label());
                                     ui.end_row();
                                 }

@@ -71,8 +71,6 @@ impl CommandPalette {
                 .max_height(LIST_HEIGHT)
                 .show(ui, |ui| {
                     for (i, cmd) in found.iter().enumerate() {
-                        let keys: Vec<String> =
-                            cmd.shortcuts().iter().map(|s| s.describe()).collect();
                         let row = ui
                             .horizontal(|ui| {
                                 let r = ui.selectable_label(i == self.selected, cmd.label());
@@ -81,7 +79,7 @@ impl CommandPalette {
                                     |ui| {
                                         // Monospace, as in the `?` overlay: it has the arrows.
                                         ui.label(
-                                            egui::RichText::new(keys.join("  or  "))
+                                            egui::RichText::new(cmd.shortcuts_text())
                                                 .monospace()
                                                 .weak(),
                                         );
