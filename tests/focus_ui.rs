@@ -89,9 +89,12 @@ fn a_pomodoro_on_a_card_shows_on_the_card_in_stats_and_after_restart() {
     let mut h = app(dir.path(), &clock);
     h.run_steps(2);
     assert!(has_label(&h, "Backlog") && has_label(&h, "Done"));
+    let hint = "No cards here. Press N for a new one.";
+    assert!(has_label(&h, hint), "an empty board says how to start");
 
     create_card(&mut h, "Write report");
     assert_eq!(column_of(&h, "Write report"), "Backlog");
+    assert!(!has_label(&h, hint));
 
     // Select it and move it two columns right with Shift+→.
     h.get_by_label("Write report").click();

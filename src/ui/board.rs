@@ -404,6 +404,10 @@ fn column_ui(
                     theme::COLUMN_WIDTH - 2.0 * theme::CARD_GAP,
                     theme::COLUMN_MIN_HEIGHT,
                 ));
+                if ci == 0 && col.cards.is_empty() {
+                    // Where new cards land: a first-time user sees how to start.
+                    ui.weak("No cards here. Press N for a new one.");
+                }
                 for (row, card) in col.cards.iter().enumerate() {
                     let id = egui::Id::unique(("card", card.id));
                     let r = ui
