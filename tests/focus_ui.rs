@@ -436,3 +436,17 @@ fn space_on_the_board_focuses_on_the_selected_card_but_not_from_the_reader() {
     step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
     assert!(has_label(&h, "on Fix the build"));
 }
+
+#[test]
+fn a_new_card_is_selected_so_enter_starts_a_pomodoro_on_it() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    create_card(&mut h, "First task");
+    create_card(&mut h, "Second task");
+    // No click on the card: the one just added is the selected one.
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
+    assert!(has_label(&h, "on Second task"));
+}

@@ -23,6 +23,9 @@ pub struct BoardView {
     column_editor: Option<ColumnEditor>,
     show_archived: bool,
     load_error: Option<String>,
+    /// A card was just added: the next read of the board selects the first card with an id
+    /// above this one (ids only grow), so N, a title and Enter leave it ready to move or start.
+    select_added_after: Option<CardId>,
 }
 
 /// What the user did while the board was drawn; applied once the drawing borrow ends.
@@ -70,6 +73,12 @@ impl BoardView {
                 self.board = board;
                 self.archived = archived;
                 self.load_error = None;
+                if let Some(before) = self.select_added_after
+                    && let Some(added) = self.newest_card().filter(|&id| id > before)
+                {
+                    self.selected = Some(added);
+                    self.select_added_after = None;
+                }
                 if self
                     .selected
                     .is_some_and(|id| self.board.find(id).is_none())
@@ -79,6 +88,12 @@ impl BoardView {
             }
             Err(e) => self.load_error = Some(format!("could not read the board: {e}")),
         }
+    }
+
+    /// The highest card id on the board or in the archive.
+    fn newest_card(&self) -> Option<CardId> {
+        let on_board = self.board.columns.iter().flat_map(|c| &c.cards);
+        on_board.chain(&self.archived).map(|c| c.id).max()
     }
 
     /// The card currently selected, if it is still on the board.
@@ -134,6 +149,7 @@ impl BoardView {
     }
 
     fn dialogs(&mut self, ui: &egui::Ui, ctx: &ViewContext) {
+        let newest = self.newest_card().unwrap_or(0);
         if let Some(editor) = &mut self.editor {
             match editor.show(ui.ctx()) {
                 EditorOutcome::Open => {}
@@ -141,10 +157,13 @@ impl BoardView {
                 EditorOutcome::Save(draft) => {
                     let cmd = match editor.id {
                         Some(id) => FocusCommand::UpdateCard { id, draft },
-                        None => FocusCommand::AddCard {
-                            column: editor.column,
-                            draft,
-                        },
+                        None => {
+                            self.select_added_after = Some(newest);
+                            FocusCommand::AddCard {
+                                column: editor.column,
+                                draft,
+                            }
+                        }
                     };
                     send(ctx, cmd);
                     self.editor = None;
