@@ -23,10 +23,6 @@ impl CommandPalette {
         self.focus_query = true;
     }
 
-    pub fn is_open(&self) -> bool {
-        self.open
-    }
-
     /// Draws the palette when open; returns the command picked (Enter or a click).
     pub fn ui(&mut self, ctx: &egui::Context, scope: Scope) -> Option<UiCommand> {
         if !self.open {
