@@ -397,3 +397,42 @@ fn rename_and_unsubscribe_from_the_sidebar() {
     });
     assert_eq!(db.item_totals().unwrap().all, 0);
 }
+
+#[test]
+fn ctrl_k_goes_to_a_feed_by_typing_part_of_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store(dir.path());
+    common::insert_feed_x(&db, &["First story", "Second story"]);
+    db.conn()
+        .execute(
+            "INSERT INTO feeds(id, url, title, created_at) VALUES (2, 'file:///h.xml', 'Harbour News', 0)",
+            [],
+        )
+        .unwrap();
+    db.conn()
+        .execute(
+            "INSERT INTO items(feed_id, key, title, fetched_at) VALUES (2, 'h-1', 'Ferry timetable changes', 0)",
+            [],
+        )
+        .unwrap();
+    let harbour_item = db.conn().last_insert_rowid();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    step_until(&mut h, "both feeds", |h| {
+        has_label(h, "Ferry timetable changes")
+    });
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_steps(2);
+    h.event(egui::Event::Text("harb".into()));
+    h.run_steps(2);
+    assert!(
+        has_label(&h, "feed · 1 unread"),
+        "the place, with what waits in it"
+    );
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the feed's list", |h| {
+        h.state().reader_list() == [harbour_item]
+    });
+    assert!(!has_label(&h, "feed · 1 unread"), "the palette closed");
+}

@@ -5,7 +5,7 @@ use super::board::BoardView;
 use super::commands::{Scope, ShortcutMatcher, UiCommand};
 use super::context::{AppAction, ViewContext};
 use super::guard::AttentionGuard;
-use super::palette::CommandPalette;
+use super::palette::{Choice, CommandPalette, Entry};
 use super::reader::ReaderView;
 use super::settings::SettingsView;
 use super::stats::StatsView;
@@ -219,6 +219,26 @@ impl FocusFeedApp {
     }
 }
 
+/// The palette over the view's commands, and in an open reader its feeds and folders.
+fn palette_ui(
+    palette: &mut CommandPalette,
+    views: &mut Views,
+    view: View,
+    egui_ctx: &egui::Context,
+    ctx: &ViewContext,
+) {
+    let mut entries: Vec<Entry> = Entry::commands(view.scope()).collect();
+    if view == View::Reader && !views.guard.blocks(&views.timer, ctx) {
+        let places = views.reader.places().into_iter();
+        entries.extend(places.map(|(title, kind, unread)| Entry::place(title, kind, unread)));
+    }
+    match palette.ui(egui_ctx, &entries) {
+        Some(Choice::Command(cmd)) => views.route_command(cmd, view, ctx),
+        Some(Choice::Show(kind)) => views.reader.show_list(kind, ctx),
+        None => {}
+    }
+}
+
 /// Feeds keep themselves fresh while the window is open: every few minutes the worker fetches
 /// whichever are due. The first pass waits a minute so start-up stays quiet.
 fn refresh_due_feeds(next_due: &mut Option<i64>, egui_ctx: &egui::Context, ctx: &ViewContext) {
@@ -322,9 +342,16 @@ impl eframe::App for FocusFeedApp {
         if !open {
             self.show_help = false;
         }
-        if let Some(cmd) = self.palette.ui(&egui_ctx, self.state.view.scope()) {
-            self.views.route_command(cmd, self.state.view, &ctx);
+        if self.palette.is_open() {
+            palette_ui(
+                &mut self.palette,
+                &mut self.views,
+                self.state.view,
+                &egui_ctx,
+                &ctx,
+            );
         }
+
         refresh_due_feeds(&mut self.next_due_refresh, &egui_ctx, &ctx);
         let title = self.views.timer.window_title();
         let actions = ctx.actions.take();

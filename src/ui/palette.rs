@@ -1,11 +1,63 @@
-//! The command palette (Ctrl+K): every command that applies here, found by typing a few letters
-//! of its name, with its shortcut beside it so the palette also teaches the keys.
+//! The command palette (Ctrl+K): every command that applies here, and in the reader every feed
+//! and folder, found by typing a few letters of its name. A command shows its shortcut beside
+//! it, so the palette also teaches the keys.
 
 use super::commands::{Scope, UiCommand, escape_pressed};
+use super::reader::list::ListKind;
 use egui::{Key, Modifiers};
 
 /// Height of the list before it scrolls: about a dozen rows.
 const LIST_HEIGHT: f32 = 300.0;
+
+/// What a row of the palette does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Command(UiCommand),
+    /// Show this feed's or folder's list in the reader.
+    Show(ListKind),
+}
+
+/// One row: its name, and what stands to its right (the shortcut, or what kind of place it is).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub label: String,
+    pub hint: String,
+    pub choice: Choice,
+}
+
+impl Entry {
+    /// The commands that apply in `scope` (the palette's own left out).
+    pub fn commands(scope: Scope) -> impl Iterator<Item = Entry> {
+        UiCommand::ALL
+            .iter()
+            .copied()
+            .filter(|c| *c != UiCommand::CommandPalette)
+            .filter(move |c| c.scope() == Scope::Global || c.scope() == scope)
+            .map(|c| Entry {
+                label: c.label().to_owned(),
+                hint: c.shortcuts_text(),
+                choice: Choice::Command(c),
+            })
+    }
+
+    /// A feed or folder of the reader, with its unread count.
+    pub fn place(title: String, kind: ListKind, unread: i64) -> Entry {
+        let what = if matches!(kind, ListKind::Folder(_)) {
+            "folder"
+        } else {
+            "feed"
+        };
+        let hint = match unread {
+            0 => what.to_owned(),
+            n => format!("{what} · {n} unread"),
+        };
+        Entry {
+            label: title,
+            hint,
+            choice: Choice::Show(kind),
+        }
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct CommandPalette {
@@ -23,8 +75,12 @@ impl CommandPalette {
         self.focus_query = true;
     }
 
-    /// Draws the palette when open; returns the command picked (Enter or a click).
-    pub fn ui(&mut self, ctx: &egui::Context, scope: Scope) -> Option<UiCommand> {
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// Draws the palette when open over `entries`; returns what was picked (Enter or a click).
+    pub fn ui(&mut self, ctx: &egui::Context, entries: &[Entry]) -> Option<Choice> {
         if !self.open {
             return None;
         }
@@ -54,7 +110,7 @@ impl CommandPalette {
             if edit.changed() {
                 self.selected = 0;
             }
-            let found = matching(&self.query, scope);
+            let found = matching(&self.query, entries);
             if found.is_empty() {
                 ui.weak("No command has those words.");
                 return;
@@ -66,18 +122,16 @@ impl CommandPalette {
             egui::ScrollArea::vertical()
                 .max_height(LIST_HEIGHT)
                 .show(ui, |ui| {
-                    for (i, cmd) in found.iter().enumerate() {
+                    for (i, entry) in found.iter().enumerate() {
                         let row = ui
                             .horizontal(|ui| {
-                                let r = ui.selectable_label(i == self.selected, cmd.label());
+                                let r = ui.selectable_label(i == self.selected, &entry.label);
                                 ui.with_layout(
                                     egui::Layout::right_to_left(egui::Align::Center),
                                     |ui| {
                                         // Monospace, as in the `?` overlay: it has the arrows.
                                         ui.label(
-                                            egui::RichText::new(cmd.shortcuts_text())
-                                                .monospace()
-                                                .weak(),
+                                            egui::RichText::new(&entry.hint).monospace().weak(),
                                         );
                                     },
                                 );
@@ -88,12 +142,12 @@ impl CommandPalette {
                             row.scroll_to_me(None);
                         }
                         if row.clicked() {
-                            picked = Some(*cmd);
+                            picked = Some(entry.choice);
                         }
                     }
                 });
             if enter {
-                picked = Some(found[self.selected]);
+                picked = Some(found[self.selected].choice);
             }
         });
         if picked.is_some() || modal.should_close() || escape_pressed(ctx) {
@@ -103,74 +157,96 @@ impl CommandPalette {
     }
 }
 
-/// The commands that apply in `scope` whose label holds every word of `query` (any case). Those
-/// with the first word typed as a word lead, then those with a word starting with it; within
-/// each, the usual order.
-pub fn matching(query: &str, scope: Scope) -> Vec<UiCommand> {
+/// The entries whose label holds every word of `query` (any case). Those with the first word
+/// typed as a word lead, then those with a word starting with it; within each, the given order.
+pub fn matching<'a>(query: &str, entries: &'a [Entry]) -> Vec<&'a Entry> {
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    let mut found: Vec<(u8, UiCommand)> = UiCommand::ALL
+    let mut found: Vec<(u8, &Entry)> = entries
         .iter()
-        .copied()
-        .filter(|c| *c != UiCommand::CommandPalette)
-        .filter(|c| c.scope() == Scope::Global || c.scope() == scope)
-        .filter_map(|c| {
-            let label = c.label().to_lowercase();
+        .filter_map(|e| {
+            let label = e.label.to_lowercase();
             if !words.iter().all(|w| label.contains(w.as_str())) {
                 return None;
             }
+            let label_words = || label.split(|ch: char| !ch.is_alphanumeric());
             // 0: a word of the label is the first word typed; 1: one starts with it; 2: neither.
             let rank = words.first().map_or(0, |first| {
-                let mut label_words = label.split(|ch: char| !ch.is_alphanumeric());
-                if label
-                    .split(|ch: char| !ch.is_alphanumeric())
-                    .any(|w| w == first)
-                {
+                if label_words().any(|w| w == first) {
                     0
-                } else if label_words.any(|w| w.starts_with(first.as_str())) {
+                } else if label_words().any(|w| w.starts_with(first.as_str())) {
                     1
                 } else {
                     2
                 }
             });
-            Some((rank, c))
+            Some((rank, e))
         })
         .collect();
     found.sort_by_key(|(rank, _)| *rank);
-    found.into_iter().map(|(_, c)| c).collect()
+    found.into_iter().map(|(_, e)| e).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn commands_found(query: &str, scope: Scope) -> Vec<UiCommand> {
+        let entries: Vec<Entry> = Entry::commands(scope).collect();
+        matching(query, &entries)
+            .into_iter()
+            .filter_map(|e| match e.choice {
+                Choice::Command(c) => Some(c),
+                Choice::Show(_) => None,
+            })
+            .collect()
+    }
+
     #[test]
-    fn every_word_must_appear_and_word_starts_lead() {
-        let found = matching("star", Scope::Reader);
+    fn every_word_must_appear_and_whole_words_lead() {
+        let found = commands_found("star", Scope::Reader);
         assert_eq!(found[0], UiCommand::ToggleStar, "{found:?}");
         // "Start … the timer" has a word starting with "star" too; "Go to Starred" as well.
         assert!(found.contains(&UiCommand::TimerStartPause));
         assert!(found.contains(&UiCommand::GoStarred));
         assert!(
-            matching("mark read", Scope::Reader)
+            commands_found("mark read", Scope::Reader)
                 .iter()
                 .all(|c| c.label().to_lowercase().contains("mark"))
         );
         assert_eq!(
-            matching("MARK ALL IN", Scope::Reader),
+            commands_found("MARK ALL IN", Scope::Reader),
             vec![UiCommand::MarkAllRead]
         );
-        assert!(matching("zzz", Scope::Reader).is_empty());
+        assert!(commands_found("zzz", Scope::Reader).is_empty());
     }
 
     #[test]
     fn only_the_commands_that_apply_here_are_offered() {
-        let board = matching("", Scope::Board);
+        let board = commands_found("", Scope::Board);
         assert!(board.contains(&UiCommand::NewCard));
         assert!(board.contains(&UiCommand::ShowReader));
         assert!(!board.contains(&UiCommand::ToggleStar));
         assert!(!board.contains(&UiCommand::CommandPalette));
-        let reader = matching("", Scope::Reader);
+        let reader = commands_found("", Scope::Reader);
         assert!(reader.contains(&UiCommand::ToggleStar));
         assert!(!reader.contains(&UiCommand::NewCard));
+    }
+
+    #[test]
+    fn feeds_and_folders_are_found_by_name_with_their_unread_count() {
+        let mut entries: Vec<Entry> = Entry::commands(Scope::Reader).collect();
+        entries.push(Entry::place(
+            "Night Sky Bulletin".into(),
+            ListKind::Feed(7),
+            3,
+        ));
+        entries.push(Entry::place("Science".into(), ListKind::Folder(2), 0));
+        let found = matching("night", &entries);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].choice, Choice::Show(ListKind::Feed(7)));
+        assert_eq!(found[0].hint, "feed · 3 unread");
+        let found = matching("sci", &entries);
+        assert_eq!(found[0].choice, Choice::Show(ListKind::Folder(2)));
+        assert_eq!(found[0].hint, "folder");
     }
 }

@@ -107,6 +107,16 @@ impl ReaderView {
         self.sidebar.is_loaded() && self.sidebar.has_feeds() && !self.subscribe.is_open()
     }
 
+    /// The feeds and folders one can go to, for the command palette.
+    pub fn places(&self) -> Vec<(String, ListKind, i64)> {
+        self.sidebar.places()
+    }
+
+    /// Shows a feed's or a folder's list, as a click in the sidebar does.
+    pub fn show_list(&mut self, kind: ListKind, ctx: &ViewContext) {
+        self.set_kind(kind, ctx);
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
         let now = ctx.now.timestamp();
         let now_ms = ctx.now.timestamp_millis();

@@ -116,6 +116,19 @@ impl Sidebar {
         }
     }
 
+    /// Every feed and folder the sidebar lists, as (title, list, unread), for the palette.
+    pub fn places(&self) -> Vec<(String, ListKind, i64)> {
+        let folders = self.folders.iter().map(|f| {
+            let unread = self.folder_unread.get(&f.id).copied().unwrap_or(0);
+            (f.name.clone(), ListKind::Folder(f.id), unread)
+        });
+        let feeds = self
+            .feeds
+            .iter()
+            .map(|f| (feed_title(f).to_string(), ListKind::Feed(f.id), f.unread));
+        folders.chain(feeds).collect()
+    }
+
     /// Folder paths, for the "move to folder" picker.
     pub fn folder_paths(&self) -> Vec<Vec<String>> {
         let by_id: HashMap<FolderId, &SidebarFolder> =
