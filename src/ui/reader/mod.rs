@@ -7,6 +7,7 @@ pub mod background;
 pub mod bench;
 pub mod first_run;
 pub mod for_you;
+mod header;
 pub mod html_text;
 pub mod impressions;
 pub mod list;
@@ -235,56 +236,6 @@ impl ReaderView {
     }
 
     /// Title, search box, the unread-only toggle and "mark all read" above the list.
-    fn list_header(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, now_ms: i64) {
-        ui.horizontal(|ui| {
-            if self.search.ui(ui, now_ms) == SearchBoxChange::Cleared
-                && self.kind == ListKind::Search
-            {
-                let back = self.before_search;
-                self.set_kind(back, ctx);
-            }
-        });
-        ui.horizontal(|ui| {
-            ui.strong(self.sidebar.title_of(self.kind));
-            ui.weak(format!("{}", self.list.len()));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .small_button("Mark all read")
-                    .on_hover_text(UiCommand::MarkAllRead.label())
-                    .clicked()
-                {
-                    self.mark_all_read(ctx);
-                }
-                if matches!(self.kind, ListKind::Feed(_) | ListKind::Folder(_))
-                    && ui.checkbox(&mut self.unread_only, "Unread only").changed()
-                {
-                    self.stale.list = true;
-                }
-                let layout = if self.settings.article_below {
-                    "Article: below"
-                } else {
-                    "Article: beside"
-                };
-                if ui
-                    .small_button(layout)
-                    .on_hover_text(UiCommand::ToggleArticleLayout.label())
-                    .clicked()
-                {
-                    self.toggle_layout(ctx);
-                }
-            });
-        });
-    }
-
-    fn empty_list_text(&self) -> &'static str {
-        match self.kind {
-            ListKind::ForYou | ListKind::Unread => "All read. Nothing new for now.",
-            ListKind::Starred => "No starred items. Press s on an item to star it.",
-            ListKind::Search => "No matches.",
-            _ => "No items here.",
-        }
-    }
-
     /// Re-reads what the worker said changed; failures become notices, the old data stays.
     fn reload(&mut self, ctx: &ViewContext) {
         let stale = std::mem::replace(

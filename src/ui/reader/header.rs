@@ -1,0 +1,89 @@
+//! The head of the reader's list: the search box and the article layout, then the list's title
+//! and length with its controls (unread only, mark all read).
+
+use super::{ListKind, ReaderView, SearchBoxChange};
+use crate::ui::commands::UiCommand;
+use crate::ui::context::ViewContext;
+use crate::ui::theme;
+
+impl ReaderView {
+    pub(super) fn list_header(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, now_ms: i64) {
+        ui.horizontal(|ui| {
+            if self.search.ui(ui, now_ms) == SearchBoxChange::Cleared
+                && self.kind == ListKind::Search
+            {
+                let back = self.before_search;
+                self.set_kind(back, ctx);
+            }
+            // The layout is the reader's, not the list's: it sits by the search box, which
+            // leaves the list's row room for a long feed title.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let layout = if self.settings.article_below {
+                    "Article: below"
+                } else {
+                    "Article: beside"
+                };
+                if ui
+                    .small_button(layout)
+                    .on_hover_text(UiCommand::ToggleArticleLayout.label())
+                    .clicked()
+                {
+                    self.toggle_layout(ctx);
+                }
+            });
+        });
+        // Controls first, from the right, so a long feed title is cut short (with an ellipsis
+        // and the whole title on hover) instead of running under them.
+        ui.horizontal(|ui| {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .small_button("Mark all read")
+                    .on_hover_text(UiCommand::MarkAllRead.label())
+                    .clicked()
+                {
+                    self.mark_all_read(ctx);
+                }
+                if matches!(self.kind, ListKind::Feed(_) | ListKind::Folder(_))
+                    && ui.checkbox(&mut self.unread_only, "Unread only").changed()
+                {
+                    self.stale.list = true;
+                }
+                let title = list_title(ui, &self.sidebar.title_of(self.kind), self.list.len());
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add(egui::Label::new(title).truncate());
+                });
+            });
+        });
+    }
+
+    pub(super) fn empty_list_text(&self) -> &'static str {
+        match self.kind {
+            ListKind::ForYou | ListKind::Unread => "All read. Nothing new for now.",
+            ListKind::Starred => "No starred items. Press s on an item to star it.",
+            ListKind::Search => "No matches.",
+            _ => "No items here.",
+        }
+    }
+}
+
+/// "Night Sky Bulletin  7": the list's title in bold and its length in the weak colour, as one
+/// text so that both are cut short together.
+fn list_title(ui: &egui::Ui, title: &str, len: usize) -> egui::text::LayoutJob {
+    let style = ui.style();
+    let mut job = egui::text::LayoutJob::default();
+    egui::RichText::new(title).strong().append_to(
+        &mut job,
+        style,
+        egui::FontSelection::Default,
+        egui::Align::Center,
+    );
+    egui::RichText::new(format!("  {len}"))
+        .color(theme::weak_colour(ui.visuals()))
+        .append_to(
+            &mut job,
+            style,
+            egui::FontSelection::Default,
+            egui::Align::Center,
+        );
+    job
+}
