@@ -436,3 +436,35 @@ fn ctrl_k_goes_to_a_feed_by_typing_part_of_its_name() {
     });
     assert!(!has_label(&h, "feed · 1 unread"), "the palette closed");
 }
+
+#[test]
+fn a_long_feed_title_stays_clear_of_the_lists_buttons() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store(dir.path());
+    common::insert_feed_x(&db, &["First story"]);
+    let long = "The Extremely Long Title Of A Regional Evening Newspaper";
+    db.conn()
+        .execute("UPDATE feeds SET title = ?1 WHERE id = 1", [long])
+        .unwrap();
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    step_until(&mut h, "the feed", |h| has_label(h, "First story"));
+    // The feed's entry in the sidebar: the leftmost of the labels naming it.
+    let entry = h
+        .query_all_by_label_contains(long)
+        .min_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .unwrap();
+    let sidebar = entry.rect();
+    entry.click();
+    step_until(&mut h, "the feed's list", |h| has_label(h, "Unread only"));
+    let title = h
+        .query_all_by_label_contains(long)
+        .map(|n| n.rect())
+        .find(|r| r.left() > sidebar.right())
+        .expect("the list's title");
+    let unread_only = h.get_by_label("Unread only").rect();
+    assert!(
+        title.right() <= unread_only.left(),
+        "title {title:?} runs under the checkbox {unread_only:?}"
+    );
+}
