@@ -107,7 +107,7 @@ commands! {
     ShowStats => (Global, "Go to Stats", [S::key(Key::Num3)]),
     ShowSettings => (Global, "Go to Settings", [S::key(Key::Num4)]),
     ToggleHelp => (Global, "Show or hide keyboard shortcuts", [S::key(Key::Questionmark)]),
-    CommandPalette => (Global, "Find a command by name", [S::ctrl(Key::K), S::Key(KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::P))]),
+    CommandPalette => (Global, "Find a command, or in the Reader a feed or folder, by name", [S::ctrl(Key::K), S::Key(KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::P))]),
     TimerStartPause => (Global, "Start (on the board: on the selected card), pause or resume the timer", [S::key(Key::Space)]),
 
     NewCard => (Board, "New card", [S::key(Key::N)]),
