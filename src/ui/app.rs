@@ -351,7 +351,6 @@ impl eframe::App for FocusFeedApp {
                 &ctx,
             );
         }
-
         refresh_due_feeds(&mut self.next_due_refresh, &egui_ctx, &ctx);
         let title = self.views.timer.window_title();
         let actions = ctx.actions.take();

@@ -149,7 +149,11 @@ impl BoardView {
     }
 
     fn dialogs(&mut self, ui: &egui::Ui, ctx: &ViewContext) {
-        let newest = self.newest_card().unwrap_or(0);
+        // Read before the editor's borrow, and only while it is open: it walks every card.
+        let newest = self
+            .editor
+            .is_some()
+            .then(|| self.newest_card().unwrap_or(0));
         if let Some(editor) = &mut self.editor {
             match editor.show(ui.ctx()) {
                 EditorOutcome::Open => {}
@@ -158,7 +162,7 @@ impl BoardView {
                     let cmd = match editor.id {
                         Some(id) => FocusCommand::UpdateCard { id, draft },
                         None => {
-                            self.select_added_after = Some(newest);
+                            self.select_added_after = newest;
                             FocusCommand::AddCard {
                                 column: editor.column,
                                 draft,

@@ -7,6 +7,7 @@ use crate::ui::context::ViewContext;
 use crate::ui::theme;
 
 impl ReaderView {
+    /// The search box, then the list's title and length and its controls, above the list.
     pub(super) fn list_header(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, now_ms: i64) {
         ui.horizontal(|ui| {
             if self.search.ui(ui, now_ms) == SearchBoxChange::Cleared

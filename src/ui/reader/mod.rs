@@ -235,7 +235,6 @@ impl ReaderView {
         }
     }
 
-    /// Title, search box, the unread-only toggle and "mark all read" above the list.
     /// Re-reads what the worker said changed; failures become notices, the old data stays.
     fn reload(&mut self, ctx: &ViewContext) {
         let stale = std::mem::replace(
