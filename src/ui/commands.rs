@@ -144,6 +144,13 @@ commands! {
     MuteFeed => (Reader, "For you: mute the open item's feed", [S::key(Key::Minus)]),
 }
 
+impl UiCommand {
+    /// Whether the command works while a view of `scope` is shown: its own, or everywhere.
+    pub fn applies_in(self, scope: Scope) -> bool {
+        self.scope() == Scope::Global || self.scope() == scope
+    }
+}
+
 /// Turns this frame's key presses into commands for the active scope. Holds the first key of a
 /// two-key sequence between frames.
 #[derive(Debug, Default)]
@@ -161,7 +168,7 @@ impl ShortcutMatcher {
         let applicable: Vec<UiCommand> = UiCommand::ALL
             .iter()
             .copied()
-            .filter(|c| c.scope() == Scope::Global || c.scope() == active)
+            .filter(|c| c.applies_in(active))
             .collect();
         let mut fired = Vec::new();
         ctx.input_mut(|input| {

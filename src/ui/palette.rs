@@ -32,7 +32,7 @@ impl Entry {
             .iter()
             .copied()
             .filter(|c| *c != UiCommand::CommandPalette)
-            .filter(move |c| c.scope() == Scope::Global || c.scope() == scope)
+            .filter(move |c| c.applies_in(scope))
             .map(|c| Entry {
                 label: c.label().to_owned(),
                 hint: c.shortcuts_text(),
