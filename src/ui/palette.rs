@@ -112,7 +112,7 @@ impl CommandPalette {
             }
             let found = matching(&self.query, entries);
             if found.is_empty() {
-                ui.weak("No command has those words.");
+                ui.weak("Nothing here has those words.");
                 return;
             }
             let n = found.len();
