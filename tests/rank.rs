@@ -459,3 +459,63 @@ fn a_reset_while_for_you_is_built_is_not_undone_by_the_build() {
         list.iter().map(|r| &r.reasons).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_renamed_feed_keeps_what_was_learned_and_two_feeds_of_one_title_stay_apart() {
+    let (dir, mut engine) = engine_with_items();
+    // Both feeds end up with one title: the football feed is renamed to the cooking feed's.
+    engine
+        .store()
+        .conn()
+        .execute(
+            "UPDATE feeds SET title = 'Kitchen Notes' WHERE title = 'Football Daily'",
+            [],
+        )
+        .unwrap();
+    let football = id_of(&engine, "Football Daily");
+    open_four(&engine, "Kitchen Notes", NOW - 100);
+    let list = engine.recommend(24, true).unwrap();
+    let feed_reason = |i: &focusfeed::rank::recommender::ForYouItem| {
+        i.reasons.iter().find(|r| r.feature == "feed").cloned()
+    };
+    let lifted_football: Vec<i64> = list
+        .iter()
+        .filter(|i| football.contains(&i.id) && feed_reason(i).is_some())
+        .map(|i| i.id)
+        .collect();
+    assert!(
+        lifted_football.is_empty(),
+        "the cooking feed's opens lift the football feed too: {lifted_football:?}"
+    );
+
+    // The cooking feed is renamed; what For you learned about it survives a restart.
+    let cooking_feed: i64 = engine
+        .store()
+        .conn()
+        .query_row(
+            "SELECT feed_id FROM items WHERE title LIKE 'Kitchen Notes%' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    engine
+        .store()
+        .conn()
+        .execute(
+            "UPDATE feeds SET title = 'Cooking Club' WHERE id = ?1",
+            [cooking_feed],
+        )
+        .unwrap();
+    drop(engine);
+    let clock = ManualClock::new(Utc.timestamp_opt(NOW, 0).unwrap());
+    let mut engine = Engine::open(dir.path(), Arc::new(clock)).unwrap();
+    let list = engine.recommend(5, true).unwrap();
+    let first = &list[0];
+    assert_eq!(first.feed, "Cooking Club");
+    let reason = feed_reason(first).map(|r| r.text).unwrap_or_default();
+    assert!(
+        reason.contains("feed Cooking Club"),
+        "the feed's opens, under its new name: {:?}",
+        first.reasons
+    );
+}

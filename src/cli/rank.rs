@@ -193,6 +193,7 @@ pub fn bench(_ctx: &CliContext) -> anyhow::Result<()> {
             ItemDoc {
                 id: i,
                 feed: format!("feed{}", topic % 12),
+                feed_name: String::new(),
                 author: Some(format!("author{}", rng.below(300))),
                 domain: Some(format!("site{}.example", topic % 12)),
                 published: i,

@@ -11,6 +11,9 @@ pub struct ItemDoc {
     pub id: ItemId,
     /// Feed (source) key: the feed id as text, or a category name in the offline evaluation.
     pub feed: String,
+    /// The feed's title, for explanations (empty: the key is the title). Not the key, so two
+    /// feeds of one title stay apart and a renamed feed keeps what was learned about it.
+    pub feed_name: String,
     pub author: Option<String>,
     /// Host of the item's link, `www.` stripped.
     pub domain: Option<String>,
@@ -37,6 +40,8 @@ pub struct Corpus {
     pub term_of: HashMap<String, u32>,
     pub feed: Vec<u32>,
     pub feeds: Vec<String>,
+    /// Each feed's title, for explanations (the latest one seen).
+    pub feed_names: Vec<String>,
     pub author: Vec<Option<u32>>,
     /// Authors by interned id, lowercased so "Ann Lee" and "ann lee" are one (the key).
     pub authors: Vec<String>,
@@ -90,8 +95,18 @@ impl Corpus {
         row.dedup_by_key(|(t, _)| *t);
         normalize_sparse(&mut row);
         self.rows.push(row);
-        self.feed
-            .push(intern(&mut self.feeds, &mut self.feed_of, &d.feed));
+        let feed = intern(&mut self.feeds, &mut self.feed_of, &d.feed);
+        let name = if d.feed_name.is_empty() {
+            &d.feed
+        } else {
+            &d.feed_name
+        };
+        if self.feed_names.len() < self.feeds.len() {
+            self.feed_names.push(name.clone());
+        } else if let Some(n) = self.feed_names.get_mut(feed as usize) {
+            name.clone_into(n);
+        }
+        self.feed.push(feed);
         let author = d.author.as_deref().map(str::trim).filter(|a| !a.is_empty());
         let author = author.map(|a| {
             let id = intern(&mut self.authors, &mut self.author_of, &a.to_lowercase());
@@ -165,6 +180,7 @@ mod tests {
         ItemDoc {
             id,
             feed: feed.into(),
+            feed_name: String::new(),
             author: None,
             domain: link_domain("https://www.Example.org/a"),
             published: 0,

@@ -278,6 +278,7 @@ mod tests {
         ItemDoc {
             id,
             feed: "f".into(),
+            feed_name: String::new(),
             author: None,
             domain: None,
             published: 0,

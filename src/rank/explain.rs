@@ -370,7 +370,7 @@ pub fn explain(
     parts: &Parts,
 ) -> Vec<Reason> {
     let mut out = Vec::new();
-    let feed = &corpus.feeds[corpus.feed[slot] as usize];
+    let feed = &corpus.feed_names[corpus.feed[slot] as usize];
     if parts.feed > 0.05 {
         let c = model
             .feeds
@@ -474,6 +474,7 @@ mod tests {
         ItemDoc {
             id,
             feed: "Sky".into(),
+            feed_name: String::new(),
             author: None,
             domain: None,
             published: id,

@@ -352,6 +352,7 @@ mod tests {
                 ItemDoc {
                     id: i,
                     feed: format!("feed{}", i % 4),
+                    feed_name: String::new(),
                     author: None,
                     domain: None,
                     published: i,

@@ -1,5 +1,5 @@
-//! The model's stored form: everything keyed by item id and feed/author/domain name rather than
-//! corpus slots, so it survives a re-embedding of a changed corpus. The linear part is retrained
+//! The model's stored form: everything keyed by item id, feed id and author/domain name rather
+//! than corpus slots, so it survives a re-embedding of a changed corpus. The linear part is retrained
 //! from the stored replay buffer on load (cheap), since its weights live in embedding space.
 
 use super::corpus::Corpus;
@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Bump when the snapshot's meaning changes; an older snapshot is rebuilt from events.
-pub const FORMAT: i64 = 1;
+/// 2: feeds are keyed by feed id, no longer by title.
+pub const FORMAT: i64 = 2;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Snapshot {

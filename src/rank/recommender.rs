@@ -336,7 +336,8 @@ fn item_docs(index: &SearchIndex, items: &[RankItem]) -> Result<Vec<ItemDoc>, Ra
         .iter()
         .map(|i| ItemDoc {
             id: i.id,
-            feed: i.feed_title.clone(),
+            feed: i.feed_id.to_string(),
+            feed_name: i.feed_title.clone(),
             author: i.author.clone(),
             domain: i.url.as_deref().and_then(link_domain),
             published: i.published,

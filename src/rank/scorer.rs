@@ -329,6 +329,7 @@ mod tests {
                 ItemDoc {
                     id: i,
                     feed: format!("feed{feed}"),
+                    feed_name: String::new(),
                     author: Some(author),
                     domain: Some(format!("site{feed}.example")),
                     published: i,

@@ -95,6 +95,7 @@ mod tests {
             .map(|i| ItemDoc {
                 id: i,
                 feed: format!("f{}", i % 2),
+                feed_name: String::new(),
                 author: None,
                 domain: None,
                 published: 0,

@@ -74,9 +74,11 @@ pub fn ingest(
     let mut item_of = HashMap::with_capacity(rows.len());
     for (id, key, feed, title, url, at) in rows {
         item_of.insert(key, id);
+        // The category is the feed: its name is its key.
         docs.push(ItemDoc {
             id,
             feed,
+            feed_name: String::new(),
             author: None,
             domain: url.as_deref().and_then(link_domain),
             published: at,

@@ -173,6 +173,7 @@ mod tests {
             .map(|i| ItemDoc {
                 id: i,
                 feed: "f".into(),
+                feed_name: String::new(),
                 author: None,
                 domain: None,
                 published: i,
