@@ -1,6 +1,7 @@
 //! The model's stored form: everything keyed by item id, feed id and author/domain name rather
-//! than corpus slots, so it survives a re-embedding of a changed corpus. The linear part is retrained
-//! from the stored replay buffer on load (cheap), since its weights live in embedding space.
+//! than corpus slots, so it survives a re-embedding of a changed corpus. The linear part is
+//! retrained from the stored replay buffer on load (cheap), since its weights live in embedding
+//! space.
 
 use super::corpus::Corpus;
 use super::model::{Counts, Example, ModelConfig, UserModel, World};
