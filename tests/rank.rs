@@ -20,11 +20,16 @@ use std::sync::Arc;
 
 const NOW: i64 = 1_764_000_000;
 
+/// The engine on `dir` at `NOW` (a restart when `dir` already holds data).
+fn open_engine(dir: &std::path::Path) -> Engine {
+    let clock = ManualClock::new(Utc.timestamp_opt(NOW, 0).unwrap());
+    Engine::open(dir, Arc::new(clock)).unwrap()
+}
+
 /// Two feeds: football news and cooking news, twelve items each.
 fn engine_with_items() -> (tempfile::TempDir, Engine) {
     let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(Utc.timestamp_opt(NOW, 0).unwrap());
-    let mut engine = Engine::open(dir.path(), Arc::new(clock)).unwrap();
+    let mut engine = open_engine(dir.path());
     let sport_words = [
         "goal striker match league",
         "keeper penalty cup final",
@@ -249,8 +254,7 @@ fn the_stored_model_is_rebuilt_from_events_when_missing() {
     let before = engine.recommend(5, false).unwrap();
     engine.store().delete_rank_model().unwrap();
     drop(engine);
-    let clock = ManualClock::new(Utc.timestamp_opt(NOW, 0).unwrap());
-    let mut engine = Engine::open(dir.path(), Arc::new(clock)).unwrap();
+    let mut engine = open_engine(dir.path());
     let after = engine.recommend(5, false).unwrap();
     let ids =
         |l: &[focusfeed::rank::recommender::ForYouItem]| l.iter().map(|i| i.id).collect::<Vec<_>>();
@@ -507,8 +511,7 @@ fn a_renamed_feed_keeps_what_was_learned_and_two_feeds_of_one_title_stay_apart()
         )
         .unwrap();
     drop(engine);
-    let clock = ManualClock::new(Utc.timestamp_opt(NOW, 0).unwrap());
-    let mut engine = Engine::open(dir.path(), Arc::new(clock)).unwrap();
+    let mut engine = open_engine(dir.path());
     let list = engine.recommend(5, true).unwrap();
     let first = &list[0];
     assert_eq!(first.feed, "Cooking Club");
