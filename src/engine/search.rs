@@ -20,8 +20,9 @@ pub enum SearchCommand {
         request: SearchRequest,
     },
     /// Apply pending item changes to the index now (the worker also does it between commands).
+    /// A search sent after it is answered once it is done.
     Sync,
-    /// Rebuild the index from SQLite, with progress.
+    /// Rebuild the index from SQLite, with progress; like `Sync`, searches sent after it wait.
     Rebuild,
 }
 

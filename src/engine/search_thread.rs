@@ -1,7 +1,8 @@
 //! Searches as you type, answered on their own thread with their own read connection and index
 //! reader, so that a long command on the worker (a refresh being stored, For you being built)
 //! does not hold them up. Only the newest query waiting is answered. Until the worker has
-//! opened (or built) the index, queries go to the worker, which answers them once it has.
+//! opened (or built) the index, queries go to the worker, which answers them once it has; so do
+//! queries sent while an index sync or rebuild is outstanding (`WorkerHandle::send`).
 
 use super::search::{SearchCommand, run_search};
 use super::worker::{Command, Event, EventSink};

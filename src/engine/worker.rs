@@ -9,6 +9,8 @@ use super::reader::ReaderCommand;
 use super::search::SearchCommand;
 use super::search_thread::SearchThread;
 use crate::model::Topic;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -83,6 +85,11 @@ pub struct WorkerHandle {
     thread: Option<JoinHandle<()>>,
     /// Answers searches beside the worker (see `search_thread.rs`).
     search: Option<SearchThread>,
+    /// Index commands (sync, rebuild) handed to the worker, and how many it has carried out.
+    /// While one is outstanding, a search goes to the worker behind it, so that it sees the
+    /// index that command leaves rather than racing it on the search thread.
+    index_commands_sent: AtomicU64,
+    index_commands_done: Arc<AtomicU64>,
 }
 
 impl WorkerHandle {
@@ -96,21 +103,28 @@ impl WorkerHandle {
             wake: std::sync::Arc::new(wake),
         };
         let search = SearchThread::spawn(engine.data_dir(), sink.clone(), cmd_tx.clone());
+        let done = Arc::new(AtomicU64::new(0));
+        let worker_done = Arc::clone(&done);
         let thread = std::thread::Builder::new()
             .name("focusfeed-worker".into())
-            .spawn(move || run(engine, cmd_rx, sink))
+            .spawn(move || run(engine, cmd_rx, sink, &worker_done))
             .ok();
         Self {
             commands: Some(cmd_tx),
             events: ev_rx,
             thread,
             search: Some(search),
+            index_commands_sent: AtomicU64::new(0),
+            index_commands_done: done,
         }
     }
 
     /// Hands a command to the worker without waiting. Fails only when the queue is full or the
     /// worker is gone; the message says so.
     pub fn send(&self, cmd: Command) -> Result<(), String> {
+        let index_busy = self.index_commands_done.load(Ordering::Acquire)
+            < self.index_commands_sent.load(Ordering::Relaxed);
+        let is_index_command = changes_index(&cmd);
         let cmd = match (cmd, &self.search) {
             (
                 Command::Search(SearchCommand::Query {
@@ -118,7 +132,7 @@ impl WorkerHandle {
                     request,
                 }),
                 Some(search),
-            ) => match search.ask(request_id, request) {
+            ) if !index_busy => match search.ask(request_id, request) {
                 Ok(()) => return Ok(()),
                 Err((request_id, request)) => Command::Search(SearchCommand::Query {
                     request_id,
@@ -131,9 +145,13 @@ impl WorkerHandle {
             return Err("the background worker has stopped".into());
         };
         tx.try_send(cmd).map_err(|e| match e {
-            TrySendError::Full(_) => "the background worker is busy; try again in a moment".into(),
-            TrySendError::Disconnected(_) => "the background worker has stopped".into(),
-        })
+            TrySendError::Full(_) => "the background worker is busy; try again in a moment",
+            TrySendError::Disconnected(_) => "the background worker has stopped",
+        })?;
+        if is_index_command {
+            self.index_commands_sent.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
     }
 
     /// Events posted since the last call.
@@ -159,7 +177,7 @@ impl Drop for WorkerHandle {
     }
 }
 
-fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink) {
+fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink, done: &AtomicU64) {
     let mut seen_version = engine.store().data_version().ok();
     let mut index_work_pending = true;
     loop {
@@ -173,7 +191,13 @@ fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink) {
             EXTERNAL_CHANGE_POLL
         };
         match commands.recv_timeout(wait) {
-            Ok(cmd) => dispatch(&mut engine, cmd, &events),
+            Ok(cmd) => {
+                let is_index_command = changes_index(&cmd);
+                dispatch(&mut engine, cmd, &events);
+                if is_index_command {
+                    done.fetch_add(1, Ordering::Release);
+                }
+            }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
                 // A ranking asked for is delivered before the worker stops.
@@ -200,6 +224,14 @@ fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink) {
         // Keeps the search index in step with items written by any command or process.
         index_work_pending = super::search::tick(&mut engine, &events);
     }
+}
+
+/// Commands a search sent after them must see the outcome of.
+fn changes_index(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Search(SearchCommand::Sync | SearchCommand::Rebuild)
+    )
 }
 
 fn dispatch(engine: &mut Engine, cmd: Command, events: &EventSink) {
