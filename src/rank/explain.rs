@@ -345,10 +345,13 @@ pub fn age_reason(age_days: f32) -> String {
 /// How [`age_reason`] starts, so a list that already shows the age can leave it out.
 pub const RECENCY_PREFIX: &str = "published ";
 
-/// "feed X you open often (4 of 11 shown)"; with a single open "often" would overstate it, so
-/// the count alone is given: "feed X: you opened 1 of 19 shown".
+/// The open rate from which a feed or site is said to be opened "often": one in five.
+const OFTEN_RATE: f32 = 0.2;
+
+/// "feed X you open often (4 of 11 shown)"; with a single open, or one in twenty, "often" would
+/// overstate it, so the count alone is given: "feed X: you opened 2 of 48 shown".
 fn opened_text(subject: &str, c: Counts) -> String {
-    if c.clicks >= 1.5 {
+    if c.clicks >= 1.5 && c.clicks >= OFTEN_RATE * c.shows {
         format!(
             "{subject} you open often ({:.0} of {:.0} shown)",
             c.clicks, c.shows
@@ -440,7 +443,7 @@ mod tests {
     use crate::rank::model::{ModelConfig, World};
 
     #[test]
-    fn a_single_open_is_not_called_often() {
+    fn a_single_open_or_a_low_rate_is_not_called_often() {
         let once = Counts {
             clicks: 1.0,
             shows: 19.0,
@@ -456,6 +459,14 @@ mod tests {
         assert_eq!(
             opened_text("feed G", four),
             "feed G you open often (4 of 11 shown)"
+        );
+        let rarely = Counts {
+            clicks: 2.0,
+            shows: 48.0,
+        };
+        assert_eq!(
+            opened_text("feed G", rarely),
+            "feed G: you opened 2 of 48 shown"
         );
     }
 
