@@ -132,9 +132,32 @@ pub fn local_day(t: UnixTime) -> NaiveDate {
     super::stats::day_of(t, super::stats::local_offset(t))
 }
 
+/// Seconds from `t` to the next local midnight, when the budget starts again; at least one.
+pub fn secs_to_next_local_day(t: UnixTime) -> i64 {
+    secs_to_next_day(t, super::stats::local_offset(t))
+}
+
+fn secs_to_next_day(t: UnixTime, utc_offset: i64) -> i64 {
+    const DAY: i64 = 86_400;
+    DAY - (t + utc_offset).rem_euclid(DAY)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_day_starts_at_local_midnight() {
+        // 2026-11-30 22:30 UTC.
+        let t = 1_796_077_800;
+        assert_eq!(secs_to_next_day(t, 0), 90 * 60);
+        // UTC+2: it is already 00:30 on the 1st, so the next midnight is 23.5 h away.
+        assert_eq!(secs_to_next_day(t, 2 * 3600), 23 * 3600 + 30 * 60);
+        // UTC-5: 17:30, six and a half hours to go.
+        assert_eq!(secs_to_next_day(t, -5 * 3600), 6 * 3600 + 30 * 60);
+        // At midnight itself the next one is a whole day away.
+        assert_eq!(secs_to_next_day(t + 90 * 60, 0), 86_400);
+    }
 
     const S: i64 = 1000;
 

@@ -6,7 +6,9 @@ use super::context::ViewContext;
 use super::theme;
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::{Command, Event};
-use crate::focus::reading::{BudgetStatus, EXTENSION_SECS, ReadingDay, ReadingMeter, local_day};
+use crate::focus::reading::{
+    BudgetStatus, EXTENSION_SECS, ReadingDay, ReadingMeter, local_day, secs_to_next_local_day,
+};
 use crate::model::Topic;
 use chrono::NaiveDate;
 
@@ -74,6 +76,11 @@ impl ReadingBudget {
         {
             egui_ctx
                 .request_repaint_after(std::time::Duration::from_millis(left_ms.unsigned_abs()));
+        }
+        // A spent budget lifts at midnight even for a window nobody touches.
+        if status.is_spent() {
+            let wait = secs_to_next_local_day(ctx.now.timestamp());
+            egui_ctx.request_repaint_after(std::time::Duration::from_secs(wait.unsigned_abs()));
         }
     }
 
