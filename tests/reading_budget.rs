@@ -9,7 +9,7 @@ mod common;
 
 use common::{reader_harness, start_clock, step_until};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use focusfeed::clock::ManualClock;
 use focusfeed::focus::reading::local_day;
 use focusfeed::store::Store;
@@ -204,4 +204,38 @@ fn the_budget_is_chosen_in_settings_or_from_the_command_line() {
     step_until(&mut h, "the budget from outside", |h| {
         has(h, "0 of 20 min read today")
     });
+    // Settings, shown again, reads it afresh.
+    h.key_press(egui::Key::Num4);
+    step_until(&mut h, "Settings again", |h| has(h, "Daily reading budget"));
+    let combo = h.get_by_role_and_label(Role::ComboBox, "Daily reading budget:");
+    assert_eq!(combo.value().as_deref(), Some("20 min a day"));
+}
+
+#[test]
+fn the_focus_guard_is_switched_in_settings_and_stays_as_clicked() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path(), 0);
+    let clock = start_clock();
+    let mut h = reader_harness(dir.path(), &clock);
+    h.key_press(egui::Key::Num4);
+    let label = "Keep the reader closed during focus sessions";
+    step_until(&mut h, "the guard setting", |h| has(h, label));
+    let checked = |h: &Harness<'_, FocusFeedApp>| {
+        h.get_by_role_and_label(Role::CheckBox, label)
+            .accesskit_node()
+            .toggled()
+    };
+    assert_eq!(checked(&h), Some(egui::accesskit::Toggled::True));
+    h.get_by_role_and_label(Role::CheckBox, label).click();
+    h.run_steps(3);
+    assert_eq!(checked(&h), Some(egui::accesskit::Toggled::False));
+    let store = Store::open(&dir.path().join(focusfeed::paths::DB_FILE)).unwrap();
+    step_until(&mut h, "the guard stored as off", |_| {
+        store
+            .setting(focusfeed::ui::guard::GUARD_KEY)
+            .unwrap()
+            .as_deref()
+            == Some("false")
+    });
+    assert_eq!(checked(&h), Some(egui::accesskit::Toggled::False));
 }

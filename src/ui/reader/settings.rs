@@ -52,44 +52,66 @@ pub fn save_flag(ctx: &ViewContext, key: &str, value: bool) {
     }));
 }
 
+/// What the section shows, read from the store when it comes on screen.
+#[derive(Clone, Copy, PartialEq)]
+struct SectionState {
+    reader: ReaderSettings,
+    /// The reader stays closed during focus sessions.
+    guard: bool,
+    budget_minutes: i64,
+}
+
+impl SectionState {
+    fn load(store: &Store) -> Self {
+        Self {
+            reader: ReaderSettings::load(store),
+            guard: !matches!(store.setting(crate::ui::guard::GUARD_KEY), Ok(Some(v)) if v == "false"),
+            budget_minutes: store.reading_budget_minutes().unwrap_or(0),
+        }
+    }
+}
+
 /// The "Reader" section of the Settings view.
 pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
-    // Kept in egui's memory while the section stays on screen, so a toggle shows at once, before
-    // the worker stores it; read afresh when the section comes back (the reader may have changed it).
+    // Kept in egui's memory while the section stays on screen, so a change shows at once, before
+    // the worker stores it, and the store is not read every frame; read afresh when the section
+    // comes back (the reader or the CLI may have changed it).
     let id = ui.scope_id().with("reader_settings_section");
     let frame = ui.ctx().cumulative_frame_nr();
     let mut s = ui
-        .data(|d| d.get_temp::<ReaderSettingsCache>(id))
+        .data(|d| d.get_temp::<SectionCache>(id))
         .filter(|c| c.1 + 1 >= frame)
-        .map_or_else(|| ReaderSettings::load(ctx.store), |c| c.0);
+        .map_or_else(|| SectionState::load(ctx.store), |c| c.0);
     let before = s;
     ui.strong("Reader");
-    ui.checkbox(&mut s.auto_mark_read, "Mark items read when opened");
+    ui.checkbox(&mut s.reader.auto_mark_read, "Mark items read when opened");
     ui.horizontal(|ui| {
         ui.label("Article:");
-        ui.radio_value(&mut s.article_below, false, "beside the list");
-        ui.radio_value(&mut s.article_below, true, "below the list");
+        ui.radio_value(&mut s.reader.article_below, false, "beside the list");
+        ui.radio_value(&mut s.reader.article_below, true, "below the list");
     });
-    let mut guard =
-        !matches!(ctx.store.setting(crate::ui::guard::GUARD_KEY), Ok(Some(v)) if v == "false");
-    if ui
-        .checkbox(&mut guard, "Keep the reader closed during focus sessions")
-        .changed()
-    {
-        save_flag(ctx, crate::ui::guard::GUARD_KEY, guard);
+    ui.checkbox(&mut s.guard, "Keep the reader closed during focus sessions");
+    budget_row(ui, &mut s.budget_minutes);
+    if s.reader.auto_mark_read != before.reader.auto_mark_read {
+        save_flag(ctx, AUTO_MARK_READ_KEY, s.reader.auto_mark_read);
     }
-    budget_row(ui, ctx);
-    if s.auto_mark_read != before.auto_mark_read {
-        save_flag(ctx, AUTO_MARK_READ_KEY, s.auto_mark_read);
+    if s.reader.article_below != before.reader.article_below {
+        save_flag(ctx, ARTICLE_BELOW_KEY, s.reader.article_below);
     }
-    if s.article_below != before.article_below {
-        save_flag(ctx, ARTICLE_BELOW_KEY, s.article_below);
+    if s.guard != before.guard {
+        save_flag(ctx, crate::ui::guard::GUARD_KEY, s.guard);
     }
-    ui.data_mut(|d| d.insert_temp(id, ReaderSettingsCache(s, frame)));
+    if s.budget_minutes != before.budget_minutes {
+        ctx.send(Command::Reader(ReaderCommand::SaveSetting {
+            key: crate::focus::reading::BUDGET_KEY.to_string(),
+            value: s.budget_minutes.to_string(),
+        }));
+    }
+    ui.data_mut(|d| d.insert_temp(id, SectionCache(s, frame)));
 }
 
 #[derive(Clone, Copy)]
-struct ReaderSettingsCache(ReaderSettings, u64);
+struct SectionCache(SectionState, u64);
 
 fn budget_label(minutes: i64) -> String {
     if minutes == 0 {
@@ -100,10 +122,9 @@ fn budget_label(minutes: i64) -> String {
 }
 
 /// The daily reading budget: a choice of common lengths (and whatever the CLI set).
-fn budget_row(ui: &mut egui::Ui, ctx: &ViewContext) {
-    use crate::focus::reading::{BUDGET_CHOICES, BUDGET_KEY};
-    let current = ctx.store.reading_budget_minutes().unwrap_or(0);
-    let mut chosen = current;
+fn budget_row(ui: &mut egui::Ui, chosen: &mut i64) {
+    use crate::focus::reading::BUDGET_CHOICES;
+    let current = *chosen;
     ui.horizontal(|ui| {
         let label = ui.label("Daily reading budget:");
         egui::ComboBox::from_id_salt("reading_budget")
@@ -115,7 +136,7 @@ fn budget_row(ui: &mut egui::Ui, ctx: &ViewContext) {
                     choices.sort_unstable();
                 }
                 for m in choices {
-                    ui.selectable_value(&mut chosen, m, budget_label(m));
+                    ui.selectable_value(chosen, m, budget_label(m));
                 }
             })
             .response
@@ -125,10 +146,4 @@ fn budget_row(ui: &mut egui::Ui, ctx: &ViewContext) {
                  until midnight",
             );
     });
-    if chosen != current {
-        ctx.send(Command::Reader(ReaderCommand::SaveSetting {
-            key: BUDGET_KEY.to_string(),
-            value: chosen.to_string(),
-        }));
-    }
 }
