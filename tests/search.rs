@@ -6,8 +6,6 @@
 use chrono::{TimeZone, Utc};
 use focusfeed::clock::{ManualClock, SharedClock};
 use focusfeed::engine::Engine;
-use focusfeed::engine::search::SearchCommand;
-use focusfeed::engine::worker::{Command, Event, WorkerHandle};
 use focusfeed::search::{self, Filters, SearchIndex, SearchRequest, Sort};
 use focusfeed::store::Store;
 use std::path::Path;
@@ -515,106 +513,4 @@ fn profile_queries_and_term_vectors_for_the_recommender() {
     let again = index.term_vectors(&[it[4]]).unwrap();
     let terms: Vec<&str> = again[0].1.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(terms, vec!["compil", "internal", "onli", "zebra"]);
-}
-
-#[test]
-fn the_worker_indexes_in_the_background_and_answers_searches() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = engine(dir.path());
-    let it = fixture(e.store());
-    let mut worker = WorkerHandle::spawn(e, || {});
-    worker.send(Command::Search(SearchCommand::Sync)).unwrap();
-    worker
-        .send(Command::Search(SearchCommand::Query {
-            request_id: 7,
-            request: SearchRequest {
-                text: "marathon".into(),
-                lenient: true,
-                ..SearchRequest::default()
-            },
-        }))
-        .unwrap();
-    worker.shutdown();
-    let events = worker.drain();
-    let answer = events.iter().find_map(|ev| match ev {
-        Event::SearchResults {
-            request_id: 7,
-            outcome,
-        } => Some(outcome.clone()),
-        _ => None,
-    });
-    let results = answer.expect_or_panic();
-    assert_eq!(
-        results.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
-        vec![it[2]]
-    );
-}
-
-#[test]
-fn a_search_sent_after_a_sync_sees_what_the_sync_indexed() {
-    // The index already exists, so the search thread could answer at once from the old commit;
-    // a backlog of thousands of items keeps the sync busy long enough for that race to show.
-    let dir = tempfile::tempdir().unwrap();
-    let mut e = engine(dir.path());
-    fixture(e.store());
-    assert_eq!(ids(&mut e, "quokka"), Vec::<i64>::new());
-    e.store().conn().execute_batch("BEGIN").unwrap();
-    for n in 0..3000 {
-        add_item(
-            e.store(),
-            1,
-            &format!("Filler {n}"),
-            "Nothing to see.",
-            T0 + n,
-        );
-    }
-    let newest = add_item(
-        e.store(),
-        2,
-        "Quokka sightings",
-        "Seen on Rottnest.",
-        T0 + 9 * DAY,
-    );
-    e.store().conn().execute_batch("COMMIT").unwrap();
-    drop(e);
-    let mut worker = WorkerHandle::spawn(engine(dir.path()), || {});
-    worker.send(Command::Search(SearchCommand::Sync)).unwrap();
-    let query = |request_id| {
-        Command::Search(SearchCommand::Query {
-            request_id,
-            request: SearchRequest {
-                text: "quokka".into(),
-                ..SearchRequest::default()
-            },
-        })
-    };
-    worker.send(query(1)).unwrap();
-    worker.shutdown();
-    let events = worker.drain();
-    let answer = events.iter().find_map(|ev| match ev {
-        Event::SearchResults {
-            request_id: 1,
-            outcome,
-        } => Some(outcome.clone()),
-        _ => None,
-    });
-    let results = answer.expect_or_panic();
-    assert_eq!(
-        results.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
-        vec![newest]
-    );
-}
-
-trait ExpectOrPanic<T> {
-    fn expect_or_panic(self) -> T;
-}
-
-impl<T> ExpectOrPanic<T> for Option<Result<T, String>> {
-    fn expect_or_panic(self) -> T {
-        match self {
-            Some(Ok(t)) => t,
-            Some(Err(e)) => panic!("search failed: {e}"),
-            None => panic!("no SearchResults event"),
-        }
-    }
 }
