@@ -25,7 +25,8 @@ pub enum RankCommand {
         /// Directory holding news.tsv and behaviors.tsv.
         #[arg(long, value_name = "DIR")]
         mind: PathBuf,
-        /// Write the model's ranks in MIND's prediction format here.
+        /// Write the model's ranks in MIND's prediction format here (all there is for a log
+        /// without click labels, such as MIND's test split).
         #[arg(long, value_name = "FILE")]
         predictions: Option<PathBuf>,
         /// Add a diagnostic row: the model learning from all of a user's other impressions

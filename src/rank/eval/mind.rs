@@ -1,6 +1,6 @@
 //! Reading the MIND format: `news.tsv` (id, category, subcategory, title, abstract, url, …) and
-//! `behaviors.tsv` (impression id, user, time, history, candidates `ID-1`/`ID-0`). Bad lines are
-//! reported with their line number, never a panic.
+//! `behaviors.tsv` (impression id, user, time, history, candidates `ID-1`/`ID-0`, or bare `ID`s
+//! in MIND's unlabelled test split). Bad lines are reported with their line number, never a panic.
 
 use chrono::NaiveDateTime;
 use std::path::Path;
@@ -36,7 +36,8 @@ pub struct Behavior {
     /// Unix seconds (the file's times are taken as UTC).
     pub time: i64,
     pub history: Vec<String>,
-    pub candidates: Vec<(String, u8)>,
+    /// Each candidate and whether it was clicked; `None` throughout an unlabelled (test) log.
+    pub candidates: Vec<(String, Option<u8>)>,
 }
 
 fn read(path: &Path) -> Result<String, MindError> {
@@ -84,6 +85,8 @@ pub fn parse_time(s: &str) -> Option<i64> {
 pub fn read_behaviors(path: &Path) -> Result<Vec<Behavior>, MindError> {
     let text = read(path)?;
     let mut out = Vec::new();
+    // Whether the file's candidates carry labels, as its first candidate says.
+    let mut labelled: Option<bool> = None;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -103,14 +106,26 @@ pub fn read_behaviors(path: &Path) -> Result<Vec<Behavior>, MindError> {
         let time = parse_time(f[2]).ok_or_else(|| bad(format!("bad time {:?}", f[2])))?;
         let mut candidates = Vec::new();
         for c in f[4].split_whitespace() {
-            let (id, label) = c
-                .rsplit_once('-')
-                .ok_or_else(|| bad(format!("candidate {c:?} lacks a -0/-1 label")))?;
-            let label = match label {
-                "0" => 0,
-                "1" => 1,
-                _ => return Err(bad(format!("candidate {c:?}: label must be 0 or 1"))),
+            let (id, label) = match c.rsplit_once('-') {
+                Some((id, "0")) => (id, Some(0)),
+                Some((id, "1")) => (id, Some(1)),
+                Some(_) => return Err(bad(format!("candidate {c:?}: label must be 0 or 1"))),
+                None => (c, None),
             };
+            match labelled {
+                None => labelled = Some(label.is_some()),
+                Some(true) if label.is_none() => {
+                    return Err(bad(format!(
+                        "candidate {c:?} lacks the -0/-1 label the earlier candidates carry"
+                    )));
+                }
+                Some(false) if label.is_some() => {
+                    return Err(bad(format!(
+                        "candidate {c:?} carries a label, but the earlier candidates do not"
+                    )));
+                }
+                Some(_) => {}
+            }
             candidates.push((id.to_owned(), label));
         }
         out.push(Behavior {
@@ -140,16 +155,42 @@ mod tests {
         assert!(parse_time("1/5/2019 8:05:09 PM").is_some());
     }
 
-    #[test]
-    fn bad_candidate_is_a_line_numbered_error() {
+    fn behaviors(text: &str) -> Result<Vec<Behavior>, MindError> {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let p = dir.path().join("behaviors.tsv");
-        std::fs::write(&p, "1\tU1\t11/18/2023 04:30:19 PM\tN1\tN2-1 N3\n")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let e = read_behaviors(&p)
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+        read_behaviors(&p)
+    }
+
+    fn error_of(text: &str) -> String {
+        behaviors(text)
             .err()
             .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(e.contains("line 1"), "{e}");
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn bad_candidate_is_a_line_numbered_error() {
+        let e = error_of("1\tU1\t11/18/2023 04:30:19 PM\tN1\tN2-1 N3\n");
+        assert!(
+            e.contains("line 1") && e.contains("lacks the -0/-1 label"),
+            "{e}"
+        );
+        let e = error_of(
+            "1\tU1\t11/18/2023 04:30:19 PM\tN1\tN2 N3\n2\tU1\t11/18/2023 04:31:19 PM\tN1\tN4-0\n",
+        );
+        assert!(e.contains("line 2") && e.contains("carries a label"), "{e}");
+        let e = error_of("1\tU1\t11/18/2023 04:30:19 PM\tN1\tN2-7\n");
+        assert!(e.contains("label must be 0 or 1"), "{e}");
+    }
+
+    #[test]
+    fn the_test_split_has_candidates_without_labels() {
+        let b = behaviors("1\tU1\t11/18/2023 04:30:19 PM\tN1\tN2 N3\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            b[0].candidates,
+            vec![("N2".to_owned(), None), ("N3".to_owned(), None)]
+        );
     }
 }

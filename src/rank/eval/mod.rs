@@ -79,6 +79,8 @@ pub struct RankerRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalReport {
+    /// False for a log without click labels: no figures, only the predictions file.
+    pub labelled: bool,
     pub items: usize,
     pub impressions: usize,
     pub scored_impressions: usize,
@@ -131,7 +133,7 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
             match slot(id) {
                 Some(s) => {
                     candidates.push(s);
-                    labels.push(*y);
+                    labels.extend(*y);
                 }
                 None => unknown += 1,
             }
@@ -152,10 +154,25 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
         )));
     }
 
+    // MIND's test split has no labels: the model's ranks are all it can give, for the predictions
+    // file (impressions are scored but not learned from; each history still is).
+    let labelled = impressions.iter().any(Impression::is_labelled);
+    if !labelled && opts.predictions.is_none() {
+        return Err(EvalError::Invalid(format!(
+            "{} has no click labels (MIND's test split?): there are no figures to print; \
+             pass --predictions FILE to write the model's ranks",
+            opts.dir.join("behaviors.tsv").display()
+        )));
+    }
+    let kinds: &[RankerKind] = if labelled {
+        &RankerKind::ALL
+    } else {
+        &[RankerKind::Model]
+    };
     let mut rows = Vec::new();
     let mut model_ranks = None;
     let mut scored = 0;
-    for kind in RankerKind::ALL {
+    for &kind in kinds {
         let mut n = 0u64;
         let mut make = || {
             n += 1;
@@ -163,21 +180,23 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
         };
         let r = protocol::run(world, &impressions, &mut make);
         scored = r.all.count;
-        rows.push(RankerRow {
-            ranker: kind.name().to_owned(),
-            all: r.figures(),
-            buckets: BUCKETS
-                .iter()
-                .zip(&r.buckets)
-                .map(|(b, m)| ((*b).to_owned(), m.mean(), m.count))
-                .collect(),
-            ms_per_impression: r.busy.as_secs_f64() * 1000.0 / impressions.len().max(1) as f64,
-        });
+        if labelled {
+            rows.push(RankerRow {
+                ranker: kind.name().to_owned(),
+                all: r.figures(),
+                buckets: BUCKETS
+                    .iter()
+                    .zip(&r.buckets)
+                    .map(|(b, m)| ((*b).to_owned(), m.mean(), m.count))
+                    .collect(),
+                ms_per_impression: r.busy.as_secs_f64() * 1000.0 / impressions.len().max(1) as f64,
+            });
+        }
         if kind == RankerKind::Model {
             model_ranks = Some(r.ranks);
         }
     }
-    if opts.hindsight {
+    if opts.hindsight && labelled {
         let t = Instant::now();
         let (all, buckets) = hindsight::run(world, &impressions, opts.config, opts.seed);
         rows.push(RankerRow {
@@ -200,6 +219,7 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
         .collect::<std::collections::HashSet<_>>()
         .len();
     Ok(EvalReport {
+        labelled,
         items: corpus.len(),
         impressions: impressions.len(),
         scored_impressions: scored,
@@ -231,6 +251,16 @@ pub fn write_predictions(
 /// The report as a Markdown table.
 pub fn table(r: &EvalReport) -> String {
     let mut s = String::new();
+    if !r.labelled {
+        let _ = writeln!(
+            s,
+            "{} items, {} impressions, {} users: no click labels, so no figures; the model's \
+             ranks are in the predictions file.\n\nTime: ingest {:.2} s, embeddings {:.2} s, \
+             whole run {:.2} s",
+            r.items, r.impressions, r.users, r.ingest_seconds, r.embed_seconds, r.total_seconds
+        );
+        return s;
+    }
     let _ = writeln!(
         s,
         "{} items, {} impressions ({} scored: with a click and a non-click), {} users",
@@ -290,6 +320,7 @@ mod tests {
             ndcg10: 0.5,
         };
         let report = EvalReport {
+            labelled: true,
             items: 3,
             impressions: 2,
             scored_impressions: 2,

@@ -20,7 +20,15 @@ pub struct Impression {
     pub time: i64,
     pub history: Vec<Slot>,
     pub candidates: Vec<Slot>,
+    /// 1 for each clicked candidate, 0 for each shown and not clicked; empty in an unlabelled
+    /// (test) log, whose impressions are scored but neither counted nor learned from.
     pub labels: Vec<u8>,
+}
+
+impl Impression {
+    pub fn is_labelled(&self) -> bool {
+        self.labels.len() == self.candidates.len()
+    }
 }
 
 /// Learning-curve buckets: a user's impressions 1–5, 6–20 and 21+.
@@ -98,6 +106,9 @@ pub fn run(
                 result.buckets[bucket_of(k)].add(f);
             }
             result.ranks[i] = ranks;
+            if !imp.is_labelled() {
+                continue;
+            }
             let clicked: Vec<bool> = imp.labels.iter().map(|&y| y == 1).collect();
             ranker.learn_impression(world, &imp.candidates, &clicked);
             for (&s, &c) in imp.candidates.iter().zip(&clicked) {
