@@ -160,4 +160,20 @@ fn ctrl_k_finds_a_command_by_name_and_runs_it() {
     h.key_press(egui::Key::Num3);
     h.run_steps(2);
     assert_eq!(h.state().view(), View::Stats);
+
+    // A command of another view is offered too, with its view named; choosing it goes there.
+    open(&mut h);
+    h.event(egui::Event::Text("new card".into()));
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Board · N").is_some(),
+        "the view beside it"
+    );
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Board);
+    assert!(
+        h.query_by_label("New card").is_some(),
+        "the new card's editor is open"
+    );
 }

@@ -219,7 +219,8 @@ impl FocusFeedApp {
     }
 }
 
-/// The palette over the view's commands, and in an open reader its feeds and folders.
+/// The palette over every command (this view's first), and in an open reader its feeds and
+/// folders.
 fn palette_ui(
     palette: &mut CommandPalette,
     views: &mut Views,
@@ -233,6 +234,15 @@ fn palette_ui(
         entries.extend(places.map(|(title, kind, unread)| Entry::place(title, kind, unread)));
     }
     match palette.ui(egui_ctx, &entries) {
+        Some(Choice::Command(cmd)) if !cmd.applies_in(view.scope()) => {
+            // A command of another view: go there, and run it on that view's list or card.
+            let target = match cmd.scope() {
+                Scope::Reader => View::Reader,
+                Scope::Board | Scope::Global => View::Board,
+            };
+            ctx.act(AppAction::SwitchView(target));
+            views.route_command(cmd, target, ctx);
+        }
         Some(Choice::Command(cmd)) => views.route_command(cmd, view, ctx),
         Some(Choice::Show(kind)) => views.reader.show_list(kind, ctx),
         None => {}

@@ -11,6 +11,17 @@ pub enum Scope {
     Reader,
 }
 
+impl Scope {
+    /// The view a command of this scope works in, as the navigation names it.
+    pub fn view_name(self) -> &'static str {
+        match self {
+            Self::Global => "Everywhere",
+            Self::Board => "Board",
+            Self::Reader => "Reader",
+        }
+    }
+}
+
 /// A key press, or two keys one after the other (vim-style `g` then `f`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shortcut {

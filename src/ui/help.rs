@@ -23,12 +23,8 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                         .num_columns(2)
                         .striped(true)
                         .show(ui, |ui| {
-                            for (scope, title) in [
-                                (Scope::Global, "Everywhere"),
-                                (Scope::Board, "Board"),
-                                (Scope::Reader, "Reader"),
-                            ] {
-                                ui.strong(title);
+                            for scope in [Scope::Global, Scope::Board, Scope::Reader] {
+                                ui.strong(scope.view_name());
                                 ui.end_row();
                                 for cmd in UiCommand::ALL.iter().filter(|c| c.scope() == scope) {
                                     ui.monospace(cmd.shortcuts_text());

@@ -1,6 +1,7 @@
-//! The command palette (Ctrl+K): every command that applies here, and in the reader every feed
-//! and folder, found by typing a few letters of its name. A command shows its shortcut beside
-//! it, so the palette also teaches the keys.
+//! The command palette (Ctrl+K): every command, those of this view first, and in the reader
+//! every feed and folder, found by typing a few letters of its name. A command shows its
+//! shortcut beside it, so the palette also teaches the keys; one of another view says which,
+//! and choosing it goes there.
 
 use super::commands::{Scope, UiCommand, escape_pressed};
 use super::reader::list::ListKind;
@@ -26,18 +27,26 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The commands that apply in `scope` (the palette's own left out).
+    /// Every command (the palette's own left out): those that apply in `scope` first, then
+    /// those of the other views, their hint led by the view they go to ("Reader · Shift+A").
     pub fn commands(scope: Scope) -> impl Iterator<Item = Entry> {
-        UiCommand::ALL
-            .iter()
-            .copied()
-            .filter(|c| *c != UiCommand::CommandPalette)
-            .filter(move |c| c.applies_in(scope))
-            .map(|c| Entry {
-                label: c.label().to_owned(),
-                hint: c.shortcuts_text(),
-                choice: Choice::Command(c),
-            })
+        let all = || {
+            UiCommand::ALL
+                .iter()
+                .copied()
+                .filter(|c| *c != UiCommand::CommandPalette)
+        };
+        let here = all().filter(move |c| c.applies_in(scope)).map(|c| Entry {
+            label: c.label().to_owned(),
+            hint: c.shortcuts_text(),
+            choice: Choice::Command(c),
+        });
+        let elsewhere = all().filter(move |c| !c.applies_in(scope)).map(|c| Entry {
+            label: c.label().to_owned(),
+            hint: format!("{} · {}", c.scope().view_name(), c.shortcuts_text()),
+            choice: Choice::Command(c),
+        });
+        here.chain(elsewhere)
     }
 
     /// A feed or folder of the reader, with its unread count.
@@ -221,15 +230,25 @@ mod tests {
     }
 
     #[test]
-    fn only_the_commands_that_apply_here_are_offered() {
+    fn the_commands_of_this_view_come_first_and_the_others_name_their_view() {
         let board = commands_found("", Scope::Board);
-        assert!(board.contains(&UiCommand::NewCard));
-        assert!(board.contains(&UiCommand::ShowReader));
-        assert!(!board.contains(&UiCommand::ToggleStar));
         assert!(!board.contains(&UiCommand::CommandPalette));
-        let reader = commands_found("", Scope::Reader);
-        assert!(reader.contains(&UiCommand::ToggleStar));
-        assert!(!reader.contains(&UiCommand::NewCard));
+        let at = |c| board.iter().position(|x| *x == c).unwrap_or(usize::MAX);
+        assert!(at(UiCommand::NewCard) < at(UiCommand::ToggleStar));
+        assert!(at(UiCommand::ShowReader) < at(UiCommand::ToggleStar));
+        assert_eq!(
+            board.len(),
+            UiCommand::ALL.len() - 1,
+            "every command is offered"
+        );
+        let entries: Vec<Entry> = Entry::commands(Scope::Global).collect();
+        let mark = matching("mark all", &entries);
+        assert_eq!(mark[0].choice, Choice::Command(UiCommand::MarkAllRead));
+        assert_eq!(mark[0].hint, "Reader · Shift+A");
+        let new_card = matching("new card", &entries);
+        assert_eq!(new_card[0].hint, "Board · N");
+        let help = matching("keyboard shortcuts", &entries);
+        assert_eq!(help[0].hint, "?", "a command of every view says no view");
     }
 
     #[test]
