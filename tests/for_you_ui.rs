@@ -322,3 +322,45 @@ fn minus_mutes_the_open_items_feed_and_equals_likes_it() {
             .any(|r| r.action == RuleAction::Like && r.pattern == FEED)
     });
 }
+
+#[test]
+fn undoing_mark_all_read_brings_for_you_and_unread_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_clock, mut h, db) = with_samples(dir.path());
+    let before = h.state().reader_list().len();
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::A);
+    step_until(&mut h, "every item read", |_| {
+        db.conn()
+            .query_row(
+                "SELECT COUNT(*) FROM items WHERE read_at IS NULL",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+            == 0
+    });
+    // The list empties once the worker has ranked what is left (nothing).
+    step_until(&mut h, "For you empty", |h| {
+        h.state().reader_list().is_empty()
+    });
+    h.key_press(egui::Key::Z);
+    step_until(&mut h, "For you back after the undo", |h| {
+        h.state().reader_list().len() == before
+    });
+
+    // Unread, which shows only unread items too.
+    h.key_press(egui::Key::G);
+    h.key_press(egui::Key::U);
+    step_until(&mut h, "the Unread list", |h| {
+        h.state().reader_list().len() >= before
+    });
+    let unread = h.state().reader_list().len();
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::A);
+    step_until(&mut h, "Unread empty", |h| {
+        h.state().reader_list().is_empty()
+    });
+    h.key_press(egui::Key::Z);
+    step_until(&mut h, "Unread back after the undo", |h| {
+        h.state().reader_list().len() == unread
+    });
+}

@@ -106,4 +106,11 @@ impl ReaderView {
         }
         self.send_mark(ids, true, ctx);
     }
+
+    /// Asks the worker to undo the last mark. The list is read again once it has: items it
+    /// made unread come back to a list that shows only unread ones (Unread, For you).
+    pub(super) fn undo_mark(&mut self, ctx: &ViewContext) {
+        self.reload_list_on_states = true;
+        ctx.send(Command::Reader(ReaderCommand::UndoMark));
+    }
 }

@@ -454,7 +454,7 @@ impl ReaderView {
                     self.mark_below(i, ctx);
                 }
             }
-            UiCommand::UndoMark => ctx.send(Command::Reader(ReaderCommand::UndoMark)),
+            UiCommand::UndoMark => self.undo_mark(ctx),
             UiCommand::Refresh => self.refresh(ctx, RefreshScope::All),
             UiCommand::Search => self.search.focus(),
             UiCommand::AddFeed => self.subscribe.open(),
