@@ -238,7 +238,8 @@ fn palette_ui(
             // A command of another view: go there, and run it on that view's list or card.
             let target = match cmd.scope() {
                 Scope::Reader => View::Reader,
-                Scope::Board | Scope::Global => View::Board,
+                Scope::Board => View::Board,
+                Scope::Global => view,
             };
             ctx.act(AppAction::SwitchView(target));
             views.route_command(cmd, target, ctx);

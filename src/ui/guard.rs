@@ -28,6 +28,12 @@ pub enum Lock {
 
 pub const GUARD_KEY: &str = "reader.guard_during_focus";
 
+/// Whether the reader stays closed during focus sessions: on unless switched off (an unreadable
+/// setting leaves it on).
+pub fn guard_enabled(store: &crate::store::Store) -> bool {
+    !matches!(store.setting(GUARD_KEY), Ok(Some(v)) if v == "false")
+}
+
 impl AttentionGuard {
     fn reload(&mut self, ctx: &ViewContext) {
         self.unread = ctx
@@ -39,7 +45,7 @@ impl AttentionGuard {
                 |r| r.get(0),
             )
             .ok();
-        self.enabled = !matches!(ctx.store.setting(GUARD_KEY), Ok(Some(v)) if v == "false");
+        self.enabled = guard_enabled(ctx.store);
         self.loaded = true;
     }
 

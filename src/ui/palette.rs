@@ -36,17 +36,17 @@ impl Entry {
                 .copied()
                 .filter(|c| *c != UiCommand::CommandPalette)
         };
-        let here = all().filter(move |c| c.applies_in(scope)).map(|c| Entry {
+        let here = all().filter(move |c| c.applies_in(scope));
+        let elsewhere = all().filter(move |c| !c.applies_in(scope));
+        here.chain(elsewhere).map(move |c| Entry {
             label: c.label().to_owned(),
-            hint: c.shortcuts_text(),
+            hint: if c.applies_in(scope) {
+                c.shortcuts_text()
+            } else {
+                format!("{} · {}", c.scope().view_name(), c.shortcuts_text())
+            },
             choice: Choice::Command(c),
-        });
-        let elsewhere = all().filter(move |c| !c.applies_in(scope)).map(|c| Entry {
-            label: c.label().to_owned(),
-            hint: format!("{} · {}", c.scope().view_name(), c.shortcuts_text()),
-            choice: Choice::Command(c),
-        });
-        here.chain(elsewhere)
+        })
     }
 
     /// A feed or folder of the reader, with its unread count.

@@ -65,7 +65,7 @@ impl SectionState {
     fn load(store: &Store) -> Self {
         Self {
             reader: ReaderSettings::load(store),
-            guard: !matches!(store.setting(crate::ui::guard::GUARD_KEY), Ok(Some(v)) if v == "false"),
+            guard: crate::ui::guard::guard_enabled(store),
             budget_minutes: store.reading_budget_minutes().unwrap_or(0),
         }
     }
