@@ -4,7 +4,8 @@ app's learning code: for each representation, (1) a progressive kNN ranker like 
 (click rate among the remembered opens and skips nearest a candidate, kernel max(cos, 0)^p, plus
 the feed's smoothed click rate; scored before it learns, as the protocol does) and (2) a per-user
 L2 logistic regression trained in hindsight on the user's other impressions (5 folds by
-impression), an upper bound for a linear reader model on that representation.
+impression), an upper bound for a linear reader model on that representation; (3) the kNN ranker
+given the same hindsight, to tell what more data would buy from what the representation holds.
 
     python3 tools/representation_probe.py ../shared/eval/mind-bbc
     python3 tools/representation_probe.py ../shared/eval/mind-bbc --vectors minilm.npy
@@ -77,6 +78,34 @@ def knn_progressive(E, feed, n_feeds, users, p, base=0.12, prior=2.0, feed_weigh
     return float(np.mean(out))
 
 
+def knn_hindsight(E, feed, n_feeds, users, p, base=0.12, prior=2.0, feed_weight=0.5, folds=5):
+    """The kNN ranker above, but remembering the user's other impressions (later ones too, 5 folds
+    by impression) and the history: how far the same ranker gets with more of the user's data."""
+    E = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
+    out = []
+    for ims in users.values():
+        for k in range(folds):
+            train = [c for j, (_, _, cand) in enumerate(ims) if j % folds != k for c in cand]
+            pos = list(ims[0][1]) + [x for x, l in train if l]
+            neg = [x for x, l in train if not l]
+            shown, opened = np.zeros(n_feeds), np.zeros(n_feeds)
+            np.add.at(shown, feed[pos + neg], 1)
+            np.add.at(opened, feed[pos], 1)
+            for j, (_, _, cand) in enumerate(ims):
+                if j % folds != k:
+                    continue
+                it = [x for x, _ in cand]
+                kp = (np.clip(E[it] @ E[pos].T, 0, None) ** p).sum(1)
+                kn = (np.clip(E[it] @ E[neg].T, 0, None) ** p).sum(1) if neg else np.zeros(len(it))
+                r = (kp + prior * base) / (kp + kn + prior)
+                f = feed[it]
+                fr = (opened[f] + 2 * base) / (shown[f] + 2)
+                a = auc(np.log(r / (1 - r)) + feed_weight * np.log(fr / (1 - fr)), [l for _, l in cand])
+                if a is not None:
+                    out.append(a)
+    return float(np.mean(out))
+
+
 def lr_hindsight(X, feed, n_feeds, users, C=3.0, folds=5):
     import scipy.sparse as sp
 
@@ -119,12 +148,13 @@ def main():
         v = v - v.mean(0)  # sentence encoders share a large common direction
         v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
         probes.append((f"--vectors {a.vectors}", v, v, 2))
-    print("| representation | kNN, progressive AUC | LR in hindsight AUC |")
-    print("| --- | --- | --- |")
+    print("| representation | kNN, progressive AUC | kNN in hindsight AUC | LR in hindsight AUC |")
+    print("| --- | --- | --- | --- |")
     for name, dense, full, p in probes:
         k = knn_progressive(dense, feed, n_feeds, users, p)
+        kh = knn_hindsight(dense, feed, n_feeds, users, p)
         h = lr_hindsight(full, feed, n_feeds, users)
-        print(f"| {name} | {k:.4f} | {h:.4f} |", flush=True)
+        print(f"| {name} | {k:.4f} | {kh:.4f} | {h:.4f} |", flush=True)
 
 
 if __name__ == "__main__":
