@@ -162,8 +162,9 @@ impl UiCommand {
     }
 }
 
-/// Turns this frame's key presses into commands for the active scope. Holds the first key of a
-/// two-key sequence between frames.
+/// Turns this frame's key presses into commands for the active scope, in the order they were
+/// pressed and once per press: a slow frame that gathers "j j k" moves down twice and up once.
+/// Holds the first key of a two-key sequence between frames.
 #[derive(Debug, Default)]
 pub struct ShortcutMatcher {
     pending: Option<Key>,
@@ -181,53 +182,59 @@ impl ShortcutMatcher {
             .copied()
             .filter(|c| c.applies_in(active))
             .collect();
+        // Shift variants first: egui ignores extra Shift when matching.
+        let mut keyed: Vec<(UiCommand, KeyboardShortcut)> = applicable
+            .iter()
+            .flat_map(|c| {
+                c.shortcuts().iter().filter_map(move |s| match s {
+                    Shortcut::Key(k) => Some((*c, *k)),
+                    Shortcut::Sequence(..) => None,
+                })
+            })
+            .collect();
+        keyed.sort_by_key(|(_, k)| !k.modifiers.shift);
+        let sequences: Vec<(UiCommand, Key, Key)> = applicable
+            .iter()
+            .flat_map(|c| {
+                c.shortcuts().iter().filter_map(move |s| match s {
+                    Shortcut::Sequence(a, b) => Some((*c, *a, *b)),
+                    Shortcut::Key(_) => None,
+                })
+            })
+            .collect();
         let mut fired = Vec::new();
         ctx.input_mut(|input| {
-            if let Some(first) = self.pending {
-                for cmd in &applicable {
-                    for s in cmd.shortcuts() {
-                        if let Shortcut::Sequence(a, b) = s
-                            && *a == first
-                            && input.consume_key(Modifiers::NONE, *b)
-                        {
-                            fired.push(*cmd);
-                            self.pending = None;
-                        }
-                    }
-                }
-                if input
-                    .events
-                    .iter()
-                    .any(|e| matches!(e, egui::Event::Key { pressed: true, .. }))
+            input.events.retain(|event| {
+                let egui::Event::Key {
+                    key,
+                    modifiers,
+                    pressed: true,
+                    ..
+                } = event
+                else {
+                    return true;
+                };
+                let plain = modifiers.matches_logically(Modifiers::NONE);
+                if let Some(first) = self.pending.take()
+                    && plain
+                    && let Some((cmd, ..)) =
+                        sequences.iter().find(|(_, a, b)| *a == first && b == key)
                 {
-                    self.pending = None;
+                    fired.push(*cmd);
+                    return false;
                 }
-            }
-            // Shift variants first: egui ignores extra Shift when matching.
-            let mut keyed: Vec<(UiCommand, KeyboardShortcut)> = applicable
-                .iter()
-                .flat_map(|c| {
-                    c.shortcuts().iter().filter_map(move |s| match s {
-                        Shortcut::Key(k) => Some((*c, *k)),
-                        Shortcut::Sequence(..) => None,
-                    })
-                })
-                .collect();
-            keyed.sort_by_key(|(_, k)| !k.modifiers.shift);
-            for (cmd, k) in keyed {
-                if input.consume_shortcut(&k) {
-                    fired.push(cmd);
+                if let Some((cmd, _)) = keyed.iter().find(|(_, k)| {
+                    k.logical_key == *key && modifiers.matches_logically(k.modifiers)
+                }) {
+                    fired.push(*cmd);
+                    return false;
                 }
-            }
-            for cmd in &applicable {
-                for s in cmd.shortcuts() {
-                    if let Shortcut::Sequence(a, _) = s
-                        && input.consume_key(Modifiers::NONE, *a)
-                    {
-                        self.pending = Some(*a);
-                    }
+                if plain && sequences.iter().any(|(_, a, _)| a == key) {
+                    self.pending = Some(*key);
+                    return false;
                 }
-            }
+                true
+            });
         });
         fired
     }
@@ -242,6 +249,83 @@ pub fn escape_pressed(ctx: &egui::Context) -> bool {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    fn press(key: Key, modifiers: Modifiers) -> egui::Event {
+        egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers,
+        }
+    }
+
+    /// What one frame holding `events` fires in the Reader.
+    fn fired(
+        matcher: &mut ShortcutMatcher,
+        ctx: &egui::Context,
+        events: Vec<egui::Event>,
+    ) -> Vec<UiCommand> {
+        let mut out = Vec::new();
+        let input = egui::RawInput {
+            events,
+            ..Default::default()
+        };
+        ctx.run_pass(input, |ctx| out = matcher.collect(ctx, Scope::Reader))
+            .drop_without_applying_deltas();
+        out
+    }
+
+    #[test]
+    fn every_press_of_a_slow_frame_fires_in_the_order_pressed() {
+        let ctx = egui::Context::default();
+        let mut matcher = ShortcutMatcher::default();
+        let none = Modifiers::NONE;
+        let got = fired(
+            &mut matcher,
+            &ctx,
+            vec![
+                press(Key::J, none),
+                press(Key::J, none),
+                press(Key::K, none),
+                press(Key::J, Modifiers::SHIFT),
+            ],
+        );
+        use UiCommand::*;
+        assert_eq!(got, vec![NextItem, NextItem, PreviousItem, MarkBelowRead]);
+    }
+
+    #[test]
+    fn a_sequence_completes_in_the_same_frame_or_the_next() {
+        let ctx = egui::Context::default();
+        let mut matcher = ShortcutMatcher::default();
+        let none = Modifiers::NONE;
+        let same = fired(
+            &mut matcher,
+            &ctx,
+            vec![
+                press(Key::G, none),
+                press(Key::U, none),
+                press(Key::J, none),
+            ],
+        );
+        assert_eq!(same, vec![UiCommand::GoUnread, UiCommand::NextItem]);
+        assert!(fired(&mut matcher, &ctx, vec![press(Key::G, none)]).is_empty());
+        assert_eq!(
+            fired(&mut matcher, &ctx, vec![press(Key::S, none)]),
+            vec![UiCommand::GoStarred]
+        );
+        // A key that completes no sequence cancels it and counts as itself.
+        let _ = fired(&mut matcher, &ctx, vec![press(Key::G, none)]);
+        assert_eq!(
+            fired(&mut matcher, &ctx, vec![press(Key::J, none)]),
+            vec![UiCommand::NextItem]
+        );
+        assert_eq!(
+            fired(&mut matcher, &ctx, vec![press(Key::S, none)]),
+            vec![UiCommand::ToggleStar]
+        );
+    }
 
     #[test]
     fn no_two_commands_in_one_scope_share_a_shortcut() {
