@@ -450,3 +450,41 @@ fn a_new_card_is_selected_so_enter_starts_a_pomodoro_on_it() {
     step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
     assert!(has_label(&h, "on Second task"));
 }
+
+#[test]
+fn the_card_in_focus_says_so_until_the_break() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    create_card(&mut h, "Draft the talk");
+    create_card(&mut h, "Pay the invoice");
+    assert!(!has_label(&h, "in focus now"), "no session, no marker");
+    h.get_by_label("Draft the talk").click();
+    h.step();
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the marker", |h| has_label(h, "in focus now"));
+    // On that card, below its title; the other card has none.
+    let title = h.get_by_label("Draft the talk").rect();
+    let marker = h.get_by_label("in focus now").rect();
+    assert!(marker.top() >= title.bottom() && (marker.left() - title.left()).abs() < 40.0);
+    assert_eq!(h.query_all_by_label("in focus now").count(), 1);
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Focus").is_none(),
+        "the selected card is already in focus: no button to start it"
+    );
+
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "the paused marker", |h| {
+        has_label(h, "focus paused")
+    });
+    assert!(!has_label(&h, "in focus now"));
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "the marker again", |h| has_label(h, "in focus now"));
+
+    clock.advance(Duration::minutes(25));
+    step_until(&mut h, "the break", |h| has_label(h, "Short break"));
+    step_until(&mut h, "no marker in the break", |h| {
+        !has_label(h, "in focus now") && !has_label(h, "focus paused")
+    });
+}

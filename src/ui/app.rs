@@ -340,7 +340,7 @@ impl eframe::App for FocusFeedApp {
         self.status.ui(ui, ctx.now.timestamp_millis());
         let views = &mut self.views;
         egui::CentralPanel::default().show(ui, |ui| match self.state.view {
-            View::Board => views.board.ui(ui, &ctx),
+            View::Board => views.board.ui(ui, &ctx, views.timer.focus_card()),
             View::Reader if views.guard.blocks(&views.timer, &ctx) => {
                 views.guard.ui(ui, &views.timer, &ctx);
             }

@@ -2,7 +2,7 @@
 //! (between and within columns), edit, archive, restore and start a pomodoro on. Keyboard
 //! commands come from `UiCommand`; every change goes to the worker as a `FocusCommand`.
 
-use super::board_card::card_ui;
+use super::board_card::{CardFocus, card_ui};
 use super::card_editor::{CardEditor, EditorOutcome};
 use super::column_editor::{ColumnEditor, ColumnOutcome};
 use super::commands::UiCommand;
@@ -107,7 +107,8 @@ impl BoardView {
         Some((card.id, card.title.as_str()))
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
+    /// `focus`: the card the timer's focus session is on, if one is running or paused.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, focus: Option<(CardId, CardFocus)>) {
         let today = ctx.now.with_timezone(&chrono::Local).date_naive();
         let mut actions = Vec::new();
         ui.horizontal(|ui| {
@@ -135,7 +136,12 @@ impl BoardView {
             .show(ui, |ui| {
                 ui.horizontal_top(|ui| {
                     for (ci, col) in self.board.columns.iter().enumerate() {
-                        column_ui(ui, ci, ncols, col, self.selected, today, &mut actions);
+                        let cards = CardsShown {
+                            selected: self.selected,
+                            focus,
+                            today,
+                        };
+                        column_ui(ui, ci, ncols, col, &cards, &mut actions);
                     }
                     if self.show_archived {
                         archived_ui(ui, &self.archived, &mut actions);
@@ -363,13 +369,19 @@ impl BoardView {
     }
 }
 
+/// What every card's drawing needs to know beyond the card itself.
+struct CardsShown {
+    selected: Option<CardId>,
+    focus: Option<(CardId, CardFocus)>,
+    today: NaiveDate,
+}
+
 fn column_ui(
     ui: &mut egui::Ui,
     ci: usize,
     ncols: usize,
     col: &ColumnCards,
-    selected: Option<CardId>,
-    today: NaiveDate,
+    shown: &CardsShown,
     actions: &mut Vec<BoardAction>,
 ) {
     let column = col.column.id;
@@ -435,7 +447,10 @@ fn column_ui(
                     let id = egui::Id::unique(("card", card.id));
                     let r = ui
                         .dnd_drag_source(id, card.id, |ui| {
-                            card_ui(ui, card, selected == Some(card.id), today, actions)
+                            let focus =
+                                shown.focus.filter(|(id, _)| *id == card.id).map(|(_, f)| f);
+                            let selected = shown.selected == Some(card.id);
+                            card_ui(ui, card, selected, focus, shown.today, actions)
                         })
                         .response;
                     if let (Some(pointer), Some(_)) = (

@@ -48,6 +48,22 @@ pub fn due_text(due: NaiveDate, today: NaiveDate) -> (String, bool) {
     }
 }
 
+/// Whether the timer's focus session is on this card, and how, as the card shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardFocus {
+    Running,
+    Paused,
+}
+
+impl CardFocus {
+    pub fn text(self) -> &'static str {
+        match self {
+            Self::Running => "in focus now",
+            Self::Paused => "focus paused",
+        }
+    }
+}
+
 /// Width the selected card's "Focus" button needs beside the due date and time spent.
 const FOCUS_BUTTON_ROOM: f32 = 56.0;
 
@@ -55,6 +71,7 @@ pub(super) fn card_ui(
     ui: &mut egui::Ui,
     card: &Card,
     selected: bool,
+    focus: Option<CardFocus>,
     today: NaiveDate,
     actions: &mut Vec<BoardAction>,
 ) {
@@ -62,6 +79,9 @@ pub(super) fn card_ui(
     let mut frame = egui::Frame::group(ui.style()).fill(visuals.extreme_bg_color);
     if selected {
         frame = frame.stroke(visuals.selection.stroke);
+    } else if focus == Some(CardFocus::Running) {
+        // The task in hand stands out on the board, as the top bar names it.
+        frame = frame.stroke(egui::Stroke::new(1.0, theme::focus_colour(&visuals)));
     }
     // The card fills the drop zone's inside exactly: any wider and its column grows by the
     // difference the moment it holds a card, shifting every column to its right.
@@ -94,17 +114,19 @@ pub(super) fn card_ui(
             left: ui.spacing().button_padding.x.round() as i8,
             ..egui::Margin::ZERO
         };
-        egui::Frame::NONE
-            .inner_margin(indent)
-            .show(ui, |ui| details_ui(ui, card, selected, today, actions));
+        egui::Frame::NONE.inner_margin(indent).show(ui, |ui| {
+            details_ui(ui, card, selected, focus, today, actions)
+        });
     });
 }
 
-/// A card's labels, due date, time spent and (when selected) its Focus button.
+/// A card's labels, the focus session on it, due date, time spent and (when selected) its Focus
+/// button.
 fn details_ui(
     ui: &mut egui::Ui,
     card: &Card,
     selected: bool,
+    focus: Option<CardFocus>,
     today: NaiveDate,
     actions: &mut Vec<BoardAction>,
 ) {
@@ -124,6 +146,13 @@ fn details_ui(
         )
     };
     ui.horizontal_wrapped(|ui| {
+        if let Some(focus) = focus {
+            let colour = match focus {
+                CardFocus::Running => theme::focus_colour(&visuals),
+                CardFocus::Paused => theme::weak_colour(&visuals),
+            };
+            part(ui, focus.text().to_owned(), colour);
+        }
         if let Some(due) = card.due {
             let (text, overdue) = due_text(due, today);
             let colour = if overdue {
@@ -136,7 +165,8 @@ fn details_ui(
         if let Some(spent) = spent_text(card) {
             part(ui, spent, theme::weak_colour(&visuals));
         }
-        if selected {
+        // A card already in focus needs no button to start it.
+        if selected && focus != Some(CardFocus::Running) {
             // Right-aligned where it fits; on a line of its own where the due date and time
             // spent leave no room (it would cover them).
             if ui.available_size_before_wrap().x < FOCUS_BUTTON_ROOM {

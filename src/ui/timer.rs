@@ -3,6 +3,7 @@
 //! countdown reaches zero it asks the worker to settle the phase (so transitions happen in
 //! every view, and tests drive them with a `ManualClock`).
 
+use super::board_card::CardFocus;
 use super::commands::UiCommand;
 use super::context::ViewContext;
 use super::theme;
@@ -55,6 +56,21 @@ impl TimerView {
 
     fn send(ctx: &ViewContext, action: TimerAction) {
         ctx.send(Command::Focus(FocusCommand::Timer(action)));
+    }
+
+    /// The card a focus session is running or paused on (not a break's next task).
+    pub fn focus_card(&self) -> Option<(CardId, CardFocus)> {
+        let t = &self.timer;
+        let how = if t.phase.is_break() {
+            None
+        } else if t.is_running() {
+            Some(CardFocus::Running)
+        } else if t.is_paused() {
+            Some(CardFocus::Paused)
+        } else {
+            None
+        };
+        Some((t.task?, how?))
     }
 
     /// What Start (the button or Space) does. A focus session that has no task yet goes to
