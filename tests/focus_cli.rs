@@ -86,11 +86,17 @@ fn tasks_add_list_move_done_archive_and_stats() {
     let doing = cols[2]["column"]["id"].clone();
     assert_eq!(moved["column_id"], doing);
 
-    // A pomodoro on the card, from the CLI; the stats see it once it has ended.
+    // A pomodoro on the card, from the CLI; the stats count it while it runs and once it ended.
     let status = ok_json(d, T9, &["timer", "start", "--task", &id_s, "--json"]);
     assert_eq!(status["state"], "running");
     assert_eq!(status["remaining_seconds"], 1500);
     assert_eq!(status["task_title"], "Write report");
+    let running = ok_json(d, "2026-03-10T09:10:30Z", &["stats", "--json"]);
+    assert_eq!(running["today_pomodoros"], 0);
+    assert_eq!(running["today_minutes"], 10);
+    assert_eq!(running["days"][13]["seconds"], 630);
+    assert_eq!(running["per_task"][0]["title"], "Write report");
+    assert_eq!(running["per_task"][0]["minutes"], 10);
     let stats = ok_json(d, "2026-03-10T09:30:00Z", &["stats", "--json"]);
     assert_eq!(stats["today_pomodoros"], 1);
     assert_eq!(stats["today_minutes"], 25);

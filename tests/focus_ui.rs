@@ -488,3 +488,41 @@ fn the_card_in_focus_says_so_until_the_break() {
         !has_label(h, "in focus now") && !has_label(h, "focus paused")
     });
 }
+
+#[test]
+fn stats_count_the_running_session_as_it_goes() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    create_card(&mut h, "Write report");
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
+    h.key_press(egui::Key::Num3);
+    step_until(&mut h, "stats at the start", |h| {
+        has_label(h, "Today: 0 pomodoros, 0 min")
+    });
+
+    clock.advance(Duration::minutes(12));
+    step_until(&mut h, "twelve minutes in", |h| {
+        has_label(h, "Today: 0 pomodoros, 12 min")
+    });
+    assert!(
+        has_label(&h, "Write report") && has_label(&h, "12 min"),
+        "the task's row"
+    );
+    assert!(!has_label_containing(&h, "No focus sessions yet"));
+
+    // Paused, the minutes hold; once the session completes, the log has them.
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "the paused timer", |h| has_label(h, "Resume"));
+    clock.advance(Duration::minutes(30));
+    h.run_steps(2);
+    assert!(has_label(&h, "Today: 0 pomodoros, 12 min"));
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "the resumed timer", |h| has_label(h, "Pause"));
+    clock.advance(Duration::minutes(13));
+    step_until(&mut h, "the completed pomodoro", |h| {
+        has_label(h, "Today: 1 pomodoro, 25 min")
+    });
+}

@@ -160,11 +160,22 @@ impl Engine {
     }
 
     /// Stats as of now, in the user's time zone; settles the timer first so a session that
-    /// ended while the app was closed counts.
+    /// ended while the app was closed counts, and counts in the one still running.
     pub fn focus_stats(&mut self) -> Result<FocusStats> {
         self.timer_action(TimerAction::Tick)?;
         let now = self.now_secs();
-        Ok(self.store().focus_stats(now, &local_offset)?)
+        let logged = self.store().focus_stats(now, &local_offset)?;
+        let timer = self.store().timer()?;
+        // A card deleted mid-session still has its minutes, as the log keeps them.
+        let title = timer
+            .task
+            .and_then(|id| self.store().card(id).ok())
+            .map_or_else(|| crate::focus::stats::NO_TASK.to_owned(), |c| c.title);
+        Ok(logged.with_live(&crate::focus::stats::LiveSession {
+            task: timer.task,
+            title: &title,
+            seconds: timer.focused_so_far(now),
+        }))
     }
 
     pub fn export_board(&mut self) -> Result<BoardExport> {

@@ -1,5 +1,6 @@
 //! Focus figures: minutes per day over the last 14 days, today's pomodoros, the streak and
-//! minutes per task. The store aggregates rows; the calendar arithmetic lives here.
+//! minutes per task. The store aggregates rows; the calendar arithmetic, and counting in a
+//! session that is still running, live here.
 
 use crate::model::CardId;
 use chrono::{Days, NaiveDate};
@@ -12,6 +13,8 @@ pub const CHART_DAYS: u64 = 14;
 pub struct DayMinutes {
     pub date: NaiveDate,
     pub minutes: i64,
+    /// Whole minutes are `seconds / 60`; kept so that a running session adds up exactly.
+    pub seconds: i64,
     pub pomodoros: u32,
 }
 
@@ -21,6 +24,7 @@ pub struct TaskMinutes {
     pub card_id: Option<CardId>,
     pub title: String,
     pub minutes: i64,
+    pub seconds: i64,
     pub pomodoros: u32,
 }
 
@@ -36,6 +40,50 @@ pub struct FocusStats {
     pub streak_days: u32,
     /// All time, most minutes first.
     pub per_task: Vec<TaskMinutes>,
+}
+
+/// A focus session not yet in the time log (running or paused): what it has focused so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveSession<'a> {
+    pub task: Option<CardId>,
+    /// The task's title, as the per-task list names it when the task has no row yet.
+    pub title: &'a str,
+    pub seconds: i64,
+}
+
+/// The title the per-task list gives focus sessions run without a task.
+pub const NO_TASK: &str = "(no task)";
+
+impl FocusStats {
+    /// These figures with `live` counted in: today's minutes and its task's grow while the
+    /// session runs, instead of jumping when it ends. Pomodoros count only once completed.
+    pub fn with_live(&self, live: &LiveSession<'_>) -> FocusStats {
+        let mut s = self.clone();
+        if live.seconds <= 0 {
+            return s;
+        }
+        if let Some(day) = s.days.last_mut().filter(|d| d.date == s.today) {
+            day.seconds += live.seconds;
+            day.minutes = day.seconds / 60;
+            s.today_minutes = day.minutes;
+        }
+        match s.per_task.iter_mut().find(|t| t.card_id == live.task) {
+            Some(t) => {
+                t.seconds += live.seconds;
+                t.minutes = t.seconds / 60;
+            }
+            None => s.per_task.push(TaskMinutes {
+                card_id: live.task,
+                title: live.title.to_owned(),
+                minutes: live.seconds / 60,
+                seconds: live.seconds,
+                pomodoros: 0,
+            }),
+        }
+        // Most time first, as the store orders them; ties keep the store's order.
+        s.per_task.sort_by_key(|t| std::cmp::Reverse(t.seconds));
+        s
+    }
 }
 
 /// The calendar day of `t` at `utc_offset` seconds east of UTC.
@@ -76,6 +124,7 @@ pub fn last_days(today: NaiveDate, rows: &[DayRow]) -> Vec<DayMinutes> {
             DayMinutes {
                 date,
                 minutes: secs / 60,
+                seconds: secs,
                 pomodoros: pomos,
             }
         })
@@ -128,6 +177,62 @@ mod tests {
         assert_eq!(days[13].minutes, 50);
         assert_eq!(days[13].pomodoros, 2);
         assert_eq!(days.iter().map(|x| x.minutes).sum::<i64>(), 60);
+    }
+
+    fn task(card_id: Option<CardId>, title: &str, seconds: i64, pomodoros: u32) -> TaskMinutes {
+        TaskMinutes {
+            card_id,
+            title: title.to_owned(),
+            minutes: seconds / 60,
+            seconds,
+            pomodoros,
+        }
+    }
+
+    #[test]
+    fn a_running_session_counts_today_and_for_its_task_to_the_second() {
+        let today = d("2026-03-14");
+        let stats = FocusStats {
+            today,
+            days: last_days(today, &[(today, 25 * 60 + 50, 1)]),
+            today_pomodoros: 1,
+            today_minutes: 25,
+            streak_days: 1,
+            per_task: vec![
+                task(Some(1), "Report", 25 * 60 + 50, 1),
+                task(Some(2), "Mail", 20 * 60, 0),
+            ],
+        };
+        // 50 s logged and 20 s running make a 26th minute: per-part rounding would lose it.
+        let live = stats.with_live(&LiveSession {
+            task: Some(1),
+            title: "Report",
+            seconds: 20,
+        });
+        assert_eq!(live.today_minutes, 26);
+        assert_eq!(live.days[13].minutes, 26);
+        assert_eq!(
+            live.today_pomodoros, 1,
+            "a running session is no pomodoro yet"
+        );
+        assert_eq!(live.per_task[0], task(Some(1), "Report", 26 * 60 + 10, 1));
+
+        // A task with no time logged yet gets a row, in its place by time.
+        let live = stats.with_live(&LiveSession {
+            task: Some(3),
+            title: "Slides",
+            seconds: 22 * 60,
+        });
+        let order: Vec<&str> = live.per_task.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(order, ["Report", "Slides", "Mail"]);
+        assert_eq!(live.today_minutes, 25 + 22);
+
+        let idle = LiveSession {
+            task: None,
+            title: NO_TASK,
+            seconds: 0,
+        };
+        assert_eq!(stats.with_live(&idle), stats);
     }
 
     #[test]

@@ -91,9 +91,7 @@ impl Store {
         Ok(rows)
     }
 
-    /// Figures as of `now`. Days are calendar days at `utc_offset` seconds east of UTC (the
-    /// user's zone); a session counts on the day it ended.
-    /// Focus figures at `now`. `utc_offset(t)` is the user's offset from UTC at instant `t`:
+    /// Focus figures at `now`, from the time log (a session still running is not in it). `utc_offset(t)` is the user's offset from UTC at instant `t`:
     /// each session counts on the calendar day it ended on *then*, so a daylight-saving change
     /// inside the 14 days moves no session to a neighbouring day.
     pub fn focus_stats(
@@ -150,8 +148,9 @@ impl Store {
                     card_id: r.get(0)?,
                     title: r
                         .get::<_, Option<String>>(1)?
-                        .unwrap_or_else(|| "(no task)".to_owned()),
+                        .unwrap_or_else(|| stats::NO_TASK.to_owned()),
                     minutes: secs / 60,
+                    seconds: secs,
                     pomodoros: r.get(3)?,
                 })
             })?

@@ -345,7 +345,10 @@ impl eframe::App for FocusFeedApp {
                 views.guard.ui(ui, &views.timer, &ctx);
             }
             View::Reader => views.reader.ui(ui, &ctx),
-            View::Stats => views.stats.ui(ui, &ctx),
+            View::Stats => {
+                let live = views.timer.live_session(ctx.now.timestamp());
+                views.stats.ui(ui, &ctx, live);
+            }
             View::Settings => views.settings.ui(ui, &ctx),
         });
         let mut open = self.show_help;

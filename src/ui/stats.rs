@@ -1,13 +1,14 @@
 //! The stats view: focus minutes per day over the last 14 days (bar chart), today's pomodoros,
 //! the streak, today's reading against its budget, and minutes per task. Loaded on
-//! `Changed(TimeLog)` or `Changed(Reading)` and when the day turns.
+//! `Changed(TimeLog)` or `Changed(Reading)` and when the day turns; a session still running
+//! counts in as it goes (from the timer, not the log).
 
 use super::commands::UiCommand;
 use super::context::ViewContext;
 use super::theme;
 use crate::engine::worker::Event;
 use crate::focus::reading::BudgetStatus;
-use crate::focus::stats::{FocusStats, day_of, local_offset};
+use crate::focus::stats::{FocusStats, LiveSession, day_of, local_offset};
 use crate::model::Topic;
 
 #[derive(Default)]
@@ -40,7 +41,8 @@ impl StatsView {
             .ok();
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
+    /// `live`: the focus session still running or paused, counted in as it goes.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, live: Option<LiveSession<'_>>) {
         let now = ctx.now.timestamp();
         let today = day_of(now, local_offset(now));
         if self.stats.as_ref().is_none_or(|s| s.today != today) {
@@ -50,7 +52,9 @@ impl StatsView {
         if let Some(e) = &self.error {
             ui.colored_label(theme::error_colour(ui.visuals()), e);
         }
-        let Some(s) = &self.stats else { return };
+        let Some(logged) = &self.stats else { return };
+        let with_live = live.map(|l| logged.with_live(&l));
+        let s = with_live.as_ref().unwrap_or(logged);
         ui.horizontal(|ui| {
             ui.label(format!(
                 "Today: {} pomodoro{}, {} min",

@@ -9,6 +9,7 @@ use super::context::ViewContext;
 use super::theme;
 use crate::engine::focus::{FocusCommand, TimerAction};
 use crate::engine::worker::{Command, Event};
+use crate::focus::stats::{LiveSession, NO_TASK};
 use crate::focus::timer::{Timer, TimerConfig};
 use crate::model::{CardId, Topic, UnixTime};
 use std::time::Duration;
@@ -56,6 +57,16 @@ impl TimerView {
 
     fn send(ctx: &ViewContext, action: TimerAction) {
         ctx.send(Command::Focus(FocusCommand::Timer(action)));
+    }
+
+    /// The focus session not yet logged, as the stats count it live (None when there is none).
+    pub fn live_session(&self, now: UnixTime) -> Option<LiveSession<'_>> {
+        let seconds = self.timer.focused_so_far(now);
+        (seconds > 0).then(|| LiveSession {
+            task: self.timer.task,
+            title: self.task_title.as_deref().unwrap_or(NO_TASK),
+            seconds,
+        })
     }
 
     /// The card a focus session is running or paused on (not a break's next task).
