@@ -468,3 +468,55 @@ fn a_long_feed_title_stays_clear_of_the_lists_buttons() {
         "title {title:?} runs under the checkbox {unread_only:?}"
     );
 }
+
+#[test]
+fn a_narrow_window_puts_the_article_below_the_list_and_wide_again_beside() {
+    let dir = tempfile::tempdir().unwrap();
+    common::insert_feed_x(&store(dir.path()), &["First story", "Second story"]);
+    let clock = start_clock();
+    let mut h = harness(dir.path(), &clock);
+    step_until(&mut h, "the feed", |h| has_label(h, "First story"));
+    h.get_by_label("First story").click();
+    step_until(&mut h, "the article", |h| has_label(h, "Open original"));
+    let beside = h
+        .get_by_role_and_label(Role::Button, "Open original")
+        .rect();
+    let row = h.get_by_label("Second story").rect();
+    assert!(
+        beside.left() > row.right(),
+        "wide: the article is beside the list"
+    );
+
+    // 820 px leaves the article 40 px beside the list: a letter a line. It goes below instead.
+    h.set_size(egui::vec2(820.0, 600.0));
+    h.run_steps(3);
+    let below = h
+        .get_by_role_and_label(Role::Button, "Open original")
+        .rect();
+    let row = h.get_by_label("Second story").rect();
+    assert!(
+        below.top() > row.bottom(),
+        "narrow: the article is below the list"
+    );
+    let title = h
+        .query_all_by_label("First story")
+        .map(|n| n.rect())
+        .max_by(|a, b| a.top().total_cmp(&b.top()))
+        .unwrap();
+    assert!(
+        title.height() < 40.0 && title.bottom() < 600.0,
+        "the title reads on one line, in the window: {title:?}"
+    );
+    assert!(has_label(&h, "Article: below"));
+
+    h.set_size(egui::vec2(1400.0, 900.0));
+    h.run_steps(3);
+    let again = h
+        .get_by_role_and_label(Role::Button, "Open original")
+        .rect();
+    assert!(again.left() > h.get_by_label("Second story").rect().right());
+    assert!(
+        has_label(&h, "Article: beside"),
+        "the setting was never changed"
+    );
+}

@@ -12,6 +12,10 @@ pub const CHART_HEIGHT: f32 = 220.0;
 /// Reader panes: feeds sidebar, item list (when the article is beside it), article text column.
 pub const READER_SIDEBAR_WIDTH: f32 = 230.0;
 pub const READER_LIST_WIDTH: f32 = 380.0;
+/// The narrowest the list gets beside the article, and the narrowest article beside it that
+/// still reads as text; a window with less room than both puts the article below the list.
+pub const READER_LIST_MIN_WIDTH: f32 = 260.0;
+pub const ARTICLE_MIN_WIDTH: f32 = 340.0;
 pub const ARTICLE_MAX_WIDTH: f32 = 720.0;
 
 /// Accent for the running focus session.

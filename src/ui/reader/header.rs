@@ -19,16 +19,18 @@ impl ReaderView {
             // The layout is the reader's, not the list's: it sits by the search box, which
             // leaves the list's row room for a long feed title.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let layout = if self.settings.article_below {
-                    "Article: below"
+                let (layout, hover) = if self.settings.article_below {
+                    ("Article: below", UiCommand::ToggleArticleLayout.label())
+                } else if self.too_narrow_beside {
+                    (
+                        "Article: below",
+                        "The window is too narrow for the article beside the list: it goes \
+                         beside again when the window is wider",
+                    )
                 } else {
-                    "Article: beside"
+                    ("Article: beside", UiCommand::ToggleArticleLayout.label())
                 };
-                if ui
-                    .small_button(layout)
-                    .on_hover_text(UiCommand::ToggleArticleLayout.label())
-                    .clicked()
-                {
+                if ui.small_button(layout).on_hover_text(hover).clicked() {
                     self.toggle_layout(ctx);
                 }
             });

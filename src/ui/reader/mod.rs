@@ -99,6 +99,9 @@ pub struct ReaderView {
     take_over_list: bool,
     /// Reads the list's ids and the sidebar off the UI thread (started with the first frame).
     reads: Option<BackgroundReads>,
+    /// The article is set beside the list, but the window leaves it too little room this
+    /// frame: it is drawn below instead (the setting stays).
+    too_narrow_beside: bool,
 }
 
 impl ReaderView {
@@ -173,23 +176,30 @@ impl ReaderView {
             return;
         }
 
+        // In a narrow window the feeds give up room first: the list and article need it more.
         let sidebar_action = egui::Panel::left("reader_sidebar")
             .resizable(true)
             .default_size(theme::READER_SIDEBAR_WIDTH)
+            .max_size((ui.available_width() * 0.35).max(120.0))
             .show(ui, |ui| self.sidebar.ui(ui, self.kind, self.refreshing))
             .inner;
         if let Some(a) = sidebar_action {
             self.sidebar_action(a, ctx);
         }
 
-        let list_panel = if self.settings.article_below {
-            egui::Panel::top("reader_list_pane")
+        let room = ui.available_width();
+        self.too_narrow_beside = !self.settings.article_below
+            && room < theme::READER_LIST_MIN_WIDTH + theme::ARTICLE_MIN_WIDTH;
+        let list_panel = if self.settings.article_below || self.too_narrow_beside {
+            // Its own id: a size kept from the side panel (a width) would be taken as a height.
+            egui::Panel::top("reader_list_above")
                 .resizable(true)
                 .default_size(320.0)
         } else {
-            egui::Panel::left("reader_list_pane")
+            egui::Panel::left("reader_list_beside")
                 .resizable(true)
                 .default_size(theme::READER_LIST_WIDTH)
+                .size_range(theme::READER_LIST_MIN_WIDTH..=room - theme::ARTICLE_MIN_WIDTH)
         };
         let list_action = list_panel
             .show(ui, |ui| {
