@@ -290,9 +290,8 @@ fn a_card_is_edited_with_labels_due_date_and_estimate() {
         let r = h.get_by_label(text).rect();
         assert!(!r.intersects(focus), "{text} at {r:?}, Focus at {focus:?}");
     }
-    // Every line starts where the title's text does (inside the title button's padding).
-    let title_text = h.get_by_role_and_label(Role::Button, "Plan").rect().left()
-        + h.ctx.global_style().spacing.button_padding.x;
+    // Every line starts where the title's text does (inside the title's padding).
+    let title_text = h.get_by_label("Plan").rect().left();
     for text in ["#work", "due Thursday"] {
         let left = h.get_by_label(text).rect().left();
         assert!(
@@ -525,4 +524,87 @@ fn stats_count_the_running_session_as_it_goes() {
     step_until(&mut h, "the completed pomodoro", |h| {
         has_label(h, "Today: 1 pomodoro, 25 min")
     });
+}
+
+#[test]
+fn a_card_is_selected_by_a_click_and_edited_by_a_double_click_or_from_its_menu() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    // kittest runs a frame per input event, 1/4 s apart by default: two clicks would be too far
+    // apart for a double-click.
+    let path = dir.path().to_path_buf();
+    let shared = Arc::new(clock.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_step_dt(0.02)
+        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &path, shared).unwrap());
+    h.run_steps(2);
+    create_card(&mut h, "Call the bank");
+    create_card(&mut h, "Sort receipts");
+    // Anywhere on the card selects it, not only its title: below the title is the card too.
+    let title = h.get_by_label("Call the bank").rect();
+    let below = egui::pos2(title.center().x, title.bottom() + 8.0);
+    h.event(egui::Event::PointerMoved(below));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: below,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    h.run_steps(2);
+    let focus = h.get_by_role_and_label(Role::Button, "Focus").rect();
+    assert!(
+        focus.top() < h.get_by_label("Sort receipts").rect().top(),
+        "the first card is selected: its Focus button is above the second card"
+    );
+
+    // Its Focus button starts a pomodoro on it.
+    h.get_by_role_and_label(Role::Button, "Focus").click();
+    step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
+    assert!(has_label(&h, "on Call the bank"));
+
+    // Double-click: the editor, on the card clicked. Frames are 20 ms apart here: wait out the
+    // double-click window first, or the Focus click above makes this one a triple click.
+    h.run_steps(20);
+    let p = h.get_by_label("Sort receipts").rect().center();
+    h.event(egui::Event::PointerMoved(p));
+    h.step();
+    for _ in 0..2 {
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton {
+                pos: p,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        h.step();
+    }
+    step_until(&mut h, "the editor from a double-click", |h| {
+        has_label(h, "Save")
+    });
+    let title_field = h
+        .query_all_by_role(Role::TextInput)
+        .find(|n| n.value().as_deref() == Some("Sort receipts"));
+    assert!(
+        title_field.is_some(),
+        "the editor holds the card double-clicked"
+    );
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the editor closed", |h| !has_label(h, "Save"));
+
+    // Right-click: the card's menu.
+    h.get_by_label("Call the bank").click_secondary();
+    step_until(&mut h, "the card's menu", |h| has_label(h, "Archive"));
+    h.get_by_role_and_label(Role::Button, "Edit").click();
+    step_until(&mut h, "the editor from the menu", |h| has_label(h, "Save"));
+    let title_field = h
+        .query_all_by_role(Role::TextInput)
+        .find(|n| n.value().as_deref() == Some("Call the bank"));
+    assert!(
+        title_field.is_some(),
+        "the editor holds the card right-clicked"
+    );
 }

@@ -2,7 +2,7 @@
 //! (between and within columns), edit, archive, restore and start a pomodoro on. Keyboard
 //! commands come from `UiCommand`; every change goes to the worker as a `FocusCommand`.
 
-use super::board_card::{CardFocus, card_ui};
+use super::board_card::{CardFocus, card_source, card_ui};
 use super::card_editor::{CardEditor, EditorOutcome};
 use super::column_editor::{ColumnEditor, ColumnOutcome};
 use super::commands::UiCommand;
@@ -445,14 +445,17 @@ fn column_ui(
                 }
                 for (row, card) in col.cards.iter().enumerate() {
                     let id = egui::Id::unique(("card", card.id));
-                    let r = ui
-                        .dnd_drag_source(id, card.id, |ui| {
-                            let focus =
-                                shown.focus.filter(|(id, _)| *id == card.id).map(|(_, f)| f);
-                            let selected = shown.selected == Some(card.id);
-                            card_ui(ui, card, selected, focus, shown.today, actions)
-                        })
-                        .response;
+                    let focus = shown.focus.filter(|(id, _)| *id == card.id).map(|(_, f)| f);
+                    let selected = shown.selected == Some(card.id);
+                    let mut inner = Vec::new();
+                    let r = card_source(
+                        ui,
+                        id,
+                        card.id,
+                        |ui| card_ui(ui, card, selected, focus, shown.today, &mut inner),
+                        actions,
+                    );
+                    actions.extend(inner);
                     if let (Some(pointer), Some(_)) = (
                         ui.input(|i| i.pointer.interact_pos()),
                         r.dnd_hover_payload::<CardId>(),

@@ -5,6 +5,7 @@ use super::board::BoardAction;
 use super::commands::UiCommand;
 use super::theme;
 use crate::focus::board::Card;
+use crate::model::CardId;
 use chrono::{Datelike, NaiveDate};
 
 /// "1/3 pomodoros · 25 min", or nothing for a card with no time and no estimate.
@@ -64,6 +65,60 @@ impl CardFocus {
     }
 }
 
+/// A card you can click (select), double-click (edit), right-click (its menu) and drag: one
+/// sensor under its contents, so the Focus button on it keeps its own clicks. egui's
+/// `dnd_drag_source` lays a drag sensor over the contents; in the real window that sensor took
+/// the title's quick clicks, and a card was selected only by a press long enough to drag it.
+pub(super) fn card_source(
+    ui: &mut egui::Ui,
+    id: egui::Id,
+    card: CardId,
+    add_contents: impl FnOnce(&mut egui::Ui),
+    actions: &mut Vec<BoardAction>,
+) -> egui::Response {
+    if ui.ctx().is_being_dragged(id) {
+        egui::DragAndDrop::set_payload(ui.ctx(), card);
+        // Drawn where the pointer is, above everything, while its place in the column stays.
+        let layer = egui::LayerId::new(egui::Order::Tooltip, id);
+        let r = ui
+            .scope_builder(egui::UiBuilder::new().layer_id(layer), add_contents)
+            .response;
+        if let Some(pointer) = ui.ctx().pointer_interact_pos() {
+            let delta = pointer - r.rect.center();
+            ui.ctx()
+                .transform_layer_shapes(layer, egui::emath::TSTransform::from_translation(delta));
+        }
+        return r;
+    }
+    let r = ui
+        .scope_builder(
+            egui::UiBuilder::new()
+                .scope_id(id)
+                .sense(egui::Sense::click_and_drag()),
+            add_contents,
+        )
+        .response
+        .on_hover_cursor(egui::CursorIcon::Grab);
+    if r.clicked() {
+        actions.push(BoardAction::Select(card));
+    }
+    if r.double_clicked() {
+        actions.push(BoardAction::Edit(card));
+    }
+    r.context_menu(|ui| {
+        if ui.button("Start a pomodoro").clicked() {
+            actions.push(BoardAction::Start(card));
+        }
+        if ui.button("Edit").clicked() {
+            actions.push(BoardAction::Edit(card));
+        }
+        if ui.button("Archive").clicked() {
+            actions.push(BoardAction::Archive(card));
+        }
+    });
+    r
+}
+
 /// Width the selected card's "Focus" button needs beside the due date and time spent.
 const FOCUS_BUTTON_ROOM: f32 = 56.0;
 
@@ -88,26 +143,18 @@ pub(super) fn card_ui(
     let width = theme::COLUMN_WIDTH - 2.0 * theme::CARD_GAP - frame.total_margin().sum().x;
     frame.show(ui, |ui| {
         ui.set_width(width);
-        let title = ui.add(
-            egui::Button::selectable(selected, egui::RichText::new(&card.title).strong())
-                .wrap_mode(egui::TextWrapMode::Wrap),
-        );
-        if title.clicked() {
-            actions.push(BoardAction::Select(card.id));
+        // Drawn, not a widget of its own: the whole card takes the clicks and drags (see
+        // `card_source`). Selected, it is filled like a selected button.
+        let mut title = egui::RichText::new(&card.title).strong();
+        let mut pill = egui::Frame::new()
+            .inner_margin(ui.spacing().button_padding)
+            .corner_radius(visuals.widgets.inactive.corner_radius);
+        if selected {
+            title = title.color(visuals.selection.stroke.color);
+            pill = pill.fill(visuals.selection.bg_fill);
         }
-        if title.double_clicked() {
-            actions.push(BoardAction::Edit(card.id));
-        }
-        title.context_menu(|ui| {
-            if ui.button("Start a pomodoro").clicked() {
-                actions.push(BoardAction::Start(card.id));
-            }
-            if ui.button("Edit").clicked() {
-                actions.push(BoardAction::Edit(card.id));
-            }
-            if ui.button("Archive").clicked() {
-                actions.push(BoardAction::Archive(card.id));
-            }
+        pill.show(ui, |ui| {
+            ui.add(egui::Label::new(title).wrap().selectable(false));
         });
         // The lines below start where the title's text does, inside its button padding.
         let indent = egui::Margin {
