@@ -1,5 +1,8 @@
-//! Helpers shared by the test files: the reader window and its clock, and stored items.
+//! Helpers shared by the test files: the reader window and its clock, and stored items; the
+//! board and focus window in `board`.
 #![allow(dead_code)]
+
+pub mod board;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
