@@ -322,6 +322,43 @@ fn dwell_ends_when_the_reader_is_left() {
 }
 
 #[test]
+fn another_list_closes_the_article_and_ends_its_reading_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = start_clock();
+    let (mut h, db, id) = reading_harbour_wall(dir.path(), &clock);
+    assert!(has_label(&h, "Open original"));
+
+    // A search, and leaving it, keep the article: one types while reading.
+    h.key_press(egui::Key::Slash);
+    h.step();
+    h.event(egui::Event::Text("ferry".into()));
+    h.step();
+    clock.advance(chrono::Duration::milliseconds(300));
+    step_until(&mut h, "the search's one hit", |h| {
+        h.state().reader_list().len() == 1
+    });
+    assert!(has_label(&h, "Open original"));
+    h.key_press(egui::Key::Escape);
+    h.run_steps(3);
+    assert!(
+        has_label(&h, "Open original"),
+        "the search left, the article stays"
+    );
+
+    clock.advance(chrono::Duration::seconds(9));
+    h.step();
+    h.key_press(egui::Key::G);
+    h.key_press(egui::Key::S);
+    step_until(&mut h, "Starred, with no article open", |h| {
+        has_label(h, "Select an item to read it")
+    });
+    assert!(!has_label(&h, "Open original"));
+    step_until(&mut h, "the dwell", |_| {
+        count_events(&db, id, EventKind::Dwell) == 1
+    });
+}
+
+#[test]
 fn dwell_is_kept_when_the_window_closes() {
     use eframe::App as _;
     let dir = tempfile::tempdir().unwrap();

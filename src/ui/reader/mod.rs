@@ -352,6 +352,12 @@ impl ReaderView {
         } else if self.kind != ListKind::Search {
             self.before_search = self.kind;
         }
+        // Another list is another place to read: the article of the last one closes (its
+        // reading time ends), as in a mail client. A search, and leaving one, keep it: one
+        // types while reading.
+        if kind != self.kind && kind != ListKind::Search && self.kind != ListKind::Search {
+            self.close_article(ctx);
+        }
         self.kind = kind;
         self.rank_requested = false;
         self.merge_next_ranking = false;

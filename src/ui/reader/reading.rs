@@ -37,6 +37,14 @@ impl ReaderView {
         self.last_drawn = Some((frame, now_ms));
     }
 
+    /// Closes the article pane, recording how long the article was read.
+    pub(super) fn close_article(&mut self, ctx: &ViewContext) {
+        if let Some(dwell) = self.dwell.stop(ctx.now.timestamp_millis()) {
+            ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
+        }
+        self.article.clear();
+    }
+
     /// A button of the article pane: star, read, open the original.
     pub(super) fn article_action(
         &mut self,
