@@ -340,4 +340,25 @@ fn worker_reports_progress_changes_and_per_feed_failures() {
         .collect();
     assert_eq!(failed.len(), 1, "{events:?}");
     assert!(matches!(failed[0], Event::Failed { message, .. } if message.contains("missing.xml")));
+
+    // A failed import says what failed, not only the operating system's words.
+    let (engine, _c) = engine_at(&dir.path().join("data"));
+    let mut worker = WorkerHandle::spawn(engine, || {});
+    let missing = dir.path().join("subscriptions.opml");
+    worker
+        .send(Command::Feeds(FeedsCommand::ImportOpml(missing)))
+        .unwrap();
+    worker.shutdown();
+    let events = worker.drain();
+    let message = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Failed { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    assert!(
+        message.starts_with("Importing OPML failed: ") && message.contains("subscriptions.opml"),
+        "{message}"
+    );
 }

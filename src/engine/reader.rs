@@ -135,7 +135,7 @@ pub(super) fn handle(engine: &mut Engine, cmd: ReaderCommand, events: &EventSink
     let fail = |task: &str, e: super::EngineError| {
         events.send(Event::Failed {
             task: task.to_string(),
-            message: e.to_string(),
+            message: format!("{task} failed: {e}"),
         });
     };
     match cmd {

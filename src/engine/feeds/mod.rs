@@ -222,10 +222,11 @@ impl Engine {
 
 /// Runs one command on the worker thread, reporting through events.
 pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink) {
+    // The notice says what was being done: a bare "No such file or directory" does not.
     let fail = |task: &str, e: FeedsError| {
         events.send(Event::Failed {
             task: task.to_string(),
-            message: e.to_string(),
+            message: format!("{task} failed: {e}"),
         });
     };
     match cmd {
