@@ -3,18 +3,21 @@
 //! session only, and the break opens it by itself.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use egui::accesskit::Role;
 mod common;
 
+use common::board::{app, data_dir, start_time};
 use common::step_until;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use focusfeed::clock::ManualClock;
-use focusfeed::focus::timer::TimerConfig;
 use focusfeed::store::Store;
 use focusfeed::ui::app::{FocusFeedApp, View};
-use std::sync::Arc;
+
+fn store_of(dir: &std::path::Path) -> Store {
+    Store::open(&dir.join(focusfeed::paths::DB_FILE)).unwrap()
+}
 
 const LOCKED: &str = "The feed waits while you focus";
 
@@ -24,26 +27,10 @@ fn has(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
 
 #[test]
 fn reader_is_closed_during_focus_and_opens_in_the_break() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join(focusfeed::paths::DB_FILE)).unwrap();
-    store
-        .set_timer_config(&TimerConfig {
-            notify: false,
-            sound: false,
-            ..TimerConfig::default()
-        })
-        .unwrap();
-    common::insert_feed_x(&store, &["First", "Second"]);
-    drop(store);
-    let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-10T09:00:00Z")
-        .unwrap()
-        .to_utc();
-    let clock = ManualClock::new(start);
-    let app_clock = Arc::new(clock.clone());
-    let path = dir.path().to_path_buf();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &path, app_clock).unwrap());
+    let dir = data_dir();
+    common::insert_feed_x(&store_of(dir.path()), &["First", "Second"]);
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
     h.run_steps(2);
 
     h.get_by_role_and_label(Role::Button, "Start").click();
