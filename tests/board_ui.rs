@@ -305,3 +305,34 @@ fn a_card_is_selected_by_a_click_and_edited_by_a_double_click_or_from_its_menu()
         "the editor holds the card right-clicked"
     );
 }
+
+#[test]
+fn the_selected_card_is_selected_again_after_a_restart() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    create_card(&mut h, "Renew passport");
+    create_card(&mut h, "Water plants");
+    h.get_by_label("Renew passport").click();
+    h.run_steps(2);
+    let kept = h.state_mut().ui_state().clone();
+    // What eframe writes to window-state.ron, read back.
+    let kept: focusfeed::ui::app::UiState =
+        serde_json::from_str(&serde_json::to_string(&kept).unwrap()).unwrap();
+    drop(h);
+
+    let mut h = app(dir.path(), &clock);
+    h.state_mut().restore(kept);
+    step_until(&mut h, "the cards", |h| has_label(h, "Water plants"));
+    h.run_steps(2);
+    let focus = h.get_by_role_and_label(Role::Button, "Focus").rect();
+    assert!(
+        focus.bottom() < h.get_by_label("Water plants").rect().top(),
+        "the first card is selected again"
+    );
+    // Enter starts on it, with no click after the restart.
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
+    assert!(has_label(&h, "on Renew passport"));
+}

@@ -53,10 +53,12 @@ impl View {
 }
 
 /// What survives a restart of the window (not data: that lives in SQLite).
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UiState {
     pub view: View,
+    /// The card selected on the board: after a restart, Space and Enter start on it again.
+    pub board_selected: Option<crate::model::CardId>,
 }
 
 const UI_STATE_KEY: &str = "focusfeed-ui";
@@ -150,8 +152,21 @@ impl FocusFeedApp {
             .and_then(|s| eframe::get_value::<UiState>(s, UI_STATE_KEY))
             .unwrap_or_default();
         let mut app = Self::new(cc.egui_ctx.clone(), data_dir, clock)?;
-        app.state = state;
+        app.restore(state);
         Ok(app)
+    }
+
+    /// Puts back what a restart kept: the view, and the card selected on the board (dropped
+    /// if it is gone by the time the board is read).
+    pub fn restore(&mut self, state: UiState) {
+        self.views.board.select(state.board_selected);
+        self.state = state;
+    }
+
+    /// What a restart keeps.
+    pub fn ui_state(&mut self) -> &UiState {
+        self.state.board_selected = self.views.board.selected();
+        &self.state
     }
 
     /// The app without eframe's storage (tests build it this way).
@@ -379,7 +394,7 @@ impl eframe::App for FocusFeedApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, UI_STATE_KEY, &self.state);
+        eframe::set_value(storage, UI_STATE_KEY, self.ui_state());
     }
 
     /// Work still in the views reaches the worker, which handles what is queued before it stops.

@@ -101,6 +101,11 @@ impl BoardView {
         self.selected
     }
 
+    /// Selects a card by id, as kept from the last run.
+    pub fn select(&mut self, card: Option<CardId>) {
+        self.selected = card;
+    }
+
     /// The selected card's id and title.
     pub fn selected_card(&self) -> Option<(CardId, &str)> {
         let card = self.board.card(self.selected?)?;
