@@ -6,7 +6,8 @@
 mod common;
 
 use common::board::{
-    app, column_of, create_card, data_dir, has_label, has_label_containing, start_time,
+    app, app_stepping, click_at, column_of, create_card, data_dir, editor_holds, has_label,
+    has_label_containing, start_time,
 };
 use common::step_until;
 use egui::accesskit::Role;
@@ -15,7 +16,6 @@ use egui_kittest::kittest::Queryable;
 use focusfeed::clock::ManualClock;
 use focusfeed::store::Store;
 use focusfeed::ui::app::FocusFeedApp;
-use std::sync::Arc;
 
 #[test]
 fn cards_drag_between_and_within_columns_and_archive_restore() {
@@ -227,29 +227,17 @@ fn a_column_keeps_its_width_when_it_gets_a_card() {
 fn a_card_is_selected_by_a_click_and_edited_by_a_double_click_or_from_its_menu() {
     let dir = data_dir();
     let clock = ManualClock::new(start_time());
-    // kittest runs a frame per input event, 1/4 s apart by default: two clicks would be too far
-    // apart for a double-click.
-    let path = dir.path().to_path_buf();
-    let shared = Arc::new(clock.clone());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_step_dt(0.02)
-        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &path, shared).unwrap());
+    let mut h = app_stepping(dir.path(), &clock, 0.02);
     h.run_steps(2);
     create_card(&mut h, "Call the bank");
     create_card(&mut h, "Sort receipts");
     // Anywhere on the card selects it, not only its title: below the title is the card too.
     let title = h.get_by_label("Call the bank").rect();
-    let below = egui::pos2(title.center().x, title.bottom() + 8.0);
-    h.event(egui::Event::PointerMoved(below));
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos: below,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        });
-    }
+    click_at(
+        &mut h,
+        egui::pos2(title.center().x, title.bottom() + 8.0),
+        1,
+    );
     h.run_steps(2);
     let focus = h.get_by_role_and_label(Role::Button, "Focus").rect();
     assert!(
@@ -266,27 +254,12 @@ fn a_card_is_selected_by_a_click_and_edited_by_a_double_click_or_from_its_menu()
     // double-click window first, or the Focus click above makes this one a triple click.
     h.run_steps(20);
     let p = h.get_by_label("Sort receipts").rect().center();
-    h.event(egui::Event::PointerMoved(p));
-    h.step();
-    for _ in 0..2 {
-        for pressed in [true, false] {
-            h.event(egui::Event::PointerButton {
-                pos: p,
-                button: egui::PointerButton::Primary,
-                pressed,
-                modifiers: egui::Modifiers::NONE,
-            });
-        }
-        h.step();
-    }
+    click_at(&mut h, p, 2);
     step_until(&mut h, "the editor from a double-click", |h| {
         has_label(h, "Save")
     });
-    let title_field = h
-        .query_all_by_role(Role::TextInput)
-        .find(|n| n.value().as_deref() == Some("Sort receipts"));
     assert!(
-        title_field.is_some(),
+        editor_holds(&h, "Sort receipts"),
         "the editor holds the card double-clicked"
     );
     h.key_press(egui::Key::Escape);
@@ -297,11 +270,8 @@ fn a_card_is_selected_by_a_click_and_edited_by_a_double_click_or_from_its_menu()
     step_until(&mut h, "the card's menu", |h| has_label(h, "Archive"));
     h.get_by_role_and_label(Role::Button, "Edit").click();
     step_until(&mut h, "the editor from the menu", |h| has_label(h, "Save"));
-    let title_field = h
-        .query_all_by_role(Role::TextInput)
-        .find(|n| n.value().as_deref() == Some("Call the bank"));
     assert!(
-        title_field.is_some(),
+        editor_holds(&h, "Call the bank"),
         "the editor holds the card right-clicked"
     );
 }

@@ -35,11 +35,45 @@ pub fn data_dir() -> tempfile::TempDir {
 }
 
 pub fn app(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
+    app_stepping(dir, clock, 0.25)
+}
+
+/// The window with frames `step_dt` seconds apart. kittest runs a frame per input event, so at
+/// the default 1/4 s two clicks are too far apart to make a double-click.
+pub fn app_stepping(
+    dir: &Path,
+    clock: &ManualClock,
+    step_dt: f32,
+) -> Harness<'static, FocusFeedApp> {
     let dir = dir.to_path_buf();
     let clock = Arc::new(clock.clone());
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
+        .with_step_dt(step_dt)
         .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap())
+}
+
+/// `n` primary clicks at `pos`, each press and release queued together (a frame each).
+pub fn click_at(h: &mut Harness<'_, FocusFeedApp>, pos: egui::Pos2, n: usize) {
+    h.event(egui::Event::PointerMoved(pos));
+    h.step();
+    for _ in 0..n {
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        h.step();
+    }
+}
+
+/// Whether the open card editor's title field holds `title`.
+pub fn editor_holds(h: &Harness<'_, FocusFeedApp>, title: &str) -> bool {
+    h.query_all_by_role(Role::TextInput)
+        .any(|n| n.value().as_deref() == Some(title))
 }
 
 pub fn has_label(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
