@@ -71,6 +71,15 @@ fn question_mark_lists_every_shortcut() {
     h.key_press(egui::Key::Escape);
     h.run_steps(3);
     assert!(h.query_by_label("Keyboard shortcuts").is_none());
+
+    // Opened in the Reader, the Reader's keys come before the Board's.
+    h.key_press(egui::Key::Num2);
+    h.run_steps(2);
+    h.key_press(egui::Key::Questionmark);
+    h.run_steps(3);
+    let reader = h.get_by_label("Reader").rect();
+    let board = h.get_by_label("Board").rect();
+    assert!(reader.top() < board.top(), "{reader:?} below {board:?}");
 }
 
 #[test]

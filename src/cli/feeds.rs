@@ -111,8 +111,11 @@ pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
             }
             if s.created {
                 println!(
-                    "subscribed to {} ({}), feed {}: {} items",
-                    s.title, s.url, s.feed_id, s.items.added
+                    "subscribed to {} ({}), feed {}: {}",
+                    s.title,
+                    s.url,
+                    s.feed_id,
+                    s.items_text()
                 );
             } else {
                 println!(

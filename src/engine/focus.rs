@@ -310,7 +310,7 @@ pub(super) fn handle(engine: &mut Engine, cmd: FocusCommand, events: &EventSink)
                 announce(engine, &outcome.ended, events);
             }
             if let Some(message) = done {
-                events.send(Event::Notice(message));
+                events.send(Event::Confirmation(message));
             }
         }
         Err(e) => events.send(Event::Failed {

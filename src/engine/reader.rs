@@ -173,7 +173,7 @@ pub(super) fn handle(engine: &mut Engine, cmd: ReaderCommand, events: &EventSink
             }
         }
         ReaderCommand::UndoMark => match engine.undo_mark() {
-            Ok(0) => events.send(Event::Notice("Nothing to undo.".into())),
+            Ok(0) => events.send(Event::Confirmation("Nothing to undo.".into())),
             Ok(_) => events.changed(Topic::ItemStates),
             Err(e) => fail("Undoing the last mark", e),
         },

@@ -43,8 +43,11 @@ pub enum Event {
     Finished { task: String },
     /// Something failed; the message is meant for the user.
     Failed { task: String, message: String },
-    /// A notice for the in-app notice area (no notification daemon, no audio, …).
+    /// A notice for the in-app notice area that stays until dismissed (no notification daemon,
+    /// no audio, …).
     Notice(String),
+    /// Word that something the user asked for was done ("Subscribed to …"); it goes by itself.
+    Confirmation(String),
     /// The answer to `SearchCommand::Query` with the same `request_id` (older ids are stale).
     SearchResults {
         request_id: u64,

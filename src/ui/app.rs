@@ -220,7 +220,7 @@ impl FocusFeedApp {
     }
 
     /// Notices shown at the bottom of the window.
-    pub fn notices(&self) -> &[String] {
+    pub fn notices(&self) -> Vec<String> {
         self.status.notices()
     }
 
@@ -230,6 +230,7 @@ impl FocusFeedApp {
             AppAction::ToggleHelp => self.show_help = !self.show_help,
             AppAction::OpenPalette => self.palette.open(),
             AppAction::Notice(n) => self.status.push_notice(n),
+            AppAction::Confirm(n) => self.status.push_confirmation(n),
         }
     }
 }
@@ -367,7 +368,7 @@ impl eframe::App for FocusFeedApp {
             View::Settings => views.settings.ui(ui, &ctx),
         });
         let mut open = self.show_help;
-        super::help::show(&egui_ctx, &mut open);
+        super::help::show(&egui_ctx, &mut open, self.state.view.scope());
         if !open {
             self.show_help = false;
         }

@@ -16,6 +16,8 @@ pub enum AppAction {
     ToggleHelp,
     OpenPalette,
     Notice(String),
+    /// Word that what the user asked for was done; it goes by itself after a few seconds.
+    Confirm(String),
 }
 
 pub struct ViewContext<'a> {

@@ -88,7 +88,7 @@ impl ForYouSettings {
                 ui.label("Forget every click and skip it learned from? Rules stay.");
                 if ui.button("Forget").clicked() {
                     ctx.send(Command::Rank(RankCommand::Reset));
-                    ctx.act(AppAction::Notice(
+                    ctx.act(AppAction::Confirm(
                         "For you forgot what it learned and starts fresh.".into(),
                     ));
                     self.confirm_reset = false;

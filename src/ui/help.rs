@@ -2,7 +2,20 @@
 
 use super::commands::{Scope, UiCommand};
 
-pub fn show(ctx: &egui::Context, open: &mut bool) {
+/// The overlay's sections in order: the keys that work everywhere, then this view's, then the
+/// rest. In the Reader its section came last, below the fold of the overlay's scroll area.
+fn sections(here: Scope) -> Vec<Scope> {
+    let mut order = vec![Scope::Global];
+    for scope in [here, Scope::Board, Scope::Reader] {
+        if !order.contains(&scope) {
+            order.push(scope);
+        }
+    }
+    order
+}
+
+/// Shows the overlay while `open`; `here` is the scope of the view it was opened in.
+pub fn show(ctx: &egui::Context, open: &mut bool, here: Scope) {
     if super::commands::escape_pressed(ctx) {
         *open = false;
         return;
@@ -23,7 +36,7 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                         .num_columns(2)
                         .striped(true)
                         .show(ui, |ui| {
-                            for scope in [Scope::Global, Scope::Board, Scope::Reader] {
+                            for scope in sections(here) {
                                 ui.strong(scope.view_name());
                                 ui.end_row();
                                 for cmd in UiCommand::ALL.iter().filter(|c| c.scope() == scope) {
@@ -37,4 +50,25 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
             ui.add_space(super::theme::GAP * 0.5);
             ui.weak("Esc closes this window and the feed dialogs.");
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_views_keys_come_right_after_the_global_ones() {
+        assert_eq!(
+            sections(Scope::Reader),
+            [Scope::Global, Scope::Reader, Scope::Board]
+        );
+        assert_eq!(
+            sections(Scope::Board),
+            [Scope::Global, Scope::Board, Scope::Reader]
+        );
+        assert_eq!(
+            sections(Scope::Global),
+            [Scope::Global, Scope::Board, Scope::Reader]
+        );
+    }
 }

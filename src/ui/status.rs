@@ -1,5 +1,6 @@
-//! The bottom status bar: named background tasks with their progress ("Refreshing feeds 12/40")
-//! and notices the user should see (no audio device, a failed refresh) until dismissed.
+//! The bottom status bar: named background tasks with their progress ("Refreshing feeds 12/40"),
+//! notices the user should see (no audio device, a failed refresh) until dismissed, and
+//! confirmations ("Subscribed to …") that go by themselves a few seconds after they show.
 
 use super::theme;
 use crate::engine::worker::Event;
@@ -17,21 +18,70 @@ struct TaskProgress {
 /// whole window's layout up and back.
 const SHOW_AFTER_MS: i64 = 400;
 
+/// How long a confirmation stays once shown: long enough to read a line, short enough that a
+/// window open all day does not pile them up.
+const CONFIRMATION_MS: i64 = 6_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Notice {
+    text: String,
+    /// `None`: stays until dismissed. `Some`: a confirmation, with when it was first drawn
+    /// (`None` inside until then, so one that came while the window was hidden is still seen).
+    confirmation: Option<Option<i64>>,
+}
+
 #[derive(Debug, Default)]
 pub struct StatusBar {
     tasks: Vec<TaskProgress>,
-    notices: Vec<String>,
+    notices: Vec<Notice>,
 }
 
 impl StatusBar {
-    pub fn notices(&self) -> &[String] {
-        &self.notices
+    /// The texts in the notice area, lasting notices and confirmations alike, oldest first.
+    pub fn notices(&self) -> Vec<String> {
+        self.notices.iter().map(|n| n.text.clone()).collect()
     }
 
-    pub fn push_notice(&mut self, notice: String) {
-        if !self.notices.contains(&notice) {
-            self.notices.push(notice);
+    /// A notice that stays until the user dismisses it.
+    pub fn push_notice(&mut self, text: String) {
+        self.push(text, None);
+    }
+
+    /// A confirmation that goes by itself a few seconds after it is shown.
+    pub fn push_confirmation(&mut self, text: String) {
+        self.push(text, Some(None));
+    }
+
+    fn push(&mut self, text: String, confirmation: Option<Option<i64>>) {
+        match self.notices.iter_mut().find(|n| n.text == text) {
+            // The same words again: a confirmation counts its time afresh; a lasting notice
+            // stays lasting.
+            Some(n) => {
+                if n.confirmation.is_some() {
+                    n.confirmation = confirmation;
+                }
+            }
+            None => self.notices.push(Notice { text, confirmation }),
         }
+    }
+
+    /// Starts the clock of confirmations shown for the first time, drops those shown long
+    /// enough, and says when the next one is due to go.
+    fn expire(&mut self, now_ms: i64) -> Option<i64> {
+        for n in &mut self.notices {
+            if let Some(since @ None) = &mut n.confirmation {
+                *since = Some(now_ms);
+            }
+        }
+        self.notices.retain(|n| match n.confirmation {
+            Some(Some(since)) => now_ms - since < CONFIRMATION_MS,
+            _ => true,
+        });
+        self.notices
+            .iter()
+            .filter_map(|n| n.confirmation.flatten())
+            .map(|since| since + CONFIRMATION_MS - now_ms)
+            .min()
     }
 
     pub fn on_event(&mut self, event: &Event, now_ms: i64) {
@@ -57,6 +107,7 @@ impl StatusBar {
                 self.push_notice(message.clone());
             }
             Event::Notice(message) => self.push_notice(message.clone()),
+            Event::Confirmation(message) => self.push_confirmation(message.clone()),
             Event::Changed(_) | Event::SearchResults { .. } => {}
         }
     }
@@ -70,12 +121,14 @@ impl StatusBar {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, now_ms: i64) {
+        let next_expiry = self.expire(now_ms);
         let shown = self.shown_tasks(now_ms);
         if let Some(wait) = self
             .tasks
             .iter()
             .map(|t| SHOW_AFTER_MS - (now_ms - t.since_ms))
             .filter(|w| *w > 0)
+            .chain(next_expiry)
             .min()
         {
             ui.ctx()
@@ -108,7 +161,11 @@ impl StatusBar {
                     if ui.small_button("Dismiss").clicked() {
                         dismiss = Some(i);
                     }
-                    ui.colored_label(theme::warning_colour(ui.visuals()), n);
+                    if n.confirmation.is_some() {
+                        ui.label(&n.text);
+                    } else {
+                        ui.colored_label(theme::warning_colour(ui.visuals()), &n.text);
+                    }
                 });
             }
             if self.notices.len() > 1 && ui.small_button("Dismiss all").clicked() {
@@ -159,7 +216,7 @@ mod tests {
         assert!(bar.tasks.is_empty());
         bar.on_event(&Event::Notice("no audio".into()), 0);
         bar.on_event(&Event::Notice("no audio".into()), 0);
-        assert_eq!(bar.notices(), ["no audio".to_string()]);
+        assert_eq!(bar.notices(), vec!["no audio".to_string()]);
         bar.on_event(
             &Event::Progress {
                 task: "Indexing".into(),
@@ -177,5 +234,28 @@ mod tests {
         );
         assert!(bar.tasks.is_empty(), "a failure clears its spinner");
         assert_eq!(bar.notices().last(), Some(&"disk full".to_string()));
+    }
+
+    #[test]
+    fn a_confirmation_goes_six_seconds_after_it_is_first_shown_and_a_notice_stays() {
+        let mut bar = StatusBar::default();
+        bar.on_event(&Event::Notice("no audio".into()), 0);
+        bar.on_event(&Event::Confirmation("Subscribed to X".into()), 0);
+        // Not drawn yet (the window was hidden): its time has not started.
+        assert_eq!(bar.expire(100_000), Some(CONFIRMATION_MS));
+        assert_eq!(bar.expire(105_000), Some(1_000), "due to go in a second");
+        assert_eq!(bar.notices().len(), 2);
+        bar.push_confirmation("Subscribed to X".into());
+        assert_eq!(
+            bar.expire(105_500),
+            Some(CONFIRMATION_MS),
+            "the same words again start afresh"
+        );
+        assert_eq!(bar.expire(111_499), Some(1));
+        assert_eq!(bar.expire(111_500), None);
+        assert_eq!(bar.notices(), vec!["no audio".to_string()]);
+        bar.push_confirmation("no audio".into());
+        assert_eq!(bar.expire(500_000), None, "a lasting notice stays lasting");
+        assert_eq!(bar.notices(), vec!["no audio".to_string()]);
     }
 }

@@ -21,6 +21,8 @@ mod refresh;
 mod subscribe;
 mod subscriptions;
 
+pub use subscribe::untitled_feed_name;
+
 /// Work the GUI hands to the worker for this area.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedsCommand {
@@ -103,6 +105,16 @@ pub struct Subscribed {
     /// The page the feed was discovered from, when the address was not a feed itself.
     pub discovered_from: Option<String>,
     pub items: StoreOutcome,
+}
+
+impl Subscribed {
+    /// "1 item", "12 items": what the subscription stored.
+    pub fn items_text(&self) -> String {
+        match self.items.added {
+            1 => "1 item".to_string(),
+            n => format!("{n} items"),
+        }
+    }
 }
 
 /// How one feed's refresh went.
@@ -239,8 +251,8 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
             });
             match engine.subscribe(&source, &folder) {
                 Ok(s) => {
-                    events.send(Event::Notice(if s.created {
-                        format!("Subscribed to {} ({} items)", s.title, s.items.added)
+                    events.send(Event::Confirmation(if s.created {
+                        format!("Subscribed to {} ({})", s.title, s.items_text())
                     } else {
                         format!("Already subscribed to {}", s.title)
                     }));
@@ -281,7 +293,7 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
             let task = "Importing OPML";
             match engine.import_opml(&path) {
                 Ok(r) => {
-                    events.send(Event::Notice(format!(
+                    events.send(Event::Confirmation(format!(
                         "Imported {} feeds ({} already subscribed)",
                         r.feeds_added, r.feeds_existing
                     )));
@@ -295,7 +307,7 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
             let task = "Exporting OPML";
             match engine.export_opml(&path) {
                 Ok(n) => {
-                    events.send(Event::Notice(format!(
+                    events.send(Event::Confirmation(format!(
                         "Exported {n} feeds to {}",
                         path.display()
                     )));

@@ -107,8 +107,8 @@ impl Engine {
     ) -> Result<Subscribed, FeedsError> {
         let now = self.now_unix();
         let folder_id = self.store().ensure_folder_path(folder)?;
-        let title = if parsed.title.is_empty() {
-            url.to_string()
+        let title = if parsed.title.trim().is_empty() {
+            untitled_feed_name(url, parsed.site_url.as_deref())
         } else {
             parsed.title.clone()
         };
@@ -205,5 +205,57 @@ impl Engine {
             }
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+/// A name for a feed that gives none: its site's host ("blog.example.org"), else the feed's
+/// host, else its file name; the whole address only when none of these is there. The sidebar
+/// showed the whole address, which wrapped over two lines and said less than the host.
+pub fn untitled_feed_name(url: &str, site_url: Option<&str>) -> String {
+    let host = |u: &str| {
+        let u = url::Url::parse(u).ok()?;
+        let host = u
+            .host_str()
+            .filter(|h| !h.is_empty())?
+            .trim_start_matches("www.");
+        Some(match u.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        })
+    };
+    let file_name = || {
+        let u = url::Url::parse(url).ok()?;
+        let name = u.path_segments()?.rfind(|s| !s.is_empty())?;
+        Some(name.to_string())
+    };
+    site_url
+        .and_then(host)
+        .or_else(|| host(url))
+        .or_else(file_name)
+        .unwrap_or_else(|| url.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::untitled_feed_name;
+
+    #[test]
+    fn an_untitled_feed_is_named_by_its_site_then_its_host_then_its_file() {
+        assert_eq!(
+            untitled_feed_name(
+                "https://feeds.example.net/x.xml",
+                Some("https://www.example.org/blog")
+            ),
+            "example.org"
+        );
+        assert_eq!(
+            untitled_feed_name("http://127.0.0.1:8800/rss.xml", None),
+            "127.0.0.1:8800"
+        );
+        assert_eq!(
+            untitled_feed_name("file:///home/me/feeds/news.xml", None),
+            "news.xml"
+        );
+        assert_eq!(untitled_feed_name("not a url", None), "not a url");
     }
 }

@@ -48,13 +48,14 @@ impl Engine {
                     }
                 };
                 let folder_id = tx_store.ensure_folder_path(&feed.folder)?;
-                let title = if feed.title.is_empty() {
-                    url.as_str()
+                // Until its first fetch brings the feed's own title.
+                let title = if feed.title.trim().is_empty() {
+                    super::untitled_feed_name(&url, feed.html_url.as_deref())
                 } else {
-                    feed.title.as_str()
+                    feed.title.clone()
                 };
                 let (_, created) =
-                    tx_store.insert_feed(&url, title, feed.html_url.as_deref(), folder_id, now)?;
+                    tx_store.insert_feed(&url, &title, feed.html_url.as_deref(), folder_id, now)?;
                 if created {
                     report.feeds_added += 1;
                 } else {

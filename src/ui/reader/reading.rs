@@ -159,7 +159,7 @@ impl ReaderView {
             RuleAction::Like => "lifts",
             RuleAction::Mute => "hides",
         };
-        ctx.act(AppAction::Notice(format!(
+        ctx.act(AppAction::Confirm(format!(
             "For you now {verb} {} \u{201c}{}\u{201d} (Settings, For you: your rules).",
             kind.as_str(),
             pattern.trim()

@@ -7,7 +7,7 @@ use crate::store::reader::{FolderId, SidebarFeed, SidebarFolder, Totals};
 use crate::store::{Store, StoreError};
 use crate::ui::commands::UiCommand;
 use crate::ui::theme;
-use egui::RichText;
+use egui::{AtomExt as _, RichText};
 use std::collections::HashMap;
 
 /// What the user picked in the sidebar.
@@ -187,11 +187,8 @@ impl Sidebar {
             (ListKind::Unread, "Unread", Some(t.unread)),
             (ListKind::Starred, "Starred", Some(t.starred)),
         ] {
-            let text = match count {
-                Some(n) if n > 0 => format!("{label}  {n}"),
-                _ => label.to_string(),
-            };
-            if ui.selectable_label(current == kind, text).clicked() {
+            let count = count.unwrap_or(0);
+            if entry(ui, current == kind, RichText::new(label), count).clicked() {
                 action = Some(SidebarAction::Show(kind));
             }
         }
@@ -222,11 +219,8 @@ impl Sidebar {
             let unread = self.folder_unread.get(&folder.id).copied().unwrap_or(0);
             egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, true)
                 .show_header(ui, |ui| {
-                    let text = RichText::new(count_label(&folder.name, unread)).strong();
-                    if ui
-                        .selectable_label(current == ListKind::Folder(folder.id), text)
-                        .clicked()
-                    {
+                    let name = RichText::new(&folder.name).strong();
+                    if entry(ui, current == ListKind::Folder(folder.id), name, unread).clicked() {
                         *action = Some(SidebarAction::Show(ListKind::Folder(folder.id)));
                     }
                 })
@@ -245,19 +239,20 @@ impl Sidebar {
         action: &mut Option<SidebarAction>,
     ) {
         let selected = current == ListKind::Feed(feed.id);
-        let mut text = RichText::new(count_label(feed_title(feed), feed.unread));
+        let title = feed_title(feed);
+        let mut name = RichText::new(title);
         if feed.error.is_some() || feed.disabled {
-            text = RichText::new(format!("! {}", count_label(feed_title(feed), feed.unread)))
-                .color(theme::error_colour(ui.visuals()));
+            name = RichText::new(format!("! {title}")).color(theme::error_colour(ui.visuals()));
         }
-        let mut response = ui.selectable_label(selected, text);
-        if let Some(e) = &feed.error {
-            response = response.on_hover_text(format!("Last fetch failed: {e}"));
+        let response = entry(ui, selected, name, feed.unread);
+        // The whole title first: the row may have cut it short.
+        let response = if let Some(e) = &feed.error {
+            response.on_hover_text(format!("{title}\nLast fetch failed: {e}"))
         } else if feed.disabled {
-            response = response.on_hover_text("This feed is no longer fetched.");
+            response.on_hover_text(format!("{title}\nThis feed is no longer fetched."))
         } else {
-            response = response.on_hover_text(&feed.url);
-        }
+            response.on_hover_text(format!("{title}\n{}", feed.url))
+        };
         if response.clicked() {
             *action = Some(SidebarAction::Show(ListKind::Feed(feed.id)));
         }
@@ -282,10 +277,21 @@ pub fn feed_title(feed: &SidebarFeed) -> &str {
     }
 }
 
-fn count_label(name: &str, unread: i64) -> String {
-    if unread > 0 {
-        format!("{name}  {unread}")
-    } else {
-        name.to_string()
+/// One row of the sidebar, as wide as the pane: the name at the left, cut short with an
+/// ellipsis when it does not fit, and the count (when there is one) at the right in the weak
+/// colour. A long feed title used to wrap, leaving its count alone on the next line. Its
+/// accessible label stays "Name  12".
+fn entry(ui: &mut egui::Ui, selected: bool, name: RichText, count: i64) -> egui::Response {
+    let mut atoms = egui::Atoms::new(name.atom_shrink(true));
+    atoms.push_right(egui::Atom::grow());
+    if count > 0 {
+        // The leading space makes the label "Name  12", as the rows said before.
+        atoms
+            .push_right(RichText::new(format!(" {count}")).color(theme::weak_colour(ui.visuals())));
     }
+    ui.add(
+        egui::Button::selectable(selected, atoms)
+            .truncate()
+            .min_size(egui::vec2(ui.available_width(), 0.0)),
+    )
 }

@@ -51,9 +51,11 @@ impl SubscribeDialog {
                 if std::mem::take(&mut self.focus_address) {
                     edit.request_focus();
                 }
-                folder_picker(ui, "add_feed_folder", &mut self.folder, folders);
+                let folder = folder_picker(ui, "add_feed_folder", &mut self.folder, folders);
                 let ready = !self.address.trim().is_empty();
-                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                // Enter subscribes from either field: the folder is often typed last.
+                let enter = (edit.lost_focus() || folder.lost_focus())
+                    && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if ui
                     .add_enabled(ready, egui::Button::new("Subscribe"))
                     .clicked()
@@ -148,13 +150,17 @@ impl FeedEditor {
                         format!("Last fetch failed: {e}"),
                     );
                 }
+                let title = ui
+                    .horizontal(|ui| {
+                        ui.label("Title:");
+                        ui.add(egui::TextEdit::singleline(&mut self.title).desired_width(320.0))
+                    })
+                    .inner;
+                let folder = folder_picker(ui, "edit_feed_folder", &mut self.folder, folders);
+                let enter = (title.lost_focus() || folder.lost_focus())
+                    && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {
-                    ui.label("Title:");
-                    ui.add(egui::TextEdit::singleline(&mut self.title).desired_width(320.0));
-                });
-                folder_picker(ui, "edit_feed_folder", &mut self.folder, folders);
-                ui.horizontal(|ui| {
-                    if ui.button("Save").clicked() {
+                    if ui.button("Save").clicked() || enter {
                         if !self.title.trim().is_empty() {
                             commands.push(FeedsCommand::Rename {
                                 feed,
@@ -196,11 +202,17 @@ impl FeedEditor {
     }
 }
 
-/// A folder text field ("Tech / Rust") with the existing folders one click away.
-fn folder_picker(ui: &mut egui::Ui, id: &str, folder: &mut String, folders: &[Vec<String>]) {
+/// A folder text field ("Tech / Rust") with the existing folders one click away; returns the
+/// text field's response.
+fn folder_picker(
+    ui: &mut egui::Ui,
+    id: &str,
+    folder: &mut String,
+    folders: &[Vec<String>],
+) -> egui::Response {
     ui.horizontal(|ui| {
         ui.label("Folder:");
-        ui.add(
+        let edit = ui.add(
             egui::TextEdit::singleline(folder)
                 .hint_text("none (use / for subfolders)")
                 .desired_width(220.0),
@@ -220,7 +232,9 @@ fn folder_picker(ui: &mut egui::Ui, id: &str, folder: &mut String, folders: &[Ve
                     }
                 });
         }
-    });
+        edit
+    })
+    .inner
 }
 
 /// "Tech / Rust" → ["Tech", "Rust"]; empty parts are dropped.
