@@ -160,8 +160,14 @@ fn card_line(c: &Card) -> String {
     }
     let est = c.estimate.map(|e| format!("/{e}")).unwrap_or_default();
     if c.pomodoros > 0 || c.seconds_spent > 0 || c.estimate.is_some() {
+        // "1/3 pomodoros" counts toward a plan; "1 pomodoro" is one.
+        let unit = if c.pomodoros == 1 && c.estimate.is_none() {
+            "pomodoro"
+        } else {
+            "pomodoros"
+        };
         s.push_str(&format!(
-            "  {}{est} pomodoros, {} min",
+            "  {}{est} {unit}, {} min",
             c.pomodoros,
             c.minutes_spent()
         ));
@@ -397,4 +403,34 @@ fn board(ctx: &CliContext, cmd: BoardCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_line_says_one_pomodoro_and_counts_toward_an_estimate() {
+        let mut card = Card {
+            id: 1,
+            column_id: 1,
+            position: 0,
+            title: "Report".into(),
+            notes: String::new(),
+            labels: vec!["work".into()],
+            due: None,
+            estimate: None,
+            created_at: 0,
+            updated_at: 0,
+            archived_at: None,
+            pomodoros: 1,
+            seconds_spent: 25 * 60,
+        };
+        assert_eq!(card_line(&card), "#1    Report  [work]  1 pomodoro, 25 min");
+        card.estimate = Some(3);
+        assert_eq!(
+            card_line(&card),
+            "#1    Report  [work]  1/3 pomodoros, 25 min"
+        );
+    }
 }
