@@ -265,20 +265,29 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
         }
         FeedsCommand::Refresh(scope) => {
             let task = "Refreshing feeds";
+            let mut failed = Vec::new();
+            let mut total = 0;
             let result = engine.refresh(scope, |p| {
                 events.send(Event::Progress {
                     task: task.into(),
                     done: p.done,
                     total: p.total,
                 });
+                total = p.total;
                 if let FeedOutcome::Failed { message } = &p.outcome {
-                    events.send(Event::Failed {
-                        task: format!("Refreshing {}", p.url),
-                        message: message.clone(),
-                    });
+                    failed.push((p.feed_id, message.clone()));
                 }
             });
             events.changed(Topic::Feeds);
+            // Each failed feed is marked in the sidebar with its error. The notice area gets one
+            // line for the whole pass, and only for a refresh the user asked for: a line per
+            // feed filled half the window when the network was down, and the scheduled pass
+            // every few minutes would raise them again for as long as it stayed down.
+            if scope != RefreshScope::Due
+                && let Some(notice) = refresh_failures_text(engine, &failed, total)
+            {
+                events.send(Event::Notice(notice));
+            }
             // The due-feeds pass every few minutes mostly brings nothing: then the item lists
             // and For you stay as they are, not read again and re-ranked for nothing.
             if !matches!(&result, Ok(r) if r.items_added + r.items_updated + r.items_removed == 0) {
@@ -336,6 +345,29 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
     }
 }
 
+/// One line for the feeds a refresh could not fetch: the feed and its error when it is one,
+/// else how many, where they are marked, and the first error.
+fn refresh_failures_text(
+    engine: &Engine,
+    failed: &[(FeedId, String)],
+    total: usize,
+) -> Option<String> {
+    let (first_id, first_message) = failed.first()?;
+    let name = engine
+        .store()
+        .feed(*first_id)
+        .map(|f| f.title)
+        .unwrap_or_else(|_| format!("feed {first_id}"));
+    Some(match failed.len() {
+        1 => format!("Could not refresh {name}: {first_message}"),
+        n => format!(
+            "Could not refresh {n} of {} feeds; they are marked with ! in the sidebar (hover \
+             for why). {name}: {first_message}",
+            total.max(n)
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,5 +417,70 @@ mod tests {
         std::fs::write(&feed, rss(&["one", "two"])).unwrap_or_else(|e| panic!("{e}"));
         handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All), &sink);
         assert!(changed(&events).contains(&Topic::Items));
+    }
+
+    fn notices(events: &std::sync::mpsc::Receiver<Event>) -> Vec<String> {
+        events
+            .try_iter()
+            .filter_map(|e| match e {
+                Event::Notice(n) | Event::Failed { message: n, .. } => Some(n),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn feeds_that_fail_a_refresh_make_one_notice_and_a_scheduled_pass_none() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let clock = Arc::new(ManualClock::new(at));
+        let mut engine = Engine::open(dir.path(), clock.clone()).unwrap_or_else(|e| panic!("{e}"));
+        let mut ids = Vec::new();
+        for name in ["a.xml", "b.xml", "c.xml"] {
+            let feed = dir.path().join(name);
+            std::fs::write(&feed, rss(&["one"])).unwrap_or_else(|e| panic!("{e}"));
+            let s = engine
+                .subscribe(&feed.to_string_lossy(), &[])
+                .unwrap_or_else(|e| panic!("{e}"));
+            ids.push(s.feed_id);
+        }
+        std::fs::remove_file(dir.path().join("a.xml")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::remove_file(dir.path().join("b.xml")).unwrap_or_else(|e| panic!("{e}"));
+        let (sink, events) = EventSink::for_test();
+
+        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All), &sink);
+        let got = notices(&events);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("Could not refresh 2 of 3 feeds"),
+            "{got:?}"
+        );
+        assert!(got[0].contains("a.xml"), "names the first: {got:?}");
+
+        // The pass the app runs by itself every few minutes: the sidebar shows the errors.
+        clock.advance(chrono::Duration::days(2));
+        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::Due), &sink);
+        assert_eq!(notices(&events), Vec::<String>::new());
+        assert!(
+            engine
+                .store()
+                .feed(ids[1])
+                .unwrap_or_else(|e| panic!("{e}"))
+                .error
+                .is_some(),
+            "the feed carries its error"
+        );
+
+        handle(
+            &mut engine,
+            FeedsCommand::Refresh(RefreshScope::Feed(ids[1])),
+            &sink,
+        );
+        let got = notices(&events);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("Could not refresh F: ") && got[0].contains("b.xml"),
+            "the feed by its title, then its error: {got:?}"
+        );
     }
 }
