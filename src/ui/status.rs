@@ -161,11 +161,12 @@ impl StatusBar {
                     if ui.small_button("Dismiss").clicked() {
                         dismiss = Some(i);
                     }
-                    if n.confirmation.is_some() {
-                        ui.label(&n.text);
-                    } else {
-                        ui.colored_label(theme::warning_colour(ui.visuals()), &n.text);
+                    let mut text = egui::RichText::new(&n.text);
+                    if n.confirmation.is_none() {
+                        text = text.color(theme::warning_colour(ui.visuals()));
                     }
+                    // Wrapped: an error with two addresses in it ran off the window's edge.
+                    ui.add(egui::Label::new(text).wrap());
                 });
             }
             if self.notices.len() > 1 && ui.small_button("Dismiss all").clicked() {
