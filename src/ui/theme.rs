@@ -59,6 +59,15 @@ pub fn unread_colour(v: &Visuals) -> Color32 {
     }
 }
 
+/// Behind the words a search matched in a list row's title.
+pub fn match_colour(v: &Visuals) -> Color32 {
+    if v.dark_mode {
+        Color32::from_rgba_unmultiplied(0xF0, 0xC0, 0x40, 0x50)
+    } else {
+        Color32::from_rgba_unmultiplied(0xF0, 0xC0, 0x40, 0x70)
+    }
+}
+
 /// A starred item's star.
 pub fn star_colour(v: &Visuals) -> Color32 {
     if v.dark_mode {

@@ -2,9 +2,8 @@
 //! (100,000 are under a megabyte) and fetches the rows of the visible window from SQLite on demand.
 
 use super::for_you::for_you_ids;
-use super::row::{RowText, paint_row};
+use super::row::{RowText, SearchMarks, paint_row};
 use crate::model::{FeedId, ItemId, UnixTime};
-use crate::search::HitSnippet;
 use crate::store::reader::{FolderId, ListQuery, ListRow, ListScope};
 use crate::store::{Store, StoreError};
 use crate::ui::theme;
@@ -68,8 +67,8 @@ pub struct ItemList {
     viewport: f32,
     /// Rows visible last frame, as `(item, position)`, for impressions.
     visible: Vec<(ItemId, usize)>,
-    /// Search snippets shown under the title, by item.
-    snippets: HashMap<ItemId, HitSnippet>,
+    /// What a search marks in each hit's row (title words, snippet), by item.
+    search_marks: HashMap<ItemId, SearchMarks>,
     /// Why For you ranked an item where it is (the recommender's reasons), by item.
     reasons: HashMap<ItemId, String>,
     /// For you: the list shown holds a ranking (see [`LoadedList::ranked`]).
@@ -166,7 +165,7 @@ impl ItemList {
     pub fn reset(&mut self) {
         self.ids.clear();
         self.rows.clear();
-        self.snippets.clear();
+        self.search_marks.clear();
         self.reasons.clear();
         self.ranked = false;
         self.selected = None;
@@ -174,8 +173,8 @@ impl ItemList {
         self.visible.clear();
     }
 
-    pub fn set_snippets(&mut self, snippets: HashMap<ItemId, HitSnippet>) {
-        self.snippets = snippets;
+    pub fn set_search_marks(&mut self, marks: HashMap<ItemId, SearchMarks>) {
+        self.search_marks = marks;
     }
 
     /// Why For you placed `id` where it is, when it says.
@@ -272,7 +271,7 @@ impl ItemList {
                 let Some(&id) = self.ids.get(i) else { break };
                 let row = self.rows.get(&id);
                 let selected = self.selected == Some(i);
-                let snippet = self.snippets.get(&id);
+                let search = self.search_marks.get(&id);
                 let reason = self.reasons.get(&id).map(String::as_str);
                 // Keyed by item, not by place: egui gives a click to the widget id the press
                 // landed on, so when the list changes between press and release the click still
@@ -285,7 +284,7 @@ impl ItemList {
                 if clip.intersect(rect).height() >= ROW_HEIGHT * 0.5 {
                     visible.push((id, i));
                 }
-                let shown = RowText { snippet, reason };
+                let shown = RowText { search, reason };
                 paint_row(ui, rect, row, shown, selected, response.hovered(), now);
                 let label = row.map_or_else(|| "…".to_string(), |r| r.title.clone());
                 response.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &label));

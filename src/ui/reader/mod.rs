@@ -529,12 +529,18 @@ impl ReaderView {
                     if self.kind != ListKind::Search {
                         self.set_kind(ListKind::Search, ctx);
                     }
-                    self.list.set_snippets(
+                    self.list.set_search_marks(
                         results
                             .hits
                             .iter()
-                            .filter(|h| !h.snippet.text.is_empty())
-                            .map(|h| (h.id, h.snippet.clone()))
+                            .map(|h| {
+                                let marks = row::SearchMarks {
+                                    title: h.title.clone(),
+                                    title_ranges: h.title_highlights.clone(),
+                                    snippet: h.snippet.clone(),
+                                };
+                                (h.id, marks)
+                            })
                             .collect(),
                     );
                     if let Some(reads) = self.reads.as_mut() {

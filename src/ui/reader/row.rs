@@ -8,11 +8,25 @@ use crate::store::reader::ListRow;
 use crate::ui::theme;
 use egui::{Align2, Color32, FontId, Rect, Stroke, pos2, vec2};
 
-/// What a row says besides its item: a search snippet, or For you's first reason.
+/// What a row says besides its item: a search hit's marks, or For you's first reason.
 pub struct RowText<'a> {
-    pub snippet: Option<&'a HitSnippet>,
+    pub search: Option<&'a SearchMarks>,
     pub reason: Option<&'a str>,
 }
+
+/// What a search hit marks in its row: the words of the title that matched, and the snippet
+/// of the content with its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchMarks {
+    /// The title the ranges were found in; they are used only on that same title.
+    pub title: String,
+    pub title_ranges: Vec<(usize, usize)>,
+    pub snippet: HitSnippet,
+}
+
+/// Characters of the snippet kept before its first match: enough to read the match in its
+/// sentence, few enough that the match is on the row's one line.
+const SNIPPET_LEAD_CHARS: usize = 30;
 
 /// Paints one row: an unread dot, the title (strong when unread), then feed · author · age
 /// (or the search snippet) on the second line, with For you's first reason after it, and a star
@@ -70,13 +84,18 @@ pub fn paint_row(
     } else {
         row.title.as_str()
     };
-    paint_line(
+    let title_pieces = match shown.search {
+        Some(m) if m.title == row.title => marked_pieces(title, &m.title_ranges),
+        _ => vec![(title, false)],
+    };
+    paint_sections(
         &painter,
         pos2(left, rect.top() + 3.0),
         width,
-        title,
+        &title_pieces,
         FontId::proportional(14.5),
-        title_colour,
+        [title_colour, title_colour],
+        Some(theme::match_colour(visuals)),
     );
     let meta_colour = if selected {
         // Weak grey is unreadable on the selection colour.
@@ -86,7 +105,11 @@ pub fn paint_row(
     };
     let meta_pos = pos2(left, rect.top() + 22.0);
     let meta_font = FontId::proportional(12.0);
-    match shown.snippet {
+    match shown
+        .search
+        .map(|m| &m.snippet)
+        .filter(|s| !s.text.is_empty())
+    {
         // The words that matched stand out, as in any search results page.
         Some(s) => paint_sections(
             &painter,
@@ -95,6 +118,7 @@ pub fn paint_row(
             &snippet_sections(s),
             meta_font,
             [meta_colour, strong],
+            None,
         ),
         None => {
             let mut parts = vec![row.feed_title.clone()];
@@ -121,6 +145,7 @@ pub fn paint_row(
                 &[(meta.as_str(), false)],
                 meta_font,
                 [meta_colour, strong],
+                None,
             );
         }
     }
@@ -149,27 +174,9 @@ fn paint_star(painter: &egui::Painter, centre: egui::Pos2, radius: f32, colour: 
     ));
 }
 
-/// One line of text cut to `width` with an ellipsis.
-fn paint_line(
-    painter: &egui::Painter,
-    pos: egui::Pos2,
-    width: f32,
-    text: &str,
-    font: FontId,
-    colour: Color32,
-) {
-    paint_sections(
-        painter,
-        pos,
-        width,
-        &[(text, false)],
-        font,
-        [colour, colour],
-    );
-}
-
 /// One line of text in pieces, each plain (`false`) or marked (`true`), cut to `width` with an
-/// ellipsis; `colours` are the plain and the marked colour.
+/// ellipsis; `colours` are the plain and the marked colour, `mark_background` a highlight
+/// behind the marked pieces.
 fn paint_sections(
     painter: &egui::Painter,
     pos: egui::Pos2,
@@ -177,14 +184,15 @@ fn paint_sections(
     pieces: &[(&str, bool)],
     font: FontId,
     colours: [Color32; 2],
+    mark_background: Option<Color32>,
 ) {
     let mut job = egui::text::LayoutJob::default();
     for &(text, marked) in pieces {
-        job.append(
-            &text.replace('\n', " "),
-            0.0,
-            egui::TextFormat::simple(font.clone(), colours[usize::from(marked)]),
-        );
+        let mut format = egui::TextFormat::simple(font.clone(), colours[usize::from(marked)]);
+        if marked && let Some(bg) = mark_background {
+            format.background = bg;
+        }
+        job.append(&text.replace('\n', " "), 0.0, format);
     }
     job.wrap.max_width = width;
     job.wrap.max_rows = 1;
@@ -194,13 +202,59 @@ fn paint_sections(
     painter.galley(pos, galley, colours[0]);
 }
 
-/// A snippet cut at its highlights: plain and matched pieces in order. Ranges that do not fall
-/// on character boundaries are left plain rather than dropped.
+/// A snippet cut at its highlights: plain and matched pieces in order, starting a few words
+/// before the first match (after an ellipsis) when it lies further in, so that the match is
+/// on the row's one line: the content's best fragment often opened well before it.
 fn snippet_sections(s: &HitSnippet) -> Vec<(&str, bool)> {
+    let start = s
+        .highlights
+        .first()
+        .map_or(0, |&(first, _)| lead_start(&s.text, first));
+    let Some(text) = s.text.get(start..) else {
+        return marked_pieces(&s.text, &s.highlights);
+    };
+    let ranges: Vec<(usize, usize)> = s
+        .highlights
+        .iter()
+        .filter(|&&(a, _)| a >= start)
+        .map(|&(a, b)| (a - start, b - start))
+        .collect();
+    let mut out = marked_pieces(text, &ranges);
+    if start > 0 {
+        out.insert(0, ("…", false));
+    }
+    out
+}
+
+/// Where to start showing `text` so that about `SNIPPET_LEAD_CHARS` come before byte `first`:
+/// at the start of a word, or 0 when the match is near the start anyway.
+fn lead_start(text: &str, first: usize) -> usize {
+    let Some(before) = text.get(..first) else {
+        return 0;
+    };
+    if before.chars().count() <= SNIPPET_LEAD_CHARS {
+        return 0;
+    }
+    let earliest = before
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_LEAD_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let mut rest = &before[earliest..];
+    // In the middle of a word: on to the next one.
+    if !before[..earliest].ends_with(char::is_whitespace) {
+        rest = rest.trim_start_matches(|c: char| !c.is_whitespace());
+    }
+    first - rest.trim_start().len()
+}
+
+/// `text` cut at `ranges` (byte ranges, in order): plain and marked pieces in order. Ranges
+/// that do not fall on character boundaries are left plain rather than dropped.
+fn marked_pieces<'t>(text: &'t str, ranges: &[(usize, usize)]) -> Vec<(&'t str, bool)> {
     let mut out = Vec::new();
     let mut at = 0;
-    for &(start, end) in &s.highlights {
-        let (Some(before), Some(hit)) = (s.text.get(at..start), s.text.get(start..end)) else {
+    for &(start, end) in ranges {
+        let (Some(before), Some(hit)) = (text.get(at..start), text.get(start..end)) else {
             continue;
         };
         if !before.is_empty() {
@@ -209,7 +263,7 @@ fn snippet_sections(s: &HitSnippet) -> Vec<(&str, bool)> {
         out.push((hit, true));
         at = end;
     }
-    if let Some(rest) = s.text.get(at..)
+    if let Some(rest) = text.get(at..)
         && !rest.is_empty()
     {
         out.push((rest, false));
@@ -261,6 +315,33 @@ mod tests {
                 ("Moon", true),
             ]
         );
+    }
+
+    #[test]
+    fn a_snippet_starts_a_few_words_before_a_match_far_into_it() {
+        let text = "A pair of 7x50 or 10x50 binoculars shows the Andromeda galaxy, the Pleiades \
+                    and the craters of the Moon, costs little, and goes everywhere. Buy a \
+                    telescope once you know what you want to see";
+        let at = text.find("telescope").unwrap_or_default();
+        let s = HitSnippet {
+            text: text.into(),
+            highlights: vec![(at, at + "telescope".len())],
+        };
+        assert_eq!(
+            snippet_sections(&s),
+            vec![
+                ("…", false),
+                ("and goes everywhere. Buy a ", false),
+                ("telescope", true),
+                (" once you know what you want to see", false),
+            ]
+        );
+        // A match near the start keeps the whole snippet.
+        let s = HitSnippet {
+            text: "The full Moon rises".into(),
+            highlights: vec![(9, 13)],
+        };
+        assert_eq!(snippet_sections(&s)[0], ("The full ", false));
     }
 
     #[test]
