@@ -107,7 +107,9 @@ impl ArticlePane {
                 .published_at
                 .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
             {
-                meta.push(d.format("%A %-d %B %Y, %H:%M UTC").to_string());
+                // The reader's own clock time, as a mail client shows it (UTC before).
+                let local = d.with_timezone(&chrono::Local);
+                meta.push(local.format("%A %-d %B %Y, %H:%M").to_string());
             }
             ui.label(RichText::new(meta.join(" · ")).color(theme::weak_colour(ui.visuals())));
             if let Some(why) = &self.why {

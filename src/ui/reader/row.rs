@@ -271,8 +271,17 @@ fn marked_pieces<'t>(text: &'t str, ranges: &[(usize, usize)]) -> Vec<(&'t str, 
     out
 }
 
-/// "5 min", "3 h", "2 d", or the date for older items.
+/// "5 min", "3 h", "2 d", or the date (in the local time zone) for older items.
 pub fn relative_age(now: UnixTime, t: UnixTime) -> String {
+    relative_age_in(now, t, &chrono::Local)
+}
+
+/// `relative_age` with the date taken in `zone`: a late-evening item is dated as its reader's
+/// calendar has it, not as UTC's.
+fn relative_age_in<Z: chrono::TimeZone>(now: UnixTime, t: UnixTime, zone: &Z) -> String
+where
+    Z::Offset: std::fmt::Display,
+{
     let d = now - t;
     if d < 60 {
         "just now".into()
@@ -284,7 +293,7 @@ pub fn relative_age(now: UnixTime, t: UnixTime) -> String {
         format!("{} d", d / 86_400)
     } else {
         chrono::DateTime::from_timestamp(t, 0)
-            .map(|d| d.format("%-d %b %Y").to_string())
+            .map(|d| d.with_timezone(zone).format("%-d %b %Y").to_string())
             .unwrap_or_default()
     }
 }
@@ -297,7 +306,16 @@ mod tests {
     fn ages_read_naturally() {
         assert_eq!(relative_age(1_000, 990), "just now");
         assert_eq!(relative_age(10_000, 10_000 - 7_200), "2 h");
-        assert_eq!(relative_age(1_800_000_000, 1_700_000_000), "14 Nov 2023");
+        // 22:13 UTC on the 14th is already the 15th two hours east.
+        assert_eq!(
+            relative_age_in(1_800_000_000, 1_700_000_000, &chrono::Utc),
+            "14 Nov 2023"
+        );
+        let east = chrono::FixedOffset::east_opt(2 * 3_600).unwrap_or_else(|| panic!("offset"));
+        assert_eq!(
+            relative_age_in(1_800_000_000, 1_700_000_000, &east),
+            "15 Nov 2023"
+        );
     }
 
     #[test]
