@@ -306,3 +306,40 @@ fn the_selected_card_is_selected_again_after_a_restart() {
     step_until(&mut h, "the running timer", |h| has_label(h, "Pause"));
     assert!(has_label(&h, "on Renew passport"));
 }
+
+#[test]
+fn a_checklist_in_the_notes_shows_its_progress_and_is_ticked_in_the_editor() {
+    let dir = data_dir();
+    let clock = ManualClock::new(start_time());
+    let mut h = app(dir.path(), &clock);
+    h.run_steps(2);
+    create_card(&mut h, "Pack");
+    h.get_by_label("Pack").click();
+    h.step();
+    h.key_press(egui::Key::E);
+    step_until(&mut h, "the edit dialog", |h| has_label(h, "Edit card"));
+    h.get_by_role(Role::MultilineTextInput).focus();
+    h.step();
+    h.event(egui::Event::Text("Check the forecast.".into()));
+    h.key_press(egui::Key::Enter);
+    h.event(egui::Event::Text("- [x] tent".into()));
+    h.key_press(egui::Key::Enter);
+    h.event(egui::Event::Text("- [ ] stove".into()));
+    h.step();
+    // The task lines become boxes under the notes; ticking one writes the notes.
+    step_until(&mut h, "the checklist", |h| has_label(h, "stove"));
+    h.get_by_role_and_label(Role::CheckBox, "stove").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut h, "the card's progress", |h| {
+        has_label(h, "checklist 2/2")
+    });
+    let db = Store::open(&dir.path().join(focusfeed::paths::DB_FILE)).unwrap();
+    let notes: String = db
+        .conn()
+        .query_row("SELECT notes FROM cards WHERE title = 'Pack'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(notes, "Check the forecast.\n- [x] tent\n- [x] stove");
+}

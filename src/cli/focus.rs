@@ -172,6 +172,9 @@ fn card_line(c: &Card) -> String {
             c.minutes_spent()
         ));
     }
+    if let Some((done, total)) = crate::focus::checklist::progress(&c.notes) {
+        s.push_str(&format!("  checklist {done}/{total}"));
+    }
     s
 }
 
@@ -431,6 +434,11 @@ mod tests {
         assert_eq!(
             card_line(&card),
             "#1    Report  [work]  1/3 pomodoros, 25 min"
+        );
+        card.notes = "- [x] figures\n- [ ] prose\n".into();
+        assert_eq!(
+            card_line(&card),
+            "#1    Report  [work]  1/3 pomodoros, 25 min  checklist 1/2"
         );
     }
 }

@@ -5,6 +5,7 @@ use super::board::BoardAction;
 use super::commands::UiCommand;
 use super::theme;
 use crate::focus::board::Card;
+use crate::focus::checklist;
 use crate::model::CardId;
 use chrono::{Datelike, NaiveDate};
 
@@ -167,8 +168,8 @@ pub(super) fn card_ui(
     });
 }
 
-/// A card's labels, the focus session on it, due date, time spent and (when selected) its Focus
-/// button.
+/// A card's labels, the focus session on it, due date, time spent, checklist progress and (when
+/// selected) its Focus button.
 fn details_ui(
     ui: &mut egui::Ui,
     card: &Card,
@@ -211,6 +212,15 @@ fn details_ui(
         }
         if let Some(spent) = spent_text(card) {
             part(ui, spent, theme::weak_colour(&visuals));
+        }
+        if let Some((done, total)) = checklist::progress(&card.notes) {
+            // A finished checklist in the break colour: the card is ready to move on.
+            let colour = if done == total {
+                theme::break_colour(&visuals)
+            } else {
+                theme::weak_colour(&visuals)
+            };
+            part(ui, format!("checklist {done}/{total}"), colour);
         }
         // A card already in focus needs no button to start it.
         if selected && focus != Some(CardFocus::Running) {
