@@ -325,6 +325,8 @@ fn a_checklist_in_the_notes_shows_its_progress_and_is_ticked_in_the_editor() {
     h.event(egui::Event::Text("- [x] tent".into()));
     h.key_press(egui::Key::Enter);
     h.event(egui::Event::Text("- [ ] stove".into()));
+    h.key_press(egui::Key::Enter);
+    h.event(egui::Event::Text("- [ ] map".into()));
     h.step();
     // The task lines become boxes under the notes; ticking one writes the notes.
     step_until(&mut h, "the checklist", |h| has_label(h, "stove"));
@@ -332,7 +334,7 @@ fn a_checklist_in_the_notes_shows_its_progress_and_is_ticked_in_the_editor() {
     h.step();
     h.get_by_role_and_label(Role::Button, "Save").click();
     step_until(&mut h, "the card's progress", |h| {
-        has_label(h, "checklist 2/2")
+        has_label(h, "checklist 2/3")
     });
     let db = Store::open(&dir.path().join(focusfeed::paths::DB_FILE)).unwrap();
     let notes: String = db
@@ -341,5 +343,14 @@ fn a_checklist_in_the_notes_shows_its_progress_and_is_ticked_in_the_editor() {
             r.get(0)
         })
         .unwrap();
-    assert_eq!(notes, "Check the forecast.\n- [x] tent\n- [x] stove");
+    assert_eq!(
+        notes,
+        "Check the forecast.\n- [x] tent\n- [x] stove\n- [ ] map"
+    );
+
+    // A focus session on the card names, beside the task, the first item left.
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the session on the card", |h| {
+        has_label(h, "on Pack") && has_label(h, "next: map")
+    });
 }

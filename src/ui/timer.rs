@@ -19,6 +19,8 @@ pub struct TimerView {
     timer: Timer,
     cfg: TimerConfig,
     task_title: Option<String>,
+    /// The first unticked item of the task's checklist: what the session is for, in a word.
+    next_step: Option<String>,
     /// The deadline we already asked the worker to settle, so we ask once per phase.
     tick_sent_for: Option<UnixTime>,
     title: String,
@@ -47,11 +49,14 @@ impl TimerView {
                 )));
             }
         }
-        self.task_title = self
-            .timer
-            .task
-            .and_then(|id| ctx.store.card(id).ok())
-            .map(|c| c.title);
+        let card = self.timer.task.and_then(|id| ctx.store.card(id).ok());
+        self.next_step = card.as_ref().and_then(|c| {
+            crate::focus::checklist::items(&c.notes)
+                .into_iter()
+                .find(|i| !i.done)
+                .map(|i| i.text)
+        });
+        self.task_title = card.map(|c| c.title);
         self.tick_sent_for = None;
     }
 
@@ -161,6 +166,10 @@ impl TimerView {
         match &self.task_title {
             Some(title) => {
                 ui.label(egui::RichText::new(format!("on {title}")).strong());
+                if let Some(step) = &self.next_step {
+                    ui.colored_label(theme::weak_colour(ui.visuals()), format!("next: {step}"))
+                        .on_hover_text("The first unticked item of the card's checklist");
+                }
             }
             None => {
                 ui.colored_label(theme::weak_colour(ui.visuals()), "no task");
