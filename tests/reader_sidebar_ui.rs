@@ -87,11 +87,8 @@ fn enter_in_the_folder_field_subscribes_and_the_confirmation_goes_by_itself() {
 fn a_long_feed_title_is_cut_short_on_one_row_with_its_count() {
     let dir = tempfile::tempdir().unwrap();
     let db = Store::open(&dir.path().join(DB_FILE)).unwrap();
-    common::insert_feed_x(&db, &["First story", "Second story"]);
     let long = "Azure Friday (HD) and the Extremely Long Title of a Regional Evening Paper";
-    db.conn()
-        .execute("UPDATE feeds SET title = ?1 WHERE id = 1", [long])
-        .unwrap();
+    common::insert_feed_titled(&db, long, &["First story", "Second story"]);
     let clock = start_clock();
     let mut h = harness(dir.path(), &clock);
     step_until(&mut h, "the feed", |h| has_label(h, "First story"));

@@ -478,11 +478,8 @@ fn ctrl_k_goes_to_a_feed_by_typing_part_of_its_name() {
 fn a_long_feed_title_stays_clear_of_the_lists_buttons() {
     let dir = tempfile::tempdir().unwrap();
     let db = store(dir.path());
-    common::insert_feed_x(&db, &["First story"]);
     let long = "The Extremely Long Title Of A Regional Evening Newspaper";
-    db.conn()
-        .execute("UPDATE feeds SET title = ?1 WHERE id = 1", [long])
-        .unwrap();
+    common::insert_feed_titled(&db, long, &["First story"]);
     let clock = start_clock();
     let mut h = harness(dir.path(), &clock);
     step_until(&mut h, "the feed", |h| has_label(h, "First story"));

@@ -129,11 +129,16 @@ pub fn store_items(
 
 /// Feed 1, "X" (a file never fetched here), with one unread item per title.
 pub fn insert_feed_x(store: &Store, titles: &[&str]) {
+    insert_feed_titled(store, "X", titles);
+}
+
+/// Feed 1 under `feed_title` (a file never fetched here), with one unread item per title.
+pub fn insert_feed_titled(store: &Store, feed_title: &str, titles: &[&str]) {
     store
         .conn()
         .execute(
-            "INSERT INTO feeds(id, url, title, created_at) VALUES (1, 'file:///x.xml', 'X', 0)",
-            [],
+            "INSERT INTO feeds(id, url, title, created_at) VALUES (1, 'file:///x.xml', ?1, 0)",
+            [feed_title],
         )
         .unwrap();
     for (i, title) in titles.iter().enumerate() {
