@@ -158,17 +158,10 @@ fn card_line(c: &Card) -> String {
     if let Some(d) = c.due {
         s.push_str(&format!("  due {d}"));
     }
-    let est = c.estimate.map(|e| format!("/{e}")).unwrap_or_default();
     if c.pomodoros > 0 || c.seconds_spent > 0 || c.estimate.is_some() {
-        // "1/3 pomodoros" counts toward a plan; "1 pomodoro" is one.
-        let unit = if c.pomodoros == 1 && c.estimate.is_none() {
-            "pomodoro"
-        } else {
-            "pomodoros"
-        };
         s.push_str(&format!(
-            "  {}{est} {unit}, {} min",
-            c.pomodoros,
+            "  {}, {} min",
+            c.pomodoros_text(),
             c.minutes_spent()
         ));
     }

@@ -45,6 +45,16 @@ impl Card {
     pub fn minutes_spent(&self) -> i64 {
         self.seconds_spent / 60
     }
+
+    /// "1/3 pomodoros" against an estimate, else "1 pomodoro" or "2 pomodoros": as the board
+    /// and `tasks list` both say it.
+    pub fn pomodoros_text(&self) -> String {
+        match self.estimate {
+            Some(e) => format!("{}/{e} pomodoros", self.pomodoros),
+            None if self.pomodoros == 1 => "1 pomodoro".to_string(),
+            None => format!("{} pomodoros", self.pomodoros),
+        }
+    }
 }
 
 /// A column with its live (not archived) cards in order.

@@ -14,20 +14,12 @@ pub fn spent_text(card: &Card) -> Option<String> {
     if card.pomodoros == 0 && card.seconds_spent == 0 && card.estimate.is_none() {
         return None;
     }
-    let count = match card.estimate {
-        Some(e) => format!("{}/{e}", card.pomodoros),
-        None => card.pomodoros.to_string(),
-    };
-    let unit = if card.pomodoros == 1 && card.estimate.is_none() {
-        "pomodoro"
-    } else {
-        "pomodoros"
-    };
+    let count = card.pomodoros_text();
     Some(match card.seconds_spent {
-        0 => format!("{count} {unit}"),
+        0 => count,
         // A skipped session logs seconds: "0 min" would read as nothing.
-        1..60 => format!("{count} {unit} · under 1 min"),
-        _ => format!("{count} {unit} · {} min", card.minutes_spent()),
+        1..60 => format!("{count} · under 1 min"),
+        _ => format!("{count} · {} min", card.minutes_spent()),
     })
 }
 
