@@ -11,25 +11,33 @@ pub struct ChecklistItem {
     pub text: String,
 }
 
-/// `- [ ] text`, `* [x] text`, `+ [X] text`, indented or not: the box's state and the text.
-fn parse_line(line: &str) -> Option<(bool, &str)> {
+/// A task line as read: the box's state, the byte where the box ("[ ]", "[x]", "[X]") starts,
+/// and the text after it.
+struct TaskLine<'a> {
+    done: bool,
+    box_at: usize,
+    text: &'a str,
+}
+
+/// `- [ ] text`, `* [x] text`, `+ [X] text`, indented or not.
+fn parse_line(line: &str) -> Option<TaskLine<'_>> {
     let rest = line.trim_start().strip_prefix(['-', '*', '+'])?;
     let rest = rest.strip_prefix(char::is_whitespace)?.trim_start();
-    let (done, rest) = if let Some(r) = rest.strip_prefix("[ ]") {
-        (false, r)
-    } else if let Some(r) = rest
-        .strip_prefix("[x]")
-        .or_else(|| rest.strip_prefix("[X]"))
-    {
-        (true, r)
-    } else {
-        return None;
+    let done = match rest.get(..3)? {
+        "[ ]" => false,
+        "[x]" | "[X]" => true,
+        _ => return None,
     };
-    // "[ ]" must be followed by the text (or end the line), not glued to it: "[x]y" is not a box.
-    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+    let after = &rest[3..];
+    // The box must be followed by the text (or end the line), not glued to it: "[x]y" is not one.
+    if !after.is_empty() && !after.starts_with(char::is_whitespace) {
         return None;
     }
-    Some((done, rest.trim()))
+    Some(TaskLine {
+        done,
+        box_at: line.len() - rest.len(),
+        text: after.trim(),
+    })
 }
 
 /// The task lines of `notes`, in order.
@@ -38,10 +46,10 @@ pub fn items(notes: &str) -> Vec<ChecklistItem> {
         .lines()
         .enumerate()
         .filter_map(|(line, text)| {
-            parse_line(text).map(|(done, text)| ChecklistItem {
+            parse_line(text).map(|t| ChecklistItem {
                 line,
-                done,
-                text: text.to_string(),
+                done: t.done,
+                text: t.text.to_string(),
             })
         })
         .collect()
@@ -49,8 +57,11 @@ pub fn items(notes: &str) -> Vec<ChecklistItem> {
 
 /// (done, total) when the notes hold a checklist.
 pub fn progress(notes: &str) -> Option<(usize, usize)> {
-    let items = items(notes);
-    (!items.is_empty()).then(|| (items.iter().filter(|i| i.done).count(), items.len()))
+    let (done, total) = notes
+        .lines()
+        .filter_map(parse_line)
+        .fold((0, 0), |(d, t), l| (d + usize::from(l.done), t + 1));
+    (total > 0).then_some((done, total))
 }
 
 /// The notes with the box on `line` ticked or cleared; anything else, line endings included,
@@ -59,15 +70,11 @@ pub fn toggle(notes: &str, line: usize) -> String {
     let mut out = String::with_capacity(notes.len());
     for (i, piece) in notes.split_inclusive('\n').enumerate() {
         if i == line
-            && let Some((done, _)) = parse_line(piece)
-            && let Some(at) = piece.find(if done { "[x]" } else { "[ ]" }).or_else(|| {
-                // An upper-case X was written by hand.
-                done.then(|| piece.find("[X]")).flatten()
-            })
+            && let Some(t) = parse_line(piece)
         {
-            out.push_str(&piece[..at]);
-            out.push_str(if done { "[ ]" } else { "[x]" });
-            out.push_str(&piece[at + 3..]);
+            out.push_str(&piece[..t.box_at]);
+            out.push_str(if t.done { "[ ]" } else { "[x]" });
+            out.push_str(&piece[t.box_at + 3..]);
         } else {
             out.push_str(piece);
         }
