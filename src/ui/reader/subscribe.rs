@@ -54,8 +54,7 @@ impl SubscribeDialog {
                 let folder = folder_picker(ui, "add_feed_folder", &mut self.folder, folders);
                 let ready = !self.address.trim().is_empty();
                 // Enter subscribes from either field: the folder is often typed last.
-                let enter = (edit.lost_focus() || folder.lost_focus())
-                    && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let enter = enter_in(ui, &[&edit, &folder]);
                 if ui
                     .add_enabled(ready, egui::Button::new("Subscribe"))
                     .clicked()
@@ -157,8 +156,7 @@ impl FeedEditor {
                     })
                     .inner;
                 let folder = folder_picker(ui, "edit_feed_folder", &mut self.folder, folders);
-                let enter = (title.lost_focus() || folder.lost_focus())
-                    && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let enter = enter_in(ui, &[&title, &folder]);
                 ui.horizontal(|ui| {
                     if ui.button("Save").clicked() || enter {
                         if !self.title.trim().is_empty() {
@@ -235,6 +233,11 @@ fn folder_picker(
         edit
     })
     .inner
+}
+
+/// Whether Enter was pressed in one of these single-line fields (it leaves the field).
+fn enter_in(ui: &egui::Ui, fields: &[&egui::Response]) -> bool {
+    fields.iter().any(|f| f.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter))
 }
 
 /// "Tech / Rust" → ["Tech", "Rust"]; empty parts are dropped.
