@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("sql/0006_rank.sql")),
     (7, include_str!("sql/0007_item_age.sql")),
     (8, include_str!("sql/0008_reading.sql")),
+    (9, include_str!("sql/0009_change_counts.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

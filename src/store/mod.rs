@@ -2,6 +2,7 @@
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
 mod board;
+pub mod changes;
 pub mod events;
 pub mod feeds;
 mod focus_export;
