@@ -231,6 +231,17 @@ impl Fetcher {
             path: path.display().to_string(),
             message,
         };
+        // Opening a FIFO blocks until someone writes to it, and a device can be read forever:
+        // only a regular file is read (the check follows symbolic links, as opening does).
+        let meta = std::fs::metadata(path).map_err(|e| err(e.to_string()))?;
+        if !meta.is_file() {
+            let kind = if meta.is_dir() {
+                "a folder"
+            } else {
+                "a device, pipe or socket"
+            };
+            return Err(err(format!("it is {kind}, not a regular file")));
+        }
         let file = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
         let mut bytes = Vec::new();
         file.take(self.config.max_bytes + 1)
@@ -260,7 +271,21 @@ impl Fetcher {
         let mut seen: Vec<Url> = Vec::new();
         let mut all_permanent = true;
         loop {
-            let mut req = self.agent.get(url.as_str());
+            // One deadline for the whole fetch: each redirect gets only what is left of it, not
+            // a fresh timeout of its own.
+            let left = self.config.total_timeout.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Err(FetchError::Timeout {
+                    url: seen.first().unwrap_or(&url).to_string(),
+                    after: self.config.total_timeout,
+                });
+            }
+            let mut req = self
+                .agent
+                .get(url.as_str())
+                .config()
+                .timeout_global(Some(left))
+                .build();
             if let Some(etag) = &validators.etag {
                 req = req.header("If-None-Match", etag.as_str());
             }
@@ -307,12 +332,6 @@ impl Fetcher {
                     return Err(FetchError::TooManyRedirects {
                         url: seen[0].to_string(),
                         max: self.config.max_redirects,
-                    });
-                }
-                if started.elapsed() > self.config.total_timeout {
-                    return Err(FetchError::Timeout {
-                        url: seen[0].to_string(),
-                        after: self.config.total_timeout,
                     });
                 }
                 url = next;
@@ -454,6 +473,33 @@ fn parse_max_age(cc: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_regular_file_is_read_from_disk() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let fetcher = Fetcher::new(FetchConfig::default());
+        let refused =
+            |path: &Path| match fetcher.fetch(&path.to_string_lossy(), &Validators::default()) {
+                Err(FetchError::File { message, .. }) => message,
+                other => panic!("{}: {other:?}", path.display()),
+            };
+        // A folder, a device that never ends, and a FIFO nobody writes to (opening it would
+        // block for ever): each is refused at once, before it is opened.
+        assert!(refused(dir.path()).contains("a folder"));
+        assert!(refused(Path::new("/dev/zero")).contains("not a regular file"));
+        let fifo = dir.path().join("feed.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert!(refused(&fifo).contains("not a regular file"));
+        }
+        let file = dir.path().join("feed.xml");
+        std::fs::write(&file, "<rss/>").unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            fetcher
+                .fetch(&file.to_string_lossy(), &Validators::default())
+                .is_ok()
+        );
+    }
 
     #[test]
     fn sources_are_understood() {
