@@ -319,11 +319,22 @@ fn worker_reports_progress_changes_and_per_feed_failures() {
         folder: vec!["F".into()],
     };
     worker.send(Command::Feeds(subscribe)).unwrap();
+    // The subscription is read on a thread of its own: the refresh after it waits for it to be
+    // stored, as a person who saw "Subscribed to …" would.
+    let mut events = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !events.contains(&Event::Finished {
+        task: "Subscribing".into(),
+    }) {
+        assert!(std::time::Instant::now() < deadline, "{events:?}");
+        events.extend(worker.drain());
+        std::thread::yield_now();
+    }
     worker
         .send(Command::Feeds(FeedsCommand::Refresh(RefreshScope::All)))
         .unwrap();
     worker.shutdown();
-    let events = worker.drain();
+    events.extend(worker.drain());
     assert!(events.contains(&Event::Changed(Topic::Feeds)));
     assert!(events.contains(&Event::Changed(Topic::Items)));
     assert!(events.contains(&Event::Progress {

@@ -16,6 +16,9 @@ pub enum BenchTarget {
     List,
     /// Recommender: scoring 1,000 candidates, one online update, For you end to end.
     Rank,
+    /// Round trips of timer commands, marks and searches while 200 slow feeds refresh and an
+    /// index of 100,000 items is rebuilt.
+    Latency,
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +45,9 @@ pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
     if all || args.target == BenchTarget::Rank {
         super::rank::bench(ctx)?;
         super::for_you_bench::run(ctx.clock.clone())?;
+    }
+    if all || args.target == BenchTarget::Latency {
+        super::latency_bench::run()?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ mod bench;
 mod feeds;
 mod focus;
 mod for_you_bench;
+mod latency_bench;
 mod rank;
 mod reading;
 mod search;

@@ -349,7 +349,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(i).copied().unwrap_or_default()
 }
 
-fn report(name: &str, mut times: Vec<Duration>) {
+pub(super) fn report(name: &str, mut times: Vec<Duration>) {
     times.sort_unstable();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(

@@ -8,7 +8,7 @@ use crate::focus::board::{Board, CardDraft};
 use crate::focus::export::{BoardExport, parse_export, time_log_csv};
 use crate::focus::stats::{FocusStats, local_offset};
 use crate::focus::timer::{Outcome, PhaseEnd, Timer, TimerConfig};
-use crate::model::{CardId, ColumnId, Topic};
+use crate::model::{CardId, ColumnId, Topic, UnixTime};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +30,11 @@ pub enum TimerAction {
 /// Work the GUI hands to the worker for this area.
 #[derive(Debug)]
 pub enum FocusCommand {
+    /// A timer action at the engine's clock (the CLI).
     Timer(TimerAction),
+    /// A timer action at the moment the user took it: the window has already shown its outcome,
+    /// so the stored timer must match it even when the writer gets to it a moment later.
+    TimerAt(TimerAction, UnixTime),
     SetTimerConfig(TimerConfig),
     /// `None` column: the first column.
     AddCard {
@@ -83,6 +87,11 @@ impl Engine {
     /// together. Returns the phases that ran out on their own (for alerts).
     pub fn timer_action(&mut self, action: TimerAction) -> Result<Outcome> {
         let now = self.now_secs();
+        self.timer_action_at(action, now)
+    }
+
+    /// Applies a timer action as of `now` (see [`FocusCommand::TimerAt`]).
+    pub fn timer_action_at(&mut self, action: TimerAction, now: UnixTime) -> Result<Outcome> {
         let cfg = self.store().timer_config()?;
         let mut timer = self.store().timer()?;
         let before = timer.clone();
@@ -226,8 +235,12 @@ impl Engine {
         let board = vec![Topic::Board];
         let none = Outcome::default();
         Ok(match cmd {
-            C::Timer(action) => {
-                let out = self.timer_action(action)?;
+            C::Timer(_) | C::TimerAt(..) => {
+                let out = match cmd {
+                    C::TimerAt(action, at) => self.timer_action_at(action, at)?,
+                    C::Timer(action) => self.timer_action(action)?,
+                    _ => none.clone(),
+                };
                 let mut topics = vec![Topic::Timer];
                 if !out.logged.is_empty() {
                     topics.extend([Topic::TimeLog, Topic::Board]);
@@ -322,7 +335,7 @@ pub(super) fn handle(engine: &mut Engine, cmd: FocusCommand, events: &EventSink)
 
 fn describe(cmd: &FocusCommand) -> &'static str {
     match cmd {
-        FocusCommand::Timer(_) => "Timer",
+        FocusCommand::Timer(_) | FocusCommand::TimerAt(..) => "Timer",
         FocusCommand::SetTimerConfig(_) => "Saving timer settings",
         FocusCommand::AddCard { .. } => "Adding the card",
         FocusCommand::UpdateCard { .. } => "Saving the card",

@@ -4,6 +4,7 @@
 
 pub mod feeds;
 pub mod focus;
+mod indexer;
 pub mod rank;
 mod rank_build;
 pub mod reader;
@@ -11,6 +12,7 @@ pub mod samples;
 pub mod search;
 pub mod search_thread;
 pub mod worker;
+mod writer;
 
 use crate::clock::SharedClock;
 use crate::paths::DB_FILE;
@@ -77,5 +79,15 @@ impl Engine {
 
     pub fn clock(&self) -> &SharedClock {
         &self.clock
+    }
+
+    /// A second engine on the same data directory, with a connection of its own, that takes
+    /// over this one's search index and recommender: the window's index thread runs it, so
+    /// that this one (the writer) never waits on an index commit or a ranking.
+    pub fn split_indexer(&mut self) -> Result<Self> {
+        let mut other = Self::open(&self.data_dir, self.clock.clone())?;
+        other.search = std::mem::take(&mut self.search);
+        other.rank = std::mem::take(&mut self.rank);
+        Ok(other)
     }
 }

@@ -22,7 +22,8 @@ pub enum SearchCommand {
     /// Apply pending item changes to the index now (the worker also does it between commands).
     /// A search sent after it is answered once it is done.
     Sync,
-    /// Rebuild the index from SQLite, with progress; like `Sync`, searches sent after it wait.
+    /// Rebuild the index from SQLite, with progress. Searches meanwhile see the old content
+    /// (it is replaced in one commit), then `Changed(Index)` runs them again.
     Rebuild,
 }
 
@@ -110,22 +111,23 @@ impl Engine {
         Ok(search::check(index, &self.store)?)
     }
 
-    /// Throws the index away and builds it again from SQLite. Fails with a clear message when
-    /// another process (the window) is writing it.
+    /// Builds the index again from SQLite. Fails with a clear message when another process
+    /// (the window) is writing it.
     pub fn rebuild_index(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
         let (index, outcome) = self.search_index_with_progress(progress)?;
         if outcome != OpenOutcome::Opened {
             return Ok(index.num_docs());
         }
         index.ensure_writable()?;
-        // Start from an empty directory: damaged segment files go with the old index.
-        self.search.index = None;
-        let dir = self.data_dir.join(INDEX_DIR);
-        std::fs::remove_dir_all(&dir).map_err(|source| SearchError::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        let (index, _) = self.search_index_with_progress(progress)?;
+        // In place, in one commit: searches keep the old content until the new one is there,
+        // and the old segments (damaged ones too) are dropped with that commit. An index that
+        // cannot be opened at all was rebuilt from scratch above.
+        let Some(index) = self.search.index.as_mut() else {
+            return Err(super::EngineError::Other(
+                "the search index is not open".into(),
+            ));
+        };
+        search::rebuild(index, &self.store, progress)?;
         Ok(index.num_docs())
     }
 }

@@ -1,7 +1,7 @@
 //! Searches as you type, answered on their own thread with their own read connection and index
-//! reader, so that a long command on the worker (a refresh being stored, For you being built)
-//! does not hold them up. Only the newest query waiting is answered. Until the worker has
-//! opened (or built) the index, queries go to the worker, which answers them once it has; so do
+//! reader, so that a long command on the index thread (an index batch, For you being ranked)
+//! does not hold them up. Only the newest query waiting is answered. Until the index thread has
+//! opened (or built) the index, queries go to it, and it answers them once it has; so do
 //! queries sent while an index sync or rebuild is outstanding (`WorkerHandle::send`).
 
 use super::search::{SearchCommand, run_search};
@@ -10,7 +10,7 @@ use crate::paths::{DB_FILE, INDEX_DIR};
 use crate::search::{SearchIndex, SearchRequest};
 use crate::store::Store;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
 /// A query and the id its answer carries.
@@ -23,7 +23,11 @@ pub struct SearchThread {
 
 impl SearchThread {
     /// Starts the thread on `data_dir`; `worker` takes the queries it cannot answer yet.
-    pub fn spawn(data_dir: &Path, events: EventSink, worker: SyncSender<Command>) -> Self {
+    pub fn spawn(
+        data_dir: &Path,
+        events: EventSink,
+        worker: crossbeam_channel::Sender<Command>,
+    ) -> Self {
         let (tx, rx) = mpsc::channel::<Query>();
         let dir = data_dir.to_path_buf();
         let thread = std::thread::Builder::new()
@@ -80,7 +84,7 @@ fn serve(
     data_dir: &Path,
     queries: &Receiver<Query>,
     events: &EventSink,
-    worker: &SyncSender<Command>,
+    worker: &crossbeam_channel::Sender<Command>,
 ) {
     let store = Store::open(&data_dir.join(DB_FILE));
     let mut reader = Reader {

@@ -1,5 +1,8 @@
-//! Runs an `Engine` on a background thread for the GUI: bounded command channel in, events out,
-//! and a repaint request on every event so the UI never polls or waits.
+//! The GUI's door to the engine: commands in over bounded channels, events out, and a repaint
+//! request on every event so the UI never polls or waits. Behind it run two engine threads
+//! (see ARCHITECTURE.md): the writer (`writer.rs`), which takes the user's commands and stores
+//! what the fetch pool brings, and the index thread (`indexer.rs`), which keeps the search
+//! index and For you; neither ever waits on the other.
 
 use super::Engine;
 use super::feeds::FeedsCommand;
@@ -9,16 +12,11 @@ use super::reader::ReaderCommand;
 use super::search::SearchCommand;
 use super::search_thread::SearchThread;
 use crate::model::Topic;
+use crossbeam_channel::{Sender, TrySendError};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
-use std::time::Duration;
-
-/// How often the worker looks for commits made by other processes (the CLI beside the window).
-const EXTERNAL_CHANGE_POLL: Duration = Duration::from_millis(750);
-/// How often the worker looks whether For you's build (on its own thread) has finished.
-const RANK_BUILD_POLL: Duration = Duration::from_millis(15);
 
 #[derive(Debug)]
 pub enum Command {
@@ -48,6 +46,9 @@ pub enum Event {
     Notice(String),
     /// Word that something the user asked for was done ("Subscribed to …"); it goes by itself.
     Confirmation(String),
+    /// The feeds a refresh is still waiting for, the longest waited-for first (the sidebar
+    /// names them on hover); empty when none.
+    RefreshWaiting(Vec<String>),
     /// The answer to `SearchCommand::Query` with the same `request_id` (older ids are stale).
     SearchResults {
         request_id: u64,
@@ -82,48 +83,79 @@ impl EventSink {
     }
 }
 
+/// How many commands may wait for each engine thread before `send` says it is busy.
+const QUEUE: usize = 256;
+
 pub struct WorkerHandle {
-    commands: Option<SyncSender<Command>>,
+    /// The writer: focus, reader and feeds commands.
+    writer: Option<Sender<Command>>,
+    /// The index thread: search and rank commands.
+    indexer: Option<Sender<Command>>,
     events: Receiver<Event>,
-    thread: Option<JoinHandle<()>>,
-    /// Answers searches beside the worker (see `search_thread.rs`).
+    threads: Vec<JoinHandle<()>>,
+    /// Answers searches beside both (see `search_thread.rs`).
     search: Option<SearchThread>,
-    /// Index commands (sync, rebuild) handed to the worker, and how many it has carried out.
-    /// While one is outstanding, a search goes to the worker behind it, so that it sees the
-    /// index that command leaves rather than racing it on the search thread.
+    /// Index commands (sync, rebuild) handed to the index thread, and how many it has carried
+    /// out. While one is outstanding, a search goes to the index thread behind it, so that it
+    /// sees the index that command leaves rather than racing it on the search thread.
     index_commands_sent: AtomicU64,
     index_commands_done: Arc<AtomicU64>,
+    /// Set when the window closes: refreshes under way are dropped, not waited for.
+    abandon: Arc<AtomicBool>,
 }
 
 impl WorkerHandle {
-    /// Starts the worker thread; `wake` is called after every event (the GUI passes
-    /// `ctx.request_repaint`).
-    pub fn spawn(engine: Engine, wake: impl Fn() + Send + Sync + 'static) -> Self {
-        let (cmd_tx, cmd_rx) = mpsc::sync_channel::<Command>(256);
+    /// Starts the engine threads; `wake` is called after every event (the GUI passes
+    /// `ctx.request_repaint`). `engine` becomes the writer; the index thread opens its own
+    /// connection on the same data directory and takes over the engine's index and model.
+    pub fn spawn(mut engine: Engine, wake: impl Fn() + Send + Sync + 'static) -> Self {
+        let (writer_tx, writer_rx) = crossbeam_channel::bounded::<Command>(QUEUE);
+        let (indexer_tx, indexer_rx) = crossbeam_channel::bounded::<Command>(QUEUE);
         let (ev_tx, ev_rx) = mpsc::channel::<Event>();
         let sink = EventSink {
             tx: ev_tx,
             wake: std::sync::Arc::new(wake),
         };
-        let search = SearchThread::spawn(engine.data_dir(), sink.clone(), cmd_tx.clone());
+        let search = SearchThread::spawn(engine.data_dir(), sink.clone(), indexer_tx.clone());
         let done = Arc::new(AtomicU64::new(0));
-        let worker_done = Arc::clone(&done);
-        let thread = std::thread::Builder::new()
-            .name("focusfeed-worker".into())
-            .spawn(move || run(engine, cmd_rx, sink, &worker_done))
-            .ok();
+        let abandon = Arc::new(AtomicBool::new(false));
+        let mut threads = Vec::new();
+        match engine.split_indexer() {
+            Ok(indexer) => {
+                let (sink, done) = (sink.clone(), Arc::clone(&done));
+                if let Ok(t) = std::thread::Builder::new()
+                    .name("focusfeed-index".into())
+                    .spawn(move || super::indexer::run(indexer, &indexer_rx, &sink, &done))
+                {
+                    threads.push(t);
+                }
+            }
+            Err(e) => sink.send(Event::Failed {
+                task: "Opening the search index".into(),
+                message: format!("Search and For you are not available: {e}"),
+            }),
+        }
+        let writer_abandon = Arc::clone(&abandon);
+        if let Ok(t) = std::thread::Builder::new()
+            .name("focusfeed-writer".into())
+            .spawn(move || super::writer::run(engine, &writer_rx, &sink, &writer_abandon))
+        {
+            threads.push(t);
+        }
         Self {
-            commands: Some(cmd_tx),
+            writer: Some(writer_tx),
+            indexer: Some(indexer_tx),
             events: ev_rx,
-            thread,
+            threads,
             search: Some(search),
             index_commands_sent: AtomicU64::new(0),
             index_commands_done: done,
+            abandon,
         }
     }
 
-    /// Hands a command to the worker without waiting. Fails only when the queue is full or the
-    /// worker is gone; the message says so.
+    /// Hands a command to the thread that owns it, without waiting. Fails only when that
+    /// queue is full or the thread is gone; the message says so.
     pub fn send(&self, cmd: Command) -> Result<(), String> {
         let index_busy = self.index_commands_done.load(Ordering::Acquire)
             < self.index_commands_sent.load(Ordering::Relaxed);
@@ -144,7 +176,11 @@ impl WorkerHandle {
             },
             (cmd, _) => cmd,
         };
-        let Some(tx) = &self.commands else {
+        let queue = match &cmd {
+            Command::Search(_) | Command::Rank(_) => &self.indexer,
+            Command::Focus(_) | Command::Feeds(_) | Command::Reader(_) => &self.writer,
+        };
+        let Some(tx) = queue else {
             return Err("the background worker has stopped".into());
         };
         tx.try_send(cmd).map_err(|e| match e {
@@ -162,13 +198,15 @@ impl WorkerHandle {
         self.events.try_iter().collect()
     }
 
-    /// Blocks until the worker has handled everything sent so far (tests and shutdown only).
+    /// Blocks until both threads have handled everything sent so far, refreshes and
+    /// subscriptions under way included (tests and benchmarks).
     pub fn shutdown(&mut self) {
-        // The search thread holds a sender to the worker: it goes first, or the worker would
-        // wait for commands forever.
+        // The search thread holds a sender to the index thread: it goes first, or that thread
+        // would wait for commands forever.
         self.search.take();
-        self.commands.take();
-        if let Some(t) = self.thread.take() {
+        self.writer.take();
+        self.indexer.take();
+        for t in self.threads.drain(..) {
             let _ = t.join();
         }
     }
@@ -176,73 +214,14 @@ impl WorkerHandle {
 
 impl Drop for WorkerHandle {
     fn drop(&mut self) {
+        // The window is closing: a feed that hangs must not hold it open for its deadline.
+        self.abandon.store(true, Ordering::Relaxed);
         self.shutdown();
     }
 }
 
-fn run(mut engine: Engine, commands: Receiver<Command>, events: EventSink, done: &AtomicU64) {
-    let mut seen_version = engine.store().data_version().ok();
-    let mut index_work_pending = true;
-    loop {
-        // While the index has a backlog, come straight back to it between commands; while For
-        // you is built on its own thread, look for it often.
-        let wait = if index_work_pending {
-            Duration::ZERO
-        } else if engine.rank_building() {
-            RANK_BUILD_POLL
-        } else {
-            EXTERNAL_CHANGE_POLL
-        };
-        match commands.recv_timeout(wait) {
-            Ok(cmd) => {
-                let is_index_command = changes_index(&cmd);
-                dispatch(&mut engine, cmd, &events);
-                if is_index_command {
-                    done.fetch_add(1, Ordering::Release);
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => {
-                // A ranking asked for is delivered before the worker stops.
-                super::rank::poll_build(&mut engine, &events, true);
-                break;
-            }
-        }
-        super::rank::poll_build(&mut engine, &events, false);
-        let version = engine.store().data_version().ok();
-        if version != seen_version {
-            seen_version = version;
-            for topic in [
-                Topic::Board,
-                Topic::TimeLog,
-                Topic::Timer,
-                Topic::Feeds,
-                Topic::Items,
-                // `focusfeed budget 30`, `personalization off` and the like.
-                Topic::Settings,
-            ] {
-                events.changed(topic);
-            }
-        }
-        // Keeps the search index in step with items written by any command or process.
-        index_work_pending = super::search::tick(&mut engine, &events);
-    }
-}
-
-/// Commands a search sent after them must see the outcome of.
+/// Commands a search sent after them must see the outcome of. Not a rebuild: the old content
+/// answers until it is replaced, and `Changed(Index)` runs the search again then.
 fn changes_index(cmd: &Command) -> bool {
-    matches!(
-        cmd,
-        Command::Search(SearchCommand::Sync | SearchCommand::Rebuild)
-    )
-}
-
-fn dispatch(engine: &mut Engine, cmd: Command, events: &EventSink) {
-    match cmd {
-        Command::Focus(c) => super::focus::handle(engine, c, events),
-        Command::Feeds(c) => super::feeds::handle(engine, c, events),
-        Command::Search(c) => super::search::handle(engine, c, events),
-        Command::Rank(c) => super::rank::handle(engine, c, events),
-        Command::Reader(c) => super::reader::handle(engine, c, events),
-    }
+    matches!(cmd, Command::Search(SearchCommand::Sync))
 }

@@ -105,7 +105,7 @@ impl Views {
             UiCommand::ToggleHelp => ctx.act(AppAction::ToggleHelp),
             UiCommand::CommandPalette => ctx.act(AppAction::OpenPalette),
             UiCommand::TimerStartPause => {
-                let card = card_in_view(&self.board, view).map(|(id, _)| id);
+                let card = card_in_view(&self.board, view);
                 self.timer.command(cmd, ctx, card);
             }
             _ => match cmd.scope() {
@@ -171,7 +171,13 @@ impl FocusFeedApp {
 
     /// The app without eframe's storage (tests build it this way).
     pub fn new(ctx: egui::Context, data_dir: &Path, clock: SharedClock) -> anyhow::Result<Self> {
-        let engine = Engine::open(data_dir, clock.clone())?;
+        Self::with_engine(ctx, Engine::open(data_dir, clock)?)
+    }
+
+    /// The app on an engine set up by the caller (tests change its fetch limits).
+    pub fn with_engine(ctx: egui::Context, engine: Engine) -> anyhow::Result<Self> {
+        let data_dir = &engine.data_dir().to_path_buf();
+        let clock = engine.clock().clone();
         let reader_store = Store::open(&data_dir.join(DB_FILE))?;
         let repaint = ctx.clone();
         let worker = WorkerHandle::spawn(engine, move || repaint.request_repaint());
@@ -231,6 +237,10 @@ impl FocusFeedApp {
             AppAction::OpenPalette => self.palette.open(),
             AppAction::Notice(n) => self.status.push_notice(n),
             AppAction::Confirm(n) => self.status.push_confirmation(n),
+            AppAction::StartFocus { card, title } => {
+                let ctx = self.core.context();
+                self.views.timer.start_on(&ctx, card, &title);
+            }
         }
     }
 }
@@ -386,6 +396,11 @@ impl eframe::App for FocusFeedApp {
         let actions = ctx.actions.take();
         drop(ctx);
         for action in actions {
+            if matches!(action, AppAction::StartFocus { .. }) {
+                // The top bar was drawn before the board asked: draw the frame again so it
+                // shows the running timer.
+                egui_ctx.request_discard("a focus session started from the board");
+            }
             self.apply(action);
         }
         if title != self.title {

@@ -6,9 +6,9 @@ use super::board_card::{CardFocus, card_source, card_ui};
 use super::card_editor::{CardEditor, EditorOutcome};
 use super::column_editor::{ColumnEditor, ColumnOutcome};
 use super::commands::UiCommand;
-use super::context::ViewContext;
+use super::context::{AppAction, ViewContext};
 use super::theme;
-use crate::engine::focus::{FocusCommand, TimerAction};
+use crate::engine::focus::FocusCommand;
 use crate::engine::worker::{Command, Event};
 use crate::focus::board::{Board, Card, ColumnCards};
 use crate::model::{CardId, ColumnId, Topic};
@@ -221,7 +221,12 @@ impl BoardView {
             }
             BoardAction::Start(id) => {
                 self.selected = Some(id);
-                send(ctx, FocusCommand::Timer(TimerAction::Start(Some(id))));
+                let title = self
+                    .board
+                    .card(id)
+                    .map(|c| c.title.clone())
+                    .unwrap_or_default();
+                ctx.act(AppAction::StartFocus { card: id, title });
             }
             BoardAction::Archive(id) => self.archive(id, ctx),
             BoardAction::Restore(id) => send(ctx, FocusCommand::RestoreCard(id)),

@@ -142,6 +142,7 @@ commands! {
     ToggleStar => (Reader, "Star or unstar", [S::key(Key::S)]),
     ToggleRead => (Reader, "Toggle read", [S::key(Key::M)]),
     Refresh => (Reader, "Refresh feeds", [S::key(Key::R)]),
+    StopRefresh => (Reader, "Stop refreshing feeds", [S::shift(Key::R)]),
     Search => (Reader, "Search", [S::key(Key::Slash)]),
     GoForYou => (Reader, "Go to For you", [S::Sequence(Key::G, Key::F)]),
     GoUnread => (Reader, "Go to Unread", [S::Sequence(Key::G, Key::U)]),

@@ -18,6 +18,11 @@ pub enum AppAction {
     Notice(String),
     /// Word that what the user asked for was done; it goes by itself after a few seconds.
     Confirm(String),
+    /// Start a focus session on this card (the board asks; the timer in the top bar does it).
+    StartFocus {
+        card: crate::model::CardId,
+        title: String,
+    },
 }
 
 pub struct ViewContext<'a> {

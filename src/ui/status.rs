@@ -108,7 +108,7 @@ impl StatusBar {
             }
             Event::Notice(message) => self.push_notice(message.clone()),
             Event::Confirmation(message) => self.push_confirmation(message.clone()),
-            Event::Changed(_) | Event::SearchResults { .. } => {}
+            Event::Changed(_) | Event::SearchResults { .. } | Event::RefreshWaiting(_) => {}
         }
     }
 

@@ -60,8 +60,36 @@ impl TimerView {
         self.tick_sent_for = None;
     }
 
-    fn send(ctx: &ViewContext, action: TimerAction) {
-        ctx.send(Command::Focus(FocusCommand::Timer(action)));
+    /// Carries out `action` here at once, so the window shows its outcome in this frame, and
+    /// sends it, with the moment it was taken, to the writer, which applies it to the stored
+    /// timer (and logs what it ends); the stored state comes back on `Changed(Timer)`. `task`
+    /// names the card a start goes to, so the top bar can say so before the board is read.
+    fn act(&mut self, ctx: &ViewContext, action: TimerAction, task: Option<(CardId, &str)>) {
+        let now = ctx.now.timestamp();
+        let cfg = &self.cfg;
+        let before = self.timer.task;
+        let _ = match action {
+            TimerAction::Toggle => self.timer.toggle(cfg, now),
+            TimerAction::Start(task) => self.timer.start(cfg, now, task),
+            TimerAction::Pause => self.timer.pause(cfg, now),
+            TimerAction::Resume => self.timer.resume(cfg, now),
+            TimerAction::Skip => self.timer.skip(cfg, now),
+            TimerAction::Reset => self.timer.reset(cfg, now),
+            TimerAction::Tick => self.timer.tick(cfg, now),
+        };
+        if self.timer.task != before {
+            self.task_title = match (self.timer.task, task) {
+                (Some(id), Some((card, title))) if id == card => Some(title.to_owned()),
+                _ => None,
+            };
+            self.next_step = None;
+        }
+        ctx.send(Command::Focus(FocusCommand::TimerAt(action, now)));
+    }
+
+    /// Starts a focus session on `card` (the board's Focus button, Enter on a card).
+    pub fn start_on(&mut self, ctx: &ViewContext, card: CardId, title: &str) {
+        self.act(ctx, TimerAction::Start(Some(card)), Some((card, title)));
     }
 
     /// The focus session not yet logged, as the stats count it live (None when there is none).
@@ -107,17 +135,17 @@ impl TimerView {
     /// `selected`: the card (id and title) selected on the board when the board is in view.
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext, selected: Option<(CardId, &str)>) {
         let now = ctx.now.timestamp();
-        let t = &self.timer;
-        if t.is_running() {
-            if let crate::focus::timer::Run::Running { ends_at, .. } = t.run
-                && t.is_due(now)
+        if self.timer.is_running() {
+            if let crate::focus::timer::Run::Running { ends_at, .. } = self.timer.run
+                && self.timer.is_due(now)
                 && self.tick_sent_for != Some(ends_at)
             {
                 self.tick_sent_for = Some(ends_at);
-                Self::send(ctx, TimerAction::Tick);
+                self.act(ctx, TimerAction::Tick, None);
             }
             ui.ctx().request_repaint_after(Duration::from_secs(1));
         }
+        let t = &self.timer;
         let remaining = t.remaining(&self.cfg, now);
         let colour = if t.phase.is_break() {
             theme::break_colour(ui.visuals())
@@ -140,23 +168,31 @@ impl TimerView {
             }
             _ => ("Start", UiCommand::TimerStartPause.label().to_owned()),
         };
+        let mut clicked = None;
         if ui.button(label).on_hover_text(hover).clicked() {
-            Self::send(ctx, action);
+            clicked = Some(action);
         }
         if ui
             .button("Skip")
             .on_hover_text("End this phase now and go to the next")
             .clicked()
         {
-            Self::send(ctx, TimerAction::Skip);
+            clicked = Some(TimerAction::Skip);
         }
         if ui
             .button("Reset")
             .on_hover_text("Stop and go back to an idle focus session (minutes spent are kept)")
             .clicked()
         {
-            Self::send(ctx, TimerAction::Reset);
+            clicked = Some(TimerAction::Reset);
         }
+        if let Some(action) = clicked {
+            self.act(ctx, action, selected);
+            // The phase and countdown left of the buttons were drawn before the click: draw
+            // this frame again, so the one that handled the click shows its outcome.
+            ui.ctx().request_discard("a timer button changed the timer");
+        }
+        let t = &self.timer;
         ui.label(format!(
             "{}/{}",
             t.completed_in_cycle,
@@ -219,13 +255,13 @@ impl TimerView {
     }
 
     /// A keyboard command for this view (see `commands.rs`).
-    pub fn command(&mut self, cmd: UiCommand, ctx: &ViewContext, selected: Option<CardId>) {
+    pub fn command(&mut self, cmd: UiCommand, ctx: &ViewContext, selected: Option<(CardId, &str)>) {
         if cmd == UiCommand::TimerStartPause {
-            let action = match self.start_action(selected) {
+            let action = match self.start_action(selected.map(|(id, _)| id)) {
                 start @ TimerAction::Start(Some(_)) => start,
                 _ => TimerAction::Toggle,
             };
-            Self::send(ctx, action);
+            self.act(ctx, action, selected);
         }
     }
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod board;
+pub mod held_server;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

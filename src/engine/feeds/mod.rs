@@ -17,7 +17,9 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub(crate) mod pool;
 mod refresh;
+pub mod runs;
 mod subscribe;
 mod subscriptions;
 
@@ -33,6 +35,8 @@ pub enum FeedsCommand {
         folder: Vec<String>,
     },
     Refresh(RefreshScope),
+    /// Stops the refreshes under way (what was stored stays).
+    CancelRefresh,
     ImportOpml(PathBuf),
     ExportOpml(PathBuf),
     Rename {
@@ -155,6 +159,29 @@ pub struct RefreshReport {
     pub items_removed: usize,
 }
 
+impl RefreshReport {
+    /// Adds one feed's outcome.
+    pub fn count(&mut self, outcome: &FeedOutcome) {
+        match outcome {
+            FeedOutcome::Updated {
+                added,
+                updated,
+                removed,
+            } => {
+                self.updated += 1;
+                self.items_added += added;
+                self.items_updated += updated;
+                self.items_removed += removed;
+            }
+            FeedOutcome::NotModified { removed } => {
+                self.not_modified += 1;
+                self.items_removed += removed;
+            }
+            FeedOutcome::Failed { .. } => self.failed += 1,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     pub feeds_added: usize,
@@ -166,7 +193,7 @@ pub struct ImportReport {
 }
 
 /// What a fetch thread hands back for one feed.
-enum Fetch {
+pub enum Fetch {
     Fresh {
         fetched: Fetched,
         parsed: ParsedFeed,
@@ -232,8 +259,14 @@ impl Engine {
     }
 }
 
-/// Runs one command on the worker thread, reporting through events.
-pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink) {
+/// Runs one command on the writer thread, reporting through events. Subscribing and
+/// refreshing go out to the fetch pool and come back through `outstanding`.
+pub(super) fn handle(
+    engine: &mut Engine,
+    outstanding: &mut runs::Outstanding,
+    cmd: FeedsCommand,
+    events: &EventSink,
+) {
     // The notice says what was being done: a bare "No such file or directory" does not.
     let fail = |task: &str, e: FeedsError| {
         events.send(Event::Failed {
@@ -243,61 +276,10 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
     };
     match cmd {
         FeedsCommand::Subscribe { source, folder } => {
-            let task = "Subscribing";
-            events.send(Event::Progress {
-                task: task.into(),
-                done: 0,
-                total: 1,
-            });
-            match engine.subscribe(&source, &folder) {
-                Ok(s) => {
-                    events.send(Event::Confirmation(if s.created {
-                        format!("Subscribed to {} ({})", s.title, s.items_text())
-                    } else {
-                        format!("Already subscribed to {}", s.title)
-                    }));
-                    events.changed(Topic::Feeds);
-                    events.changed(Topic::Items);
-                    events.send(Event::Finished { task: task.into() });
-                }
-                Err(e) => fail(task, e),
-            }
+            outstanding.start_subscribe(engine, source, folder, events);
         }
-        FeedsCommand::Refresh(scope) => {
-            let task = "Refreshing feeds";
-            let mut failed = Vec::new();
-            let mut total = 0;
-            let result = engine.refresh(scope, |p| {
-                events.send(Event::Progress {
-                    task: task.into(),
-                    done: p.done,
-                    total: p.total,
-                });
-                total = p.total;
-                if let FeedOutcome::Failed { message } = &p.outcome {
-                    failed.push((p.feed_id, message.clone()));
-                }
-            });
-            events.changed(Topic::Feeds);
-            // Each failed feed is marked in the sidebar with its error. The notice area gets one
-            // line for the whole pass, and only for a refresh the user asked for: a line per
-            // feed filled half the window when the network was down, and the scheduled pass
-            // every few minutes would raise them again for as long as it stayed down.
-            if scope != RefreshScope::Due
-                && let Some(notice) = refresh_failures_text(engine, &failed, total)
-            {
-                events.send(Event::Notice(notice));
-            }
-            // The due-feeds pass every few minutes mostly brings nothing: then the item lists
-            // and For you stay as they are, not read again and re-ranked for nothing.
-            if !matches!(&result, Ok(r) if r.items_added + r.items_updated + r.items_removed == 0) {
-                events.changed(Topic::Items);
-            }
-            match result {
-                Ok(_) => events.send(Event::Finished { task: task.into() }),
-                Err(e) => fail(task, e),
-            }
-        }
+        FeedsCommand::Refresh(scope) => outstanding.start_refresh(engine, scope, events),
+        FeedsCommand::CancelRefresh => outstanding.cancel(events),
         FeedsCommand::ImportOpml(path) => {
             let task = "Importing OPML";
             match engine.import_opml(&path) {
@@ -346,13 +328,15 @@ pub(super) fn handle(engine: &mut Engine, cmd: FeedsCommand, events: &EventSink)
 }
 
 /// One line for the feeds a refresh could not fetch: the feed and its error when it is one,
-/// else how many, where they are marked, and the first error.
+/// else how many, where they are marked, and the error of the first in subscription order.
 fn refresh_failures_text(
     engine: &Engine,
     failed: &[(FeedId, String)],
     total: usize,
 ) -> Option<String> {
-    let (first_id, first_message) = failed.first()?;
+    // Feeds finish in whatever order the network gives; the one named is the earliest
+    // subscribed, so the same failures always read the same.
+    let (first_id, first_message) = failed.iter().min_by_key(|(id, _)| *id)?;
     let name = engine
         .store()
         .feed(*first_id)
@@ -405,8 +389,13 @@ mod tests {
             .subscribe(&feed.to_string_lossy(), &[])
             .unwrap_or_else(|e| panic!("{e}"));
         let (sink, events) = EventSink::for_test();
+        let mut out = runs::Outstanding::default();
+        let mut handle = |engine: &mut Engine, cmd| {
+            handle(engine, &mut out, cmd, &sink);
+            out.run_to_end(engine, &sink);
+        };
 
-        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All), &sink);
+        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All));
         let topics = changed(&events);
         assert!(
             topics.contains(&Topic::Feeds),
@@ -415,7 +404,7 @@ mod tests {
         assert!(!topics.contains(&Topic::Items), "nothing new: {topics:?}");
 
         std::fs::write(&feed, rss(&["one", "two"])).unwrap_or_else(|e| panic!("{e}"));
-        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All), &sink);
+        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All));
         assert!(changed(&events).contains(&Topic::Items));
     }
 
@@ -447,19 +436,28 @@ mod tests {
         std::fs::remove_file(dir.path().join("a.xml")).unwrap_or_else(|e| panic!("{e}"));
         std::fs::remove_file(dir.path().join("b.xml")).unwrap_or_else(|e| panic!("{e}"));
         let (sink, events) = EventSink::for_test();
+        let mut out = runs::Outstanding::default();
+        let mut handle = |engine: &mut Engine, cmd| {
+            handle(engine, &mut out, cmd, &sink);
+            out.run_to_end(engine, &sink);
+        };
 
-        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All), &sink);
+        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::All));
         let got = notices(&events);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(
             got[0].starts_with("Could not refresh 2 of 3 feeds"),
             "{got:?}"
         );
-        assert!(got[0].contains("a.xml"), "names the first: {got:?}");
+        // a.xml was subscribed first, so it is named whichever fetch finished first.
+        assert!(
+            got[0].contains("a.xml") && !got[0].contains("b.xml"),
+            "names the first subscribed: {got:?}"
+        );
 
         // The pass the app runs by itself every few minutes: the sidebar shows the errors.
         clock.advance(chrono::Duration::days(2));
-        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::Due), &sink);
+        handle(&mut engine, FeedsCommand::Refresh(RefreshScope::Due));
         assert_eq!(notices(&events), Vec::<String>::new());
         assert!(
             engine
@@ -474,7 +472,6 @@ mod tests {
         handle(
             &mut engine,
             FeedsCommand::Refresh(RefreshScope::Feed(ids[1])),
-            &sink,
         );
         let got = notices(&events);
         assert_eq!(got.len(), 1, "{got:?}");

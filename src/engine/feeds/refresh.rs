@@ -1,109 +1,99 @@
-//! Refreshing: several feeds fetched at once on threads, each result stored (one transaction
-//! per feed) on the engine's thread as it arrives; a feed's failure becomes its error state.
+//! Refreshing: feeds fetched on the fetch pool, each result stored (one transaction per feed) by
+//! the engine's thread as it arrives; a feed's failure becomes its error state.
 
-use super::{
-    FeedOutcome, FeedsError, Fetch, RefreshProgress, RefreshReport, RefreshScope, fetch_and_parse,
-};
+use super::pool::{self, PoolMessage};
+use super::{FeedOutcome, FeedsError, Fetch, RefreshProgress, RefreshReport, RefreshScope};
 use crate::engine::Engine;
-use crate::feeds::fetch::{FetchError, Validators};
+use crate::feeds::fetch::FetchError;
 use crate::feeds::schedule::{self, Hints};
 use crate::model::{FeedId, UnixTime};
+use crate::store::feeds::FetchState;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicBool;
 
 impl Engine {
-    /// Fetches the chosen feeds, `threads` at a time; each result is stored (one transaction
-    /// per feed) as it arrives, and reported through `progress`. A feed's failure becomes its
-    /// error state and never stops the others.
+    /// The feeds a refresh of `scope` fetches, in the order they are due.
+    pub fn refresh_states(&self, scope: RefreshScope) -> Result<Vec<FetchState>, FeedsError> {
+        let now = self.now_unix();
+        Ok(match scope {
+            RefreshScope::All => self.store().fetch_states(None)?,
+            RefreshScope::Due => self.store().fetch_states(Some(now))?,
+            RefreshScope::Feed(id) => vec![self.store().fetch_state(id)?],
+        })
+    }
+
+    /// Starts fetching `states` on the fetch pool and returns at once; results arrive on `out`
+    /// for [`Self::store_refreshed`].
+    pub(crate) fn start_fetches(
+        &self,
+        states: Arc<Vec<FetchState>>,
+        run: u64,
+        cancel: Arc<AtomicBool>,
+        out: crossbeam_channel::Sender<PoolMessage>,
+    ) {
+        pool::start(
+            Arc::clone(&self.feeds.fetcher),
+            self.feeds.threads,
+            states,
+            run,
+            cancel,
+            out,
+        );
+    }
+
+    /// Fetches the chosen feeds on the fetch pool and stores each result (one short
+    /// transaction per feed) as it arrives, reporting through `progress`. A feed's failure
+    /// becomes its error state and never stops the others. The CLI's way; the window's writer
+    /// takes the results between the user's commands instead (`engine/worker.rs`).
     pub fn refresh(
         &mut self,
         scope: RefreshScope,
         mut progress: impl FnMut(&RefreshProgress),
     ) -> Result<RefreshReport, FeedsError> {
         let now = self.now_unix();
-        let states = match scope {
-            RefreshScope::All => self.store().fetch_states(None)?,
-            RefreshScope::Due => self.store().fetch_states(Some(now))?,
-            RefreshScope::Feed(id) => vec![self.store().fetch_state(id)?],
-        };
+        let states = Arc::new(self.refresh_states(scope)?);
         let total = states.len();
         let mut report = RefreshReport {
             feeds: total,
             ..RefreshReport::default()
         };
-        if total == 0 {
-            return Ok(report);
+        let (tx, rx) = crossbeam_channel::unbounded();
+        self.start_fetches(Arc::clone(&states), 0, Arc::new(AtomicBool::new(false)), tx);
+        let mut done = 0;
+        for message in rx {
+            let PoolMessage::Done { index, fetch, .. } = message else {
+                continue;
+            };
+            let Some(state) = states.get(index) else {
+                continue;
+            };
+            done += 1;
+            let outcome = self.store_refreshed(state, now, fetch)?;
+            report.count(&outcome);
+            progress(&RefreshProgress {
+                done,
+                total,
+                feed_id: state.id,
+                url: state.url.clone(),
+                outcome,
+            });
         }
-        let fetcher = Arc::clone(&self.feeds.fetcher);
-        let threads = self.feeds.threads.min(total);
-        let next = AtomicUsize::new(0);
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Fetch)>();
-        std::thread::scope(|threads_scope| -> Result<(), FeedsError> {
-            for _ in 0..threads {
-                let tx = tx.clone();
-                let (states, next, fetcher) = (&states, &next, &fetcher);
-                threads_scope.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(s) = states.get(i) else { break };
-                        let validators = Validators {
-                            etag: s.etag.clone(),
-                            last_modified: s.last_modified.clone(),
-                        };
-                        if tx
-                            .send((
-                                i,
-                                fetch_and_parse(
-                                    fetcher,
-                                    &s.url,
-                                    &validators,
-                                    s.body_hash.as_deref(),
-                                ),
-                            ))
-                            .is_err()
-                        {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            for (done, (i, fetch)) in rx.iter().enumerate() {
-                let Some(state) = states.get(i) else { continue };
-                let outcome = self.apply_fetch(state.id, state.error_count, now, fetch)?;
-                match &outcome {
-                    FeedOutcome::Updated {
-                        added,
-                        updated,
-                        removed,
-                    } => {
-                        report.updated += 1;
-                        report.items_added += added;
-                        report.items_updated += updated;
-                        report.items_removed += removed;
-                    }
-                    FeedOutcome::NotModified { removed } => {
-                        report.not_modified += 1;
-                        report.items_removed += removed;
-                    }
-                    FeedOutcome::Failed { .. } => report.failed += 1,
-                }
-                progress(&RefreshProgress {
-                    done: done + 1,
-                    total,
-                    feed_id: state.id,
-                    url: state.url.clone(),
-                    outcome,
-                });
-            }
-            Ok(())
-        })?;
         Ok(report)
+    }
+
+    /// Stores one feed's fetched result, in its own transaction.
+    pub(crate) fn store_refreshed(
+        &mut self,
+        state: &FetchState,
+        now: UnixTime,
+        fetch: Fetch,
+    ) -> Result<FeedOutcome, FeedsError> {
+        self.apply_fetch(state.id, state.error_count, now, fetch)
     }
 
     /// Stores one feed's fetch result. Only a database failure is an `Err`; a feed's own
     /// failure is recorded on it and returned as `FeedOutcome::Failed`.
-    fn apply_fetch(
+    pub(crate) fn apply_fetch(
         &mut self,
         id: FeedId,
         error_count: i64,

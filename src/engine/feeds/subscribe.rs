@@ -3,45 +3,142 @@
 use super::{FeedsError, Fetch, Subscribed, fetch_and_parse, parse_fetched};
 use crate::engine::Engine;
 use crate::feeds::discover::{Discovered, common_candidates, feeds_in_page};
-use crate::feeds::fetch::{Body, FetchError, Fetched, Source, Validators};
+use crate::feeds::fetch::{Body, FetchError, Fetched, Fetcher, Source, Validators};
 use crate::feeds::parse::{ParseError, ParsedFeed, body_hash};
 use crate::feeds::schedule::{self, Hints};
 use crate::model::{FeedId, UnixTime};
 use crate::store::items::{FeedUpdate, StoreOutcome};
 use std::sync::Arc;
 
+/// A subscription's feed found and read, not yet stored: what the network part hands to the
+/// part that writes.
+pub struct Resolved {
+    /// The address to store (after permanent redirects, or the feed a page led to).
+    pub url: String,
+    fetched: Fetched,
+    parsed: ParsedFeed,
+    /// The page the feed was discovered from, when the address was not a feed itself.
+    discovered_from: Option<String>,
+}
+
+/// Reads `address` (already canonical, see `Source::to_url_string`): the feed itself, or the
+/// first feed its page leads to. Network only; nothing is stored.
+pub fn resolve(fetcher: &Fetcher, address: &str) -> Result<Resolved, FeedsError> {
+    let fetched = fetcher.fetch(address, &Validators::default())?;
+    let Body::Fresh { bytes, .. } = &fetched.body else {
+        return Err(FeedsError::NoFeedFound {
+            address: address.to_string(),
+            tried: "a fresh copy".into(),
+        });
+    };
+    match parse_fetched(&fetched).unwrap_or(Err(ParseError::Empty)) {
+        Ok(parsed) => Ok(Resolved {
+            url: fetched
+                .moved_to
+                .clone()
+                .unwrap_or_else(|| address.to_string()),
+            fetched,
+            parsed,
+            discovered_from: None,
+        }),
+        Err(ParseError::Html(_)) => {
+            let page = String::from_utf8_lossy(bytes).into_owned();
+            let (url, fetched, parsed) = first_feed_of_page(fetcher, &fetched.final_url, &page)?;
+            Ok(Resolved {
+                url,
+                fetched,
+                parsed,
+                discovered_from: Some(address.to_string()),
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Fetches and parses the first feed a page leads to: its declared links, then the common
+/// paths.
+fn first_feed_of_page(
+    fetcher: &Fetcher,
+    page_url: &str,
+    page: &str,
+) -> Result<(String, Fetched, ParsedFeed), FeedsError> {
+    let base = url::Url::parse(page_url).map_err(|e| FetchError::InvalidAddress {
+        address: page_url.to_string(),
+        reason: e.to_string(),
+    })?;
+    let declared: Vec<String> = feeds_in_page(page, &base)
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    let common = common_candidates(&base);
+    for candidate in declared.iter().chain(common.iter()) {
+        if let Fetch::Fresh { fetched, parsed } =
+            fetch_and_parse(fetcher, candidate, &Validators::default(), None)
+        {
+            let url = fetched
+                .moved_to
+                .clone()
+                .unwrap_or_else(|| candidate.clone());
+            return Ok((url, fetched, parsed));
+        }
+    }
+    Err(FeedsError::NoFeedFound {
+        address: page_url.to_string(),
+        tried: common.join(", "),
+    })
+}
+
 impl Engine {
     /// Subscribes to a feed address, or to the first feed an HTML page points to. An address
     /// already subscribed is merged (reported with `created: false`). Nothing is stored when
     /// no feed can be read there.
     pub fn subscribe(&mut self, source: &str, folder: &[String]) -> Result<Subscribed, FeedsError> {
+        let address = match self.subscription_address(source, folder)? {
+            Ok(address) => address,
+            Err(existing) => return Ok(existing),
+        };
+        let resolved = resolve(&self.feeds.fetcher, &address)?;
+        self.add_resolved(resolved, folder)
+    }
+
+    /// The canonical address to read for `source`, or, when it is subscribed already, that
+    /// subscription (moved into `folder` if it had none). Reads only the database.
+    pub(crate) fn subscription_address(
+        &mut self,
+        source: &str,
+        folder: &[String],
+    ) -> Result<Result<String, Subscribed>, FeedsError> {
         let address = Source::parse(source)?.to_url_string();
-        if let Some(id) = self.store().feed_id_by_url(&address)? {
+        Ok(match self.store().feed_id_by_url(&address)? {
+            Some(id) => Err(self.already_subscribed(id, folder)?),
+            None => Ok(address),
+        })
+    }
+
+    /// The fetcher the fetch pool and a subscription's reading share.
+    pub(crate) fn fetcher(&self) -> Arc<Fetcher> {
+        Arc::clone(&self.feeds.fetcher)
+    }
+
+    /// Stores what [`resolve`] read: a new feed with its items, or the existing subscription
+    /// when a page led to a feed already subscribed.
+    pub(crate) fn add_resolved(
+        &mut self,
+        resolved: Resolved,
+        folder: &[String],
+    ) -> Result<Subscribed, FeedsError> {
+        if resolved.discovered_from.is_some()
+            && let Some(id) = self.store().feed_id_by_url(&resolved.url)?
+        {
             return self.already_subscribed(id, folder);
         }
-        let fetcher = Arc::clone(&self.feeds.fetcher);
-        let fetched = fetcher.fetch(&address, &Validators::default())?;
-        let Body::Fresh { bytes, .. } = &fetched.body else {
-            return Err(FeedsError::NoFeedFound {
-                address,
-                tried: "a fresh copy".into(),
-            });
-        };
-        match parse_fetched(&fetched).unwrap_or(Err(ParseError::Empty)) {
-            Ok(parsed) => {
-                let url = fetched.moved_to.clone().unwrap_or(address);
-                self.add_parsed(&url, folder, fetched, parsed, None)
-            }
-            Err(ParseError::Html(_)) => {
-                let page = String::from_utf8_lossy(bytes).into_owned();
-                let (url, fetched, parsed) = self.first_feed_of_page(&fetched.final_url, &page)?;
-                if let Some(id) = self.store().feed_id_by_url(&url)? {
-                    return self.already_subscribed(id, folder);
-                }
-                self.add_parsed(&url, folder, fetched, parsed, Some(address))
-            }
-            Err(e) => Err(e.into()),
-        }
+        let Resolved {
+            url,
+            fetched,
+            parsed,
+            discovered_from,
+        } = resolved;
+        self.add_parsed(&url, folder, fetched, parsed, discovered_from)
     }
 
     fn already_subscribed(
@@ -61,39 +158,6 @@ impl Engine {
             created: false,
             discovered_from: None,
             items: StoreOutcome::default(),
-        })
-    }
-
-    /// Fetches and parses the first feed a page leads to: its declared links, then the
-    /// common paths.
-    fn first_feed_of_page(
-        &self,
-        page_url: &str,
-        page: &str,
-    ) -> Result<(String, Fetched, ParsedFeed), FeedsError> {
-        let base = url::Url::parse(page_url).map_err(|e| FetchError::InvalidAddress {
-            address: page_url.to_string(),
-            reason: e.to_string(),
-        })?;
-        let declared: Vec<String> = feeds_in_page(page, &base)
-            .into_iter()
-            .map(|d| d.url)
-            .collect();
-        let common = common_candidates(&base);
-        for candidate in declared.iter().chain(common.iter()) {
-            if let Fetch::Fresh { fetched, parsed } =
-                fetch_and_parse(&self.feeds.fetcher, candidate, &Validators::default(), None)
-            {
-                let url = fetched
-                    .moved_to
-                    .clone()
-                    .unwrap_or_else(|| candidate.clone());
-                return Ok((url, fetched, parsed));
-            }
-        }
-        Err(FeedsError::NoFeedFound {
-            address: page_url.to_string(),
-            tried: common.join(", "),
         })
     }
 

@@ -90,7 +90,7 @@ impl Drop for TempDir {
 }
 
 /// Fills a database with `items` items over 20 feeds, titles of realistic length.
-fn fill(dir: &Path, items: usize, now: i64) -> anyhow::Result<()> {
+pub(crate) fn fill(dir: &Path, items: usize, now: i64) -> anyhow::Result<()> {
     let mut store = Store::open(&dir.join(DB_FILE))?;
     let tx = store.conn_mut().transaction()?;
     {

@@ -39,7 +39,7 @@ use sidebar::{Sidebar, SidebarAction};
 use subscribe::{FeedEditor, SubscribeDialog};
 
 /// The task name the feeds worker reports refresh progress under.
-const REFRESH_TASK: &str = "Refreshing feeds";
+const REFRESH_TASK: &str = crate::engine::feeds::runs::REFRESH_TASK;
 
 /// What must be re-read before drawing, set by worker events and read once per frame.
 #[derive(Debug, Clone, Copy)]
@@ -79,7 +79,7 @@ pub struct ReaderView {
     editor: FeedEditor,
     impressions: ImpressionTracker,
     dwell: DwellTimer,
-    refreshing: Option<(usize, usize)>,
+    refreshing: Option<sidebar::RefreshStatus>,
     stale: Stale,
     /// After a bulk mark, re-read the list (not only its rows) when the worker confirms.
     reload_list_on_states: bool,
@@ -181,7 +181,9 @@ impl ReaderView {
             .resizable(true)
             .default_size(theme::READER_SIDEBAR_WIDTH)
             .max_size((ui.available_width() * 0.35).max(120.0))
-            .show(ui, |ui| self.sidebar.ui(ui, self.kind, self.refreshing))
+            .show(ui, |ui| {
+                self.sidebar.ui(ui, self.kind, self.refreshing.as_ref())
+            })
             .inner;
         if let Some(a) = sidebar_action {
             self.sidebar_action(a, ctx);
@@ -376,6 +378,7 @@ impl ReaderView {
             SidebarAction::Show(kind) => self.set_kind(kind, ctx),
             SidebarAction::AddFeed => self.subscribe.open(),
             SidebarAction::RefreshAll => self.refresh(ctx, RefreshScope::All),
+            SidebarAction::StopRefresh => ctx.send(Command::Feeds(FeedsCommand::CancelRefresh)),
             SidebarAction::RefreshFeed(f) => self.refresh(ctx, RefreshScope::Feed(f)),
             SidebarAction::EditFeed(f) => self.edit_feed(f, ctx),
         }
@@ -406,7 +409,7 @@ impl ReaderView {
 
     fn refresh(&mut self, ctx: &ViewContext, scope: RefreshScope) {
         if self.refreshing.is_none() {
-            self.refreshing = Some((0, 0));
+            self.refreshing = Some(sidebar::RefreshStatus::default());
         }
         ctx.send(Command::Feeds(FeedsCommand::Refresh(scope)));
     }
@@ -472,6 +475,7 @@ impl ReaderView {
             }
             UiCommand::UndoMark => self.undo_mark(ctx),
             UiCommand::Refresh => self.refresh(ctx, RefreshScope::All),
+            UiCommand::StopRefresh => ctx.send(Command::Feeds(FeedsCommand::CancelRefresh)),
             UiCommand::Search => self.search.focus(),
             UiCommand::AddFeed => self.subscribe.open(),
             UiCommand::ToggleArticleLayout => self.toggle_layout(ctx),
@@ -511,7 +515,14 @@ impl ReaderView {
             Event::Changed(Topic::Settings) => self.stale.settings = true,
             Event::Changed(Topic::Index) => self.search.rerun(ctx.now.timestamp_millis()),
             Event::Progress { task, done, total } if task == REFRESH_TASK => {
-                self.refreshing = Some((*done, *total));
+                let status = self.refreshing.get_or_insert_default();
+                status.done = *done;
+                status.total = *total;
+            }
+            Event::RefreshWaiting(waiting) => {
+                if let Some(status) = self.refreshing.as_mut() {
+                    status.waiting.clone_from(waiting);
+                }
             }
             Event::Finished { task } | Event::Failed { task, .. } if task == REFRESH_TASK => {
                 self.refreshing = None;

@@ -16,8 +16,19 @@ pub enum SidebarAction {
     Show(ListKind),
     AddFeed,
     RefreshAll,
+    StopRefresh,
     RefreshFeed(FeedId),
     EditFeed(FeedId),
+}
+
+/// A refresh under way, as the writer last told it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefreshStatus {
+    pub done: usize,
+    /// 0 until the writer has said how many feeds it fetches.
+    pub total: usize,
+    /// The feeds still being fetched, the longest waited-for first.
+    pub waiting: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -157,7 +168,7 @@ impl Sidebar {
         &self,
         ui: &mut egui::Ui,
         current: ListKind,
-        refreshing: Option<(usize, usize)>,
+        refreshing: Option<&RefreshStatus>,
     ) -> Option<SidebarAction> {
         let mut action = None;
         ui.horizontal(|ui| {
@@ -173,11 +184,26 @@ impl Sidebar {
                 action = Some(SidebarAction::RefreshAll);
             }
         });
-        if let Some((done, total)) = refreshing {
-            ui.add(
-                egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                    .text(format!("Refreshing {done} of {total}")),
-            );
+        if let Some(status) = refreshing {
+            ui.horizontal(|ui| {
+                let text = match status.total {
+                    0 => "Starting the refresh…".to_string(),
+                    total => format!("Refreshing {} of {total}", status.done),
+                };
+                let stop = ui
+                    .button("Stop")
+                    .on_hover_text(UiCommand::StopRefresh.label());
+                if stop.clicked() {
+                    action = Some(SidebarAction::StopRefresh);
+                }
+                let bar = ui.add(
+                    egui::ProgressBar::new(status.done as f32 / status.total.max(1) as f32)
+                        .text(text),
+                );
+                if !status.waiting.is_empty() {
+                    bar.on_hover_text(format!("Waiting for: {}", status.waiting.join(", ")));
+                }
+            });
         }
         ui.separator();
         let t = self.totals;

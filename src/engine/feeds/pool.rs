@@ -1,0 +1,163 @@
+//! The fetch pool: feeds fetched and parsed on threads of their own, a bounded number at once
+//! and one request per host at a time, each result handed over a channel to whoever stores it
+//! (the window's writer, or the CLI's own thread). Nothing here touches the database.
+
+use super::{Fetch, fetch_and_parse};
+use crate::feeds::fetch::{Fetcher, Validators};
+use crate::store::feeds::FetchState;
+use crossbeam_channel::Sender;
+use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+
+/// What the pool tells the one storing its results.
+pub enum PoolMessage {
+    /// The fetch of `states[index]` of run `run` has begun (the sidebar names the slow ones).
+    Started { run: u64, index: usize },
+    /// It has ended, with its result.
+    Done {
+        run: u64,
+        index: usize,
+        fetch: Fetch,
+    },
+    /// A subscription's address has been read (see `runs.rs`), to be stored in `folder`.
+    Resolved {
+        folder: Vec<String>,
+        result: Result<super::subscribe::Resolved, super::FeedsError>,
+    },
+}
+
+/// Feeds waiting for a thread, and the hosts a request is out to.
+struct Queue {
+    waiting: VecDeque<usize>,
+    busy_hosts: HashSet<String>,
+}
+
+/// The host a request goes to; local files have none and never wait for each other.
+fn host_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    match parsed.scheme() {
+        "http" | "https" => Some(format!(
+            "{}:{}",
+            parsed.host_str()?,
+            parsed.port_or_known_default()?
+        )),
+        _ => None,
+    }
+}
+
+/// Starts fetching `states` on at most `threads` threads and returns at once. Results (and
+/// starts) arrive on `out`; the channel closes when every thread has ended. Setting `cancel`
+/// stops the pool from starting further fetches; those under way end by their deadline.
+pub fn start(
+    fetcher: Arc<Fetcher>,
+    threads: usize,
+    states: Arc<Vec<FetchState>>,
+    run: u64,
+    cancel: Arc<AtomicBool>,
+    out: Sender<PoolMessage>,
+) {
+    let queue = Arc::new((
+        Mutex::new(Queue {
+            waiting: (0..states.len()).collect(),
+            busy_hosts: HashSet::new(),
+        }),
+        Condvar::new(),
+    ));
+    for n in 0..threads.clamp(1, states.len().max(1)) {
+        let (fetcher, thread_states, cancel, thread_out, queue) = (
+            Arc::clone(&fetcher),
+            Arc::clone(&states),
+            Arc::clone(&cancel),
+            out.clone(),
+            Arc::clone(&queue),
+        );
+        let spawned = std::thread::Builder::new()
+            .name(format!("focusfeed-fetch-{n}"))
+            .spawn(move || {
+                fetch_loop(&fetcher, &thread_states, run, &cancel, &thread_out, &queue);
+            });
+        if spawned.is_err() && n == 0 {
+            // Not even one thread: every feed fails with the reason, rather than hanging.
+            for (index, state) in states.iter().enumerate() {
+                let fetch = Fetch::Failed(super::FeedsError::Io {
+                    path: state.url.clone(),
+                    message: "could not start a fetch thread".into(),
+                });
+                let _ = out.send(PoolMessage::Done { run, index, fetch });
+            }
+        }
+    }
+}
+
+fn fetch_loop(
+    fetcher: &Fetcher,
+    states: &[FetchState],
+    run: u64,
+    cancel: &AtomicBool,
+    out: &Sender<PoolMessage>,
+    queue: &(Mutex<Queue>, Condvar),
+) {
+    let (lock, wakeup) = queue;
+    loop {
+        let (index, host) = {
+            let mut q = lock.lock().unwrap_or_else(PoisonError::into_inner);
+            loop {
+                if cancel.load(Ordering::Relaxed) || q.waiting.is_empty() {
+                    return;
+                }
+                // The first feed whose host has no request out: one connection per host, so a
+                // refresh of forty feeds on one site does not hit it forty times at once.
+                let free = q.waiting.iter().position(|&i| {
+                    host_of(&states[i].url).is_none_or(|h| !q.busy_hosts.contains(&h))
+                });
+                if let Some(pos) = free
+                    && let Some(index) = q.waiting.remove(pos)
+                {
+                    let host = host_of(&states[index].url);
+                    if let Some(h) = &host {
+                        q.busy_hosts.insert(h.clone());
+                    }
+                    break (index, host);
+                }
+                q = wakeup.wait(q).unwrap_or_else(PoisonError::into_inner);
+            }
+        };
+        if out.send(PoolMessage::Started { run, index }).is_err() {
+            return;
+        }
+        let state = &states[index];
+        let validators = Validators {
+            etag: state.etag.clone(),
+            last_modified: state.last_modified.clone(),
+        };
+        let fetch = fetch_and_parse(fetcher, &state.url, &validators, state.body_hash.as_deref());
+        if let Some(h) = host {
+            let mut q = lock.lock().unwrap_or_else(PoisonError::into_inner);
+            q.busy_hosts.remove(&h);
+            wakeup.notify_all();
+        }
+        if out.send(PoolMessage::Done { run, index, fetch }).is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn requests_are_grouped_by_host_and_port_and_files_by_nothing() {
+        assert_eq!(
+            host_of("https://example.org/a.xml").as_deref(),
+            Some("example.org:443")
+        );
+        assert_eq!(
+            host_of("http://example.org:8080/b").as_deref(),
+            Some("example.org:8080")
+        );
+        assert_eq!(host_of("file:///tmp/a.xml"), None);
+        assert_eq!(host_of("/tmp/a.xml"), None);
+    }
+}
