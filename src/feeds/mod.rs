@@ -5,6 +5,7 @@
 pub mod discover;
 pub mod fetch;
 pub mod html;
+mod jsonfeed;
 pub mod opml;
 pub mod parse;
 mod repair;

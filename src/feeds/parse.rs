@@ -2,10 +2,11 @@
 //! this module picks the stable key of each item, makes titles plain text, sanitizes content,
 //! resolves links against the document's base and keeps dates, authors, tags and enclosures.
 
+use super::jsonfeed;
 pub use super::repair::charset_of;
 use super::repair::{normalize, with_charset_declaration, with_rss_version, without_odd_types};
 use super::sanitize::{html_to_text, safe_url, sanitize_html, title_text};
-use feed_rs::model::{Entry, Feed, Text};
+use feed_rs::model::{Entry, Feed, FeedType, Link, Text};
 use url::Url;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -67,6 +68,10 @@ fn parse_unguarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError>
     let body = body.as_ref();
     let feed = match run_feed_rs(body, doc_url) {
         Ok(feed) => feed,
+        Err(_) if jsonfeed::looks_like_json(body) => {
+            let fixed = jsonfeed::repair(body).map_err(|e| ParseError::Invalid(e.to_string()))?;
+            run_feed_rs(&fixed, doc_url).map_err(ParseError::Invalid)?
+        }
         Err(first) => {
             if looks_like_html_page(body.get(start..).unwrap_or(body)) {
                 return Err(ParseError::Html(doc_url.to_string()));
@@ -124,10 +129,11 @@ fn convert(feed: Feed, doc_url: &str) -> ParsedFeed {
         .as_ref()
         .map(|t| title_text(&t.content, is_html(t)))
         .unwrap_or_default();
+    let json = feed.feed_type == FeedType::JSON;
     let items = feed
         .entries
         .into_iter()
-        .map(|e| convert_entry(e, doc_base.as_ref()))
+        .map(|e| convert_entry(e, doc_base.as_ref(), json))
         .collect();
     ParsedFeed {
         title,
@@ -137,17 +143,21 @@ fn convert(feed: Feed, doc_url: &str) -> ParsedFeed {
     }
 }
 
-fn convert_entry(e: Entry, doc_base: Option<&Url>) -> ParsedItem {
+fn convert_entry(e: Entry, doc_base: Option<&Url>, json: bool) -> ParsedItem {
     let entry_base = e.base.as_deref().and_then(|b| match doc_base {
         Some(d) => d.join(b).ok(),
         None => Url::parse(b).ok(),
     });
     let base = entry_base.as_ref().or(doc_base);
+    // feed-rs hands JSON Feed attachments over as plain links that carry a MIME type: they are
+    // the item's enclosures, not its page.
+    let attachment = |l: &Link| json && l.media_type.is_some();
     let url = e
         .links
         .iter()
+        .filter(|l| !attachment(l))
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .or_else(|| e.links.first())
+        .or_else(|| e.links.iter().find(|l| !attachment(l)))
         .and_then(|l| safe_url(&l.href, base, false));
     let title = e
         .title
@@ -233,7 +243,7 @@ fn convert_entry(e: Entry, doc_base: Option<&Url>) -> ParsedItem {
     for l in e
         .links
         .iter()
-        .filter(|l| l.rel.as_deref() == Some("enclosure"))
+        .filter(|l| l.rel.as_deref() == Some("enclosure") || attachment(l))
     {
         if let Some(u) = safe_url(&l.href, base, false)
             && !enclosures.iter().any(|x| x.url == u)
