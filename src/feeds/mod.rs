@@ -8,6 +8,7 @@ pub mod html;
 mod jsonfeed;
 pub mod opml;
 pub mod parse;
+mod recovery;
 mod repair;
 pub mod retention;
 pub mod sanitize;

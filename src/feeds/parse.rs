@@ -3,10 +3,12 @@
 //! resolves links against the document's base and keeps dates, authors, tags and enclosures.
 
 use super::jsonfeed;
+use super::recovery;
 pub use super::repair::charset_of;
-use super::repair::{normalize, with_charset_declaration, with_rss_version, without_odd_types};
+use super::repair::{normalize, with_charset_declaration};
 use super::sanitize::{html_to_text, safe_url, sanitize_html, title_text};
 use feed_rs::model::{Entry, Feed, FeedType, Link, Text};
+use std::borrow::Cow;
 use url::Url;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -76,20 +78,40 @@ fn parse_unguarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError>
             if looks_like_html_page(body.get(start..).unwrap_or(body)) {
                 return Err(ParseError::Html(doc_url.to_string()));
             }
-            // feed-rs wants a version on <rss>; many real feeds omit it or write "2.00".
-            match with_rss_version(body).map(|fixed| run_feed_rs(&fixed, doc_url)) {
-                Some(Ok(feed)) => feed,
-                _ => {
-                    match without_odd_types(body, &first).map(|fixed| run_feed_rs(&fixed, doc_url))
-                    {
-                        Some(Ok(feed)) => feed,
-                        _ => return Err(ParseError::Invalid(first)),
-                    }
-                }
-            }
+            run_mended(body, first, doc_url)?
         }
     };
     Ok(convert(feed, doc_url))
+}
+
+/// Repairs tried one after another, each chosen by the error the last attempt gave: a feed with
+/// several kinds of bad field needs several.
+const MAX_REPAIRS: usize = 12;
+
+/// feed-rs on `body` mended for each error it gives in turn; the first error when none helps,
+/// since it describes the document as served.
+fn run_mended(body: &[u8], first: String, doc_url: &str) -> Result<Feed, ParseError> {
+    let mut fixed = Cow::Borrowed(body);
+    let mut error = first.clone();
+    for _ in 0..MAX_REPAIRS {
+        let Some(next) = recovery::mended(&fixed, &error) else {
+            break;
+        };
+        match run_feed_rs(&next, doc_url) {
+            Ok(feed) => return Ok(feed),
+            Err(e) => {
+                error = e;
+                fixed = Cow::Owned(next);
+            }
+        }
+    }
+    if first.contains("end of input") {
+        // What quick-xml says ("`>` not found before end of input") hides what happened.
+        return Err(ParseError::Invalid(format!(
+            "the document breaks off before its first complete item ({first})"
+        )));
+    }
+    Err(ParseError::Invalid(first))
 }
 
 fn run_feed_rs(body: &[u8], doc_url: &str) -> Result<Feed, String> {
