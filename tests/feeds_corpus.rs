@@ -153,6 +153,9 @@ fn corpus_never_panics_and_agrees_with_feedparser() {
     ));
     let mut engine = Engine::open(dir.path(), clock).unwrap();
     let (mut with_items, mut errors, mut empty) = (0, 0, 0);
+    // Feeds read (with or without items) per corpus, by its top directory.
+    let mut read_by_corpus: std::collections::BTreeMap<String, (usize, usize)> =
+        std::collections::BTreeMap::new();
     let (mut checkable, mut agree) = (0, 0);
     let mut disagreements: Vec<String> = Vec::new();
     let mut crashes: Vec<String> = Vec::new();
@@ -165,6 +168,10 @@ fn corpus_never_panics_and_agrees_with_feedparser() {
             .display()
             .to_string();
         let result = engine.subscribe(file.to_str().unwrap(), &[]);
+        let corpus = name.split('/').next().unwrap_or_default().to_string();
+        let tally = read_by_corpus.entry(corpus).or_default();
+        tally.1 += 1;
+        tally.0 += usize::from(result.is_ok());
         let sub = match result {
             Ok(s) => s,
             Err(e) => {
@@ -241,6 +248,9 @@ fn corpus_never_panics_and_agrees_with_feedparser() {
         files.len(),
         share * 100.0
     );
+    for (corpus, (read, total)) in &read_by_corpus {
+        println!("corpus {corpus}: {read} of {total} files read as feeds");
+    }
     assert!(
         crashes.is_empty(),
         "the parser panicked or gave no message on:\n{}",

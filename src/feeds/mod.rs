@@ -5,8 +5,10 @@
 pub mod discover;
 pub mod fetch;
 pub mod html;
+mod jsonfeed;
 pub mod opml;
 pub mod parse;
+mod recovery;
 mod repair;
 pub mod retention;
 pub mod sanitize;

@@ -2,10 +2,13 @@
 //! this module picks the stable key of each item, makes titles plain text, sanitizes content,
 //! resolves links against the document's base and keeps dates, authors, tags and enclosures.
 
+use super::jsonfeed;
+use super::recovery;
 pub use super::repair::charset_of;
-use super::repair::{normalize, with_charset_declaration, with_rss_version, without_odd_types};
+use super::repair::{normalize, with_charset_declaration};
 use super::sanitize::{html_to_text, safe_url, sanitize_html, title_text};
-use feed_rs::model::{Entry, Feed, Text};
+use feed_rs::model::{Entry, Feed, FeedType, Link, Text};
+use std::borrow::Cow;
 use url::Url;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -67,24 +70,48 @@ fn parse_unguarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError>
     let body = body.as_ref();
     let feed = match run_feed_rs(body, doc_url) {
         Ok(feed) => feed,
+        Err(_) if jsonfeed::looks_like_json(body) => {
+            let fixed = jsonfeed::repair(body).map_err(|e| ParseError::Invalid(e.to_string()))?;
+            run_feed_rs(&fixed, doc_url).map_err(ParseError::Invalid)?
+        }
         Err(first) => {
             if looks_like_html_page(body.get(start..).unwrap_or(body)) {
                 return Err(ParseError::Html(doc_url.to_string()));
             }
-            // feed-rs wants a version on <rss>; many real feeds omit it or write "2.00".
-            match with_rss_version(body).map(|fixed| run_feed_rs(&fixed, doc_url)) {
-                Some(Ok(feed)) => feed,
-                _ => {
-                    match without_odd_types(body, &first).map(|fixed| run_feed_rs(&fixed, doc_url))
-                    {
-                        Some(Ok(feed)) => feed,
-                        _ => return Err(ParseError::Invalid(first)),
-                    }
-                }
-            }
+            run_mended(body, first, doc_url)?
         }
     };
     Ok(convert(feed, doc_url))
+}
+
+/// Repairs tried one after another, each chosen by the error the last attempt gave: a feed with
+/// several kinds of bad field needs several.
+const MAX_REPAIRS: usize = 12;
+
+/// feed-rs on `body` mended for each error it gives in turn; the first error when none helps,
+/// since it describes the document as served.
+fn run_mended(body: &[u8], first: String, doc_url: &str) -> Result<Feed, ParseError> {
+    let mut fixed = Cow::Borrowed(body);
+    let mut error = first.clone();
+    for _ in 0..MAX_REPAIRS {
+        let Some(next) = recovery::mended(&fixed, &error) else {
+            break;
+        };
+        match run_feed_rs(&next, doc_url) {
+            Ok(feed) => return Ok(feed),
+            Err(e) => {
+                error = e;
+                fixed = Cow::Owned(next);
+            }
+        }
+    }
+    if first.contains("end of input") {
+        // What quick-xml says ("`>` not found before end of input") hides what happened.
+        return Err(ParseError::Invalid(format!(
+            "the document breaks off before its first complete item ({first})"
+        )));
+    }
+    Err(ParseError::Invalid(first))
 }
 
 fn run_feed_rs(body: &[u8], doc_url: &str) -> Result<Feed, String> {
@@ -124,10 +151,11 @@ fn convert(feed: Feed, doc_url: &str) -> ParsedFeed {
         .as_ref()
         .map(|t| title_text(&t.content, is_html(t)))
         .unwrap_or_default();
+    let json = feed.feed_type == FeedType::JSON;
     let items = feed
         .entries
         .into_iter()
-        .map(|e| convert_entry(e, doc_base.as_ref()))
+        .map(|e| convert_entry(e, doc_base.as_ref(), json))
         .collect();
     ParsedFeed {
         title,
@@ -137,17 +165,21 @@ fn convert(feed: Feed, doc_url: &str) -> ParsedFeed {
     }
 }
 
-fn convert_entry(e: Entry, doc_base: Option<&Url>) -> ParsedItem {
+fn convert_entry(e: Entry, doc_base: Option<&Url>, json: bool) -> ParsedItem {
     let entry_base = e.base.as_deref().and_then(|b| match doc_base {
         Some(d) => d.join(b).ok(),
         None => Url::parse(b).ok(),
     });
     let base = entry_base.as_ref().or(doc_base);
+    // feed-rs hands JSON Feed attachments over as plain links that carry a MIME type: they are
+    // the item's enclosures, not its page.
+    let attachment = |l: &Link| json && l.media_type.is_some();
     let url = e
         .links
         .iter()
+        .filter(|l| !attachment(l))
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .or_else(|| e.links.first())
+        .or_else(|| e.links.iter().find(|l| !attachment(l)))
         .and_then(|l| safe_url(&l.href, base, false));
     let title = e
         .title
@@ -233,7 +265,7 @@ fn convert_entry(e: Entry, doc_base: Option<&Url>) -> ParsedItem {
     for l in e
         .links
         .iter()
-        .filter(|l| l.rel.as_deref() == Some("enclosure"))
+        .filter(|l| l.rel.as_deref() == Some("enclosure") || attachment(l))
     {
         if let Some(u) = safe_url(&l.href, base, false)
             && !enclosures.iter().any(|x| x.url == u)

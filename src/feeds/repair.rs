@@ -1,7 +1,7 @@
 //! Repairs applied to feed bytes before and after feed-rs sees them: UTF-16 and HTTP charsets
-//! made explicit, old namespaces mapped to ones it knows, a missing `<rss version>` added and
-//! text elements with MIME types it refuses read as plain text. Each one turns a real feed that
-//! would fail into one that reads.
+//! made explicit, old namespaces mapped to ones it knows and a missing `<rss version>` added.
+//! Each one turns a real feed that would fail into one that reads; `recovery` chooses among the
+//! repairs made after an error.
 
 use std::borrow::Cow;
 
@@ -61,14 +61,14 @@ pub(super) fn normalize(body: &[u8]) -> Cow<'_, [u8]> {
     out
 }
 
-fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+pub(super) fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+pub(super) fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(hay.len() + 16);
     let mut rest = hay;
     while let Some(p) = find_bytes(rest, from) {
@@ -156,31 +156,7 @@ fn utf16_to_utf8(body: &[u8]) -> Option<Vec<u8>> {
     Some(text.into_bytes())
 }
 
-/// feed-rs rejects a whole feed over one text element typed with a MIME type it does not
-/// take (`type="application/octet-stream"`, …); read such elements as plain text instead.
-pub(super) fn without_odd_types(body: &[u8], error: &str) -> Option<Vec<u8>> {
-    let mut fixed = body.to_vec();
-    let mut message = error.to_string();
-    // Each pass fixes the type the last error named; a few passes cover real feeds.
-    for _ in 0..4 {
-        let mime = message
-            .split("unsupported content type ")
-            .nth(1)?
-            .split_whitespace()
-            .next()?
-            .to_string();
-        let from = format!("type=\"{mime}\"");
-        find_bytes(&fixed, from.as_bytes())?;
-        fixed = replace_bytes(&fixed, from.as_bytes(), b"type=\"text\"");
-        match feed_rs::parser::parse(fixed.as_slice()) {
-            Err(e) => message = e.to_string(),
-            Ok(_) => return Some(fixed),
-        }
-    }
-    None
-}
-
-/// The body with its `<rss …>` tag's version set to 2.0, if it has an `<rss` root.
+/// The body with its `<rss …>` tag's version set to 2.0, if it has an `<rss` root with another.
 pub(super) fn with_rss_version(body: &[u8]) -> Option<Vec<u8>> {
     let pos = body.windows(4).position(|w| w == b"<rss")?;
     let after = *body.get(pos + 4)?;
@@ -189,6 +165,9 @@ pub(super) fn with_rss_version(body: &[u8]) -> Option<Vec<u8>> {
     }
     let end = pos + body[pos..].iter().position(|b| *b == b'>')?;
     let tag = String::from_utf8_lossy(&body[pos + 4..end]).into_owned();
+    if tag.contains("version=\"2.0\"") {
+        return None;
+    }
     let tag = strip_attr(&tag, "version");
     let mut out = Vec::with_capacity(body.len() + 16);
     out.extend_from_slice(&body[..pos]);
@@ -198,7 +177,7 @@ pub(super) fn with_rss_version(body: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn strip_attr(tag: &str, name: &str) -> String {
+pub(super) fn strip_attr(tag: &str, name: &str) -> String {
     let Some(p) = tag.find(&format!("{name}=")) else {
         return tag.to_string();
     };
