@@ -17,3 +17,4 @@ pub mod rerank;
 pub mod rng;
 pub mod rules;
 pub mod scorer;
+pub mod words;

@@ -1,14 +1,23 @@
 //! The one text analyzer the index uses, exposed so other areas (the recommender) tokenize exactly
-//! as the index does: words split on non-alphanumerics, long tokens dropped, accents folded,
-//! lowercased, English-stemmed.
+//! as the index does: words split on non-alphanumerics and CJK text cut into bigrams (see
+//! `cjk.rs`), long tokens dropped, accents folded, lowercased, English-stemmed.
 
+use super::cjk::CjkBigramTokenizer;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
+    TextAnalyzer, TokenStream,
 };
 
-/// Name under which the English analyzer is registered on every index we open.
-pub const TEXT_TOKENIZER: &str = "ff_en";
+/// Version of what [`text_analyzer`] makes of a text. An index records the version it was
+/// built with and is rebuilt from SQLite when it differs, so every document and every query
+/// are analyzed alike: bump it with any change to the analyzer's output. 1: words only (a CJK
+/// run was one token); 2: CJK bigrams.
+pub const ANALYZER_VERSION: u32 = 2;
+
+/// Name under which the text analyzer is registered on every index we open. It changed with
+/// version 2 (it was `ff_en`) so that an older build rebuilds a newer index rather than mixing
+/// its own analysis into it.
+pub const TEXT_TOKENIZER: &str = "ff_text";
 /// Name of the analyzer for tags: one lowercased token per tag, so `tag:rust` matches "Rust".
 pub const TAG_TOKENIZER: &str = "ff_tag";
 
@@ -17,7 +26,7 @@ const MAX_TOKEN_LEN: usize = 40;
 
 /// Builds the analyzer registered as [`TEXT_TOKENIZER`].
 pub fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(CjkBigramTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(AsciiFoldingFilter)
         .filter(LowerCaser)
@@ -51,7 +60,7 @@ impl Default for Analyzer {
 
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Analyzer(ff_en)")
+        f.write_str("Analyzer(ff_text)")
     }
 }
 
@@ -94,6 +103,25 @@ mod tests {
             tokenize("The Runners were RUNNING to the café"),
             vec!["the", "runner", "were", "run", "to", "the", "cafe"]
         );
+    }
+
+    #[test]
+    fn cjk_bigrams_pass_the_filters_unchanged_and_latin_words_split_out() {
+        assert_eq!(
+            tokenize("TF-IDF是常见的推荐算法"),
+            vec![
+                "tf", "idf", "是常", "常见", "见的", "的推", "推荐", "荐算", "算法"
+            ]
+        );
+        // The English stemmer and the folding leave kana and Hangul alone.
+        assert_eq!(
+            tokenize("ありがとうございます 한국어"),
+            vec![
+                "あり", "りが", "がと", "とう", "うご", "ござ", "ざい", "いま", "ます", "한국",
+                "국어"
+            ]
+        );
+        assert_eq!(tokenize("Running番茄Cafés"), vec!["run", "番茄", "cafe"]);
     }
 
     #[test]

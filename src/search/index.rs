@@ -2,6 +2,7 @@
 //! evaluation), its reader, and a writer opened only when something must be written.
 
 use super::SearchError;
+use super::analyzer::ANALYZER_VERSION;
 use super::schema::{Fields, build_schema, register_tokenizers};
 use crate::model::{ItemId, UnixTime};
 use crate::store::IndexedItem;
@@ -17,6 +18,10 @@ use tantivy::{
 /// Memory the writer may buffer before it flushes a segment. Kept modest: the machine also runs
 /// the window and the recommender.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+
+/// File beside tantivy's own in the index directory: the [`ANALYZER_VERSION`] the index was
+/// built with. Tantivy leaves files it did not write alone.
+const VERSION_FILE: &str = "analyzer-version";
 
 /// Where each live item sits in the current searcher, with its published time and stamp.
 #[derive(Debug, Default)]
@@ -67,11 +72,29 @@ impl SearchIndex {
             source,
         })?;
         let index = Index::create_in_dir(dir, build_schema())?;
+        let version = dir.join(VERSION_FILE);
+        std::fs::write(&version, format!("{ANALYZER_VERSION}\n")).map_err(|source| {
+            SearchError::Io {
+                path: version,
+                source,
+            }
+        })?;
         Self::wrap(index, Some(dir.to_path_buf()))
     }
 
+    /// The analyzer version the index in `dir` was built with: 1 when it records none (indexes
+    /// from before the version was recorded), 0 when the record is unreadable.
+    pub fn analyzer_version_in(dir: &Path) -> u32 {
+        match std::fs::read_to_string(dir.join(VERSION_FILE)) {
+            Ok(text) => text.trim().parse().unwrap_or(0),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 1,
+            Err(_) => 0,
+        }
+    }
+
     /// Opens the index in `dir`. Fails with [`SearchError::Missing`] when there is none and
-    /// [`SearchError::Corrupt`] when it cannot be read or is not ours; callers rebuild then.
+    /// [`SearchError::Corrupt`] when it cannot be read, is not ours or was analyzed by another
+    /// [`ANALYZER_VERSION`]; callers rebuild then.
     pub fn open_in_dir(dir: &Path) -> Result<Self, SearchError> {
         if !dir.join("meta.json").exists() {
             return Err(SearchError::Missing(dir.to_path_buf()));
@@ -80,6 +103,13 @@ impl SearchIndex {
             path: dir.to_path_buf(),
             reason: e.to_string(),
         };
+        let version = Self::analyzer_version_in(dir);
+        if version != ANALYZER_VERSION {
+            return Err(corrupt(&format!(
+                "its text was analyzed by version {version} of the analyzer, this build uses \
+                 version {ANALYZER_VERSION}"
+            )));
+        }
         // Index files are outside input: tantivy trusts them and may panic on a damaged one, so
         // verify their checksums first and contain any panic while opening.
         let opened = std::panic::catch_unwind(|| -> Result<Self, SearchError> {

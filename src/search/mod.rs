@@ -5,6 +5,7 @@
 //! `sync` keeps the index in step with SQLite (outbox, rebuild, check).
 
 mod analyzer;
+mod cjk;
 mod index;
 mod profile;
 mod query;
@@ -13,7 +14,8 @@ mod snippet;
 mod sync;
 mod vectors;
 
-pub use analyzer::{Analyzer, tokenize};
+pub use analyzer::{ANALYZER_VERSION, Analyzer, TEXT_TOKENIZER, text_analyzer, tokenize};
+pub use cjk::is_cjk;
 pub use index::{DocEntry, DocMap, SearchIndex, stamp};
 pub use profile::ProfileHit;
 pub use query::{Filters, Hit, SearchRequest, SearchResults, Sort};

@@ -1,6 +1,7 @@
 //! The index's schema: which item fields are searchable, stored for snippets, or fast for
-//! sorting and filtering. An index whose schema differs from [`build_schema`] is rebuilt on open;
-//! a change to an analyzer must rename it (`ff_en` → `ff_en2`) so the schemas differ too.
+//! sorting and filtering. An index whose schema differs from [`build_schema`] is rebuilt on open,
+//! and so is one built with another `ANALYZER_VERSION` (a change to what an analyzer outputs
+//! must bump it; see `analyzer.rs`).
 
 use super::analyzer::{TAG_TOKENIZER, TEXT_TOKENIZER, tag_analyzer, text_analyzer};
 use tantivy::Index;

@@ -6,7 +6,7 @@ use super::schema::Fields;
 use serde::{Deserialize, Serialize};
 use tantivy::Searcher;
 use tantivy::query::Query;
-use tantivy::snippet::SnippetGenerator;
+use tantivy::snippet::{Snippet, SnippetGenerator, collapse_overlapped_ranges};
 
 /// Longest content snippet, in characters.
 pub const SNIPPET_CHARS: usize = 200;
@@ -80,9 +80,9 @@ impl Snippets {
     pub(super) fn title_highlights(&self, title: &str) -> Vec<(usize, usize)> {
         let s = self.title.snippet(title);
         let offset = s.fragment_range().start;
-        s.highlighted()
-            .iter()
-            .map(|r| (r.start + offset, r.end + offset))
+        highlights(&s)
+            .into_iter()
+            .map(|(start, end)| (start + offset, end + offset))
             .collect()
     }
 
@@ -93,7 +93,7 @@ impl Snippets {
         if !s.highlighted().is_empty() {
             return HitSnippet {
                 text: s.fragment().to_owned(),
-                highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+                highlights: highlights(&s),
             };
         }
         HitSnippet {
@@ -101,6 +101,16 @@ impl Snippets {
             highlights: Vec::new(),
         }
     }
+}
+
+/// The matched ranges of a tantivy snippet, in order and merged where they overlap: the
+/// bigrams of a CJK word overlap (`推荐算法` matches `推荐`, `荐算`, `算法`), and the UI
+/// cuts the text at these ranges, so they must not.
+fn highlights(s: &Snippet) -> Vec<(usize, usize)> {
+    collapse_overlapped_ranges(s.highlighted())
+        .into_iter()
+        .map(|r| (r.start, r.end))
+        .collect()
 }
 
 /// At most `max_chars` characters from the start of `text`, cut at a word boundary when one is

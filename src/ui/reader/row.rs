@@ -241,8 +241,11 @@ fn lead_start(text: &str, first: usize) -> usize {
         .nth(SNIPPET_LEAD_CHARS - 1)
         .map_or(0, |(i, _)| i);
     let mut rest = &before[earliest..];
-    // In the middle of a word: on to the next one.
-    if !before[..earliest].ends_with(char::is_whitespace) {
+    // In the middle of a word: on to the next one. CJK text has no spaces to find, and any
+    // character of it may start a line, so it is cut where it is.
+    if !before[..earliest].ends_with(char::is_whitespace)
+        && !rest.starts_with(crate::search::is_cjk)
+    {
         rest = rest.trim_start_matches(|c: char| !c.is_whitespace());
     }
     first - rest.trim_start().len()
@@ -360,6 +363,21 @@ mod tests {
             highlights: vec![(9, 13)],
         };
         assert_eq!(snippet_sections(&s)[0], ("The full ", false));
+    }
+
+    #[test]
+    fn a_cjk_snippet_starts_a_few_characters_before_a_match_far_into_it() {
+        let text = "今天天气很好我们去公园散步".repeat(4) + "最后谈到番茄工作法的用处";
+        let at = text.find("番茄").unwrap_or_default();
+        let s = HitSnippet {
+            text: text.clone(),
+            highlights: vec![(at, at + "番茄".len())],
+        };
+        let sections = snippet_sections(&s);
+        assert_eq!(sections[0], ("…", false));
+        assert_eq!(sections[1].0.chars().count(), SNIPPET_LEAD_CHARS);
+        assert!(sections[1].0.ends_with("最后谈到"), "{sections:?}");
+        assert_eq!(sections[2], ("番茄", true));
     }
 
     #[test]
