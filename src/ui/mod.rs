@@ -12,6 +12,7 @@ pub mod context;
 pub mod for_you_settings;
 pub mod guard;
 pub mod help;
+pub mod links;
 pub mod palette;
 pub mod reader;
 pub mod reading_budget;
