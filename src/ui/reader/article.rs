@@ -183,7 +183,7 @@ fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleA
     let open = match a.url.as_deref() {
         Some(u) if can_open => open.on_hover_text(u),
         Some(u) => {
-            open.on_disabled_hover_text(format!("Only web addresses open in the browser: {u}"))
+            open.on_disabled_hover_text(format!("Only web and mail links open in the browser: {u}"))
         }
         None => open.on_disabled_hover_text("This item has no link."),
     };
