@@ -19,6 +19,8 @@ pub enum BenchTarget {
     /// Round trips of timer commands, marks and searches while 200 slow feeds refresh and an
     /// index of 100,000 items is rebuilt.
     Latency,
+    /// Fonts: the system scan for CJK and symbol fallbacks, and a first frame of Chinese text.
+    Fonts,
 }
 
 #[derive(Debug, Args)]
@@ -49,7 +51,42 @@ pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
     if all || args.target == BenchTarget::Latency {
         super::latency_bench::run()?;
     }
+    if all || args.target == BenchTarget::Fonts {
+        bench_fonts();
+    }
     Ok(())
+}
+
+/// What the window's font thread costs, and what the frame after it (which parses the fonts
+/// and draws the first Chinese glyphs) costs, against the bundled fonts alone.
+fn bench_fonts() {
+    use crate::ui::fonts;
+    use std::time::Instant;
+    const TEXT: &str =
+        "番茄工作法：每次专注二十五分钟，然后休息五分钟。看板上的每张卡片都是一项任务。";
+    let locale = fonts::system_locale();
+    let with = egui::Context::default();
+    let report = fonts::install_system(&with, &locale);
+    println!(
+        "fonts: scanned {} faces in {:.1} ms; chose and read {:?} in {:.1} ms (locale {locale:?})",
+        report.faces_scanned,
+        report.scan.as_secs_f64() * 1e3,
+        report.installed,
+        report.load.as_secs_f64() * 1e3,
+    );
+    for (what, ctx) in [
+        ("bundled fonts only", egui::Context::default()),
+        ("with the fallbacks", with),
+    ] {
+        let started = Instant::now();
+        let _ = ctx.run_ui(egui::RawInput::default(), |ui| {
+            ui.label(TEXT);
+        });
+        println!(
+            "fonts: first frame of Chinese text, {what}: {:.1} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
 }
 
 fn bench_list() -> anyhow::Result<()> {

@@ -9,9 +9,11 @@ pub mod card_editor;
 pub mod column_editor;
 pub mod commands;
 pub mod context;
+pub mod fonts;
 pub mod for_you_settings;
 pub mod guard;
 pub mod help;
+pub mod links;
 pub mod palette;
 pub mod reader;
 pub mod reading_budget;
@@ -37,6 +39,8 @@ pub fn run_window(data_dir: &Path, clock: SharedClock) -> anyhow::Result<()> {
             .with_inner_size([1200.0, 780.0])
             .with_min_inner_size([640.0, 420.0]),
         persistence_path: Some(data_dir.join("window-state.ron")),
+        // `fonts` adds the system's CJK and symbol fonts itself, chosen by the UI's language.
+        system_font_fallback: false,
         ..Default::default()
     };
     let data_dir = data_dir.to_path_buf();
@@ -44,6 +48,7 @@ pub fn run_window(data_dir: &Path, clock: SharedClock) -> anyhow::Result<()> {
         "focusfeed",
         options,
         Box::new(move |cc| {
+            fonts::install_system_in_background(&cc.egui_ctx);
             let app = app::FocusFeedApp::open(cc, &data_dir, clock)?;
             Ok(Box::new(app))
         }),

@@ -1,19 +1,24 @@
 //! The article pane: title, feed, author and date, the content as readable text (links clickable,
-//! images as their alt text), and buttons to star, toggle read, open the original (http/https
-//! only) in the browser, and tell For you to like or mute the item's feed or author.
+//! images as their alt text), and buttons to star, toggle read, open the original in the browser
+//! or copy its link, and tell For you to like or mute the item's feed or author.
 
-use super::html_text::{Block, BlockKind, Inline, html_blocks, is_openable, text_blocks};
+use super::html_text::{Block, BlockKind, Inline, html_blocks, text_blocks};
 use crate::model::ItemId;
 use crate::rank::rules::{RuleAction, RuleKind};
 use crate::store::reader::Article;
 use crate::ui::commands::UiCommand;
+use crate::ui::links;
 use crate::ui::theme;
 use egui::{RichText, TextStyle};
 
 /// What the user asked for from the article pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArticleAction {
     OpenOriginal,
+    /// A link in the article was clicked (opened only if its scheme is allowed).
+    OpenLink(String),
+    /// "Copy link" on the original or on a link in the article.
+    CopyLink(String),
     ToggleStar,
     ToggleRead,
     /// A For you rule about this item's feed or author.
@@ -82,12 +87,13 @@ impl ArticlePane {
         }
     }
 
-    /// The original's address when it may be opened in a browser.
+    /// The original's address, as the feed gave it (whether it may be opened is decided when
+    /// it is, so a refusal can say why).
     pub fn original_url(&self) -> Option<&str> {
         self.article
             .as_ref()
             .and_then(|a| a.url.as_deref())
-            .filter(|u| is_openable(u))
+            .filter(|u| !u.trim().is_empty())
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<ArticleAction> {
@@ -108,7 +114,7 @@ impl ArticlePane {
         if std::mem::take(&mut self.scroll_to_top) {
             area = area.vertical_scroll_offset(0.0);
         }
-        let can_open = a.url.as_deref().is_some_and(is_openable);
+        let can_open = a.url.as_deref().is_some_and(|u| links::openable(u).is_ok());
         area.show(ui, |ui| {
             ui.set_max_width(theme::ARTICLE_MAX_WIDTH.min(ui.available_width()));
             let title = if a.title.trim().is_empty() {
@@ -154,7 +160,9 @@ impl ArticlePane {
                 ui.weak("This item has no text. Open the original to read it.");
             }
             for block in &self.blocks {
-                block_ui(ui, block);
+                if let Some(a) = block_ui(ui, block) {
+                    action = Some(a);
+                }
                 ui.add_space(theme::GAP * 0.75);
             }
         });
@@ -193,12 +201,17 @@ fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleA
     let open = match a.url.as_deref() {
         Some(u) if can_open => open.on_hover_text(u),
         Some(u) => {
-            open.on_disabled_hover_text(format!("Only web addresses open in the browser: {u}"))
+            open.on_disabled_hover_text(format!("Only web and mail links open in the browser: {u}"))
         }
         None => open.on_disabled_hover_text("This item has no link."),
     };
     if open.clicked() {
         action = Some(ArticleAction::OpenOriginal);
+    }
+    if let Some(u) = a.url.as_deref().filter(|u| !u.trim().is_empty())
+        && ui.button("Copy link").on_hover_text(u).clicked()
+    {
+        action = Some(ArticleAction::CopyLink(u.to_string()));
     }
     ui.menu_button("Like or mute", |ui| {
         let author = a.author.as_deref().filter(|x| !x.trim().is_empty());
@@ -234,7 +247,8 @@ fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleA
     action
 }
 
-fn block_ui(ui: &mut egui::Ui, block: &Block) {
+/// Draws a block; a link clicked (or copied) in it.
+fn block_ui(ui: &mut egui::Ui, block: &Block) -> Option<ArticleAction> {
     match block.kind {
         BlockKind::Heading(level) => {
             let style = if level <= 2 {
@@ -244,6 +258,7 @@ fn block_ui(ui: &mut egui::Ui, block: &Block) {
             };
             let text = RichText::new(block.plain_text()).text_style(style).strong();
             ui.add(egui::Label::new(text).wrap());
+            None
         }
         BlockKind::Preformatted => {
             egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -252,32 +267,37 @@ fn block_ui(ui: &mut egui::Ui, block: &Block) {
                         .wrap_mode(egui::TextWrapMode::Extend),
                 );
             });
+            None
         }
         BlockKind::Quote => {
             ui.horizontal(|ui| {
                 ui.add_space(theme::GAP);
                 ui.separator();
-                inlines_ui(ui, &block.inlines, true);
-            });
+                inlines_ui(ui, &block.inlines, true)
+            })
+            .inner
         }
         BlockKind::ListItem { depth } => {
             ui.horizontal_wrapped(|ui| {
                 ui.add_space(theme::GAP * 2.0 * f32::from(depth));
                 ui.label(block.marker.as_deref().unwrap_or("•"));
-                inlines_row(ui, &block.inlines, false);
-            });
+                inlines_row(ui, &block.inlines, false)
+            })
+            .inner
         }
         BlockKind::Paragraph => inlines_ui(ui, &block.inlines, false),
     }
 }
 
-fn inlines_ui(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) {
-    ui.horizontal_wrapped(|ui| inlines_row(ui, inlines, italic));
+fn inlines_ui(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) -> Option<ArticleAction> {
+    ui.horizontal_wrapped(|ui| inlines_row(ui, inlines, italic))
+        .inner
 }
 
 /// Inline runs in a wrapping row: each label continues where the previous one ended.
-fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) {
+fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) -> Option<ArticleAction> {
     ui.spacing_mut().item_spacing.x = 0.0;
+    let mut action = None;
     for inline in inlines {
         match inline {
             Inline::Text { text, style } => {
@@ -293,14 +313,28 @@ fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) {
                 }
                 ui.add(egui::Label::new(t).wrap());
             }
-            Inline::Link { text, url } if is_openable(url) => {
-                ui.hyperlink_to(text, url).on_hover_text(url);
-            }
-            // Not a web address (javascript:, file:, a relative link left unresolved): show
-            // the text, never open it.
             Inline::Link { text, url } => {
-                ui.label(RichText::new(text).underline())
-                    .on_hover_text(format!("Not opened: {url}"));
+                // Every click goes through the one scheme check (`links::open`): a link that
+                // may not open (javascript:, file:, a relative link left unresolved) looks
+                // plainer, and clicking it says why nothing opened.
+                let response = if links::openable(url).is_ok() {
+                    ui.add(egui::Link::new(text.as_str())).on_hover_text(url)
+                } else {
+                    ui.add(
+                        egui::Label::new(RichText::new(text).underline())
+                            .sense(egui::Sense::click()),
+                    )
+                    .on_hover_text(format!("Not opened: {url}"))
+                };
+                if response.clicked() {
+                    action = Some(ArticleAction::OpenLink(url.clone()));
+                }
+                response.context_menu(|ui| {
+                    if ui.button("Copy link").clicked() {
+                        action = Some(ArticleAction::CopyLink(url.clone()));
+                        ui.close();
+                    }
+                });
             }
             Inline::Image { alt } => {
                 ui.add(
@@ -314,6 +348,7 @@ fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) {
             }
         }
     }
+    action
 }
 
 #[cfg(test)]

@@ -76,12 +76,6 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
         .collect()
 }
 
-/// Whether a link may be opened in the browser: only web pages and mail.
-pub fn is_openable(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://")
-}
-
 /// Parses HTML into blocks.
 pub fn html_blocks(html: &str) -> Vec<Block> {
     let mut b = Builder::default();
@@ -524,13 +518,5 @@ mod tests {
             "unclosed bold"
         );
         assert_eq!(decode_entities("&#233;t&eacute; &#x41;"), "ét&eacute; A");
-    }
-
-    #[test]
-    fn only_web_links_open() {
-        assert!(is_openable("https://example.org"));
-        assert!(is_openable("HTTP://example.org"));
-        assert!(!is_openable("javascript:alert(1)"));
-        assert!(!is_openable("file:///etc/passwd"));
     }
 }

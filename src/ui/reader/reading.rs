@@ -1,5 +1,5 @@
 //! Reading: opening an item (events, auto-mark read, dwell), the article pane's actions, opening
-//! the original in the browser, and ending the dwell when the reader is hidden or the window
+//! the original or a link in the browser, and ending the dwell when the reader is hidden or the window
 //! closes.
 
 use super::article::ArticleAction;
@@ -11,6 +11,7 @@ use crate::engine::worker::Command;
 use crate::model::ItemId;
 use crate::rank::rules::{RuleAction, RuleKind};
 use crate::ui::context::{AppAction, ViewContext};
+use crate::ui::links;
 
 impl ReaderView {
     /// The window is closing: the open article's reading time ends when the reader was last
@@ -47,7 +48,8 @@ impl ReaderView {
         self.article.clear();
     }
 
-    /// A button of the article pane: star, read, open the original.
+    /// A button or link of the article pane: star, read, open the original or a link, copy a
+    /// link.
     pub(super) fn article_action(
         &mut self,
         a: ArticleAction,
@@ -56,13 +58,15 @@ impl ReaderView {
     ) {
         match a {
             ArticleAction::OpenOriginal => self.open_original(egui_ctx, ctx),
+            ArticleAction::OpenLink(url) => links::open(egui_ctx, ctx, &url),
+            ArticleAction::CopyLink(url) => links::copy(egui_ctx, ctx, &url),
             ArticleAction::Rule(action, kind) => self.add_rule_for_article(action, kind, ctx),
             ArticleAction::ToggleStar | ArticleAction::ToggleRead => {
                 let Some(id) = self.article.item_id() else {
                     return;
                 };
                 let position = self.list.ids().iter().position(|x| *x == id);
-                match (a, position) {
+                match (&a, position) {
                     (ArticleAction::ToggleStar, Some(i)) => self.toggle_star(i, ctx),
                     (ArticleAction::ToggleRead, Some(i)) => self.toggle_read(i, ctx),
                     // The article's item left the list (a search changed): act on it directly.
@@ -77,7 +81,7 @@ impl ReaderView {
                         let read = self.article.article().is_some_and(|x| x.read_at.is_none());
                         self.send_mark(vec![id], read, ctx);
                     }
-                    (ArticleAction::OpenOriginal | ArticleAction::Rule(..), _) => {}
+                    _ => {}
                 }
             }
         }
@@ -154,7 +158,7 @@ impl ReaderView {
             None => None,
         };
         match url {
-            Some(u) => egui_ctx.open_url(egui::OpenUrl::new_tab(u)),
+            Some(u) => links::open(egui_ctx, ctx, &u),
             None => ctx.act(AppAction::Notice(
                 "This item has no web address to open.".into(),
             )),

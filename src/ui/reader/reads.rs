@@ -147,8 +147,9 @@ impl ReaderView {
 /// Opens an item's original in the browser once its address has been read.
 fn open_original_of(read: ArticleRead, egui_ctx: &egui::Context, ctx: &ViewContext) {
     match read {
-        Ok(Some(a)) => match a.url.filter(|u| html_text::is_openable(u)) {
-            Some(u) => egui_ctx.open_url(egui::OpenUrl::new_tab(u)),
+        Ok(Some(a)) => match a.url.filter(|u| !u.trim().is_empty()) {
+            // Refuses, with a notice, what is not http, https or mailto.
+            Some(u) => crate::ui::links::open(egui_ctx, ctx, &u),
             None => ctx.act(AppAction::Notice(
                 "This item has no web address to open.".into(),
             )),
