@@ -109,6 +109,9 @@ fn for_you_moves_up_the_feed_the_reader_opens() {
     // are opened from the list, each read for a while.
     clock.advance(chrono::Duration::seconds(2));
     h.run_steps(3);
+    // A ranking that lands meanwhile reloads the list, and its rows come a frame or more later
+    // from the background reader: wait for them rather than for a guessed number of frames.
+    step_until(&mut h, "the rows on screen", rows_shown);
     let shown = on_screen(&h, &night);
     assert!(shown.len() >= 3, "{} night-sky rows on screen", shown.len());
     let opened: Vec<&(ItemId, String)> = shown.iter().take(3).collect();

@@ -4,7 +4,7 @@
 use super::background::{Answers, ArticleFor, ArticleRead, ListRequest};
 use super::list::{self, ListKind};
 use super::settings::ReaderSettings;
-use super::{ReaderView, Stale, html_text, sidebar};
+use super::{ReaderView, Stale, sidebar};
 use crate::model::ItemId;
 use crate::ui::context::{AppAction, ViewContext};
 
