@@ -7,7 +7,8 @@
 mod common;
 
 use common::{
-    new_item, reader_harness, rows_shown, start_clock, step_until, step_until_ranked, store_items,
+    click_row, new_item, reader_harness, rows_shown, start_clock, step_until, step_until_ranked,
+    store_items,
 };
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -116,7 +117,7 @@ fn for_you_moves_up_the_feed_the_reader_opens() {
     assert!(shown.len() >= 3, "{} night-sky rows on screen", shown.len());
     let opened: Vec<&(ItemId, String)> = shown.iter().take(3).collect();
     for (_, title) in &opened {
-        h.get_by_role_and_label(Role::Button, title).click();
+        click_row(&mut h, title);
         h.run_steps(2);
         clock.advance(chrono::Duration::seconds(40));
         h.run_steps(2);

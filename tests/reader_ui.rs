@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{reader_harness as harness, start_clock, step_until, step_until_ranked};
+use common::{click_row, reader_harness as harness, start_clock, step_until, step_until_ranked};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -121,7 +121,7 @@ fn subscribe_open_star_mark_undo_and_keyboard() {
     // Clicking a row opens it: the article shows, the open is recorded, the item is read.
     let ferry_title = "Ferry timetable changes for winter";
     let ferry = item_id(&db, ferry_title);
-    h.get_by_role_and_label(Role::Button, ferry_title).click();
+    click_row(&mut h, ferry_title);
     // The article is read off the UI thread: it shows a frame or so after the click.
     step_until(&mut h, "the open event and the article", |h| {
         count_events(&db, ferry, EventKind::Open) == 1
@@ -210,7 +210,7 @@ fn search_as_you_type_lists_the_hits() {
     assert!(has_label(&h, "1 found"));
 
     // Opening a hit records the open under the "search" view.
-    h.get_by_role_and_label(Role::Button, choir).click();
+    click_row(&mut h, choir);
     let db = store(dir.path());
     let id = item_id(&db, choir);
     step_until(&mut h, "the open from search", |_| {
@@ -237,7 +237,7 @@ fn for_you_keeps_what_was_just_read_and_marks_below() {
     subscribe_to_test_feed(&mut h, dir.path());
     let db = store(dir.path());
     let lighthouse = "Lighthouse keeper retires after forty years";
-    h.get_by_role_and_label(Role::Button, lighthouse).click();
+    click_row(&mut h, lighthouse);
     step_until(&mut h, "the open marks it read", |_| {
         flags(&db, lighthouse).0
     });
@@ -282,7 +282,7 @@ fn reading_harbour_wall(
     let db = store(dir);
     let title = "Harbour wall repairs begin in March";
     let id = item_id(&db, title);
-    h.get_by_role_and_label(Role::Button, title).click();
+    click_row(&mut h, title);
     step_until(&mut h, "the open and the article", |h| {
         count_events(&db, id, EventKind::Open) == 1 && has_label(h, "Open original")
     });

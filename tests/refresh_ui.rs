@@ -7,7 +7,7 @@
 mod common;
 
 use common::held_server::HeldServers;
-use common::{start_clock, step_until};
+use common::{click_row, start_clock, step_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -109,7 +109,7 @@ fn the_window_answers_while_sixteen_feeds_hang() {
 
     // Opening an item marks it read; m marks it unread again, s stars it.
     let ferry = "Ferry timetable changes for winter";
-    h.get_by_role_and_label(Role::Button, ferry).click();
+    click_row(&mut h, ferry);
     step_until(&mut h, "the open marked read", |_| flags(&db, ferry).0);
     h.key_press(egui::Key::M);
     step_until(&mut h, "the mark stored", |_| !flags(&db, ferry).0);

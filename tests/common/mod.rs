@@ -88,6 +88,17 @@ pub fn rows_shown(h: &Harness<'_, FocusFeedApp>) -> bool {
     h.query_all_by_label("…").next().is_none()
 }
 
+/// Clicks the list row titled `title` once the background reader has brought it: a list
+/// reloaded by a ranking or new items shows placeholders for a frame or more.
+pub fn click_row(h: &mut Harness<'_, FocusFeedApp>, title: &str) {
+    step_until(h, &format!("the row {title:?}"), |h| {
+        h.query_by_role_and_label(egui::accesskit::Role::Button, title)
+            .is_some()
+    });
+    h.get_by_role_and_label(egui::accesskit::Role::Button, title)
+        .click();
+}
+
 /// An item as a fetched feed carries it: `key` is also its guid and content hash, its link is
 /// `https://example.org/<key>`.
 pub fn new_item(key: &str, title: &str, text: &str, author: Option<&str>, at: i64) -> NewItem {
