@@ -2,13 +2,12 @@
 //! the original or a link in the browser, and ending the dwell when the reader is hidden or the window
 //! closes.
 
+use super::ReaderView;
 use super::article::ArticleAction;
-use super::background::{ArticleFor, ArticleRead};
-use super::{Opening, ReaderView};
+use super::html_text;
 use crate::engine::rank::RankCommand;
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
-use crate::model::ItemId;
 use crate::rank::rules::{RuleAction, RuleKind};
 use crate::ui::context::{AppAction, ViewContext};
 use crate::ui::links;
@@ -32,7 +31,7 @@ impl ReaderView {
             && let Some(dwell) = self.dwell.stop(last_ms)
         {
             ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
-            if let Some(id) = self.article.item_id().or(self.article.loading_id()) {
+            if let Some(id) = self.article.item_id() {
                 self.dwell.start(id, self.kind.event_name(), now_ms);
             }
         }
@@ -44,7 +43,6 @@ impl ReaderView {
         if let Some(dwell) = self.dwell.stop(ctx.now.timestamp_millis()) {
             ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
         }
-        self.cancel_opening();
         self.article.clear();
     }
 
@@ -87,8 +85,7 @@ impl ReaderView {
         }
     }
 
-    /// Opens row `i` in the article pane: the open is recorded and reading time starts now; the
-    /// article shows when the background reader has read it (see [`ReaderView::show_opened`]).
+    /// Opens row `i` in the article pane: records the open, marks it read if so configured.
     pub(super) fn open(&mut self, i: usize, ctx: &ViewContext) {
         let Some(id) = self.list.id_at(i) else {
             return;
@@ -99,62 +96,41 @@ impl ReaderView {
         if let Some(dwell) = self.dwell.start(id, view, now_ms) {
             ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
         }
-        // Sent now, not when the article has been read: a quick j/o/j/o must record every open.
-        // A row not read yet counts as unread; marking a read item read changes nothing.
-        let mark_read = self.settings.auto_mark_read && !self.is_read(id).unwrap_or(false);
-        ctx.send(Command::Reader(ReaderCommand::Open {
-            item: id,
-            view: view.to_string(),
-            position: Some(i),
-            mark_read,
-        }));
-        if mark_read {
-            self.list.patch_row(id, |r| r.read = true);
-        }
-        self.cancel_opening();
-        self.opening = Some(Opening { id, mark_read });
-        self.article.set_loading(id);
-        self.ask_article(id, ArticleFor::Show);
-    }
-
-    /// The article being opened has been read: shows it.
-    pub(super) fn show_opened(&mut self, id: ItemId, read: ArticleRead, ctx: &ViewContext) {
-        let Some(opening) = self.opening.take_if(|o| o.id == id) else {
-            return;
-        };
-        match read {
+        match ctx.store.article(id) {
             Ok(Some(a)) => {
+                let mark_read = self.settings.auto_mark_read && a.read_at.is_none();
                 self.article.show(Some(a));
-                if opening.mark_read {
-                    // Read before the worker marked it, perhaps.
+                ctx.send(Command::Reader(ReaderCommand::Open {
+                    item: id,
+                    view: view.to_string(),
+                    position: Some(i),
+                    mark_read,
+                }));
+                if mark_read {
                     let now = ctx.now.timestamp();
-                    self.article
-                        .patch(|a| a.read_at = Some(a.read_at.unwrap_or(now)));
+                    self.list.patch_row(id, |r| r.read = true);
+                    self.article.patch(|a| a.read_at = Some(now));
                 }
             }
             Ok(None) => {
                 self.article.clear();
                 self.stale.list = true;
             }
-            Err(e) => {
-                self.article.clear();
-                ctx.act(AppAction::Notice(format!("Could not open the item: {e}")));
-            }
+            Err(e) => ctx.act(AppAction::Notice(format!("Could not open the item: {e}"))),
         }
     }
 
-    /// Opens the selected item's original (or the open article's) in the browser; an item not
-    /// open is read for its address first.
+    /// Opens the selected item's original (or the open article's) in the browser.
     pub(super) fn open_original(&mut self, egui_ctx: &egui::Context, ctx: &ViewContext) {
         let target = self.list.selected_id().or(self.article.item_id());
         let url = match target {
             Some(id) if Some(id) == self.article.item_id() => {
                 self.article.original_url().map(str::to_string)
             }
-            Some(id) => {
-                self.ask_article(id, ArticleFor::Original);
-                return;
-            }
+            Some(id) => match ctx.store.article(id) {
+                Ok(Some(a)) => a.url.filter(|u| html_text::is_openable(u)),
+                _ => None,
+            },
             None => None,
         };
         match url {

@@ -95,8 +95,7 @@ impl Fixture {
 
     /// The next frame's read of what changed.
     fn read(&mut self) {
-        let egui_ctx = egui::Context::default();
-        self.with_ctx(|view, ctx| view.reload(&egui_ctx, ctx));
+        self.with_ctx(|view, ctx| view.reload(ctx));
     }
 
     fn shown(&self) -> Vec<ItemId> {
