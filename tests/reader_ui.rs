@@ -122,8 +122,7 @@ fn subscribe_open_star_mark_undo_and_keyboard() {
     let ferry_title = "Ferry timetable changes for winter";
     let ferry = item_id(&db, ferry_title);
     click_row(&mut h, ferry_title);
-    // The article is read off the UI thread: it shows a frame or so after the click.
-    step_until(&mut h, "the open event and the article", |h| {
+    step_until(&mut h, "the open event", |_| {
         count_events(&db, ferry, EventKind::Open) == 1
     });
     assert!(has_label(

@@ -4,7 +4,6 @@
 
 use super::ReaderView;
 use super::article::ArticleAction;
-use super::html_text;
 use crate::engine::rank::RankCommand;
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
@@ -128,7 +127,7 @@ impl ReaderView {
                 self.article.original_url().map(str::to_string)
             }
             Some(id) => match ctx.store.article(id) {
-                Ok(Some(a)) => a.url.filter(|u| html_text::is_openable(u)),
+                Ok(Some(a)) => a.url.filter(|u| !u.trim().is_empty()),
                 _ => None,
             },
             None => None,
