@@ -24,6 +24,12 @@ pub struct TimerView {
     /// The deadline we already asked the worker to settle, so we ask once per phase.
     tick_sent_for: Option<UnixTime>,
     title: String,
+    /// Timer actions applied here and sent, whose `Changed(Timer)` has not come back yet. Until
+    /// it has, the stored timer is behind what the window shows: reading it then flipped the
+    /// window back for a frame (and a click meant for "Start" landed on the old "Pause").
+    unconfirmed: u32,
+    /// A reload skipped while actions were unconfirmed, to make once they are.
+    reload_due: bool,
 }
 
 /// `mm:ss` (or `h:mm:ss` for long phases).
@@ -84,6 +90,7 @@ impl TimerView {
             };
             self.next_step = None;
         }
+        self.unconfirmed += 1;
         ctx.send(Command::Focus(FocusCommand::TimerAt(action, now)));
     }
 
@@ -267,7 +274,21 @@ impl TimerView {
 
     /// An event from the worker (reload on `Changed`).
     pub fn on_event(&mut self, event: &Event, ctx: &ViewContext) {
-        if let Event::Changed(Topic::Timer | Topic::Board | Topic::Settings) = event {
+        match event {
+            // Each timer action the writer carries out (or fails) answers with one of these.
+            Event::Changed(Topic::Timer) => {
+                self.unconfirmed = self.unconfirmed.saturating_sub(1);
+                self.reload_due = true;
+            }
+            Event::Failed { task, .. } if task == "Timer" => {
+                self.unconfirmed = self.unconfirmed.saturating_sub(1);
+                self.reload_due = true;
+            }
+            Event::Changed(Topic::Board | Topic::Settings) => self.reload_due = true,
+            _ => {}
+        }
+        if self.reload_due && self.unconfirmed == 0 {
+            self.reload_due = false;
             self.reload(ctx);
         }
     }
