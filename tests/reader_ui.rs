@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{click_row, reader_harness as harness, start_clock, step_until, step_until_ranked};
+use common::{
+    click_row, flags, reader_harness as harness, start_clock, step_until, step_until_ranked,
+};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -33,17 +35,6 @@ fn item_id(store: &Store, title: &str) -> i64 {
         .query_row("SELECT id FROM items WHERE title = ?1", [title], |r| {
             r.get(0)
         })
-        .unwrap()
-}
-
-fn flags(store: &Store, title: &str) -> (bool, bool) {
-    store
-        .conn()
-        .query_row(
-            "SELECT read_at IS NOT NULL, starred_at IS NOT NULL FROM items WHERE title = ?1",
-            [title],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
         .unwrap()
 }
 

@@ -88,6 +88,18 @@ pub fn rows_shown(h: &Harness<'_, FocusFeedApp>) -> bool {
     h.query_all_by_label("…").next().is_none()
 }
 
+/// The item titled `title`: (read, starred).
+pub fn flags(store: &Store, title: &str) -> (bool, bool) {
+    store
+        .conn()
+        .query_row(
+            "SELECT read_at IS NOT NULL, starred_at IS NOT NULL FROM items WHERE title = ?1",
+            [title],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
 /// Clicks the list row titled `title` once it is on screen: a list reloaded by a ranking or new
 /// items comes from the background reader a frame or more later.
 pub fn click_row(h: &mut Harness<'_, FocusFeedApp>, title: &str) {
