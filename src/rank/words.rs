@@ -450,12 +450,22 @@ pub(crate) mod tests {
     /// Twelve items, every third titled `opened` and opened, the rest `skipped` and skipped,
     /// in one list; then the label and the words named for a new item titled `candidate`.
     fn words_named(opened: &str, skipped: &str, candidate: &str) -> (&'static str, Vec<String>) {
+        words_named_as(doc, opened, skipped, candidate)
+    }
+
+    /// [`words_named`] with the items' terms made by `make` (split on spaces, or analyzed).
+    fn words_named_as(
+        make: fn(i64, &str) -> ItemDoc,
+        opened: &str,
+        skipped: &str,
+        candidate: &str,
+    ) -> (&'static str, Vec<String>) {
         let docs: Vec<ItemDoc> = (0..12)
             .map(|i| match i % 3 {
-                0 => doc(i, opened),
-                _ => doc(i, skipped),
+                0 => make(i, opened),
+                _ => make(i, skipped),
             })
-            .chain([doc(100, candidate)])
+            .chain([make(100, candidate)])
             .collect();
         let corpus = Corpus::build(&docs);
         let emb = embed(&corpus, 2, 1);
@@ -534,26 +544,12 @@ pub(crate) mod tests {
 
     #[test]
     fn chinese_words_are_named_as_the_title_spells_them() {
-        let docs: Vec<ItemDoc> = (0..12)
-            .map(|i| match i % 3 {
-                0 => analyzed_doc(i, "番茄工作法与看板"),
-                _ => analyzed_doc(i, "选举投票结果"),
-            })
-            .chain([analyzed_doc(100, "看板和番茄钟")])
-            .collect();
-        let corpus = Corpus::build(&docs);
-        let emb = embed(&corpus, 2, 1);
-        let world = World {
-            corpus: &corpus,
-            emb: &emb,
-        };
-        let mut model = UserModel::new(ModelConfig::default(), emb.dims, 1);
-        let shown: Vec<Slot> = (0..12).collect();
-        let clicked: Vec<bool> = shown.iter().map(|s| s % 3 == 0).collect();
-        model.learn_impression(world, &shown, &clicked);
-        let taste = WordTaste::new(&corpus, &model);
-        let slot = corpus.slot(100).unwrap_or_else(|| panic!("slot"));
-        let mut words = shared_words(&corpus, &model, &taste, slot, 3);
+        let (_, mut words) = words_named_as(
+            analyzed_doc,
+            "番茄工作法与看板",
+            "选举投票结果",
+            "看板和番茄钟",
+        );
         words.sort();
         assert_eq!(words, vec!["番茄".to_string(), "看板".to_string()]);
     }
