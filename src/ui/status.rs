@@ -134,53 +134,66 @@ impl StatusBar {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(wait as u64));
         }
-        if self.notices.is_empty() && shown.is_empty() {
-            return;
-        }
         let mut dismiss = None;
-        egui::Panel::bottom("status_bar").show(ui, |ui| {
-            for t in shown {
+        // The bar is always there and its bottom row is one line high whatever runs, so a task
+        // or a confirmation that comes or goes never moves the window's layout under the
+        // pointer (a click aimed at a button that moved lands nowhere). Only lasting notices,
+        // which wait for the user, add rows.
+        egui::Panel::bottom("status_bar")
+            .resizable(false)
+            .show(ui, |ui| {
+                for (i, n) in self.notices.iter().enumerate() {
+                    if n.confirmation.is_some() {
+                        continue;
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.small_button("Dismiss").clicked() {
+                            dismiss = Some(i);
+                        }
+                        let text =
+                            egui::RichText::new(&n.text).color(theme::warning_colour(ui.visuals()));
+                        // Wrapped: an error with two addresses in it ran off the window's edge.
+                        ui.add(egui::Label::new(text).wrap());
+                    });
+                }
+                let lasting = self.notices.iter().filter(|n| n.confirmation.is_none());
+                if lasting.count() > 1 && ui.small_button("Dismiss all").clicked() {
+                    dismiss = Some(usize::MAX);
+                }
                 ui.horizontal(|ui| {
-                    ui.spinner();
-                    // A total of 0 is a task that cannot count its steps: the name alone.
-                    if t.total == 0 {
-                        ui.label(format!("{}…", t.task));
-                    } else {
-                        ui.label(format!("{} {}/{}", t.task, t.done, t.total));
+                    ui.set_min_height(ui.spacing().interact_size.y);
+                    for t in &shown {
+                        task_ui(ui, t);
                     }
-                    if t.total > 0 {
-                        ui.add(
-                            egui::ProgressBar::new(t.done as f32 / t.total as f32)
-                                .desired_width(160.0),
-                        );
+                    for n in self.notices.iter().filter(|n| n.confirmation.is_some()) {
+                        ui.label(&n.text);
                     }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.colored_label(theme::weak_colour(ui.visuals()), "? shortcuts");
+                    });
                 });
-            }
-            for (i, n) in self.notices.iter().enumerate() {
-                ui.horizontal(|ui| {
-                    if ui.small_button("Dismiss").clicked() {
-                        dismiss = Some(i);
-                    }
-                    let mut text = egui::RichText::new(&n.text);
-                    if n.confirmation.is_none() {
-                        text = text.color(theme::warning_colour(ui.visuals()));
-                    }
-                    // Wrapped: an error with two addresses in it ran off the window's edge.
-                    ui.add(egui::Label::new(text).wrap());
-                });
-            }
-            if self.notices.len() > 1 && ui.small_button("Dismiss all").clicked() {
-                dismiss = Some(usize::MAX);
-            }
-        });
+            });
         match dismiss {
-            Some(usize::MAX) => self.notices.clear(),
+            Some(usize::MAX) => self.notices.retain(|n| n.confirmation.is_some()),
             Some(i) => {
                 self.notices.remove(i);
             }
             None => {}
         }
     }
+}
+
+/// "⟳ Refreshing feeds 12/40 ▬▬▭": a task that cannot count its steps (a total of 0) shows
+/// its name alone.
+fn task_ui(ui: &mut egui::Ui, t: &TaskProgress) {
+    ui.spinner();
+    if t.total == 0 {
+        ui.label(format!("{}…", t.task));
+    } else {
+        ui.label(format!("{} {}/{}", t.task, t.done, t.total));
+        ui.add(egui::ProgressBar::new(t.done as f32 / t.total as f32).desired_width(160.0));
+    }
+    ui.separator();
 }
 
 #[cfg(test)]
