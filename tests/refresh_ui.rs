@@ -1,5 +1,5 @@
 //! The window while a refresh hangs on sixteen slow feeds: Space starts the timer in the very
-//! frame it is pressed, pause and skip follow, a mark and a star are stored, the
+//! frame it is pressed, pause and skip follow, a mark, a star and a search are answered, the
 //! sidebar counts the feeds and names the slow ones, and when the servers let go the new items
 //! appear in the list.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -105,15 +105,25 @@ fn the_window_answers_while_sixteen_feeds_hang() {
     h.key_press(egui::Key::S);
     step_until(&mut h, "the star stored", |_| flags(&db, ferry).1);
 
-    // A search while the refresh hangs is answered in tests/writer_never_waits.rs. Typed here,
-    // it went unanswered 2 times in 20 runs on a loaded machine (the list empty, no "1 found"),
-    // for a reason not found yet; it stays out of this test until that is understood.
+    // A search is answered.
+    h.key_press(egui::Key::Slash);
+    h.step();
+    h.event(egui::Event::Text("accordion".into()));
+    h.step();
+    clock.advance(chrono::Duration::milliseconds(300));
+    step_until(&mut h, "the search results", |h| {
+        h.query_all_by_label_contains("1 found").next().is_some()
+    });
     assert!(
         h.query_all_by_label_contains("Refreshing ")
             .next()
             .is_some(),
         "all of that while the refresh still hung"
     );
+    h.get_all_by_role(Role::TextInput).next().unwrap().focus();
+    h.step();
+    h.key_press(egui::Key::Escape);
+    h.step();
 
     // The servers let go: the refresh ends and the slow feeds' items are in the list.
     let latest = h

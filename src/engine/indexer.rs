@@ -20,7 +20,12 @@ pub(super) fn run(
     events: &EventSink,
     done: &AtomicU64,
 ) {
-    let mut index_work_pending = true;
+    // The index is opened (built, the first time) before any command is served: a command
+    // that opened it on the way (For you drains the outbox first) would do so without progress
+    // shown, and a search typed meanwhile would read the empty index being built.
+    let mut index_work_pending = super::search::tick(&mut engine, events);
+    let mut generation_seen = 0;
+    super::search::announce_index_changes(&engine, events, &mut generation_seen);
     loop {
         // While the index has a backlog, come straight back to it between commands; while For
         // you is built on its own thread, look for it often.
@@ -55,5 +60,6 @@ pub(super) fn run(
         super::rank::poll_build(&mut engine, events, false);
         // Keeps the search index in step with items written by any thread or process.
         index_work_pending = super::search::tick(&mut engine, events);
+        super::search::announce_index_changes(&engine, events, &mut generation_seen);
     }
 }

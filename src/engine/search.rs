@@ -33,6 +33,10 @@ pub struct SearchState {
     index: Option<SearchIndex>,
     /// The last background failure told to the user, so a persistent one is told once.
     last_error: Option<String>,
+    /// Counts commits that changed what a search finds (a build, a rebuild, a batch indexed),
+    /// whichever path made them: a For you build drains the outbox too, and the window must
+    /// rerun its search after that as after any other (see [`announce_index_changes`]).
+    generation: u64,
 }
 
 const TASK_BUILD: &str = "Building the search index";
@@ -50,6 +54,9 @@ impl Engine {
             let dir = self.data_dir.join(INDEX_DIR);
             let (index, o) = search::open_or_rebuild(&dir, &self.store, progress)?;
             self.search.index = Some(index);
+            if o != OpenOutcome::Opened {
+                self.search.generation += 1;
+            }
             outcome = o;
         }
         match self.search.index.as_mut() {
@@ -79,7 +86,12 @@ impl Engine {
             search::BULK_BATCH
         };
         match search::drain_outbox(index, &self.store, batch, max_batches) {
-            Ok(report) => Ok(Some(report)),
+            Ok(report) => {
+                if report.indexed + report.deleted > 0 {
+                    self.search.generation += 1;
+                }
+                Ok(Some(report))
+            }
             Err(SearchError::Busy) => {
                 index.reload()?;
                 Ok(None)
@@ -128,6 +140,7 @@ impl Engine {
             ));
         };
         search::rebuild(index, &self.store, progress)?;
+        self.search.generation += 1;
         Ok(index.num_docs())
     }
 }
@@ -198,7 +211,6 @@ pub(super) fn handle(engine: &mut Engine, cmd: SearchCommand, events: &EventSink
                     events.send(Event::Finished {
                         task: TASK_BUILD.into(),
                     });
-                    events.changed(Topic::Index);
                 }
                 Err(e) => events.send(Event::Failed {
                     task: TASK_BUILD.into(),
@@ -206,6 +218,15 @@ pub(super) fn handle(engine: &mut Engine, cmd: SearchCommand, events: &EventSink
                 }),
             }
         }
+    }
+}
+
+/// Tells the window when the index finds something new since `seen` (it reruns its search),
+/// however the commit came about. Called after every command that may touch the index.
+pub(super) fn announce_index_changes(engine: &Engine, events: &EventSink, seen: &mut u64) {
+    if engine.search.generation != *seen {
+        *seen = engine.search.generation;
+        events.changed(Topic::Index);
     }
 }
 
@@ -235,7 +256,6 @@ pub(super) fn tick(engine: &mut Engine, events: &EventSink) -> bool {
                 events.send(Event::Finished {
                     task: TASK_BUILD.into(),
                 });
-                events.changed(Topic::Index);
             }
             Err(e) => {
                 report_failure(engine, events, TASK_BUILD, e.to_string());
@@ -246,9 +266,6 @@ pub(super) fn tick(engine: &mut Engine, events: &EventSink) -> bool {
     match engine.sync_index(Some(1)) {
         Ok(Some(report)) => {
             engine.search.last_error = None;
-            if report.indexed + report.deleted > 0 {
-                events.changed(Topic::Index);
-            }
             report.remaining > 0
         }
         Ok(None) => false,

@@ -23,6 +23,7 @@ pub(super) fn run(
     let mut outstanding = Outstanding::default();
     let results = outstanding.results().clone();
     let mut seen = engine.store().change_counts().unwrap_or_default();
+    let mut index_seen = 0;
     loop {
         // The user's commands first: a key press never waits behind a stored feed.
         select_biased! {
@@ -30,6 +31,7 @@ pub(super) fn run(
                 let Ok(cmd) = cmd else { break };
                 announce_external(&engine, &mut seen, events);
                 dispatch(&mut engine, &mut outstanding, cmd, events);
+                super::search::announce_index_changes(&engine, events, &mut index_seen);
             },
             recv(results) -> message => {
                 if let Ok(message) = message {
