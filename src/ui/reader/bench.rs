@@ -36,6 +36,8 @@ pub struct ListBenchReport {
     pub max_ms: f64,
     /// Rows the list moved through during the run.
     pub rows_scrolled: usize,
+    /// Timed frames that drew some rows as placeholders, their read still on its way.
+    pub frames_with_placeholders: usize,
 }
 
 impl fmt::Display for ListBenchReport {
@@ -61,7 +63,12 @@ impl fmt::Display for ListBenchReport {
                 "  frame time (UI thread CPU): p50 {p50:.2} ms, p99 {p99:.2} ms"
             )?;
         }
-        write!(f, "  rows passed: {}", self.rows_scrolled)
+        writeln!(f, "  rows passed: {}", self.rows_scrolled)?;
+        write!(
+            f,
+            "  frames drawing rows not read yet (placeholders): {} of {}",
+            self.frames_with_placeholders, self.frames
+        )
     }
 }
 
@@ -180,7 +187,7 @@ pub fn run(items: usize, frames: usize) -> anyhow::Result<ListBenchReport> {
     {
         let ctx = make_ctx();
         view.set_kind(ListKind::Latest, &ctx);
-        view.reload(&ctx);
+        view.reload(&egui_ctx, &ctx);
     }
 
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0));
@@ -190,6 +197,7 @@ pub fn run(items: usize, frames: usize) -> anyhow::Result<ListBenchReport> {
     let warmup = 10;
     let mut first_row = 0;
     let mut rows_scrolled = 0;
+    let mut frames_with_placeholders = 0;
     for frame in 0..frames + warmup {
         clock.advance(chrono::Duration::milliseconds(16));
         let mut input = egui::RawInput {
@@ -225,6 +233,7 @@ pub fn run(items: usize, frames: usize) -> anyhow::Result<ListBenchReport> {
         if frame >= warmup {
             times.push(elapsed);
             cpu_times.extend(cpu_ms);
+            frames_with_placeholders += usize::from(view.list.placeholders() > 0);
         }
         let visible_first = view.list.visible().first().map_or(0, |(_, i)| *i);
         rows_scrolled += visible_first.abs_diff(first_row);
@@ -246,5 +255,6 @@ pub fn run(items: usize, frames: usize) -> anyhow::Result<ListBenchReport> {
         p99_ms: percentile(&times, 0.99),
         max_ms: times.last().copied().unwrap_or(0.0),
         rows_scrolled,
+        frames_with_placeholders,
     })
 }

@@ -95,7 +95,8 @@ impl Fixture {
 
     /// The next frame's read of what changed.
     fn read(&mut self) {
-        self.with_ctx(|view, ctx| view.reload(ctx));
+        let egui_ctx = egui::Context::default();
+        self.with_ctx(|view, ctx| view.reload(&egui_ctx, ctx));
     }
 
     fn shown(&self) -> Vec<ItemId> {
