@@ -277,7 +277,8 @@ impl ItemList {
                     .allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::hover())
                     .0;
                 let response = ui.interact(rect, ui.scope_id().with(("row", id)), Sense::click());
-                // Half a row on screen counts as visible (impressions).
+                // Half a row on screen counts as visible (impressions). A placeholder counts
+                // too: its row comes a frame later, and the impression's second runs meanwhile.
                 if clip.intersect(rect).height() >= ROW_HEIGHT * 0.5 {
                     visible.push((id, i));
                 }
