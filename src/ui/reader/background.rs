@@ -7,7 +7,7 @@ use super::list::{ListKind, LoadedList, read_list};
 use super::row_cache::RowsRequest;
 use super::sidebar::{SidebarData, read_sidebar};
 use crate::model::{ItemId, UnixTime};
-use crate::store::Store;
+use crate::store::ReadStore;
 use crate::store::reader::{Article, ListRow};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -96,7 +96,7 @@ impl BackgroundReads {
         let thread = std::thread::Builder::new()
             .name("focusfeed-reader".into())
             .spawn(move || {
-                let store = Store::open(&db).map_err(|e| e.to_string());
+                let store = ReadStore::open(&db).map_err(|e| e.to_string());
                 serve(store, &req_rx, &ans_tx, &wake);
             })
             .ok();
@@ -192,7 +192,7 @@ impl Drop for BackgroundReads {
 /// already replaced in the queue. The quick reads a person waits on (the article, the rows in
 /// view) come first; then a batch's list, then its sidebar.
 fn serve(
-    store: Result<Store, String>,
+    store: Result<ReadStore, String>,
     requests: &Receiver<Request>,
     answers: &Sender<Answer>,
     wake: &dyn Fn(),
@@ -267,7 +267,7 @@ mod tests {
     fn the_latest_request_is_answered_and_older_ones_dropped() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let db = dir.path().join(DB_FILE);
-        let store = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        let store = ReadStore::open(&db).unwrap_or_else(|e| panic!("{e}"));
         drop(store);
         let woken = Arc::new(Mutex::new(0));
         let w = woken.clone();

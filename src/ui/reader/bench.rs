@@ -161,7 +161,7 @@ pub fn run(items: usize, frames: usize) -> anyhow::Result<ListBenchReport> {
     let worker_dir = TempDir::new()?;
     let engine = Engine::open(&worker_dir.0, shared.clone())?;
     let worker = WorkerHandle::spawn(engine, || {});
-    let store = Store::open(&dir.0.join(DB_FILE))?;
+    let store = crate::store::ReadStore::open(&dir.0.join(DB_FILE))?;
     let egui_ctx = egui::Context::default();
     let mut view = ReaderView::default();
 

@@ -7,7 +7,7 @@ use super::row::{RowText, SearchMarks, paint_row};
 use super::row_cache::{RowCache, RowsRequest};
 use crate::model::{FeedId, ItemId, UnixTime};
 use crate::store::reader::{FolderId, ListQuery, ListRow, ListScope};
-use crate::store::{Store, StoreError};
+use crate::store::{ReadStore, StoreError};
 use crate::ui::theme;
 use egui::{Role, Sense, WidgetInfo, vec2};
 use std::collections::HashMap;
@@ -137,7 +137,7 @@ impl ItemList {
     /// Keeps the selected item selected when it is still in the list.
     pub fn load(
         &mut self,
-        store: &Store,
+        store: &ReadStore,
         kind: ListKind,
         unread_only: bool,
         entered_at: UnixTime,
@@ -338,7 +338,7 @@ pub struct LoadedList {
 /// it is being read (see `for_you_ids`). At 100,000 items this takes tens of milliseconds,
 /// which is why the window runs it on the background reader.
 pub fn read_list(
-    store: &Store,
+    store: &ReadStore,
     kind: ListKind,
     unread_only: bool,
     entered_at: UnixTime,
