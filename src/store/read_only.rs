@@ -5,12 +5,12 @@
 use super::rank::RankListRow;
 use super::reader::{Article, ListQuery, ListRow, SidebarFeed, SidebarFolder, Totals};
 use super::{Result, Store};
-use crate::focus::board::{Board, Card};
-use crate::focus::reading::ReadingDay;
-use crate::focus::stats::FocusStats;
-use crate::focus::timer::{Timer, TimerConfig};
+use crate::model::board::{Board, Card};
+use crate::model::reading::ReadingDay;
+use crate::model::rules::Rule;
+use crate::model::stats::FocusLog;
+use crate::model::timer::{Timer, TimerConfig};
 use crate::model::{CardId, ItemId, UnixTime};
-use crate::rank::rules::Rule;
 use chrono::NaiveDate;
 use std::collections::HashSet;
 use std::path::Path;
@@ -58,7 +58,7 @@ reads! {
     fn archived_cards(&self) -> Vec<Card>;
     fn timer(&self) -> Timer;
     fn timer_config(&self) -> TimerConfig;
-    fn focus_stats(&self, now: UnixTime, utc_offset: &dyn Fn(UnixTime) -> i64) -> FocusStats;
+    fn focus_log(&self, since: UnixTime) -> FocusLog;
     fn reading_day(&self, day: NaiveDate) -> ReadingDay;
     fn reading_budget_minutes(&self) -> i64;
     fn list_item_ids(&self, q: &ListQuery) -> Vec<ItemId>;

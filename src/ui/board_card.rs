@@ -4,9 +4,9 @@
 use super::board::BoardAction;
 use super::commands::UiCommand;
 use super::theme;
-use crate::focus::board::Card;
 use crate::focus::checklist;
 use crate::model::CardId;
+use crate::model::board::Card;
 use chrono::{Datelike, NaiveDate};
 
 /// "1/3 pomodoros · 25 min", or nothing for a card with no time and no estimate.
