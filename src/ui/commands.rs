@@ -139,6 +139,7 @@ commands! {
     PreviousItem => (Reader, "Previous item", [S::key(Key::K), S::key(Key::ArrowUp)]),
     OpenItem => (Reader, "Open the selected item", [S::key(Key::O), S::key(Key::Enter)]),
     OpenOriginal => (Reader, "Open the original in the browser", [S::key(Key::V)]),
+    FetchFullText => (Reader, "Fetch the full article from its web page", [S::key(Key::F)]),
     ToggleStar => (Reader, "Star or unstar", [S::key(Key::S)]),
     ToggleRead => (Reader, "Toggle read", [S::key(Key::M)]),
     Refresh => (Reader, "Refresh feeds", [S::key(Key::R)]),

@@ -19,6 +19,8 @@ pub enum SidebarAction {
     StopRefresh,
     RefreshFeed(FeedId),
     EditFeed(FeedId),
+    /// Fetch (or stop fetching) every new item's full article for this feed.
+    FullTextAlways(FeedId, bool),
 }
 
 /// A refresh under way, as the writer last told it.
@@ -285,6 +287,18 @@ impl Sidebar {
         response.context_menu(|ui| {
             if ui.button("Refresh").clicked() {
                 *action = Some(SidebarAction::RefreshFeed(feed.id));
+                ui.close();
+            }
+            let mut always = feed.full_text_always;
+            if ui
+                .checkbox(&mut always, "Always fetch full articles")
+                .on_hover_text(
+                    "Fetch each new item's web page and show its full article instead of the \
+                     feed's summary (at most 20 a refresh)",
+                )
+                .changed()
+            {
+                *action = Some(SidebarAction::FullTextAlways(feed.id, always));
                 ui.close();
             }
             if ui.button("Rename, move or unsubscribe…").clicked() {
