@@ -1,4 +1,5 @@
-//! Full articles fetched from items' pages: stored beside the summary, or why they could not be.
+//! Full articles fetched from items' pages (stored beside the summary, or why they could not
+//! be), and the per-feed choices to fetch them, and images, without asking.
 
 use super::{Result, Store};
 use crate::model::{FeedId, ItemId, UnixTime};
@@ -35,6 +36,14 @@ impl Store {
     pub fn set_full_text_always(&self, feed: FeedId, on: bool) -> Result<()> {
         self.conn().execute(
             "UPDATE feeds SET full_text_always = ?2 WHERE id = ?1",
+            rusqlite::params![feed, on],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_images_always(&self, feed: FeedId, on: bool) -> Result<()> {
+        self.conn().execute(
+            "UPDATE feeds SET images_always = ?2 WHERE id = ?1",
             rusqlite::params![feed, on],
         )?;
         Ok(())

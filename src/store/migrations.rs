@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("sql/0008_reading.sql")),
     (9, include_str!("sql/0009_change_counts.sql")),
     (10, include_str!("sql/0010_full_text.sql")),
+    (11, include_str!("sql/0011_images.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -68,6 +68,8 @@ pub struct Article {
     pub full_text: Option<String>,
     /// Why the last try to fetch the full article failed (the summary stays).
     pub full_text_error: Option<String>,
+    /// The feed's images are shown without "Load images".
+    pub images_always: bool,
 }
 
 /// A subscription in the sidebar.
@@ -82,6 +84,8 @@ pub struct SidebarFeed {
     pub disabled: bool,
     /// Every new item's full article is fetched as it arrives.
     pub full_text_always: bool,
+    /// Article images are shown without asking.
+    pub images_always: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,7 +243,7 @@ impl Store {
             .query_row(
                 "SELECT i.id, i.feed_id, f.title, i.title, i.url, i.author, i.published_at,
                         i.content_html, i.content_text, i.read_at, i.starred_at,
-                        i.full_html, i.full_text, i.full_text_error
+                        i.full_html, i.full_text, i.full_text_error, f.images_always
                  FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
                 [id],
                 |r| {
@@ -258,6 +262,7 @@ impl Store {
                         full_html: r.get(11)?,
                         full_text: r.get(12)?,
                         full_text_error: r.get(13)?,
+                        images_always: r.get::<_, i64>(14)? != 0,
                     })
                 },
             )
@@ -271,7 +276,7 @@ impl Store {
             // unread items made SQLite fetch every row for its feed (4x slower at 100,000).
             "SELECT f.id, f.title, f.url, f.folder_id,
                     (SELECT count(*) FROM items i WHERE i.feed_id = f.id AND i.read_at IS NULL),
-                    f.error, f.disabled, f.full_text_always
+                    f.error, f.disabled, f.full_text_always, f.images_always
              FROM feeds f
              ORDER BY lower(CASE WHEN f.title = '' THEN f.url ELSE f.title END), f.id",
         )?;
@@ -285,6 +290,7 @@ impl Store {
                 error: r.get(5)?,
                 disabled: r.get::<_, i64>(6)? != 0,
                 full_text_always: r.get::<_, i64>(7)? != 0,
+                images_always: r.get::<_, i64>(8)? != 0,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

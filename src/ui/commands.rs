@@ -140,6 +140,7 @@ commands! {
     OpenItem => (Reader, "Open the selected item", [S::key(Key::O), S::key(Key::Enter)]),
     OpenOriginal => (Reader, "Open the original in the browser", [S::key(Key::V)]),
     FetchFullText => (Reader, "Fetch the full article from its web page", [S::key(Key::F)]),
+    LoadImages => (Reader, "Load the open article's images", [S::key(Key::I)]),
     ToggleStar => (Reader, "Star or unstar", [S::key(Key::S)]),
     ToggleRead => (Reader, "Toggle read", [S::key(Key::M)]),
     Refresh => (Reader, "Refresh feeds", [S::key(Key::R)]),

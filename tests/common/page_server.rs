@@ -13,6 +13,7 @@ type Pages = Arc<Mutex<HashMap<String, (String, Vec<u8>)>>>;
 pub struct PageServer {
     pub base: String,
     pages: Pages,
+    asked: Arc<Mutex<Vec<String>>>,
 }
 
 impl PageServer {
@@ -20,14 +21,25 @@ impl PageServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
         let pages: Pages = Arc::default();
-        let served = Arc::clone(&pages);
+        let asked: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (served, log) = (Arc::clone(&pages), Arc::clone(&asked));
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let pages = Arc::clone(&served);
-                std::thread::spawn(move || serve(stream, &pages));
+                let (pages, log) = (Arc::clone(&served), Arc::clone(&log));
+                std::thread::spawn(move || serve(stream, &pages, &log));
             }
         });
-        Self { base, pages }
+        Self { base, pages, asked }
+    }
+
+    /// How many times `path` was asked for.
+    pub fn asked(&self, path: &str) -> usize {
+        self.asked
+            .lock()
+            .expect("log")
+            .iter()
+            .filter(|p| *p == path)
+            .count()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -42,7 +54,11 @@ impl PageServer {
     }
 }
 
-fn serve(stream: TcpStream, pages: &Mutex<HashMap<String, (String, Vec<u8>)>>) {
+fn serve(
+    stream: TcpStream,
+    pages: &Mutex<HashMap<String, (String, Vec<u8>)>>,
+    asked: &Mutex<Vec<String>>,
+) {
     let mut reader = BufReader::new(&stream);
     let mut first = String::new();
     if reader.read_line(&mut first).is_err() {
@@ -54,6 +70,7 @@ fn serve(stream: TcpStream, pages: &Mutex<HashMap<String, (String, Vec<u8>)>>) {
         line.clear();
     }
     let path = first.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    asked.lock().expect("log").push(path.clone());
     let page = pages.lock().expect("pages").get(&path).cloned();
     let (status, content_type, body) = match page {
         Some((ct, body)) => ("200 OK", ct, body),

@@ -57,6 +57,11 @@ pub enum FeedsCommand {
         feed: FeedId,
         on: bool,
     },
+    /// Show this feed's article images without asking.
+    SetImagesAlways {
+        feed: FeedId,
+        on: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,6 +299,12 @@ pub(super) fn handle(
                 "Could not fetch the full article: {e}"
             ))),
         },
+        FeedsCommand::SetImagesAlways { feed, on } => {
+            match engine.store().set_images_always(feed, on) {
+                Ok(()) => events.changed(Topic::Feeds),
+                Err(e) => events.send(Event::Notice(format!("Could not save the setting: {e}"))),
+            }
+        }
         FeedsCommand::SetFullTextAlways { feed, on } => {
             match engine.store().set_full_text_always(feed, on) {
                 Ok(()) => events.changed(Topic::Feeds),

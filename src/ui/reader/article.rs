@@ -3,6 +3,7 @@
 //! or copy its link, and tell For you to like or mute the item's feed or author.
 
 use super::html_text::{Block, BlockKind, Inline, html_blocks, text_blocks};
+use super::images::{ImageState, Images, MAX_PER_ARTICLE};
 use crate::model::ItemId;
 use crate::rank::rules::{RuleAction, RuleKind};
 use crate::store::reader::Article;
@@ -23,6 +24,8 @@ pub enum ArticleAction {
     ToggleRead,
     /// "Fetch full article": the item's page, read for its article.
     FetchFullText,
+    /// "Load images" on this article.
+    LoadImages,
     /// A For you rule about this item's feed or author.
     Rule(RuleAction, RuleKind),
 }
@@ -39,6 +42,10 @@ pub struct ArticlePane {
     why: Option<String>,
     /// The item whose full article was asked for and has not come back yet.
     fetching: Option<ItemId>,
+    /// The item whose images the user asked for ("Load images").
+    images_for: Option<ItemId>,
+    /// The image loader, started the first time images are asked for.
+    images: Option<Images>,
 }
 
 impl ArticlePane {
@@ -77,6 +84,18 @@ impl ArticlePane {
             self.blocks = content_blocks(&article);
         }
         self.article = Some(article);
+    }
+
+    /// "Load images": this article's images are fetched and shown.
+    pub fn load_images(&mut self) {
+        self.images_for = self.item_id();
+    }
+
+    /// Whether the open article's images are to be shown: asked for, or always for its feed.
+    fn images_wanted(&self) -> bool {
+        self.article
+            .as_ref()
+            .is_some_and(|a| a.images_always || self.images_for == Some(a.id))
     }
 
     /// Shows "Fetching the full article…" until it (or why not) arrives.
@@ -123,7 +142,19 @@ impl ArticlePane {
             .filter(|u| !u.trim().is_empty())
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<ArticleAction> {
+    /// Draws the pane; `data_dir` holds the image cache.
+    pub fn ui(&mut self, ui: &mut egui::Ui, data_dir: &std::path::Path) -> Option<ArticleAction> {
+        if self.images_wanted() {
+            let images = self.images.get_or_insert_with(|| {
+                Images::new(data_dir.join(super::images::CACHE_DIR), ui.ctx().clone())
+            });
+            for src in image_sources(&self.blocks) {
+                images.request(&src);
+            }
+            images.poll(ui.ctx());
+        }
+        let images = self.images.as_ref().filter(|_| self.images_wanted());
+        let has_images = !image_sources(&self.blocks).is_empty();
         let Some(a) = &self.article else {
             ui.centered_and_justified(|ui| {
                 if self.loading.is_some() {
@@ -179,7 +210,10 @@ impl ArticlePane {
             let scope = egui::UiBuilder::new().scope_id(ui.scope_id().with("article_actions"));
             action = ui
                 .scope_builder(scope, |ui| {
-                    ui.horizontal(|ui| action_row(ui, a, can_open)).inner
+                    ui.horizontal_wrapped(|ui| {
+                        action_row(ui, a, can_open, has_images && images.is_none())
+                    })
+                    .inner
                 })
                 .inner;
             ui.separator();
@@ -188,7 +222,7 @@ impl ArticlePane {
                 ui.weak("This item has no text. Open the original to read it.");
             }
             for block in &self.blocks {
-                if let Some(a) = block_ui(ui, block) {
+                if let Some(a) = block_ui(ui, block, images) {
                     action = Some(a);
                 }
                 ui.add_space(theme::GAP * 0.75);
@@ -196,6 +230,48 @@ impl ArticlePane {
         });
         action
     }
+}
+
+/// An image in the text: the picture once loaded (as wide as the column at most), a spinner
+/// while it loads, why it failed, or (images not asked for) its alt text.
+fn image_inline(ui: &mut egui::Ui, alt: &str, state: Option<&ImageState>) {
+    let weak = theme::weak_colour(ui.visuals());
+    let note = |ui: &mut egui::Ui, text: String| {
+        ui.add(egui::Label::new(RichText::new(text).italics().color(weak)).wrap());
+    };
+    match state {
+        Some(ImageState::Ready(texture)) => {
+            let image = egui::Image::new(texture)
+                .max_width(ui.available_width().max(64.0))
+                .alt_text(alt);
+            let response = ui.add(image);
+            if !alt.is_empty() {
+                response.on_hover_text(alt);
+            }
+        }
+        Some(ImageState::Loading) => {
+            ui.spinner();
+            if !alt.is_empty() {
+                note(ui, format!(" {alt}"));
+            }
+        }
+        Some(ImageState::Failed(why)) => note(ui, format!("[image: {alt} — {why}]")),
+        None if !alt.is_empty() => note(ui, format!("[image: {alt}]")),
+        None => {}
+    }
+}
+
+/// The addresses of the article's first images (at most [`MAX_PER_ARTICLE`]).
+fn image_sources(blocks: &[Block]) -> Vec<String> {
+    blocks
+        .iter()
+        .flat_map(|b| &b.inlines)
+        .filter_map(|i| match i {
+            Inline::Image { src: Some(u), .. } => Some(u.clone()),
+            _ => None,
+        })
+        .take(MAX_PER_ARTICLE)
+        .collect()
 }
 
 /// The full article when one was fetched, else the feed's own content.
@@ -234,8 +310,24 @@ fn full_text_note(ui: &mut egui::Ui, a: &Article, fetching: bool) {
 }
 
 /// Star, read, open original, and the like-or-mute menu; what was clicked.
-fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleAction> {
+fn action_row(
+    ui: &mut egui::Ui,
+    a: &Article,
+    can_open: bool,
+    offer_images: bool,
+) -> Option<ArticleAction> {
     let mut action = None;
+    if offer_images
+        && ui
+            .button("Load images")
+            .on_hover_text(format!(
+                "{}: fetch this article's images (nothing is fetched until you ask)",
+                UiCommand::LoadImages.label()
+            ))
+            .clicked()
+    {
+        action = Some(ArticleAction::LoadImages);
+    }
     let star = if a.starred_at.is_some() {
         "Unstar"
     } else {
@@ -324,7 +416,7 @@ fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleA
 }
 
 /// Draws a block; a link clicked (or copied) in it.
-fn block_ui(ui: &mut egui::Ui, block: &Block) -> Option<ArticleAction> {
+fn block_ui(ui: &mut egui::Ui, block: &Block, images: Option<&Images>) -> Option<ArticleAction> {
     match block.kind {
         BlockKind::Heading(level) => {
             let style = if level <= 2 {
@@ -349,7 +441,7 @@ fn block_ui(ui: &mut egui::Ui, block: &Block) -> Option<ArticleAction> {
             ui.horizontal(|ui| {
                 ui.add_space(theme::GAP);
                 ui.separator();
-                inlines_ui(ui, &block.inlines, true)
+                inlines_ui(ui, &block.inlines, true, images)
             })
             .inner
         }
@@ -357,21 +449,31 @@ fn block_ui(ui: &mut egui::Ui, block: &Block) -> Option<ArticleAction> {
             ui.horizontal_wrapped(|ui| {
                 ui.add_space(theme::GAP * 2.0 * f32::from(depth));
                 ui.label(block.marker.as_deref().unwrap_or("•"));
-                inlines_row(ui, &block.inlines, false)
+                inlines_row(ui, &block.inlines, false, images)
             })
             .inner
         }
-        BlockKind::Paragraph => inlines_ui(ui, &block.inlines, false),
+        BlockKind::Paragraph => inlines_ui(ui, &block.inlines, false, images),
     }
 }
 
-fn inlines_ui(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) -> Option<ArticleAction> {
-    ui.horizontal_wrapped(|ui| inlines_row(ui, inlines, italic))
+fn inlines_ui(
+    ui: &mut egui::Ui,
+    inlines: &[Inline],
+    italic: bool,
+    images: Option<&Images>,
+) -> Option<ArticleAction> {
+    ui.horizontal_wrapped(|ui| inlines_row(ui, inlines, italic, images))
         .inner
 }
 
 /// Inline runs in a wrapping row: each label continues where the previous one ended.
-fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) -> Option<ArticleAction> {
+fn inlines_row(
+    ui: &mut egui::Ui,
+    inlines: &[Inline],
+    italic: bool,
+    images: Option<&Images>,
+) -> Option<ArticleAction> {
     ui.spacing_mut().item_spacing.x = 0.0;
     let mut action = None;
     for inline in inlines {
@@ -412,15 +514,9 @@ fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) -> Option<Ar
                     }
                 });
             }
-            Inline::Image { alt } => {
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(format!("[image: {alt}]"))
-                            .italics()
-                            .color(theme::weak_colour(ui.visuals())),
-                    )
-                    .wrap(),
-                );
+            Inline::Image { alt, src } => {
+                let state = src.as_deref().zip(images).and_then(|(u, i)| i.state(u));
+                image_inline(ui, alt, state);
             }
         }
     }
@@ -449,6 +545,7 @@ mod tests {
             full_html: None,
             full_text: None,
             full_text_error: None,
+            images_always: false,
         }
     }
 
@@ -458,7 +555,7 @@ mod tests {
         pane.show(Some(article()));
         let mut h = Harness::new_ui_state(
             |ui, pane: &mut ArticlePane| {
-                pane.ui(ui);
+                pane.ui(ui, std::path::Path::new("."));
             },
             pane,
         );

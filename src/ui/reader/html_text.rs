@@ -1,5 +1,6 @@
 //! Turns an item's (already sanitized) HTML into readable blocks for the article pane: paragraphs,
-//! headings, list items, quotes and code, with links kept as links and images as their alt text.
+//! headings, list items, quotes and code, with links kept as links and images as their address
+//! and alt text (the pane loads them only when asked).
 //! Not a browser: it reads structure and text, and never fails on malformed markup.
 
 /// Inline text attributes.
@@ -20,9 +21,11 @@ pub enum Inline {
         text: String,
         url: String,
     },
-    /// An image, shown as its alt text (or a note that it has none).
+    /// An image: its alt text, and its address (already made absolute and safe by the
+    /// sanitizer), which is fetched only when the user asks for images.
     Image {
         alt: String,
+        src: Option<String>,
     },
 }
 
@@ -53,7 +56,7 @@ impl Block {
         for i in &self.inlines {
             match i {
                 Inline::Text { text, .. } | Inline::Link { text, .. } => s.push_str(text),
-                Inline::Image { alt } => s.push_str(alt),
+                Inline::Image { alt, .. } => s.push_str(alt),
             }
         }
         s
@@ -300,14 +303,19 @@ impl Builder {
                 let alt = attr(attrs, "alt")
                     .map(|a| collapse(&decode_entities(a)))
                     .unwrap_or_default();
-                // Tracking pixels and spacers carry no alt text; say nothing for them.
+                let src = attr(attrs, "src")
+                    .map(|s| decode_entities(s.trim()))
+                    .filter(|s| s.starts_with("https://") || s.starts_with("http://"))
+                    .filter(|s| !super::images::is_known_tracker(s));
+                // Tracking pixels and spacers: never shown, never fetched.
                 let tiny = ["width", "height"]
                     .iter()
                     .any(|k| attr(attrs, k).is_some_and(|v| v.trim() == "1" || v.trim() == "0"));
-                if !alt.trim().is_empty() && !tiny {
+                if (!alt.trim().is_empty() || src.is_some()) && !tiny {
                     self.close_link();
                     self.inlines.push(Inline::Image {
                         alt: alt.trim().to_string(),
+                        src,
                     });
                 }
             }
@@ -469,6 +477,29 @@ fn entity(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracker_images_lose_their_address_and_pixels_vanish() {
+        let html = r#"<p><img src="https://pixel.wp.com/g.gif?x=1"><img src="https://feeds.feedburner.com/~r/a/~4/b" alt="counter"><img src="https://example.com/spacer.gif" width="1" height="1"><img src="https://example.com/cat.png" alt="a cat"></p>"#;
+        let images: Vec<(String, Option<String>)> = html_blocks(html)
+            .into_iter()
+            .flat_map(|b| b.inlines)
+            .filter_map(|i| match i {
+                Inline::Image { alt, src } => Some((alt, src)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            images,
+            vec![
+                ("counter".to_string(), None),
+                (
+                    "a cat".to_string(),
+                    Some("https://example.com/cat.png".to_string())
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn paragraphs_links_lists_and_images_become_blocks() {

@@ -9,6 +9,7 @@ pub mod first_run;
 pub mod for_you;
 mod header;
 pub mod html_text;
+pub mod images;
 pub mod impressions;
 pub mod list;
 mod marks;
@@ -255,7 +256,7 @@ impl ReaderView {
         };
         self.article.set_why(why);
         let article_action = egui::CentralPanel::default()
-            .show(ui, |ui| self.article.ui(ui))
+            .show(ui, |ui| self.article.ui(ui, ctx.data_dir))
             .inner;
         if let Some(a) = article_action {
             self.article_action(a, ui.ctx(), ctx);
@@ -311,6 +312,9 @@ impl ReaderView {
             SidebarAction::EditFeed(f) => self.edit_feed(f, ctx),
             SidebarAction::FullTextAlways(feed, on) => {
                 ctx.send(Command::Feeds(FeedsCommand::SetFullTextAlways { feed, on }));
+            }
+            SidebarAction::ImagesAlways(feed, on) => {
+                ctx.send(Command::Feeds(FeedsCommand::SetImagesAlways { feed, on }));
             }
         }
     }
@@ -384,6 +388,7 @@ impl ReaderView {
                 self.open_original_pending = true;
             }
             UiCommand::FetchFullText => self.fetch_full_text(ctx),
+            UiCommand::LoadImages => self.article.load_images(),
             UiCommand::ToggleStar => {
                 if let Some(i) = selected {
                     self.toggle_star(i, ctx);

@@ -60,6 +60,7 @@ impl ReaderView {
         match a {
             ArticleAction::OpenOriginal => self.open_original(egui_ctx, ctx),
             ArticleAction::FetchFullText => self.fetch_full_text(ctx),
+            ArticleAction::LoadImages => self.article.load_images(),
             ArticleAction::OpenLink(url) => links::open(egui_ctx, ctx, &url),
             ArticleAction::CopyLink(url) => links::copy(egui_ctx, ctx, &url),
             ArticleAction::Rule(action, kind) => self.add_rule_for_article(action, kind, ctx),

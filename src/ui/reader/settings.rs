@@ -92,6 +92,17 @@ pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
     });
     ui.checkbox(&mut s.guard, "Keep the reader closed during focus sessions");
     budget_row(ui, &mut s.budget_minutes);
+    ui.add(
+        egui::Label::new(
+            egui::RichText::new(
+                "Images and full articles are fetched only when you ask (\"Load images\" or i, \
+                 \"Fetch full article\" or f, on an article), or for the feeds you choose in a \
+                 feed's menu: until then no sender learns when you read.",
+            )
+            .color(crate::ui::theme::weak_colour(ui.visuals())),
+        )
+        .wrap(),
+    );
     if s.reader.auto_mark_read != before.reader.auto_mark_read {
         save_flag(ctx, AUTO_MARK_READ_KEY, s.reader.auto_mark_read);
     }

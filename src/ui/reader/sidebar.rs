@@ -21,6 +21,8 @@ pub enum SidebarAction {
     EditFeed(FeedId),
     /// Fetch (or stop fetching) every new item's full article for this feed.
     FullTextAlways(FeedId, bool),
+    /// Load (or stop loading) this feed's article images without asking each time.
+    ImagesAlways(FeedId, bool),
 }
 
 /// A refresh under way, as the writer last told it.
@@ -299,6 +301,15 @@ impl Sidebar {
                 .changed()
             {
                 *action = Some(SidebarAction::FullTextAlways(feed.id, always));
+                ui.close();
+            }
+            let mut images = feed.images_always;
+            if ui
+                .checkbox(&mut images, "Always load images")
+                .on_hover_text("Show this feed's images without \"Load images\" each time")
+                .changed()
+            {
+                *action = Some(SidebarAction::ImagesAlways(feed.id, images));
                 ui.close();
             }
             if ui.button("Rename, move or unsubscribe…").clicked() {
