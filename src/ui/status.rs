@@ -4,6 +4,7 @@
 
 use super::theme;
 use crate::engine::worker::Event;
+use rust_i18n::t;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct TaskProgress {
@@ -147,7 +148,7 @@ impl StatusBar {
                         continue;
                     }
                     ui.horizontal(|ui| {
-                        if ui.small_button("Dismiss").clicked() {
+                        if ui.small_button(t!("status.dismiss")).clicked() {
                             dismiss = Some(i);
                         }
                         let text =
@@ -157,7 +158,7 @@ impl StatusBar {
                     });
                 }
                 let lasting = self.notices.iter().filter(|n| n.confirmation.is_none());
-                if lasting.count() > 1 && ui.small_button("Dismiss all").clicked() {
+                if lasting.count() > 1 && ui.small_button(t!("status.dismiss_all")).clicked() {
                     dismiss = Some(usize::MAX);
                 }
                 ui.horizontal(|ui| {
@@ -169,7 +170,7 @@ impl StatusBar {
                         ui.label(&n.text);
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.colored_label(theme::weak_colour(ui.visuals()), "? shortcuts");
+                        ui.colored_label(theme::weak_colour(ui.visuals()), t!("status.shortcuts"));
                     });
                 });
             });

@@ -10,6 +10,7 @@ use crate::ui::commands::UiCommand;
 use crate::ui::links;
 use crate::ui::theme;
 use egui::{RichText, TextStyle};
+use rust_i18n::t;
 
 /// What the user asked for from the article pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +86,7 @@ impl ArticlePane {
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<ArticleAction> {
         let Some(a) = &self.article else {
             ui.centered_and_justified(|ui| {
-                ui.weak("Select an item to read it (j/k to move, o or Enter to open).");
+                ui.weak(t!("article.select"));
             });
             return None;
         };
@@ -99,8 +100,9 @@ impl ArticlePane {
         let can_open = a.url.as_deref().is_some_and(|u| links::openable(u).is_ok());
         area.show(ui, |ui| {
             ui.set_max_width(theme::ARTICLE_MAX_WIDTH.min(ui.available_width()));
+            let untitled = t!("row.untitled");
             let title = if a.title.trim().is_empty() {
-                "(untitled)"
+                untitled.as_ref()
             } else {
                 a.title.as_str()
             };
@@ -115,13 +117,13 @@ impl ArticlePane {
             {
                 // The reader's own clock time, as a mail client shows it (UTC before).
                 let local = d.with_timezone(&chrono::Local);
-                meta.push(local.format("%A %-d %B %Y, %H:%M").to_string());
+                meta.push(crate::ui::time_text::moment(&local, "date.long"));
             }
             ui.label(RichText::new(meta.join(" · ")).color(theme::weak_colour(ui.visuals())));
             if let Some(why) = &self.why {
                 ui.add(
                     egui::Label::new(
-                        RichText::new(format!("In For you because: {why}"))
+                        RichText::new(t!("article.because", why = why))
                             .italics()
                             .color(theme::weak_colour(ui.visuals())),
                     )
@@ -139,7 +141,7 @@ impl ArticlePane {
                 .inner;
             ui.separator();
             if self.blocks.is_empty() {
-                ui.weak("This item has no text. Open the original to read it.");
+                ui.weak(t!("article.no_text"));
             }
             for block in &self.blocks {
                 if let Some(a) = block_ui(ui, block) {
@@ -156,9 +158,9 @@ impl ArticlePane {
 fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleAction> {
     let mut action = None;
     let star = if a.starred_at.is_some() {
-        "Unstar"
+        t!("list_menu.unstar")
     } else {
-        "Star"
+        t!("list_menu.star")
     };
     if ui
         .button(star)
@@ -168,9 +170,9 @@ fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleA
         action = Some(ArticleAction::ToggleStar);
     }
     let read = if a.read_at.is_some() {
-        "Mark unread"
+        t!("list_menu.mark_unread")
     } else {
-        "Mark read"
+        t!("list_menu.mark_read")
     };
     if ui
         .button(read)
@@ -179,23 +181,24 @@ fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleA
     {
         action = Some(ArticleAction::ToggleRead);
     }
-    let open = ui.add_enabled(can_open, egui::Button::new("Open original"));
+    let open = ui.add_enabled(can_open, egui::Button::new(t!("article.open_original")));
     let open = match a.url.as_deref() {
         Some(u) if can_open => open.on_hover_text(u),
-        Some(u) => {
-            open.on_disabled_hover_text(format!("Only web and mail links open in the browser: {u}"))
-        }
-        None => open.on_disabled_hover_text("This item has no link."),
+        Some(u) => open.on_disabled_hover_text(t!("article.not_openable", url = u)),
+        None => open.on_disabled_hover_text(t!("article.no_link")),
     };
     if open.clicked() {
         action = Some(ArticleAction::OpenOriginal);
     }
     if let Some(u) = a.url.as_deref().filter(|u| !u.trim().is_empty())
-        && ui.button("Copy link").on_hover_text(u).clicked()
+        && ui
+            .button(t!("article.copy_link"))
+            .on_hover_text(u)
+            .clicked()
     {
         action = Some(ArticleAction::CopyLink(u.to_string()));
     }
-    ui.menu_button("Like or mute", |ui| {
+    ui.menu_button(t!("article.like_or_mute"), |ui| {
         let author = a.author.as_deref().filter(|x| !x.trim().is_empty());
         let mut pick = |ui: &mut egui::Ui, label: String, rule: (RuleAction, RuleKind)| {
             if ui.button(label).clicked() {
@@ -205,23 +208,23 @@ fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleA
         };
         pick(
             ui,
-            format!("More from {}", a.feed_title),
+            t!("article.more_from", feed = a.feed_title).into_owned(),
             (RuleAction::Like, RuleKind::Feed),
         );
         pick(
             ui,
-            format!("Mute {}", a.feed_title),
+            t!("article.mute_feed", feed = a.feed_title).into_owned(),
             (RuleAction::Mute, RuleKind::Feed),
         );
         if let Some(who) = author {
             pick(
                 ui,
-                format!("More by {who}"),
+                t!("article.more_by", author = who).into_owned(),
                 (RuleAction::Like, RuleKind::Author),
             );
             pick(
                 ui,
-                format!("Mute {who}"),
+                t!("article.mute_author", author = who).into_owned(),
                 (RuleAction::Mute, RuleKind::Author),
             );
         }
@@ -306,13 +309,13 @@ fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) -> Option<Ar
                         egui::Label::new(RichText::new(text).underline())
                             .sense(egui::Sense::click()),
                     )
-                    .on_hover_text(format!("Not opened: {url}"))
+                    .on_hover_text(t!("article.link_not_opened", url = url))
                 };
                 if response.clicked() {
                     action = Some(ArticleAction::OpenLink(url.clone()));
                 }
                 response.context_menu(|ui| {
-                    if ui.button("Copy link").clicked() {
+                    if ui.button(t!("article.copy_link")).clicked() {
                         action = Some(ArticleAction::CopyLink(url.clone()));
                         ui.close();
                     }
@@ -321,7 +324,7 @@ fn inlines_row(ui: &mut egui::Ui, inlines: &[Inline], italic: bool) -> Option<Ar
             Inline::Image { alt } => {
                 ui.add(
                     egui::Label::new(
-                        RichText::new(format!("[image: {alt}]"))
+                        RichText::new(t!("article.image", alt = alt))
                             .italics()
                             .color(theme::weak_colour(ui.visuals())),
                     )

@@ -33,6 +33,7 @@ use article::ArticlePane;
 use background::{Answers, BackgroundReads, ListRequest};
 use impressions::{DwellTimer, ImpressionTracker};
 use list::{ItemList, ListAction, ListKind};
+use rust_i18n::t;
 use search_box::{SearchBox, SearchBoxChange};
 use settings::ReaderSettings;
 use sidebar::{Sidebar, SidebarAction};
@@ -259,7 +260,10 @@ impl ReaderView {
             },
         );
         let fail_text = |what: &str, e: &str| {
-            ctx.act(AppAction::Notice(format!("Could not read {what}: {e}")));
+            let what = t!(what);
+            ctx.act(AppAction::Notice(
+                t!("reader.read_error", what = what, error = e).into_owned(),
+            ));
         };
         let fail = |what: &str, e: crate::store::StoreError| fail_text(what, &e.to_string());
         if stale.settings {
@@ -308,7 +312,7 @@ impl ReaderView {
         };
         match answers.sidebar {
             Some(Ok(data)) => self.sidebar.show_loaded(data),
-            Some(Err(e)) => fail_text("the feeds", &e),
+            Some(Err(e)) => fail_text("reader.what_feeds", &e),
             None => {}
         }
         match answers.list {
@@ -325,7 +329,7 @@ impl ReaderView {
                 }
                 self.list.show_loaded(loaded);
             }
-            Some(Err(e)) => fail_text("the item list", &e),
+            Some(Err(e)) => fail_text("reader.what_list", &e),
             None => {}
         }
         if (stale.rows || stale.list)
@@ -338,7 +342,7 @@ impl ReaderView {
                     shown.starred_at = a.starred_at;
                 }),
                 Ok(None) => self.article.clear(),
-                Err(e) => fail("the article", e),
+                Err(e) => fail("reader.what_article", e),
             }
         }
     }

@@ -1,0 +1,103 @@
+//! The UI language as a person switches it: Settings → Language → 简体中文 relabels the window
+//! at once (navigation, buttons, the timer, durations), is kept for the next start, and
+//! English comes back the same way. The only test in this binary: the language is process-wide.
+
+mod common;
+
+use common::board::{app, data_dir};
+use common::step_until;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use focusfeed::clock::ManualClock;
+use focusfeed::paths::DB_FILE;
+use focusfeed::store::Store;
+use focusfeed::ui::app::{FocusFeedApp, View};
+use focusfeed::ui::language::{LANGUAGE_KEY, Language};
+
+fn has(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
+    h.query_by_label(label).is_some()
+}
+
+fn has_containing(h: &Harness<'_, FocusFeedApp>, part: &str) -> bool {
+    h.query_all_by_label_contains(part).next().is_some()
+}
+
+fn stored_language(dir: &std::path::Path) -> Option<String> {
+    Store::open(&dir.join(DB_FILE))
+        .unwrap()
+        .setting(LANGUAGE_KEY)
+        .unwrap()
+}
+
+#[test]
+fn settings_switches_the_window_to_chinese_and_back() {
+    let dir = data_dir();
+    let clock = ManualClock::new(common::board::start_time());
+    let mut h = app(dir.path(), &clock);
+    h.step();
+    // Tests start in English whatever the machine's locale.
+    assert_eq!(Language::current(), Language::English);
+    assert!(has(&h, "1  Board"));
+    h.get_by_label("4  Settings").click();
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Settings);
+    assert!(has(&h, "Language"));
+
+    h.get_by_label("简体中文").click();
+    h.run_steps(2);
+    assert_eq!(Language::current(), Language::Chinese);
+    // The navigation, the Settings page, the timer's phase and its button, all at once.
+    for label in [
+        "1  看板",
+        "2  阅读器",
+        "3  统计",
+        "4  设置",
+        "语言",
+        "通用",
+        "专注",
+    ] {
+        assert!(has(&h, label), "no {label:?} in the Chinese window");
+    }
+    h.get_by_role_and_label(Role::Button, "开始");
+    h.get_by_role_and_label(Role::Button, "跳过");
+    assert!(!has(&h, "1  Board"), "English left in the navigation");
+    step_until(&mut h, "the language stored", |_| {
+        stored_language(dir.path()).as_deref() == Some("zh-CN")
+    });
+
+    // Durations and dates in Chinese: today's focus minutes on Stats.
+    h.get_by_label("3  统计").click();
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Stats);
+    assert!(has(&h, "统计"));
+    assert!(
+        has(&h, "今天：0 个番茄钟，0 分钟"),
+        "today's line in Chinese"
+    );
+    assert!(has(&h, "专注分钟数，最近 14 天"));
+
+    // The choice survives a restart of the window.
+    drop(h);
+    let mut h = app(dir.path(), &clock);
+    h.step();
+    assert!(
+        has(&h, "1  看板"),
+        "the stored language was not used at start"
+    );
+
+    // And back to English, byte for byte the labels the other tests use.
+    h.get_by_label("4  设置").click();
+    h.run_steps(2);
+    h.get_by_label("English").click();
+    h.run_steps(2);
+    assert_eq!(Language::current(), Language::English);
+    for label in ["1  Board", "4  Settings", "Language", "General", "Focus"] {
+        assert!(has(&h, label), "no {label:?} after switching back");
+    }
+    h.get_by_role_and_label(Role::Button, "Start");
+    assert!(!has_containing(&h, "看板"));
+    step_until(&mut h, "English stored", |_| {
+        stored_language(dir.path()).as_deref() == Some("en")
+    });
+}
