@@ -28,10 +28,13 @@ pub const SAMPLE_FEEDS: [(&str, &str); 5] = [
     // Chinese text for the reader, search and For you (issue 21); dated before the others, so
     // it sorts below them in Latest.
     (
-        "focus-notes-zh.rss.xml",
+        CHINESE_SAMPLE,
         include_str!("../../assets/samples/focus-notes-zh.rss.xml"),
     ),
 ];
+
+/// The file name of the Chinese sample feed.
+pub const CHINESE_SAMPLE: &str = "focus-notes-zh.rss.xml";
 
 /// The folder the samples go in, so they are easy to find and remove together.
 pub const SAMPLE_FOLDER: &str = "Samples";
