@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::board::{app, data_dir};
-use common::step_until;
+use common::board::{data_dir, start_time};
+use common::{install_cjk_test_font, step_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -14,6 +14,18 @@ use focusfeed::paths::DB_FILE;
 use focusfeed::store::Store;
 use focusfeed::ui::app::{FocusFeedApp, View};
 use focusfeed::ui::language::{LANGUAGE_KEY, Language};
+
+/// The board window with the test CJK font, as a machine with `fonts-noto-cjk` has one.
+fn app(dir: &std::path::Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
+    let dir = dir.to_path_buf();
+    let clock = std::sync::Arc::new(clock.clone());
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            install_cjk_test_font(&cc.egui_ctx);
+            FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap()
+        })
+}
 
 fn has(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
     h.query_by_label(label).is_some()
@@ -33,7 +45,7 @@ fn stored_language(dir: &std::path::Path) -> Option<String> {
 #[test]
 fn settings_switches_the_window_to_chinese_and_back() {
     let dir = data_dir();
-    let clock = ManualClock::new(common::board::start_time());
+    let clock = ManualClock::new(start_time());
     let mut h = app(dir.path(), &clock);
     h.step();
     // Tests start in English whatever the machine's locale.

@@ -32,6 +32,19 @@ impl Language {
         }
     }
 
+    /// Its name as the Settings choice shows it: in its own script where the fonts can draw
+    /// it (a CJK font is found on the fonts thread), else in English rather than as empty boxes.
+    pub fn choice_label(self, ctx: &egui::Context) -> &'static str {
+        let own = self.name();
+        let drawable = own.is_ascii()
+            || ctx.fonts_mut(|f| f.has_glyphs(&egui::FontId::proportional(14.0), own));
+        match self {
+            _ if drawable => own,
+            Language::English => "English",
+            Language::Chinese => "Chinese (Simplified)",
+        }
+    }
+
     /// A stored code back to a language; anything unknown is `None`.
     pub fn from_code(code: &str) -> Option<Language> {
         Self::ALL.into_iter().find(|l| l.code() == code)

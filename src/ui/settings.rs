@@ -92,7 +92,8 @@ fn language_choice(ui: &mut egui::Ui, ctx: &ViewContext) {
     let mut chosen = before;
     ui.horizontal(|ui| {
         for language in Language::ALL {
-            ui.selectable_value(&mut chosen, language, language.name());
+            let label = language.choice_label(ui.ctx());
+            ui.selectable_value(&mut chosen, language, label);
         }
     });
     if chosen != before {
