@@ -1,6 +1,7 @@
 //! The UI language as a person switches it: Settings → Language → 简体中文 relabels the window
 //! at once (navigation, buttons, the timer, durations), is kept for the next start, and
 //! English comes back the same way. The only test in this binary: the language is process-wide.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
