@@ -150,7 +150,7 @@ fn columns_are_added_renamed_limited_and_over_limit_is_shown() {
         let doing = store.find_column("Doing").unwrap().id;
         for t in ["One", "Two", "Three"] {
             store
-                .add_card(doing, focusfeed::focus::board::CardDraft::titled(t), 0)
+                .add_card(doing, focusfeed::model::board::CardDraft::titled(t), 0)
                 .unwrap();
         }
     }

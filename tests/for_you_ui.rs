@@ -80,7 +80,9 @@ fn reenter_for_you(h: &mut Harness<'_, FocusFeedApp>) {
     h.key_press(egui::Key::G);
     h.key_press(egui::Key::F);
     // The list is read off the UI thread: wait for it.
-    step_until(h, "For you's list", |h| !h.state().reader_list().is_empty());
+    step_until(h, "For you's list", |h| {
+        !h.state().reader_list().is_empty() && rows_shown(h)
+    });
 }
 
 #[test]
@@ -135,7 +137,7 @@ fn for_you_moves_up_the_feed_the_reader_opens() {
     reenter_for_you(&mut h);
     let rest: HashSet<ItemId> = ids.difference(&opened_ids).copied().collect();
     step_until(&mut h, "For you to rank the night-sky feed first", |h| {
-        in_top(h, &rest, 3) == 3
+        in_top(h, &rest, 3) == 3 && rows_shown(h)
     });
     let after = h.state().reader_list().to_vec();
     assert_ne!(before, after);

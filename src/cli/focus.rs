@@ -2,8 +2,8 @@
 
 use super::CliContext;
 use crate::engine::focus::TimerAction;
-use crate::focus::board::{Card, CardDraft, parse_due, parse_labels};
 use crate::focus::timer::{Timer, TimerConfig};
+use crate::model::board::{Card, CardDraft, parse_due, parse_labels};
 use anyhow::Context as _;
 use clap::Subcommand;
 use std::path::PathBuf;

@@ -4,10 +4,10 @@
 use super::worker::{Event, EventSink};
 use super::{Engine, EngineError, Result};
 use crate::focus::alert;
-use crate::focus::board::{Board, CardDraft};
 use crate::focus::export::{BoardExport, parse_export, time_log_csv};
 use crate::focus::stats::{FocusStats, local_offset};
 use crate::focus::timer::{Outcome, PhaseEnd, Timer, TimerConfig};
+use crate::model::board::{Board, CardDraft};
 use crate::model::{CardId, ColumnId, Topic, UnixTime};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -173,7 +173,10 @@ impl Engine {
     pub fn focus_stats(&mut self) -> Result<FocusStats> {
         self.timer_action(TimerAction::Tick)?;
         let now = self.now_secs();
-        let logged = self.store().focus_stats(now, &local_offset)?;
+        let log = self
+            .store()
+            .focus_log(crate::focus::stats::log_since(now))?;
+        let logged = crate::focus::stats::focus_stats(&log, now, &local_offset);
         let timer = self.store().timer()?;
         // A card deleted mid-session still has its minutes, as the log keeps them.
         let title = timer

@@ -1,37 +1,9 @@
 //! The board and time log as a file: JSON that round-trips losslessly, and the time log as CSV.
 
-use super::board::{Card, Column};
-use super::timer::TimerConfig;
+pub use crate::model::export::{BoardExport, EXPORT_FORMAT, EXPORT_VERSION, TimeEntry};
 use crate::model::{CardId, UnixTime};
-use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-
-pub const EXPORT_FORMAT: &str = "focusfeed-board";
-pub const EXPORT_VERSION: u32 = 1;
-
-/// One row of the time log: a focus session (or the part of one spent on a task).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimeEntry {
-    pub id: i64,
-    pub card_id: Option<CardId>,
-    pub started_at: UnixTime,
-    pub ended_at: UnixTime,
-    pub seconds: i64,
-    pub completed: bool,
-}
-
-/// Everything the Focus side stores, archived cards included.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BoardExport {
-    pub format: String,
-    pub version: u32,
-    pub columns: Vec<Column>,
-    pub cards: Vec<Card>,
-    pub time_log: Vec<TimeEntry>,
-    #[serde(default)]
-    pub timer: Option<TimerConfig>,
-}
 
 /// Reads and checks an export; the message says what is wrong, and nothing is written before.
 pub fn parse_export(json: &str) -> Result<BoardExport, String> {
@@ -57,7 +29,8 @@ pub fn parse_export(json: &str) -> Result<BoardExport, String> {
         if !column_ids.insert(c.id) {
             return Err(format!("column id {} appears twice", c.id));
         }
-        super::board::validate_column_name(&c.name).map_err(|e| format!("column {}: {e}", c.id))?;
+        crate::model::board::validate_column_name(&c.name)
+            .map_err(|e| format!("column {}: {e}", c.id))?;
     }
     let mut card_ids = HashSet::new();
     for c in &data.cards {

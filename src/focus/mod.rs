@@ -1,10 +1,9 @@
 //! The focus domain: logic testable without a window (see ../shared/docs/design.md).
-//! `timer` is the Pomodoro state machine, `board` the Kanban types and input rules, `checklist`
+//! `timer` is the Pomodoro state machine (its state type is in `model::timer`), `checklist`
 //! a card's task lines, `stats` the figures, `reading` the daily reading budget, `export` the
 //! file formats, `alert` the notification and chime.
 
 pub mod alert;
-pub mod board;
 pub mod checklist;
 pub mod export;
 pub mod reading;

@@ -2,11 +2,9 @@
 //! time the reader is actually in use (on screen, window focused, not idle). Time is passed in.
 
 use crate::model::UnixTime;
+pub use crate::model::reading::{BUDGET_KEY, ReadingDay, parse_budget};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-/// The setting that holds the budget in minutes; missing or 0 means no budget.
-pub const BUDGET_KEY: &str = "reader.daily_budget_minutes";
 
 /// The budgets Settings offers, in minutes (0 = none).
 pub const BUDGET_CHOICES: [i64; 7] = [0, 15, 30, 45, 60, 90, 120];
@@ -17,13 +15,6 @@ pub const EXTENSION_SECS: i64 = 5 * 60;
 /// Reading an article with no input for this long still counts; past it the reader is taken
 /// to be left open and unattended, and the meter stops until the next input.
 pub const IDLE_AFTER_SECS: i64 = 3 * 60;
-
-/// One day's reading as stored: seconds read and seconds granted beyond the budget.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReadingDay {
-    pub seconds: i64,
-    pub extra_seconds: i64,
-}
 
 /// Today's standing against the budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,14 +63,6 @@ impl BudgetStatus {
             self.read_minutes()
         ))
     }
-}
-
-/// Parses the stored budget; anything unreadable or negative is no budget.
-pub fn parse_budget(value: Option<&str>) -> i64 {
-    value
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .filter(|m| *m > 0)
-        .unwrap_or(0)
 }
 
 /// Counts reading time from frames. A frame says whether the reader was in use and whether the

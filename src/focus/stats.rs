@@ -2,7 +2,8 @@
 //! minutes per task. The store aggregates rows; the calendar arithmetic, and counting in a
 //! session that is still running, live here.
 
-use crate::model::CardId;
+use crate::model::stats::FocusLog;
+use crate::model::{CardId, UnixTime};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -106,6 +107,57 @@ pub fn local_offset(t: crate::model::UnixTime) -> i64 {
             )
         })
         .unwrap_or(0)
+}
+
+/// The earliest session end `focus_stats` needs at `now`: a day more than the chart, and 14
+/// hours for the furthest time zone.
+pub fn log_since(now: UnixTime) -> UnixTime {
+    now - (CHART_DAYS as i64 + 1) * 86_400 - 14 * 3_600
+}
+
+/// Focus figures at `now` from the time log read since [`log_since`] (a session still running
+/// is not in it). `utc_offset(t)` is the user's offset from UTC at instant `t`: each session
+/// counts on the calendar day it ended on *then*, so a daylight-saving change inside the 14
+/// days moves no session to a neighbouring day.
+pub fn focus_stats(
+    log: &FocusLog,
+    now: UnixTime,
+    utc_offset: &dyn Fn(UnixTime) -> i64,
+) -> FocusStats {
+    let day = |t: UnixTime| day_of(t, utc_offset(t));
+    let today = day(now);
+    let rows: Vec<DayRow> = log
+        .recent
+        .iter()
+        .map(|&(t, secs, done)| (day(t), secs, done))
+        .collect();
+    let days = last_days(today, &rows);
+    let (today_minutes, today_pomodoros) = days
+        .last()
+        .map(|d| (d.minutes, d.pomodoros))
+        .unwrap_or_default();
+    let mut pomodoro_days: Vec<NaiveDate> = log.pomodoro_ends.iter().map(|&t| day(t)).collect();
+    pomodoro_days.sort_unstable();
+    pomodoro_days.dedup();
+    let per_task = log
+        .per_task
+        .iter()
+        .map(|t| TaskMinutes {
+            card_id: t.card_id,
+            title: t.title.clone().unwrap_or_else(|| NO_TASK.to_owned()),
+            minutes: t.seconds / 60,
+            seconds: t.seconds,
+            pomodoros: t.pomodoros,
+        })
+        .collect();
+    FocusStats {
+        today,
+        streak_days: streak(today, &pomodoro_days),
+        days,
+        today_pomodoros,
+        today_minutes,
+        per_task,
+    }
 }
 
 /// One aggregated day from the time log: (day, focused seconds, completed pomodoros).

@@ -363,7 +363,9 @@ pub fn reset(store: &Store) -> Result<(), RankError> {
 }
 
 /// Whether For you is personalized: on unless the user turned it off.
-pub fn personalization(store: &Store) -> Result<bool, crate::store::StoreError> {
+pub fn personalization(
+    store: &impl crate::store::ReadSetting,
+) -> Result<bool, crate::store::StoreError> {
     Ok(store.setting(SETTING_PERSONALIZATION)?.as_deref() != Some("off"))
 }
 

@@ -1,7 +1,7 @@
 //! Board queries: columns and cards, with the pomodoros and minutes each card got from the time log.
 
 use super::{Result, Store, StoreError};
-use crate::focus::board::{Board, Card, CardDraft, Column, ColumnCards};
+use crate::model::board::{Board, Card, CardDraft, Column, ColumnCards};
 use crate::model::{CardId, ColumnId, UnixTime};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
@@ -309,7 +309,7 @@ impl Store {
     }
 
     pub fn add_column(&mut self, name: &str) -> Result<ColumnId> {
-        let name = crate::focus::board::validate_column_name(name).map_err(StoreError::Invalid)?;
+        let name = crate::model::board::validate_column_name(name).map_err(StoreError::Invalid)?;
         self.conn().execute(
             "INSERT INTO board_columns(name, position)
              VALUES (?1, (SELECT COALESCE(MAX(position) + 1, 0) FROM board_columns))",
@@ -319,7 +319,7 @@ impl Store {
     }
 
     pub fn rename_column(&mut self, id: ColumnId, name: &str) -> Result<()> {
-        let name = crate::focus::board::validate_column_name(name).map_err(StoreError::Invalid)?;
+        let name = crate::model::board::validate_column_name(name).map_err(StoreError::Invalid)?;
         let n = self.conn().execute(
             "UPDATE board_columns SET name = ?2 WHERE id = ?1",
             params![id, name],

@@ -2,7 +2,17 @@
 
 use super::*;
 use crate::focus::export::parse_export;
-use crate::focus::timer::{FocusSession, Timer};
+use crate::model::timer::{FocusSession, Timer};
+
+/// The figures as the window computes them from the store's log.
+fn stats_at(
+    s: &Store,
+    now: UnixTime,
+    offset: &dyn Fn(UnixTime) -> i64,
+) -> crate::focus::stats::FocusStats {
+    let log = ok(s.focus_log(crate::focus::stats::log_since(now)));
+    crate::focus::stats::focus_stats(&log, now, offset)
+}
 use crate::store::Store;
 
 const NOW: UnixTime = 1_780_000_000;
@@ -151,7 +161,7 @@ fn time_log_feeds_cards_and_stats() {
     let card = ok(s.card(a));
     assert_eq!(card.pomodoros, 3);
     assert_eq!(card.minutes_spent(), 85);
-    let st = ok(s.focus_stats(NOW, &|_| 0));
+    let st = stats_at(&s, NOW, &|_| 0);
     assert_eq!(st.days.len(), 14);
     assert_eq!(st.today_minutes, 35);
     assert_eq!(st.today_pomodoros, 1);
@@ -174,7 +184,7 @@ fn a_session_counts_on_the_local_day_it_ended_even_across_a_clock_change() {
     let midnight_utc = NOW - NOW.rem_euclid(86_400);
     let ended = midnight_utc - 8 * 86_400 - 5_400;
     ok(s.save_timer(&Timer::default(), &[session(None, ended, 25, true)]));
-    let st = ok(s.focus_stats(NOW, &offset));
+    let st = stats_at(&s, NOW, &offset);
     let that_evening = crate::focus::stats::day_of(ended, 3_600);
     let counted: Vec<_> = st.days.iter().filter(|d| d.minutes > 0).collect();
     assert_eq!(counted.len(), 1);

@@ -1,7 +1,7 @@
 //! Export and import of the whole Focus side (board, archived cards, time log, timer settings).
 
 use super::{Result, Store, StoreError};
-use crate::focus::export::{BoardExport, EXPORT_FORMAT, EXPORT_VERSION};
+use crate::model::export::{BoardExport, EXPORT_FORMAT, EXPORT_VERSION};
 use rusqlite::params;
 
 impl Store {

@@ -9,6 +9,7 @@ mod focus_export;
 pub mod items;
 mod migrations;
 pub mod rank;
+mod read_only;
 pub mod reader;
 mod reading;
 mod search;
@@ -19,6 +20,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
+pub use read_only::ReadStore;
 pub use search::{HitContext, IndexedItem, OutboxEntry};
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +39,18 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Reading a setting, through a writing store or a view's read-only one (the helpers that
+/// interpret a setting serve both).
+pub trait ReadSetting {
+    fn setting(&self, key: &str) -> Result<Option<String>>;
+}
+
+impl ReadSetting for Store {
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Store::setting(self, key)
+    }
+}
 
 /// One connection to the database. The GUI's worker owns the writing one; readers open their own.
 pub struct Store {

@@ -2,8 +2,8 @@
 //! items it ranks.
 
 use super::{Result, Store, StoreError};
+use crate::model::rules::{Rule, RuleAction, RuleKind};
 use crate::model::{ItemId, UnixTime};
-use crate::rank::rules::{Rule, RuleAction, RuleKind};
 use rusqlite::{OptionalExtension, params};
 
 /// Settings keys owned by the rank area.

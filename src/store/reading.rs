@@ -2,7 +2,7 @@
 //! beyond the budget, added to (never overwritten) so the window and the CLI can both write.
 
 use super::{Result, Store};
-use crate::focus::reading::{BUDGET_KEY, ReadingDay, parse_budget};
+use crate::model::reading::{BUDGET_KEY, ReadingDay, parse_budget};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 

@@ -1,11 +1,10 @@
 //! The timer's persisted state, its settings, the time log and the figures computed from it.
 
 use super::{Result, Store};
-use crate::focus::export::TimeEntry;
-use crate::focus::stats::{self, DayRow, FocusStats, TaskMinutes};
-use crate::focus::timer::{FocusSession, Timer, TimerConfig};
 use crate::model::UnixTime;
-use chrono::NaiveDate;
+use crate::model::export::TimeEntry;
+use crate::model::stats::{FocusLog, TaskTotal};
+use crate::model::timer::{FocusSession, Timer, TimerConfig};
 use rusqlite::{OptionalExtension, params};
 
 const TIMER_CONFIG_KEY: &str = "focus.timer";
@@ -91,51 +90,22 @@ impl Store {
         Ok(rows)
     }
 
-    /// Focus figures at `now`, from the time log (a session still running is not in it). `utc_offset(t)` is the user's offset from UTC at instant `t`:
-    /// each session counts on the calendar day it ended on *then*, so a daylight-saving change
-    /// inside the 14 days moves no session to a neighbouring day.
-    pub fn focus_stats(
-        &self,
-        now: UnixTime,
-        utc_offset: &dyn Fn(UnixTime) -> i64,
-    ) -> Result<FocusStats> {
-        let day = |t: UnixTime| stats::day_of(t, utc_offset(t));
-        let today = day(now);
+    /// The time log as the focus figures need it (`focus::stats::focus_stats` does the
+    /// arithmetic): sessions that ended at or after `since`, the end of every completed
+    /// session, and the totals per task.
+    pub fn focus_log(&self, since: UnixTime) -> Result<FocusLog> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT ended_at, seconds, completed FROM time_log WHERE ended_at >= ?1",
         )?;
-        // A day more than the chart and 14 hours for the furthest offset.
-        let since = now - (stats::CHART_DAYS as i64 + 1) * 86_400 - 14 * 3_600;
-        let rows: Vec<DayRow> = stmt
-            .query_map([since], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, u32>(2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .map(|(t, secs, done)| (day(t), secs, done))
-            .collect();
-        let days = stats::last_days(today, &rows);
-        let (today_minutes, today_pomodoros) = days
-            .last()
-            .map(|d| (d.minutes, d.pomodoros))
-            .unwrap_or_default();
-
+        let recent = stmt
+            .query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT DISTINCT ended_at FROM time_log WHERE completed = 1")?;
-        let mut pomodoro_days: Vec<NaiveDate> = stmt
-            .query_map([], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .map(day)
-            .collect();
-        pomodoro_days.sort_unstable();
-        pomodoro_days.dedup();
-
+        let pomodoro_ends = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT t.card_id, c.title, SUM(t.seconds), SUM(t.completed)
              FROM time_log t LEFT JOIN cards c ON c.id = t.card_id
@@ -143,25 +113,17 @@ impl Store {
         )?;
         let per_task = stmt
             .query_map([], |r| {
-                let secs: i64 = r.get(2)?;
-                Ok(TaskMinutes {
+                Ok(TaskTotal {
                     card_id: r.get(0)?,
-                    title: r
-                        .get::<_, Option<String>>(1)?
-                        .unwrap_or_else(|| stats::NO_TASK.to_owned()),
-                    minutes: secs / 60,
-                    seconds: secs,
+                    title: r.get(1)?,
+                    seconds: r.get(2)?,
                     pomodoros: r.get(3)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-
-        Ok(FocusStats {
-            today,
-            streak_days: stats::streak(today, &pomodoro_days),
-            days,
-            today_pomodoros,
-            today_minutes,
+        Ok(FocusLog {
+            recent,
+            pomodoro_ends,
             per_task,
         })
     }

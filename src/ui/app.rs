@@ -18,7 +18,7 @@ use crate::engine::Engine;
 use crate::engine::feeds::{FeedsCommand, RefreshScope};
 use crate::engine::worker::{Command, Event, WorkerHandle};
 use crate::paths::DB_FILE;
-use crate::store::Store;
+use crate::store::ReadStore;
 use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -70,7 +70,7 @@ const UI_STATE_KEY: &str = "focusfeed-ui";
 /// The worker, a read connection and the clock: what views borrow through `ViewContext`.
 struct Core {
     worker: WorkerHandle,
-    reader_store: Store,
+    reader_store: ReadStore,
     clock: SharedClock,
     data_dir: std::path::PathBuf,
 }
@@ -186,7 +186,7 @@ impl FocusFeedApp {
     pub fn with_engine(ctx: egui::Context, engine: Engine) -> anyhow::Result<Self> {
         let data_dir = &engine.data_dir().to_path_buf();
         let clock = engine.clock().clone();
-        let reader_store = Store::open(&data_dir.join(DB_FILE))?;
+        let reader_store = ReadStore::open(&data_dir.join(DB_FILE))?;
         Language::stored(&reader_store).unwrap_or_default().apply();
         let repaint = ctx.clone();
         let worker = WorkerHandle::spawn(engine, move || repaint.request_repaint());

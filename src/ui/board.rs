@@ -10,7 +10,7 @@ use super::context::{AppAction, ViewContext};
 use super::theme;
 use crate::engine::focus::FocusCommand;
 use crate::engine::worker::{Command, Event};
-use crate::focus::board::{Board, Card, ColumnCards};
+use crate::model::board::{Board, Card, ColumnCards};
 use crate::model::{CardId, ColumnId, Topic};
 use chrono::NaiveDate;
 use rust_i18n::t;

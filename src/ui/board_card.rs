@@ -5,9 +5,9 @@ use super::board::BoardAction;
 use super::commands::UiCommand;
 use super::theme;
 use super::time_text;
-use crate::focus::board::Card;
 use crate::focus::checklist;
 use crate::model::CardId;
+use crate::model::board::Card;
 use chrono::{Datelike, NaiveDate};
 use rust_i18n::t;
 

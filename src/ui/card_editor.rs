@@ -1,7 +1,7 @@
 //! The create/edit dialog for a card: fields as typed, checked before anything is sent.
 
-use crate::focus::board::{Card, CardDraft, parse_due, parse_estimate, parse_labels};
 use crate::focus::checklist;
+use crate::model::board::{Card, CardDraft, parse_due, parse_estimate, parse_labels};
 use crate::model::{CardId, ColumnId};
 use rust_i18n::t;
 

@@ -38,7 +38,7 @@ impl ColumnEditor {
     }
 
     fn parsed(&self) -> Result<(String, Option<u32>), String> {
-        let name = crate::focus::board::validate_column_name(&self.name)?;
+        let name = crate::model::board::validate_column_name(&self.name)?;
         let w = self.wip.trim();
         let wip = if w.is_empty() {
             None

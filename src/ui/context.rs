@@ -3,7 +3,7 @@
 
 use crate::clock::SharedClock;
 use crate::engine::worker::{Command, WorkerHandle};
-use crate::store::Store;
+use crate::store::ReadStore;
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 
@@ -27,7 +27,7 @@ pub enum AppAction {
 
 pub struct ViewContext<'a> {
     /// A read connection: views query what they show (small, indexed queries) on `Changed` events.
-    pub store: &'a Store,
+    pub store: &'a ReadStore,
     pub worker: &'a WorkerHandle,
     pub clock: &'a SharedClock,
     /// Where the data lives (shown in Settings; files the user picks are resolved against nothing else).

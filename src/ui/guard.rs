@@ -31,21 +31,13 @@ pub const GUARD_KEY: &str = "reader.guard_during_focus";
 
 /// Whether the reader stays closed during focus sessions: on unless switched off (an unreadable
 /// setting leaves it on).
-pub fn guard_enabled(store: &crate::store::Store) -> bool {
+pub fn guard_enabled(store: &impl crate::store::ReadSetting) -> bool {
     !matches!(store.setting(GUARD_KEY), Ok(Some(v)) if v == "false")
 }
 
 impl AttentionGuard {
     fn reload(&mut self, ctx: &ViewContext) {
-        self.unread = ctx
-            .store
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM items WHERE read_at IS NULL",
-                [],
-                |r| r.get(0),
-            )
-            .ok();
+        self.unread = ctx.store.item_totals().ok().map(|t| t.unread);
         self.enabled = guard_enabled(ctx.store);
         self.loaded = true;
     }

@@ -1,7 +1,7 @@
 //! The UI's language: English or 简体中文, chosen from the stored setting, else (in the real
 //! window only) from the system locale; switching applies at once, through `rust_i18n`'s locale.
 
-use crate::store::Store;
+use crate::store::ReadSetting;
 
 /// The settings row that holds the chosen language ("en" or "zh-CN").
 pub const LANGUAGE_KEY: &str = "ui.language";
@@ -67,7 +67,7 @@ impl Language {
     }
 
     /// The stored choice, if there is a readable one.
-    pub fn stored(store: &Store) -> Option<Language> {
+    pub fn stored(store: &impl ReadSetting) -> Option<Language> {
         store
             .setting(LANGUAGE_KEY)
             .ok()

@@ -9,7 +9,7 @@ use super::theme;
 use super::time_text;
 use crate::engine::worker::Event;
 use crate::focus::reading::BudgetStatus;
-use crate::focus::stats::{FocusStats, LiveSession, day_of, local_offset};
+use crate::focus::stats::{self, FocusStats, LiveSession, day_of, local_offset};
 use crate::model::Topic;
 use rust_i18n::t;
 
@@ -23,9 +23,9 @@ pub struct StatsView {
 impl StatsView {
     fn reload(&mut self, ctx: &ViewContext) {
         let now = ctx.now.timestamp();
-        match ctx.store.focus_stats(now, &local_offset) {
-            Ok(s) => {
-                self.stats = Some(s);
+        match ctx.store.focus_log(stats::log_since(now)) {
+            Ok(log) => {
+                self.stats = Some(stats::focus_stats(&log, now, &local_offset));
                 self.error = None;
             }
             Err(e) => self.error = Some(t!("stats.read_error", error = e).into_owned()),

@@ -92,12 +92,12 @@ pub fn step_until_ranked(h: &mut Harness<'_, FocusFeedApp>, store: &Store, min_l
             .iter()
             .map(|r| r.item_id)
             .collect();
-        list.len() >= min_len && !ranked.is_empty() && list.starts_with(&ranked)
+        list.len() >= min_len && !ranked.is_empty() && list.starts_with(&ranked) && rows_shown(h)
     });
 }
 
-/// Whether every row on screen shows its item (none is a "…" placeholder; the list reads its
-/// rows in the frame today, so this holds as soon as the list is there).
+/// Whether every row on screen shows its item: none is a placeholder ("…") whose row the
+/// background reader is still reading. A test that clicks a row by its title waits for this.
 pub fn rows_shown(h: &Harness<'_, FocusFeedApp>) -> bool {
     h.query_all_by_label("…").next().is_none()
 }

@@ -29,6 +29,8 @@ pub enum ArticleAction {
 #[derive(Debug, Default)]
 pub struct ArticlePane {
     article: Option<Article>,
+    /// The item being opened: the background reader is reading it.
+    loading: Option<ItemId>,
     /// Parsed once when the article is shown, not every frame.
     blocks: Vec<Block>,
     scroll_to_top: bool,
@@ -52,11 +54,23 @@ impl ArticlePane {
             None => Vec::new(),
         };
         self.article = article;
+        self.loading = None;
         self.scroll_to_top = true;
     }
 
     pub fn clear(&mut self) {
         self.show(None);
+    }
+
+    /// Shows "Loading…" until [`ArticlePane::show`] brings the article `id`.
+    pub fn set_loading(&mut self, id: ItemId) {
+        self.show(None);
+        self.loading = Some(id);
+    }
+
+    /// The item being read for the pane, if any.
+    pub fn loading_id(&self) -> Option<ItemId> {
+        self.loading
     }
 
     pub fn article(&self) -> Option<&Article> {
@@ -86,7 +100,11 @@ impl ArticlePane {
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<ArticleAction> {
         let Some(a) = &self.article else {
             ui.centered_and_justified(|ui| {
-                ui.weak(t!("article.select"));
+                if self.loading.is_some() {
+                    ui.weak(t!("article.loading"));
+                } else {
+                    ui.weak(t!("article.select"));
+                }
             });
             return None;
         };

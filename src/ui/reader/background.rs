@@ -1,11 +1,14 @@
 //! The reader's background reads: a list's ids and the sidebar's counts take tens of milliseconds
-//! on a big database, so they run on a thread with its own read connection and the window shows
-//! the answer when it comes. A newer request of the same kind supersedes an older one.
+//! on a big database, and even a page of rows or one article can wait on a busy disk, so all of
+//! them run on a thread with its own read connection and the window shows the answer when it
+//! comes. A newer request of the same kind supersedes an older one.
 
 use super::list::{ListKind, LoadedList, read_list};
+use super::row_cache::RowsRequest;
 use super::sidebar::{SidebarData, read_sidebar};
 use crate::model::{ItemId, UnixTime};
-use crate::store::Store;
+use crate::store::ReadStore;
+use crate::store::reader::{Article, ListRow};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
@@ -22,22 +25,54 @@ pub struct ListRequest {
     pub take_over: bool,
 }
 
+/// What an article is read for; each purpose has its own latest request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleFor {
+    /// Opening it in the article pane.
+    Show,
+    /// The open article's read/star flags, after the worker changed some.
+    Flags,
+    /// Its address, to open the original in the browser.
+    Original,
+}
+
+impl ArticleFor {
+    const ALL: [ArticleFor; 3] = [ArticleFor::Show, ArticleFor::Flags, ArticleFor::Original];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// An article read: `None` when the item is gone.
+pub type ArticleRead = Result<Option<Article>, String>;
+
 enum Request {
     List(u64, ListRequest),
     Sidebar(u64),
+    Rows(RowsRequest),
+    Article(u64, ArticleFor, ItemId),
 }
 
 /// An answer, with the request number it answers; errors are meant for the user.
 enum Answer {
     List(u64, Result<(bool, LoadedList), String>),
     Sidebar(u64, Result<SidebarData, String>),
+    Rows(RowsRequest, Result<Vec<ListRow>, String>),
+    Article(u64, ArticleFor, ItemId, ArticleRead),
 }
 
 /// The latest answers taken in one frame.
+#[derive(Default)]
 pub struct Answers {
     /// `(take_over, list)`: see [`ListRequest::take_over`].
     pub list: Option<Result<(bool, LoadedList), String>>,
     pub sidebar: Option<Result<SidebarData, String>>,
+    /// Every rows answer that came: an older one still holds good rows, and the list drops
+    /// those its invalidations made stale (see [`RowsRequest::generation`]).
+    pub rows: Vec<(RowsRequest, Result<Vec<ListRow>, String>)>,
+    /// The answer to the latest article request of each purpose, as `(purpose, item, read)`.
+    pub articles: Vec<(ArticleFor, ItemId, ArticleRead)>,
 }
 
 pub struct BackgroundReads {
@@ -47,6 +82,8 @@ pub struct BackgroundReads {
     list_asked: u64,
     list_answered: u64,
     sidebar_asked: u64,
+    /// By [`ArticleFor::index`].
+    article_asked: [u64; 3],
 }
 
 impl BackgroundReads {
@@ -59,7 +96,7 @@ impl BackgroundReads {
         let thread = std::thread::Builder::new()
             .name("focusfeed-reader".into())
             .spawn(move || {
-                let store = Store::open(&db).map_err(|e| e.to_string());
+                let store = ReadStore::open(&db).map_err(|e| e.to_string());
                 serve(store, &req_rx, &ans_tx, &wake);
             })
             .ok();
@@ -70,6 +107,7 @@ impl BackgroundReads {
             list_asked: 0,
             list_answered: 0,
             sidebar_asked: 0,
+            article_asked: [0; 3],
         }
     }
 
@@ -90,6 +128,22 @@ impl BackgroundReads {
         self.send(Request::Sidebar(self.sidebar_asked));
     }
 
+    pub fn ask_rows(&mut self, request: RowsRequest) {
+        self.send(Request::Rows(request));
+    }
+
+    pub fn ask_article(&mut self, id: ItemId, purpose: ArticleFor) {
+        let n = &mut self.article_asked[purpose.index()];
+        *n += 1;
+        let n = *n;
+        self.send(Request::Article(n, purpose, id));
+    }
+
+    /// Drops the answer to the article request of `purpose` still out (the article was closed).
+    pub fn cancel_article(&mut self, purpose: ArticleFor) {
+        self.article_asked[purpose.index()] += 1;
+    }
+
     fn send(&self, request: Request) {
         // The thread ends only with this handle; a send cannot fail while it lives.
         if let Some(tx) = &self.requests {
@@ -105,18 +159,23 @@ impl BackgroundReads {
     /// The answers to the latest requests that came since the last call; answers to requests
     /// made stale by newer ones are dropped.
     pub fn take_answers(&mut self) -> Answers {
-        let (mut list, mut sidebar) = (None, None);
+        let mut out = Answers::default();
         for answer in self.answers.try_iter() {
             match answer {
                 Answer::List(n, r) if n == self.list_asked => {
                     self.list_answered = n;
-                    list = Some(r);
+                    out.list = Some(r);
                 }
-                Answer::Sidebar(n, r) if n == self.sidebar_asked => sidebar = Some(r),
+                Answer::Sidebar(n, r) if n == self.sidebar_asked => out.sidebar = Some(r),
+                Answer::Rows(q, r) => out.rows.push((q, r)),
+                Answer::Article(n, purpose, id, r) if n == self.article_asked[purpose.index()] => {
+                    out.articles.retain(|(p, _, _)| *p != purpose);
+                    out.articles.push((purpose, id, r));
+                }
                 _ => {}
             }
         }
-        Answers { list, sidebar }
+        out
     }
 }
 
@@ -130,25 +189,43 @@ impl Drop for BackgroundReads {
 }
 
 /// Answers requests until the window goes, skipping any request a newer one of its kind has
-/// already replaced in the queue. A batch's list is answered before its sidebar.
+/// already replaced in the queue. The quick reads a person waits on (the article, the rows in
+/// view) come first; then a batch's list, then its sidebar.
 fn serve(
-    store: Result<Store, String>,
+    store: Result<ReadStore, String>,
     requests: &Receiver<Request>,
     answers: &Sender<Answer>,
     wake: &dyn Fn(),
 ) {
     while let Ok(first) = requests.recv() {
-        let (mut list, mut sidebar) = (None, None);
+        let (mut list, mut sidebar, mut rows) = (None, None, None);
+        let mut articles: [Option<(u64, ItemId)>; 3] = [None; 3];
         for r in std::iter::once(first).chain(requests.try_iter()) {
             match r {
                 Request::List(n, q) => list = Some((n, q)),
                 Request::Sidebar(n) => sidebar = Some(n),
+                Request::Rows(q) => rows = Some(q),
+                Request::Article(n, purpose, id) => articles[purpose.index()] = Some((n, id)),
             }
         }
         let store = match &store {
             Ok(s) => Ok(s),
             Err(e) => Err(format!("cannot open the database: {e}")),
         };
+        for purpose in ArticleFor::ALL {
+            if let Some((n, id)) = articles[purpose.index()] {
+                let r = store
+                    .clone()
+                    .and_then(|s| s.article(id).map_err(|e| e.to_string()));
+                let _ = answers.send(Answer::Article(n, purpose, id, r));
+            }
+        }
+        if let Some(q) = rows {
+            let r = store
+                .clone()
+                .and_then(|s| s.list_rows(&q.ids).map_err(|e| e.to_string()));
+            let _ = answers.send(Answer::Rows(q, r));
+        }
         if let Some((n, q)) = list {
             let r = store.clone().and_then(|s| {
                 read_list(s, q.kind, q.unread_only, q.entered_at, &q.shown)
@@ -190,7 +267,7 @@ mod tests {
     fn the_latest_request_is_answered_and_older_ones_dropped() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let db = dir.path().join(DB_FILE);
-        let store = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        let store = ReadStore::open(&db).unwrap_or_else(|e| panic!("{e}"));
         drop(store);
         let woken = Arc::new(Mutex::new(0));
         let w = woken.clone();
@@ -236,6 +313,51 @@ mod tests {
             assert!(Instant::now() < deadline, "no sidebar");
             std::thread::yield_now();
         }
+    }
+
+    #[test]
+    fn rows_and_articles_are_read_on_the_thread() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = dir.path().join(DB_FILE);
+        super::super::bench::fill(dir.path(), 10, 1_800_000_000).unwrap_or_else(|e| panic!("{e}"));
+        let mut reads = BackgroundReads::spawn(&db, || {});
+        let request = RowsRequest {
+            seq: 1,
+            generation: 0,
+            ids: vec![1, 2, 99],
+        };
+        reads.ask_rows(request.clone());
+        // Opening item 1, then item 2 before the first answer: only item 2 is shown.
+        reads.ask_article(1, ArticleFor::Show);
+        reads.ask_article(2, ArticleFor::Show);
+        reads.ask_article(3, ArticleFor::Original);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let (mut rows, mut articles) = (Vec::new(), Vec::new());
+        while rows.is_empty() || articles.len() < 2 {
+            let answers = reads.take_answers();
+            rows.extend(answers.rows);
+            articles.extend(answers.articles);
+            assert!(Instant::now() < deadline, "no answer");
+            std::thread::yield_now();
+        }
+        let (answered, got) = &rows[0];
+        assert_eq!(answered, &request, "the request comes back with its rows");
+        let mut ids: Vec<ItemId> = got
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        ids.sort_unstable();
+        assert_eq!(ids, vec![1, 2], "a missing item is skipped");
+        let opened: Vec<(ArticleFor, ItemId)> = articles
+            .iter()
+            .filter(|(_, _, a)| matches!(a, Ok(Some(_))))
+            .map(|(p, id, _)| (*p, *id))
+            .collect();
+        assert!(opened.contains(&(ArticleFor::Show, 2)), "{opened:?}");
+        assert!(opened.contains(&(ArticleFor::Original, 3)), "{opened:?}");
+        assert!(!opened.contains(&(ArticleFor::Show, 1)), "superseded");
     }
 
     #[test]

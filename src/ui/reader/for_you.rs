@@ -3,7 +3,7 @@
 //! still while it is being read.
 
 use crate::model::{ItemId, UnixTime};
-use crate::store::{Store, StoreError};
+use crate::store::{ReadStore, StoreError};
 use std::collections::HashSet;
 
 /// For you is a reading list, not an archive: a bounded number of items.
@@ -17,7 +17,7 @@ pub const FOR_YOU_LIMIT: usize = 1_000;
 /// to the list follow them in ranked order. A new ranking reorders the list only when the list
 /// is entered afresh (`shown` empty).
 pub fn for_you_ids(
-    store: &Store,
+    store: &ReadStore,
     keep_read_since: UnixTime,
     shown: &[ItemId],
 ) -> Result<Vec<ItemId>, StoreError> {

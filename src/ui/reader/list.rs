@@ -1,11 +1,13 @@
 //! The middle pane: the item list of the current view, virtualized. It holds only the ordered ids
-//! (100,000 are under a megabyte) and fetches the rows of the visible window from SQLite on demand.
+//! (100,000 are under a megabyte) and the rows around the view, which the background reader reads
+//! when the list asks (see `row_cache`): drawing never waits on SQLite.
 
 use super::for_you::for_you_ids;
 use super::row::{RowText, SearchMarks, paint_row};
+use super::row_cache::{RowCache, RowsRequest};
 use crate::model::{FeedId, ItemId, UnixTime};
 use crate::store::reader::{FolderId, ListQuery, ListRow, ListScope};
-use crate::store::{Store, StoreError};
+use crate::store::{ReadStore, StoreError};
 use crate::ui::theme;
 use egui::{Role, Sense, WidgetInfo, vec2};
 use rust_i18n::t;
@@ -42,8 +44,6 @@ impl ListKind {
 
 /// Row height: two lines of text and a little air.
 pub const ROW_HEIGHT: f32 = 40.0;
-/// Rows kept in the cache before it is cleared (they are re-read on demand).
-const ROW_CACHE_MAX: usize = 4_000;
 
 /// What the user did in the list this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ pub enum ListAction {
 #[derive(Debug, Default)]
 pub struct ItemList {
     ids: Vec<ItemId>,
-    rows: HashMap<ItemId, ListRow>,
+    rows: RowCache,
     selected: Option<usize>,
     /// Bring this row into view on the next frame (keyboard navigation).
     scroll_to: Option<usize>,
@@ -68,13 +68,15 @@ pub struct ItemList {
     viewport: f32,
     /// Rows visible last frame, as `(item, position)`, for impressions.
     visible: Vec<(ItemId, usize)>,
+    /// The rows drawn last frame, and how many of them were placeholders (not read yet).
+    drawn: Range<usize>,
+    placeholders: usize,
     /// What a search marks in each hit's row (title words, snippet), by item.
     search_marks: HashMap<ItemId, SearchMarks>,
     /// Why For you ranked an item where it is (the recommender's reasons), by item.
     reasons: HashMap<ItemId, String>,
     /// For you: the list shown holds a ranking (see [`LoadedList::ranked`]).
     ranked: bool,
-    load_error: Option<String>,
 }
 
 impl ItemList {
@@ -103,7 +105,23 @@ impl ItemList {
     }
 
     pub fn row(&self, id: ItemId) -> Option<&ListRow> {
-        self.rows.get(&id)
+        self.rows.get(id)
+    }
+
+    /// Rows drawn as placeholders last frame, their read still on its way.
+    pub fn placeholders(&self) -> usize {
+        self.placeholders
+    }
+
+    /// The rows the last draw asked for, to send to the background reader.
+    pub fn take_row_request(&mut self) -> Option<RowsRequest> {
+        self.rows.take_request()
+    }
+
+    /// Takes the background reader's answer to a [`RowsRequest`].
+    pub fn accept_rows(&mut self, request: &RowsRequest, rows: Result<Vec<ListRow>, String>) {
+        let center = self.drawn.start + self.drawn.len() / 2;
+        self.rows.accept(request, rows, &self.ids, center);
     }
 
     pub fn visible(&self) -> &[(ItemId, usize)] {
@@ -120,7 +138,7 @@ impl ItemList {
     /// Keeps the selected item selected when it is still in the list.
     pub fn load(
         &mut self,
-        store: &Store,
+        store: &ReadStore,
         kind: ListKind,
         unread_only: bool,
         entered_at: UnixTime,
@@ -158,8 +176,8 @@ impl ItemList {
         let keep = self.selected_id();
         self.ids = ids;
         self.selected = keep.and_then(|id| self.ids.iter().position(|x| *x == id));
-        self.rows.clear();
-        self.load_error = None;
+        // Mostly the same items again: their rows stay drawn until read afresh.
+        self.rows.invalidate();
     }
 
     /// A fresh list for another view: selection and scroll start at the top.
@@ -172,6 +190,7 @@ impl ItemList {
         self.selected = None;
         self.scroll_to = Some(0);
         self.visible.clear();
+        self.drawn = 0..0;
     }
 
     pub fn set_search_marks(&mut self, marks: HashMap<ItemId, SearchMarks>) {
@@ -183,16 +202,15 @@ impl ItemList {
         self.reasons.get(&id).map(String::as_str)
     }
 
-    /// Forgets cached rows so read/star flags are re-read (after the worker changed them).
+    /// Has the rows in view read again (the worker changed read/star flags); until then they
+    /// are drawn as they were.
     pub fn invalidate_rows(&mut self) {
-        self.rows.clear();
+        self.rows.invalidate();
     }
 
     /// Updates a cached row at once, before the worker's change arrives.
     pub fn patch_row(&mut self, id: ItemId, f: impl FnOnce(&mut ListRow)) {
-        if let Some(r) = self.rows.get_mut(&id) {
-            f(r);
-        }
+        self.rows.patch(id, f);
     }
 
     pub fn select(&mut self, i: usize) {
@@ -217,34 +235,10 @@ impl ItemList {
         Some(next)
     }
 
-    /// Reads the rows of `range` that are not cached yet, in one query.
-    fn fetch_rows(&mut self, store: &Store, range: Range<usize>) {
-        let missing: Vec<ItemId> = self.ids
-            [range.start.min(self.ids.len())..range.end.min(self.ids.len())]
-            .iter()
-            .filter(|id| !self.rows.contains_key(id))
-            .copied()
-            .collect();
-        if missing.is_empty() {
-            return;
-        }
-        if self.rows.len() + missing.len() > ROW_CACHE_MAX {
-            self.rows.clear();
-        }
-        match store.list_rows(&missing) {
-            Ok(rows) => {
-                for r in rows {
-                    self.rows.insert(r.id, r);
-                }
-                self.load_error = None;
-            }
-            Err(e) => self.load_error = Some(e.to_string()),
-        }
-    }
-
-    /// Draws the list; returns what the user did.
-    pub fn ui(&mut self, ui: &mut egui::Ui, store: &Store, now: UnixTime) -> Option<ListAction> {
-        if let Some(e) = &self.load_error {
+    /// Draws the list; returns what the user did. Rows not read yet are drawn as placeholders
+    /// and asked for (see [`ItemList::take_row_request`]).
+    pub fn ui(&mut self, ui: &mut egui::Ui, now: UnixTime) -> Option<ListAction> {
+        if let Some(e) = self.rows.error() {
             ui.colored_label(theme::error_colour(ui.visuals()), e);
         }
         let row_with_gap = ROW_HEIGHT + ui.spacing().item_spacing.y;
@@ -264,13 +258,16 @@ impl ItemList {
         }
         let mut action = None;
         let mut visible = Vec::new();
+        let mut placeholders = 0;
         let total = self.ids.len();
         let out = area.show_rows(ui, ROW_HEIGHT, total, |ui, range| {
-            self.fetch_rows(store, range.clone());
+            self.rows.want(&self.ids, range.clone());
+            self.drawn = range.clone();
             let clip = ui.clip_rect();
             for i in range {
                 let Some(&id) = self.ids.get(i) else { break };
-                let row = self.rows.get(&id);
+                let row = self.rows.get(id);
+                placeholders += usize::from(row.is_none());
                 let selected = self.selected == Some(i);
                 let search = self.search_marks.get(&id);
                 let reason = self.reasons.get(&id).map(String::as_str);
@@ -281,7 +278,8 @@ impl ItemList {
                     .allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::hover())
                     .0;
                 let response = ui.interact(rect, ui.scope_id().with(("row", id)), Sense::click());
-                // Half a row on screen counts as visible (impressions).
+                // Half a row on screen counts as visible (impressions). A placeholder counts
+                // too: its row comes a frame later, and the impression's second runs meanwhile.
                 if clip.intersect(rect).height() >= ROW_HEIGHT * 0.5 {
                     visible.push((id, i));
                 }
@@ -335,6 +333,7 @@ impl ItemList {
         self.offset = out.state.clamped_offset().y;
         self.viewport = out.inner_rect.height();
         self.visible = visible;
+        self.placeholders = placeholders;
         action
     }
 }
@@ -356,7 +355,7 @@ pub struct LoadedList {
 /// it is being read (see `for_you_ids`). At 100,000 items this takes tens of milliseconds,
 /// which is why the window runs it on the background reader.
 pub fn read_list(
-    store: &Store,
+    store: &ReadStore,
     kind: ListKind,
     unread_only: bool,
     entered_at: UnixTime,
@@ -432,30 +431,70 @@ mod tests {
     /// What the list test harness holds between frames.
     struct Shown {
         list: ItemList,
-        store: Store,
         action: Option<ListAction>,
+        /// The row requests the draws made, in order.
+        requests: Vec<RowsRequest>,
+    }
+
+    fn list_harness(ids: Vec<ItemId>) -> egui_kittest::Harness<'static, Shown> {
+        let mut list = ItemList::default();
+        list.set_ids(ids);
+        let shown = Shown {
+            list,
+            action: None,
+            requests: Vec::new(),
+        };
+        egui_kittest::Harness::new_ui_state(
+            |ui, s: &mut Shown| {
+                if let Some(a) = s.list.ui(ui, 0) {
+                    s.action = Some(a);
+                }
+                s.requests.extend(s.list.take_row_request());
+            },
+            shown,
+        )
+    }
+
+    #[test]
+    fn drawing_rows_not_read_yet_asks_for_them_and_shows_placeholders() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = list_harness((1..=1_000).collect());
+        h.run();
+        let requests = std::mem::take(&mut h.state_mut().requests);
+        assert_eq!(requests.len(), 1, "one request, not one per frame");
+        let asked = &requests[0].ids;
+        assert_eq!(asked.first(), Some(&1));
+        let drawn = h.state().list.placeholders();
+        assert!(drawn > 0 && asked.len() > drawn, "{drawn} drawn, {asked:?}");
+        assert!(h.query_all_by_label("…").count() > 0);
+
+        // The answer comes: the rows show, nothing more is asked for.
+        let request = requests[0].clone();
+        let rows = request
+            .ids
+            .iter()
+            .map(|&id| ListRow {
+                id,
+                feed_id: 1,
+                feed_title: "Feed".into(),
+                title: format!("Item {id}"),
+                author: None,
+                published_at: None,
+                read: false,
+                starred: false,
+            })
+            .collect();
+        h.state_mut().list.accept_rows(&request, Ok(rows));
+        h.run();
+        assert_eq!(h.state().list.placeholders(), 0);
+        assert!(h.query_by_label("Item 1").is_some());
+        assert!(h.state().requests.is_empty());
     }
 
     #[test]
     fn a_click_opens_the_item_pressed_even_when_the_list_changes_before_the_release() {
-        use egui_kittest::Harness;
         use egui_kittest::kittest::Queryable;
-        let mut list = ItemList::default();
-        list.set_ids(vec![1, 2, 3]);
-        let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        let shown = Shown {
-            list,
-            store,
-            action: None,
-        };
-        let mut h = Harness::new_ui_state(
-            |ui, s: &mut Shown| {
-                if let Some(a) = s.list.ui(ui, &s.store, 0) {
-                    s.action = Some(a);
-                }
-            },
-            shown,
-        );
+        let mut h = list_harness(vec![1, 2, 3]);
         h.run();
         // The person presses on the second row (item 2). Before they let go, a new ranking
         // puts item 3 on top, so item 2 is now drawn third and item 1 is under the pointer.

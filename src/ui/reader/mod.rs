@@ -13,7 +13,9 @@ pub mod impressions;
 pub mod list;
 mod marks;
 mod reading;
+mod reads;
 pub mod row;
+pub mod row_cache;
 pub mod search_box;
 pub mod settings;
 pub mod sidebar;
@@ -21,7 +23,7 @@ pub mod subscribe;
 mod take_over;
 
 use super::commands::UiCommand;
-use super::context::{AppAction, ViewContext};
+use super::context::ViewContext;
 use super::theme;
 use crate::engine::feeds::{FeedsCommand, RefreshScope};
 use crate::engine::reader::ReaderCommand;
@@ -30,10 +32,9 @@ use crate::engine::worker::{Command, Event};
 use crate::model::Topic;
 use crate::rank::rules::{RuleAction, RuleKind};
 use article::ArticlePane;
-use background::{Answers, BackgroundReads, ListRequest};
+use background::{ArticleFor, BackgroundReads};
 use impressions::{DwellTimer, ImpressionTracker};
 use list::{ItemList, ListAction, ListKind};
-use rust_i18n::t;
 use search_box::{SearchBox, SearchBoxChange};
 use settings::ReaderSettings;
 use sidebar::{Sidebar, SidebarAction};
@@ -41,6 +42,14 @@ use subscribe::{FeedEditor, SubscribeDialog};
 
 /// The task name the feeds worker reports refresh progress under.
 const REFRESH_TASK: &str = crate::engine::feeds::runs::REFRESH_TASK;
+
+/// An item being opened, its article on the way from the background reader.
+#[derive(Debug, Clone, Copy)]
+struct Opening {
+    id: crate::model::ItemId,
+    /// The open asked the worker to mark it read.
+    mark_read: bool,
+}
 
 /// What must be re-read before drawing, set by worker events and read once per frame.
 #[derive(Debug, Clone, Copy)]
@@ -98,8 +107,13 @@ pub struct ReaderView {
     last_drawn: Option<(u64, i64)>,
     /// The next list read replaces the list instead of keeping what is on screen in place.
     take_over_list: bool,
-    /// Reads the list's ids and the sidebar off the UI thread (started with the first frame).
+    /// Reads the list, its rows, the sidebar and articles off the UI thread (started with the
+    /// first frame).
     reads: Option<BackgroundReads>,
+    /// Article reads asked for before the first frame started the reader.
+    queued_articles: Vec<(crate::model::ItemId, ArticleFor)>,
+    /// The item whose article is being read to open it.
+    opening: Option<Opening>,
     /// The article is set beside the list, but the window leaves it too little room this
     /// frame: it is drawn below instead (the setting stays).
     too_narrow_beside: bool,
@@ -127,12 +141,16 @@ impl ReaderView {
         let now_ms = ctx.now.timestamp_millis();
         if self.reads.is_none() {
             let repaint = ui.ctx().clone();
-            self.reads = Some(BackgroundReads::spawn(
-                &ctx.data_dir.join(crate::paths::DB_FILE),
-                move || repaint.request_repaint(),
-            ));
+            let mut reads =
+                BackgroundReads::spawn(&ctx.data_dir.join(crate::paths::DB_FILE), move || {
+                    repaint.request_repaint()
+                });
+            for (id, purpose) in std::mem::take(&mut self.queued_articles) {
+                reads.ask_article(id, purpose);
+            }
+            self.reads = Some(reads);
         }
-        self.reload(ctx);
+        self.reload(ui.ctx(), ctx);
         if self.stale.list {
             // `reload` asked to read the list again (a take-over that came after a pick).
             ui.ctx().request_repaint();
@@ -219,9 +237,14 @@ impl ReaderView {
                     }
                     return None;
                 }
-                self.list.ui(ui, ctx.store, now)
+                self.list.ui(ui, now)
             })
             .inner;
+        if let Some(request) = self.list.take_row_request()
+            && let Some(reads) = self.reads.as_mut()
+        {
+            reads.ask_rows(request);
+        }
         if let Some(a) = list_action {
             self.list_action(a, ctx);
         }
@@ -245,105 +268,6 @@ impl ReaderView {
         if let Some(wait) = next {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(wait as u64));
-        }
-    }
-
-    /// Re-reads what the worker said changed; failures become notices, the old data stays.
-    fn reload(&mut self, ctx: &ViewContext) {
-        let stale = std::mem::replace(
-            &mut self.stale,
-            Stale {
-                sidebar: false,
-                list: false,
-                rows: false,
-                settings: false,
-            },
-        );
-        let fail_text = |what: &str, e: &str| {
-            let what = t!(what);
-            ctx.act(AppAction::Notice(
-                t!("reader.read_error", what = what, error = e).into_owned(),
-            ));
-        };
-        let fail = |what: &str, e: crate::store::StoreError| fail_text(what, &e.to_string());
-        if stale.settings {
-            self.settings = ReaderSettings::load(ctx.store);
-        }
-        let list_request = (stale.list && self.kind != ListKind::Search).then(|| {
-            // Stays set until a take-over answer is shown: a newer request supersedes the one
-            // that asked for it, and must take over in its place.
-            let take_over = self.take_over_list;
-            ListRequest {
-                kind: self.kind,
-                unread_only: self.unread_only,
-                entered_at: self.entered_at,
-                shown: if take_over {
-                    Vec::new()
-                } else {
-                    self.list.ids().to_vec()
-                },
-                take_over,
-            }
-        });
-        if !stale.list && stale.rows {
-            self.list.invalidate_rows();
-        }
-        let answers = match self.reads.as_mut() {
-            Some(reads) => {
-                if stale.sidebar {
-                    reads.ask_sidebar();
-                }
-                if let Some(r) = list_request {
-                    reads.ask_list(r);
-                }
-                reads.take_answers()
-            }
-            // Before the first frame (benchmarks drive the view directly): read in place.
-            None => Answers {
-                sidebar: stale
-                    .sidebar
-                    .then(|| sidebar::read_sidebar(ctx.store).map_err(|e| e.to_string())),
-                list: list_request.map(|r| {
-                    list::read_list(ctx.store, r.kind, r.unread_only, r.entered_at, &r.shown)
-                        .map(|l| (r.take_over, l))
-                        .map_err(|e| e.to_string())
-                }),
-            },
-        };
-        match answers.sidebar {
-            Some(Ok(data)) => self.sidebar.show_loaded(data),
-            Some(Err(e)) => fail_text("reader.what_feeds", &e),
-            None => {}
-        }
-        match answers.list {
-            // A row picked since a take-over was asked for: the list is being read and must not
-            // reshuffle, so read it again keeping what is on screen in place.
-            Some(Ok((true, _))) if self.list.selected_id().is_some() => {
-                self.take_over_list = false;
-                self.stale.list = true;
-            }
-            Some(Ok((take_over, loaded))) => {
-                if take_over {
-                    self.take_over_list = false;
-                    self.list.reset();
-                }
-                self.list.show_loaded(loaded);
-            }
-            Some(Err(e)) => fail_text("reader.what_list", &e),
-            None => {}
-        }
-        if (stale.rows || stale.list)
-            && let Some(id) = self.article.item_id()
-        {
-            match ctx.store.article(id) {
-                // Only the flags: re-parsing would also reset the reading position.
-                Ok(Some(a)) => self.article.patch(|shown| {
-                    shown.read_at = a.read_at;
-                    shown.starred_at = a.starred_at;
-                }),
-                Ok(None) => self.article.clear(),
-                Err(e) => fail("reader.what_article", e),
-            }
         }
     }
 

@@ -2,11 +2,13 @@
 //! the original or a link in the browser, and ending the dwell when the reader is hidden or the window
 //! closes.
 
-use super::ReaderView;
 use super::article::ArticleAction;
+use super::background::{ArticleFor, ArticleRead};
+use super::{Opening, ReaderView};
 use crate::engine::rank::RankCommand;
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
+use crate::model::ItemId;
 use crate::rank::rules::{RuleAction, RuleKind};
 use crate::ui::context::{AppAction, ViewContext};
 use crate::ui::links;
@@ -31,7 +33,7 @@ impl ReaderView {
             && let Some(dwell) = self.dwell.stop(last_ms)
         {
             ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
-            if let Some(id) = self.article.item_id() {
+            if let Some(id) = self.article.item_id().or(self.article.loading_id()) {
                 self.dwell.start(id, self.kind.event_name(), now_ms);
             }
         }
@@ -43,6 +45,7 @@ impl ReaderView {
         if let Some(dwell) = self.dwell.stop(ctx.now.timestamp_millis()) {
             ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
         }
+        self.cancel_opening();
         self.article.clear();
     }
 
@@ -85,7 +88,8 @@ impl ReaderView {
         }
     }
 
-    /// Opens row `i` in the article pane: records the open, marks it read if so configured.
+    /// Opens row `i` in the article pane: the open is recorded and reading time starts now; the
+    /// article shows when the background reader has read it (see [`ReaderView::show_opened`]).
     pub(super) fn open(&mut self, i: usize, ctx: &ViewContext) {
         let Some(id) = self.list.id_at(i) else {
             return;
@@ -96,43 +100,64 @@ impl ReaderView {
         if let Some(dwell) = self.dwell.start(id, view, now_ms) {
             ctx.send(Command::Reader(ReaderCommand::Record(vec![dwell])));
         }
-        match ctx.store.article(id) {
+        // Sent now, not when the article has been read: a quick j/o/j/o must record every open.
+        // A row not read yet counts as unread; marking a read item read changes nothing.
+        let mark_read = self.settings.auto_mark_read && !self.is_read(id).unwrap_or(false);
+        ctx.send(Command::Reader(ReaderCommand::Open {
+            item: id,
+            view: view.to_string(),
+            position: Some(i),
+            mark_read,
+        }));
+        if mark_read {
+            self.list.patch_row(id, |r| r.read = true);
+        }
+        self.cancel_opening();
+        self.opening = Some(Opening { id, mark_read });
+        self.article.set_loading(id);
+        self.ask_article(id, ArticleFor::Show);
+    }
+
+    /// The article being opened has been read: shows it.
+    pub(super) fn show_opened(&mut self, id: ItemId, read: ArticleRead, ctx: &ViewContext) {
+        let Some(opening) = self.opening.take_if(|o| o.id == id) else {
+            return;
+        };
+        match read {
             Ok(Some(a)) => {
-                let mark_read = self.settings.auto_mark_read && a.read_at.is_none();
                 self.article.show(Some(a));
-                ctx.send(Command::Reader(ReaderCommand::Open {
-                    item: id,
-                    view: view.to_string(),
-                    position: Some(i),
-                    mark_read,
-                }));
-                if mark_read {
+                if opening.mark_read {
+                    // Read before the worker marked it, perhaps.
                     let now = ctx.now.timestamp();
-                    self.list.patch_row(id, |r| r.read = true);
-                    self.article.patch(|a| a.read_at = Some(now));
+                    self.article
+                        .patch(|a| a.read_at = Some(a.read_at.unwrap_or(now)));
                 }
             }
             Ok(None) => {
                 self.article.clear();
                 self.stale.list = true;
             }
-            Err(e) => ctx.act(AppAction::Notice(
-                t!("reading.open_error", error = e).into_owned(),
-            )),
+            Err(e) => {
+                self.article.clear();
+                ctx.act(AppAction::Notice(
+                    t!("reading.open_error", error = e).into_owned(),
+                ));
+            }
         }
     }
 
-    /// Opens the selected item's original (or the open article's) in the browser.
+    /// Opens the selected item's original (or the open article's) in the browser; an item not
+    /// open is read for its address first.
     pub(super) fn open_original(&mut self, egui_ctx: &egui::Context, ctx: &ViewContext) {
         let target = self.list.selected_id().or(self.article.item_id());
         let url = match target {
             Some(id) if Some(id) == self.article.item_id() => {
                 self.article.original_url().map(str::to_string)
             }
-            Some(id) => match ctx.store.article(id) {
-                Ok(Some(a)) => a.url.filter(|u| !u.trim().is_empty()),
-                _ => None,
-            },
+            Some(id) => {
+                self.ask_article(id, ArticleFor::Original);
+                return;
+            }
             None => None,
         };
         match url {

@@ -3,7 +3,7 @@
 
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
-use crate::store::Store;
+use crate::store::{ReadSetting, ReadStore};
 use crate::ui::context::ViewContext;
 use rust_i18n::t;
 
@@ -27,7 +27,7 @@ impl Default for ReaderSettings {
     }
 }
 
-fn flag(store: &Store, key: &str, default: bool) -> bool {
+fn flag(store: &impl ReadSetting, key: &str, default: bool) -> bool {
     match store.setting(key) {
         Ok(Some(v)) => v == "true",
         // A missing or unreadable setting falls back to the default; it is not worth an error.
@@ -36,7 +36,7 @@ fn flag(store: &Store, key: &str, default: bool) -> bool {
 }
 
 impl ReaderSettings {
-    pub fn load(store: &Store) -> Self {
+    pub fn load(store: &impl ReadSetting) -> Self {
         let d = Self::default();
         Self {
             auto_mark_read: flag(store, AUTO_MARK_READ_KEY, d.auto_mark_read),
@@ -63,7 +63,7 @@ struct SectionState {
 }
 
 impl SectionState {
-    fn load(store: &Store) -> Self {
+    fn load(store: &ReadStore) -> Self {
         Self {
             reader: ReaderSettings::load(store),
             guard: crate::ui::guard::guard_enabled(store),

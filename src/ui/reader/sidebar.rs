@@ -4,7 +4,7 @@
 use super::list::ListKind;
 use crate::model::FeedId;
 use crate::store::reader::{FolderId, SidebarFeed, SidebarFolder, Totals};
-use crate::store::{Store, StoreError};
+use crate::store::{ReadStore, StoreError};
 use crate::ui::commands::UiCommand;
 use crate::ui::theme;
 use egui::{AtomExt as _, RichText};
@@ -51,7 +51,7 @@ pub struct SidebarData {
     pub totals: Totals,
 }
 
-pub fn read_sidebar(store: &Store) -> Result<SidebarData, StoreError> {
+pub fn read_sidebar(store: &ReadStore) -> Result<SidebarData, StoreError> {
     Ok(SidebarData {
         feeds: store.sidebar_feeds()?,
         folders: store.sidebar_folders()?,
@@ -60,7 +60,7 @@ pub fn read_sidebar(store: &Store) -> Result<SidebarData, StoreError> {
 }
 
 impl Sidebar {
-    pub fn reload(&mut self, store: &Store) -> Result<(), StoreError> {
+    pub fn reload(&mut self, store: &ReadStore) -> Result<(), StoreError> {
         self.show_loaded(read_sidebar(store)?);
         Ok(())
     }

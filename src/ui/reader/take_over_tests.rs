@@ -13,6 +13,8 @@ use std::sync::Arc;
 struct Fixture {
     _dir: tempfile::TempDir,
     store: Store,
+    /// What the view reads through, as in the window.
+    read: crate::store::ReadStore,
     worker: WorkerHandle,
     clock: SharedClock,
     data_dir: std::path::PathBuf,
@@ -39,7 +41,10 @@ impl Fixture {
                 [],
             )
             .unwrap_or_else(|e| panic!("{e}"));
+        let read = crate::store::ReadStore::open(&dir.path().join(crate::paths::DB_FILE))
+            .unwrap_or_else(|e| panic!("{e}"));
         let mut f = Self {
+            read,
             data_dir: dir.path().to_path_buf(),
             _dir: dir,
             store,
@@ -54,7 +59,7 @@ impl Fixture {
 
     fn with_ctx(&mut self, act: impl FnOnce(&mut ReaderView, &ViewContext)) {
         let ctx = ViewContext {
-            store: &self.store,
+            store: &self.read,
             worker: &self.worker,
             clock: &self.clock,
             data_dir: &self.data_dir,
@@ -95,7 +100,8 @@ impl Fixture {
 
     /// The next frame's read of what changed.
     fn read(&mut self) {
-        self.with_ctx(|view, ctx| view.reload(ctx));
+        let egui_ctx = egui::Context::default();
+        self.with_ctx(|view, ctx| view.reload(&egui_ctx, ctx));
     }
 
     fn shown(&self) -> Vec<ItemId> {

@@ -1,5 +1,14 @@
-//! Plain serde types shared across layers. Area-specific types live in their own modules;
-//! only what several layers pass around belongs here.
+//! Plain serde types shared across layers: the lowest layer, importing nothing of the crate.
+//! What the store and the domain both need lives here (the board's cards and columns, the
+//! timer's state and settings, For you's rules, the reading ledger, the export format), so
+//! the store never imports the domain that imports it.
+
+pub mod board;
+pub mod export;
+pub mod reading;
+pub mod rules;
+pub mod stats;
+pub mod timer;
 
 use serde::{Deserialize, Serialize};
 
