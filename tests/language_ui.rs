@@ -1,6 +1,6 @@
 //! The UI language as a person switches it: Settings → Language → 简体中文 relabels the window
 //! at once (navigation, buttons, the timer, durations), is kept for the next start, and
-//! English comes back the same way. The only test in this binary: the language is process-wide.
+//! English comes back the same way. The only test here that switches: the language is process-wide.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -113,4 +113,35 @@ fn settings_switches_the_window_to_chinese_and_back() {
     step_until(&mut h, "English stored", |_| {
         stored_language(dir.path()).as_deref() == Some("en")
     });
+}
+
+/// The test font keeps up with the locale file: every character a Chinese label may show has a
+/// glyph (the harness would panic on the first one missing, in whichever test drew it).
+#[test]
+fn the_test_font_draws_every_character_of_the_chinese_locale_and_sample() {
+    let text: String = [
+        include_str!("../locales/zh-CN.yml"),
+        include_str!("../assets/samples/focus-notes-zh.rss.xml"),
+    ]
+    .concat()
+    .chars()
+    .filter(|c| !c.is_ascii() && !c.is_whitespace())
+    .collect();
+    let mut h = Harness::new_ui(|ui| {
+        ui.label("Tides");
+    });
+    h.run();
+    install_cjk_test_font(&h.ctx);
+    h.run();
+    let missing: String = text
+        .chars()
+        .filter(|c| {
+            !h.ctx
+                .fonts_mut(|f| f.has_glyphs(&egui::FontId::proportional(14.0), &c.to_string()))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no glyph in the test font for {missing:?}"
+    );
 }
