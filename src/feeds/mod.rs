@@ -4,6 +4,7 @@
 
 pub mod discover;
 pub mod fetch;
+pub mod full_text;
 pub mod html;
 mod jsonfeed;
 pub mod opml;

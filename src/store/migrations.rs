@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("sql/0007_item_age.sql")),
     (8, include_str!("sql/0008_reading.sql")),
     (9, include_str!("sql/0009_change_counts.sql")),
+    (10, include_str!("sql/0010_full_text.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

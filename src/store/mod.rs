@@ -6,6 +6,7 @@ pub mod changes;
 pub mod events;
 pub mod feeds;
 mod focus_export;
+mod full_text;
 pub mod items;
 mod migrations;
 pub mod rank;

@@ -244,7 +244,7 @@ impl Store {
 
 /// The recommender's item queries select these columns, read by [`rank_item`].
 const RANK_ITEM_SELECT: &str = "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url,
-        i.content_text, coalesce(i.published_at, i.fetched_at)
+        coalesce(i.full_text, i.content_text), coalesce(i.published_at, i.fetched_at)
     FROM items i JOIN feeds f ON f.id = i.feed_id";
 
 /// One row of the recommender's item queries, in their column order.

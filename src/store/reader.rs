@@ -63,6 +63,11 @@ pub struct Article {
     pub content_text: String,
     pub read_at: Option<UnixTime>,
     pub starred_at: Option<UnixTime>,
+    /// The full article fetched from the item's page (sanitized), when the user asked for it.
+    pub full_html: Option<String>,
+    pub full_text: Option<String>,
+    /// Why the last try to fetch the full article failed (the summary stays).
+    pub full_text_error: Option<String>,
 }
 
 /// A subscription in the sidebar.
@@ -75,6 +80,8 @@ pub struct SidebarFeed {
     pub unread: i64,
     pub error: Option<String>,
     pub disabled: bool,
+    /// Every new item's full article is fetched as it arrives.
+    pub full_text_always: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,7 +238,8 @@ impl Store {
             .conn
             .query_row(
                 "SELECT i.id, i.feed_id, f.title, i.title, i.url, i.author, i.published_at,
-                        i.content_html, i.content_text, i.read_at, i.starred_at
+                        i.content_html, i.content_text, i.read_at, i.starred_at,
+                        i.full_html, i.full_text, i.full_text_error
                  FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
                 [id],
                 |r| {
@@ -247,6 +255,9 @@ impl Store {
                         content_text: r.get(8)?,
                         read_at: r.get(9)?,
                         starred_at: r.get(10)?,
+                        full_html: r.get(11)?,
+                        full_text: r.get(12)?,
+                        full_text_error: r.get(13)?,
                     })
                 },
             )
@@ -260,7 +271,7 @@ impl Store {
             // unread items made SQLite fetch every row for its feed (4x slower at 100,000).
             "SELECT f.id, f.title, f.url, f.folder_id,
                     (SELECT count(*) FROM items i WHERE i.feed_id = f.id AND i.read_at IS NULL),
-                    f.error, f.disabled
+                    f.error, f.disabled, f.full_text_always
              FROM feeds f
              ORDER BY lower(CASE WHEN f.title = '' THEN f.url ELSE f.title END), f.id",
         )?;
@@ -273,6 +284,7 @@ impl Store {
                 unread: r.get(4)?,
                 error: r.get(5)?,
                 disabled: r.get::<_, i64>(6)? != 0,
+                full_text_always: r.get::<_, i64>(7)? != 0,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -35,7 +35,8 @@ pub struct OutboxEntry {
     pub item_id: ItemId,
 }
 
-const ITEM_COLUMNS: &str = "id, feed_id, title, content_text, author, categories, \
+// The full article, once fetched, holds the summary's text and more: it is what is indexed.
+const ITEM_COLUMNS: &str = "id, feed_id, title, coalesce(full_text, content_text), author, categories, \
                             coalesce(published_at, fetched_at)";
 
 fn row_to_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<IndexedItem> {

@@ -142,6 +142,7 @@ commands! {
     PreviousItem => (Reader, "cmd.previous_item", [S::key(Key::K), S::key(Key::ArrowUp)]),
     OpenItem => (Reader, "cmd.open_item", [S::key(Key::O), S::key(Key::Enter)]),
     OpenOriginal => (Reader, "cmd.open_original", [S::key(Key::V)]),
+    FetchFullText => (Reader, "cmd.fetch_full_text", [S::key(Key::F)]),
     ToggleStar => (Reader, "cmd.toggle_star", [S::key(Key::S)]),
     ToggleRead => (Reader, "cmd.toggle_read", [S::key(Key::M)]),
     Refresh => (Reader, "cmd.refresh", [S::key(Key::R)]),

@@ -187,7 +187,11 @@ impl StatusBar {
 /// The engine names its tasks in English; the ones it has are shown in the UI's language (a
 /// new one shows as the engine named it until it is added here and to the locale files).
 fn task_name(task: &str) -> String {
-    const KEYS: [(&str, &str); 7] = [
+    const KEYS: [(&str, &str); 8] = [
+        (
+            crate::engine::feeds::articles::FULL_TEXT_TASK,
+            "task.full_text",
+        ),
         (
             crate::engine::feeds::runs::REFRESH_TASK,
             "task.refreshing_feeds",

@@ -4,6 +4,7 @@
 
 pub mod board;
 pub mod held_server;
+pub mod page_server;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

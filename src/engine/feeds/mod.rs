@@ -17,6 +17,7 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub mod articles;
 pub(crate) mod pool;
 mod refresh;
 pub mod runs;
@@ -49,6 +50,13 @@ pub enum FeedsCommand {
         folder: Vec<String>,
     },
     Unsubscribe(FeedId),
+    /// Fetches the item's web page and keeps its readable article beside the summary.
+    FetchFullText(crate::model::ItemId),
+    /// Fetch the full article of every new item of this feed as it arrives.
+    SetFullTextAlways {
+        feed: FeedId,
+        on: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,6 +288,18 @@ pub(super) fn handle(
         }
         FeedsCommand::Refresh(scope) => outstanding.start_refresh(engine, scope, events),
         FeedsCommand::CancelRefresh => outstanding.cancel(events),
+        FeedsCommand::FetchFullText(item) => match engine.store().item_url(item) {
+            Ok(url) => outstanding.start_full_text(engine, vec![(item, url)], true, events),
+            Err(e) => events.send(Event::Notice(format!(
+                "Could not fetch the full article: {e}"
+            ))),
+        },
+        FeedsCommand::SetFullTextAlways { feed, on } => {
+            match engine.store().set_full_text_always(feed, on) {
+                Ok(()) => events.changed(Topic::Feeds),
+                Err(e) => events.send(Event::Notice(format!("Could not save the setting: {e}"))),
+            }
+        }
         FeedsCommand::ImportOpml(path) => {
             let task = "Importing OPML";
             match engine.import_opml(&path) {

@@ -20,6 +20,13 @@ pub enum PoolMessage {
         index: usize,
         fetch: Fetch,
     },
+    /// An item's full article has been fetched and extracted, or could not be (see
+    /// `articles.rs`).
+    FullText {
+        item: crate::model::ItemId,
+        user_asked: bool,
+        result: Result<crate::feeds::full_text::FullText, String>,
+    },
     /// A subscription's address has been read (see `runs.rs`), to be stored in `folder`.
     Resolved {
         folder: Vec<String>,

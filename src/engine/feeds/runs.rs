@@ -47,6 +47,8 @@ pub struct Outstanding {
     runs: Vec<Run>,
     next_run: u64,
     subscribing: usize,
+    /// Full articles asked for and not yet come back.
+    articles: usize,
     tx: Sender<PoolMessage>,
     rx: Receiver<PoolMessage>,
     /// Items stored since they were last announced, and when that was.
@@ -61,6 +63,7 @@ impl Default for Outstanding {
             runs: Vec::new(),
             next_run: 1,
             subscribing: 0,
+            articles: 0,
             tx,
             rx,
             unannounced_items: false,
@@ -77,7 +80,7 @@ impl Outstanding {
 
     /// Whether nothing is out on the pool.
     pub fn is_idle(&self) -> bool {
-        self.runs.is_empty() && self.subscribing == 0
+        self.runs.is_empty() && self.subscribing == 0 && self.articles == 0
     }
 
     /// Starts a refresh of `scope`: the feeds a running refresh is already fetching are left to
@@ -187,6 +190,44 @@ impl Outstanding {
         }
     }
 
+    /// Fetches the full articles of `items` (`(id, address)`) on a thread of their own; each is
+    /// stored as it comes back.
+    pub fn start_full_text(
+        &mut self,
+        engine: &Engine,
+        items: Vec<(crate::model::ItemId, Option<String>)>,
+        user_asked: bool,
+        events: &EventSink,
+    ) {
+        if items.is_empty() {
+            return;
+        }
+        let n = items.len();
+        match super::articles::spawn(engine, items, user_asked, self.tx.clone()) {
+            Ok(()) => {
+                self.articles += n;
+                self.tell_articles(events);
+            }
+            Err(e) => events.send(Event::Notice(format!(
+                "Could not start fetching the full article: {e}"
+            ))),
+        }
+    }
+
+    fn tell_articles(&self, events: &EventSink) {
+        if self.articles == 0 {
+            events.send(Event::Finished {
+                task: super::articles::FULL_TEXT_TASK.into(),
+            });
+        } else {
+            events.send(Event::Progress {
+                task: super::articles::FULL_TEXT_TASK.into(),
+                done: 0,
+                total: 0,
+            });
+        }
+    }
+
     /// Stops every refresh: no further feed is fetched, and what the fetches under way bring
     /// is dropped. What was stored stays.
     pub fn cancel(&mut self, events: &EventSink) {
@@ -228,6 +269,7 @@ impl Outstanding {
                 let r = &mut self.runs[pos];
                 r.in_flight.retain(|&i| i != index);
                 r.done += 1;
+                let mut wanting = Vec::new();
                 let states = Arc::clone(&r.states);
                 let Some(state) = states.get(index) else {
                     return;
@@ -248,6 +290,18 @@ impl Outstanding {
                             FeedOutcome::Failed { .. } => false,
                         };
                         self.unannounced_items |= items_moved;
+                        if let FeedOutcome::Updated { added, .. } = &outcome
+                            && *added > 0
+                        {
+                            wanting = engine
+                                .store()
+                                .items_wanting_full_text(
+                                    state.id,
+                                    r.now,
+                                    super::articles::ALWAYS_PER_REFRESH,
+                                )
+                                .unwrap_or_default();
+                        }
                     }
                     Err(e) => events.send(Event::Failed {
                         task: REFRESH_TASK.into(),
@@ -255,6 +309,7 @@ impl Outstanding {
                     }),
                 }
                 self.tell_progress(events);
+                self.start_full_text(engine, wanting, false, events);
                 let finished = self.runs[pos].done >= self.runs[pos].states.len();
                 if finished {
                     let run = self.runs.remove(pos);
@@ -267,6 +322,15 @@ impl Outstanding {
                         self.announce_items(events);
                     }
                 }
+            }
+            PoolMessage::FullText {
+                item,
+                user_asked,
+                result,
+            } => {
+                self.articles = self.articles.saturating_sub(1);
+                super::articles::store(engine, item, user_asked, result, events);
+                self.tell_articles(events);
             }
             PoolMessage::Resolved { folder, result } => {
                 self.subscribing = self.subscribing.saturating_sub(1);

@@ -22,6 +22,8 @@ pub enum ArticleAction {
     CopyLink(String),
     ToggleStar,
     ToggleRead,
+    /// "Fetch full article": the item's page, read for its article.
+    FetchFullText,
     /// A For you rule about this item's feed or author.
     Rule(RuleAction, RuleKind),
 }
@@ -36,6 +38,8 @@ pub struct ArticlePane {
     scroll_to_top: bool,
     /// Why For you ranked the shown item (its reasons), when it was opened from For you.
     why: Option<String>,
+    /// The item whose full article was asked for and has not come back yet.
+    fetching: Option<ItemId>,
 }
 
 impl ArticlePane {
@@ -46,16 +50,39 @@ impl ArticlePane {
     }
 
     pub fn show(&mut self, article: Option<Article>) {
-        self.blocks = match &article {
-            Some(a) => match a.content_html.as_deref().filter(|h| !h.trim().is_empty()) {
-                Some(html) => html_blocks(html),
-                None => text_blocks(&a.content_text),
-            },
-            None => Vec::new(),
-        };
+        self.blocks = article.as_ref().map(content_blocks).unwrap_or_default();
+        if self.fetching != article.as_ref().map(|a| a.id) {
+            self.fetching = None;
+        }
         self.article = article;
         self.loading = None;
         self.scroll_to_top = true;
+    }
+
+    /// The open article read again (its full text came): same item, so the reader keeps their
+    /// place; the content is replaced only if it changed.
+    pub fn refresh(&mut self, article: Article) {
+        if self.item_id() != Some(article.id) {
+            return;
+        }
+        let came = article.full_text.is_some() || article.full_text_error.is_some();
+        let changed = self.article.as_ref().is_none_or(|old| {
+            old.full_html != article.full_html
+                || old.full_text != article.full_text
+                || old.full_text_error != article.full_text_error
+        });
+        if came && changed {
+            self.fetching = None;
+        }
+        if changed {
+            self.blocks = content_blocks(&article);
+        }
+        self.article = Some(article);
+    }
+
+    /// Shows "Fetching the full article…" until it (or why not) arrives.
+    pub fn set_fetching(&mut self, id: ItemId) {
+        self.fetching = Some(id);
     }
 
     pub fn clear(&mut self) {
@@ -158,6 +185,7 @@ impl ArticlePane {
                 })
                 .inner;
             ui.separator();
+            full_text_note(ui, a, self.fetching == Some(a.id));
             if self.blocks.is_empty() {
                 ui.weak(t!("article.no_text"));
             }
@@ -169,6 +197,39 @@ impl ArticlePane {
             }
         });
         action
+    }
+}
+
+/// The full article when one was fetched, else the feed's own content.
+fn content_blocks(a: &Article) -> Vec<Block> {
+    if let Some(html) = a.full_html.as_deref().filter(|h| !h.trim().is_empty()) {
+        return html_blocks(html);
+    }
+    match a.content_html.as_deref().filter(|h| !h.trim().is_empty()) {
+        Some(html) => html_blocks(html),
+        None => text_blocks(&a.content_text),
+    }
+}
+
+/// Where the text below comes from: the page (fetched on request), or why it could not be had,
+/// or that it is on its way.
+fn full_text_note(ui: &mut egui::Ui, a: &Article, fetching: bool) {
+    let weak = theme::weak_colour(ui.visuals());
+    if fetching {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(RichText::new(t!("article.fetching")).color(weak));
+        });
+    } else if a.full_html.is_some() {
+        ui.label(RichText::new(t!("article.fetched")).color(weak));
+    } else if let Some(why) = &a.full_text_error {
+        ui.add(
+            egui::Label::new(
+                RichText::new(t!("article.fetch_failed", why = why))
+                    .color(theme::warning_colour(ui.visuals())),
+            )
+            .wrap(),
+        );
     }
 }
 
@@ -215,6 +276,19 @@ fn action_row(ui: &mut egui::Ui, a: &Article, can_open: bool) -> Option<ArticleA
             .clicked()
     {
         action = Some(ArticleAction::CopyLink(u.to_string()));
+    }
+    let label = if a.full_html.is_some() {
+        t!("article.fetch_again")
+    } else {
+        t!("article.fetch")
+    };
+    let fetch = ui.add_enabled(can_open, egui::Button::new(label));
+    if fetch
+        .on_hover_text(format!("{} (f)", UiCommand::FetchFullText.label()))
+        .on_disabled_hover_text(t!("article.no_page"))
+        .clicked()
+    {
+        action = Some(ArticleAction::FetchFullText);
     }
     ui.menu_button(t!("article.like_or_mute"), |ui| {
         let author = a.author.as_deref().filter(|x| !x.trim().is_empty());
@@ -373,6 +447,9 @@ mod tests {
             content_text: "Look east after dusk.".into(),
             read_at: None,
             starred_at: None,
+            full_html: None,
+            full_text: None,
+            full_text_error: None,
         }
     }
 

@@ -30,7 +30,7 @@ pub struct ListRequest {
 pub enum ArticleFor {
     /// Opening it in the article pane.
     Show,
-    /// The open article's read/star flags, after the worker changed some.
+    /// The open article again, after the worker changed it (flags, full text).
     Flags,
     /// Its address, to open the original in the browser.
     Original,
@@ -59,7 +59,8 @@ enum Answer {
     List(u64, Result<(bool, LoadedList), String>),
     Sidebar(u64, Result<SidebarData, String>),
     Rows(RowsRequest, Result<Vec<ListRow>, String>),
-    Article(u64, ArticleFor, ItemId, ArticleRead),
+    /// Boxed: an article (full text and all) is far larger than the other answers.
+    Article(u64, ArticleFor, ItemId, Box<ArticleRead>),
 }
 
 /// The latest answers taken in one frame.
@@ -170,7 +171,7 @@ impl BackgroundReads {
                 Answer::Rows(q, r) => out.rows.push((q, r)),
                 Answer::Article(n, purpose, id, r) if n == self.article_asked[purpose.index()] => {
                     out.articles.retain(|(p, _, _)| *p != purpose);
-                    out.articles.push((purpose, id, r));
+                    out.articles.push((purpose, id, *r));
                 }
                 _ => {}
             }
@@ -217,7 +218,7 @@ fn serve(
                 let r = store
                     .clone()
                     .and_then(|s| s.article(id).map_err(|e| e.to_string()));
-                let _ = answers.send(Answer::Article(n, purpose, id, r));
+                let _ = answers.send(Answer::Article(n, purpose, id, Box::new(r)));
             }
         }
         if let Some(q) = rows {

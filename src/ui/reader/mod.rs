@@ -309,6 +309,9 @@ impl ReaderView {
             SidebarAction::StopRefresh => ctx.send(Command::Feeds(FeedsCommand::CancelRefresh)),
             SidebarAction::RefreshFeed(f) => self.refresh(ctx, RefreshScope::Feed(f)),
             SidebarAction::EditFeed(f) => self.edit_feed(f, ctx),
+            SidebarAction::FullTextAlways(feed, on) => {
+                ctx.send(Command::Feeds(FeedsCommand::SetFullTextAlways { feed, on }));
+            }
         }
     }
 
@@ -380,6 +383,7 @@ impl ReaderView {
                 // Opened on the next frame, where the egui context is at hand.
                 self.open_original_pending = true;
             }
+            UiCommand::FetchFullText => self.fetch_full_text(ctx),
             UiCommand::ToggleStar => {
                 if let Some(i) = selected {
                     self.toggle_star(i, ctx);
@@ -427,6 +431,10 @@ impl ReaderView {
             Event::Changed(Topic::Items) => {
                 self.stale.sidebar = true;
                 self.stale.list = true;
+                // Its full article may have come: read the open item again (it keeps its place).
+                if let Some(id) = self.article.item_id() {
+                    self.ask_article(id, ArticleFor::Flags);
+                }
                 self.items_arrived_for_you();
             }
             Event::Changed(Topic::Ranking) if self.kind == ListKind::ForYou => {

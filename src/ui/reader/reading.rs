@@ -5,6 +5,7 @@
 use super::article::ArticleAction;
 use super::background::{ArticleFor, ArticleRead};
 use super::{Opening, ReaderView};
+use crate::engine::feeds::FeedsCommand;
 use crate::engine::rank::RankCommand;
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
@@ -59,6 +60,7 @@ impl ReaderView {
     ) {
         match a {
             ArticleAction::OpenOriginal => self.open_original(egui_ctx, ctx),
+            ArticleAction::FetchFullText => self.fetch_full_text(ctx),
             ArticleAction::OpenLink(url) => links::open(egui_ctx, ctx, &url),
             ArticleAction::CopyLink(url) => links::copy(egui_ctx, ctx, &url),
             ArticleAction::Rule(action, kind) => self.add_rule_for_article(action, kind, ctx),
@@ -144,6 +146,26 @@ impl ReaderView {
                 ));
             }
         }
+    }
+
+    /// Asks for the open article's full text (or, with none open, the selected item's: it is
+    /// opened to show it).
+    pub(super) fn fetch_full_text(&mut self, ctx: &ViewContext) {
+        let id = match self.article.item_id() {
+            Some(id) => id,
+            None => {
+                let Some(i) = self.list.selected() else {
+                    return;
+                };
+                let Some(&id) = self.list.ids().get(i) else {
+                    return;
+                };
+                self.open(i, ctx);
+                id
+            }
+        };
+        self.article.set_fetching(id);
+        ctx.send(Command::Feeds(FeedsCommand::FetchFullText(id)));
     }
 
     /// Opens the selected item's original (or the open article's) in the browser; an item not

@@ -130,16 +130,14 @@ impl ReaderView {
         }
     }
 
-    /// The open article's flags as read again after the worker changed some.
+    /// The open article as read again after the worker changed it (flags, full text).
     fn patch_flags(&mut self, id: ItemId, read: ArticleRead, ctx: &ViewContext) {
         if self.article.item_id() != Some(id) {
             return;
         }
         match read {
-            Ok(Some(a)) => self.article.patch(|shown| {
-                shown.read_at = a.read_at;
-                shown.starred_at = a.starred_at;
-            }),
+            // Flags, and a full article that came, replace what is shown; the place is kept.
+            Ok(Some(a)) => self.article.refresh(a),
             Ok(None) => self.article.clear(),
             Err(e) => {
                 let what = t!("reader.what_article");

@@ -20,6 +20,8 @@ pub enum SidebarAction {
     StopRefresh,
     RefreshFeed(FeedId),
     EditFeed(FeedId),
+    /// Fetch (or stop fetching) every new item's full article for this feed.
+    FullTextAlways(FeedId, bool),
 }
 
 /// A refresh under way, as the writer last told it.
@@ -294,6 +296,15 @@ impl Sidebar {
         response.context_menu(|ui| {
             if ui.button(t!("sidebar.refresh")).clicked() {
                 *action = Some(SidebarAction::RefreshFeed(feed.id));
+                ui.close();
+            }
+            let mut always = feed.full_text_always;
+            if ui
+                .checkbox(&mut always, t!("sidebar.always_full"))
+                .on_hover_text(t!("sidebar.always_full_hover"))
+                .changed()
+            {
+                *action = Some(SidebarAction::FullTextAlways(feed.id, always));
                 ui.close();
             }
             if ui.button(t!("sidebar.edit_feed")).clicked() {

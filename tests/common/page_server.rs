@@ -1,0 +1,73 @@
+//! A web server on 127.0.0.1 for tests: fixed pages by path, which the test may swap while it
+//! runs (a feed that gains an item). Each connection gets one answer and is closed.
+#![allow(dead_code, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+/// `(content type, body)` by path.
+type Pages = Arc<Mutex<HashMap<String, (String, Vec<u8>)>>>;
+
+pub struct PageServer {
+    pub base: String,
+    pages: Pages,
+}
+
+impl PageServer {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let base = format!("http://{}", listener.local_addr().expect("local address"));
+        let pages: Pages = Arc::default();
+        let served = Arc::clone(&pages);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let pages = Arc::clone(&served);
+                std::thread::spawn(move || serve(stream, &pages));
+            }
+        });
+        Self { base, pages }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn put(&self, path: &str, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.pages
+            .lock()
+            .expect("pages")
+            .insert(path.to_owned(), (content_type.to_owned(), body.into()));
+    }
+}
+
+fn serve(stream: TcpStream, pages: &Mutex<HashMap<String, (String, Vec<u8>)>>) {
+    let mut reader = BufReader::new(&stream);
+    let mut first = String::new();
+    if reader.read_line(&mut first).is_err() {
+        return;
+    }
+    // The headers are read and ignored.
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let path = first.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let page = pages.lock().expect("pages").get(&path).cloned();
+    let (status, content_type, body) = match page {
+        Some((ct, body)) => ("200 OK", ct, body),
+        None => (
+            "404 Not Found",
+            "text/plain".to_owned(),
+            b"not found".to_vec(),
+        ),
+    };
+    let mut out = &stream;
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = out.write_all(head.as_bytes());
+    let _ = out.write_all(&body);
+}
