@@ -2,6 +2,9 @@
 //! whose "For you" view is ranked by an on-device recommender. Layers import only those below them:
 //! `ui` → `engine`/`cli` → domain (`focus`, `feeds`, `search`, `rank`) → `store` → `model`.
 
+// The UI's strings (`locales/en.yml`, `locales/zh-CN.yml`), read with `rust_i18n::t!`.
+rust_i18n::i18n!("locales", fallback = "en");
+
 pub mod cli;
 pub mod clock;
 pub mod engine;

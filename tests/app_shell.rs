@@ -55,7 +55,7 @@ fn question_mark_lists_every_shortcut() {
     h.get_by_label("Keyboard shortcuts");
     for cmd in UiCommand::ALL {
         assert!(
-            h.query_by_label(cmd.label()).is_some(),
+            h.query_by_label(&cmd.label()).is_some(),
             "{:?} ({}) is missing from the overlay",
             cmd,
             cmd.label()

@@ -11,11 +11,16 @@ fn engine(dir: &std::path::Path) -> Engine {
     Engine::open(dir, Arc::new(ManualClock::new(at))).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// An engine on `dir` subscribed to the sample feeds (30 items).
+/// An engine on `dir` subscribed to the English sample feeds (30 items): the build thresholds
+/// below are counted on them, so the Chinese sample is left out.
 fn with_samples(dir: &std::path::Path) -> Engine {
     let mut e = engine(dir);
     let paths = super::super::samples::write_sample_files(&e).unwrap_or_else(|e| panic!("{e}"));
-    for p in &paths {
+    let english = paths.iter().filter(|p| {
+        p.file_name()
+            .is_some_and(|n| n != super::super::samples::CHINESE_SAMPLE)
+    });
+    for p in english {
         e.subscribe(&p.to_string_lossy(), &[])
             .unwrap_or_else(|e| panic!("{e}"));
     }

@@ -1,6 +1,6 @@
-//! The sample feeds a first run offers: four small feeds (RSS, Atom, JSON Feed) built into the
-//! binary, copied to `<data dir>/samples/` and subscribed through the ordinary path, so a newcomer
-//! sees a working reader offline.
+//! The sample feeds a first run offers: five small feeds (RSS, Atom, JSON Feed; one in Chinese)
+//! built into the binary, copied to `<data dir>/samples/` and subscribed through the ordinary
+//! path, so a newcomer sees a working reader offline.
 
 use super::Engine;
 use super::worker::{Event, EventSink};
@@ -8,7 +8,7 @@ use crate::model::Topic;
 use std::path::PathBuf;
 
 /// (file name, contents).
-pub const SAMPLE_FEEDS: [(&str, &str); 4] = [
+pub const SAMPLE_FEEDS: [(&str, &str); 5] = [
     (
         "attention.rss.xml",
         include_str!("../../assets/samples/attention.rss.xml"),
@@ -25,7 +25,16 @@ pub const SAMPLE_FEEDS: [(&str, &str); 4] = [
         "night-sky.rss.xml",
         include_str!("../../assets/samples/night-sky.rss.xml"),
     ),
+    // Chinese text for the reader, search and For you (issue 21); dated before the others, so
+    // it sorts below them in Latest.
+    (
+        CHINESE_SAMPLE,
+        include_str!("../../assets/samples/focus-notes-zh.rss.xml"),
+    ),
 ];
+
+/// The file name of the Chinese sample feed.
+pub const CHINESE_SAMPLE: &str = "focus-notes-zh.rss.xml";
 
 /// The folder the samples go in, so they are easy to find and remove together.
 pub const SAMPLE_FOLDER: &str = "Samples";

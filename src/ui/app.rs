@@ -5,6 +5,7 @@ use super::board::BoardView;
 use super::commands::{Scope, ShortcutMatcher, UiCommand};
 use super::context::{AppAction, ViewContext};
 use super::guard::AttentionGuard;
+use super::language::Language;
 use super::palette::{Choice, CommandPalette, Entry};
 use super::reader::ReaderView;
 use super::settings::SettingsView;
@@ -18,6 +19,7 @@ use crate::engine::feeds::{FeedsCommand, RefreshScope};
 use crate::engine::worker::{Command, Event, WorkerHandle};
 use crate::paths::DB_FILE;
 use crate::store::ReadStore;
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::path::Path;
@@ -34,13 +36,15 @@ pub enum View {
 impl View {
     pub const ALL: [View; 4] = [View::Board, View::Reader, View::Stats, View::Settings];
 
-    pub fn label(self) -> &'static str {
+    /// Its name in the navigation, in the UI's language.
+    pub fn label(self) -> String {
         match self {
-            View::Board => "Board",
-            View::Reader => "Reader",
-            View::Stats => "Stats",
-            View::Settings => "Settings",
+            View::Board => t!("nav.board"),
+            View::Reader => t!("nav.reader"),
+            View::Stats => t!("nav.stats"),
+            View::Settings => t!("nav.settings"),
         }
+        .into_owned()
     }
 
     fn scope(self) -> Scope {
@@ -152,6 +156,10 @@ impl FocusFeedApp {
             .and_then(|s| eframe::get_value::<UiState>(s, UI_STATE_KEY))
             .unwrap_or_default();
         let mut app = Self::new(cc.egui_ctx.clone(), data_dir, clock)?;
+        // Only the real start-up asks the system: without a stored choice, tests stay English.
+        Language::stored(&app.core.reader_store)
+            .unwrap_or_else(Language::system)
+            .apply();
         app.restore(state);
         Ok(app)
     }
@@ -179,6 +187,7 @@ impl FocusFeedApp {
         let data_dir = &engine.data_dir().to_path_buf();
         let clock = engine.clock().clone();
         let reader_store = ReadStore::open(&data_dir.join(DB_FILE))?;
+        Language::stored(&reader_store).unwrap_or_default().apply();
         let repaint = ctx.clone();
         let worker = WorkerHandle::spawn(engine, move || repaint.request_repaint());
         let mut app = Self {
@@ -320,11 +329,24 @@ fn top_bar(
                 }
                 if let Some(text) = reading_budget {
                     ui.colored_label(theme::weak_colour(ui.visuals()), text)
-                        .on_hover_text("Your daily reading budget (Settings, under Reader)");
+                        .on_hover_text(t!("app.budget_hover"));
                 }
             });
         });
     });
+}
+
+/// "12 of 30 min read today", in the UI's language; `None` without a budget.
+fn budget_summary(status: &crate::focus::reading::BudgetStatus) -> Option<String> {
+    let allowed = status.allowed_minutes()?;
+    Some(
+        t!(
+            "app.budget_summary",
+            read = status.read_minutes(),
+            allowed = allowed
+        )
+        .into_owned(),
+    )
 }
 
 fn navigation(ui: &mut egui::Ui, current: View, ctx: &ViewContext) {
@@ -359,7 +381,7 @@ impl eframe::App for FocusFeedApp {
         self.views.guard.budget.frame(&egui_ctx, &ctx, reading);
         let card = card_in_view(&self.views.board, self.state.view);
         let budget = (self.state.view == View::Reader)
-            .then(|| self.views.guard.budget.status().summary())
+            .then(|| budget_summary(&self.views.guard.budget.status()))
             .flatten();
         top_bar(ui, &mut self.views.timer, &ctx, card, budget.as_deref());
         navigation(ui, self.state.view, &ctx);

@@ -13,6 +13,7 @@ use crate::engine::worker::{Command, Event};
 use crate::model::board::{Board, Card, ColumnCards};
 use crate::model::{CardId, ColumnId, Topic};
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 #[derive(Default)]
 pub struct BoardView {
@@ -58,7 +59,7 @@ fn send(ctx: &ViewContext, cmd: FocusCommand) {
 fn with_shortcut(cmd: UiCommand) -> String {
     match cmd.shortcuts().first() {
         Some(s) => format!("{} ({})", cmd.label(), s.describe()),
-        None => cmd.label().to_owned(),
+        None => cmd.label(),
     }
 }
 
@@ -86,7 +87,7 @@ impl BoardView {
                     self.selected = None;
                 }
             }
-            Err(e) => self.load_error = Some(format!("could not read the board: {e}")),
+            Err(e) => self.load_error = Some(t!("board.read_error", error = e).into_owned()),
         }
     }
 
@@ -125,10 +126,10 @@ impl BoardView {
                 let column = self.selected_column();
                 self.editor = Some(CardEditor::new_card(column));
             }
-            if ui.button("Add column").clicked() {
+            if ui.button(t!("board.add_column")).clicked() {
                 self.column_editor = Some(ColumnEditor::new_column());
             }
-            ui.checkbox(&mut self.show_archived, "Show archived");
+            ui.checkbox(&mut self.show_archived, t!("board.show_archived"));
             if let Some(e) = &self.load_error {
                 ui.colored_label(theme::error_colour(ui.visuals()), e);
             }
@@ -405,25 +406,25 @@ fn column_ui(
                 let count = col.count_text();
                 if col.over_wip() {
                     ui.colored_label(theme::warning_colour(ui.visuals()), count)
-                        .on_hover_text("More cards than the WIP limit");
+                        .on_hover_text(t!("board.over_wip"));
                 } else {
                     ui.colored_label(theme::weak_colour(ui.visuals()), count);
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.menu_button("…", |ui| {
-                        if ui.button("New card here").clicked() {
+                        if ui.button(t!("board.new_card_here")).clicked() {
                             actions.push(BoardAction::NewCardIn(column));
                         }
-                        if ui.button("Rename or set WIP limit…").clicked() {
+                        if ui.button(t!("board.edit_column")).clicked() {
                             actions.push(BoardAction::EditColumn(column));
                         }
-                        if ci > 0 && ui.button("Move column left").clicked() {
+                        if ci > 0 && ui.button(t!("board.move_column_left")).clicked() {
                             actions.push(BoardAction::MoveColumn {
                                 id: column,
                                 index: ci - 1,
                             });
                         }
-                        if ci + 1 < ncols && ui.button("Move column right").clicked() {
+                        if ci + 1 < ncols && ui.button(t!("board.move_column_right")).clicked() {
                             actions.push(BoardAction::MoveColumn {
                                 id: column,
                                 index: ci + 1,
@@ -431,8 +432,8 @@ fn column_ui(
                         }
                         if ncols > 1
                             && ui
-                                .button("Delete column")
-                                .on_hover_text("Its cards move to the neighbouring column")
+                                .button(t!("board.delete_column"))
+                                .on_hover_text(t!("board.delete_column_hover"))
                                 .clicked()
                         {
                             actions.push(BoardAction::DeleteColumn(column));
@@ -451,7 +452,7 @@ fn column_ui(
                 ));
                 if ci == 0 && col.cards.is_empty() {
                     // Where new cards land: a first-time user sees how to start.
-                    ui.weak("No cards here. Press N for a new one.");
+                    ui.weak(t!("board.no_cards"));
                 }
                 for (row, card) in col.cards.iter().enumerate() {
                     let id = egui::Id::unique(("card", card.id));
@@ -511,15 +512,18 @@ fn archived_ui(ui: &mut egui::Ui, archived: &[Card], actions: &mut Vec<BoardActi
         |ui| {
             ui.set_width(theme::COLUMN_WIDTH);
             ui.horizontal(|ui| {
-                ui.strong("Archived");
+                ui.strong(t!("board.archived"));
                 ui.colored_label(theme::weak_colour(ui.visuals()), archived.len().to_string());
             });
             if archived.is_empty() {
-                ui.colored_label(theme::weak_colour(ui.visuals()), "Nothing archived");
+                ui.colored_label(
+                    theme::weak_colour(ui.visuals()),
+                    t!("board.nothing_archived"),
+                );
             }
             for card in archived {
                 ui.horizontal(|ui| {
-                    if ui.small_button("Restore").clicked() {
+                    if ui.small_button(t!("board.restore")).clicked() {
                         actions.push(BoardAction::Restore(card.id));
                     }
                     ui.label(&card.title);

@@ -4,22 +4,28 @@
 use super::board::BoardAction;
 use super::commands::UiCommand;
 use super::theme;
+use super::time_text;
 use crate::focus::checklist;
 use crate::model::CardId;
 use crate::model::board::Card;
 use chrono::{Datelike, NaiveDate};
+use rust_i18n::t;
 
 /// "1/3 pomodoros · 25 min", or nothing for a card with no time and no estimate.
 pub fn spent_text(card: &Card) -> Option<String> {
     if card.pomodoros == 0 && card.seconds_spent == 0 && card.estimate.is_none() {
         return None;
     }
-    let count = card.pomodoros_text();
+    let count = match card.estimate {
+        Some(e) => t!("card.pomodoros_of", done = card.pomodoros, estimate = e),
+        None if card.pomodoros == 1 => t!("card.pomodoros_one"),
+        None => t!("card.pomodoros_other", n = card.pomodoros),
+    };
     Some(match card.seconds_spent {
-        0 => count,
+        0 => count.into_owned(),
         // A skipped session logs seconds: "0 min" would read as nothing.
-        1..60 => format!("{count} · under 1 min"),
-        _ => format!("{count} · {} min", card.minutes_spent()),
+        1..60 => format!("{count} · {}", t!("time.under_a_minute")),
+        _ => format!("{count} · {}", time_text::minutes(card.minutes_spent())),
     })
 }
 
@@ -28,18 +34,22 @@ pub fn spent_text(card: &Card) -> Option<String> {
 pub fn due_text(due: NaiveDate, today: NaiveDate) -> (String, bool) {
     let day = |d: NaiveDate| {
         if d.year() == today.year() {
-            d.format("%-d %b").to_string()
+            time_text::day(d, "card.day_this_year")
         } else {
-            d.format("%-d %b %Y").to_string()
+            time_text::day(d, "card.day_other_year")
         }
     };
-    match (due - today).num_days() {
-        ..0 => (format!("overdue since {}", day(due)), true),
-        0 => ("due today".into(), false),
-        1 => ("due tomorrow".into(), false),
-        2..7 => (format!("due {}", due.format("%A")), false),
-        _ => (format!("due {}", day(due)), false),
-    }
+    let (text, overdue) = match (due - today).num_days() {
+        ..0 => (t!("card.overdue_since", day = day(due)), true),
+        0 => (t!("card.due_today"), false),
+        1 => (t!("card.due_tomorrow"), false),
+        2..7 => {
+            let weekday = t!(format!("weekday.{}", due.format("%A")));
+            (t!("card.due_on", day = weekday), false)
+        }
+        _ => (t!("card.due_on", day = day(due)), false),
+    };
+    (text.into_owned(), overdue)
 }
 
 /// Whether the timer's focus session is on this card, and how, as the card shows it.
@@ -50,11 +60,12 @@ pub enum CardFocus {
 }
 
 impl CardFocus {
-    pub fn text(self) -> &'static str {
+    pub fn text(self) -> String {
         match self {
-            Self::Running => "in focus now",
-            Self::Paused => "focus paused",
+            Self::Running => t!("card.in_focus"),
+            Self::Paused => t!("card.focus_paused"),
         }
+        .into_owned()
     }
 }
 
@@ -99,13 +110,13 @@ pub(super) fn card_source(
         actions.push(BoardAction::Edit(card));
     }
     r.context_menu(|ui| {
-        if ui.button("Start a pomodoro").clicked() {
+        if ui.button(t!("card.start_pomodoro")).clicked() {
             actions.push(BoardAction::Start(card));
         }
-        if ui.button("Edit").clicked() {
+        if ui.button(t!("card.edit")).clicked() {
             actions.push(BoardAction::Edit(card));
         }
-        if ui.button("Archive").clicked() {
+        if ui.button(t!("card.archive")).clicked() {
             actions.push(BoardAction::Archive(card));
         }
     });
@@ -191,7 +202,7 @@ fn details_ui(
                 CardFocus::Running => theme::focus_colour(&visuals),
                 CardFocus::Paused => theme::weak_colour(&visuals),
             };
-            part(ui, focus.text().to_owned(), colour);
+            part(ui, focus.text(), colour);
         }
         if let Some(due) = card.due {
             let (text, overdue) = due_text(due, today);
@@ -200,7 +211,7 @@ fn details_ui(
             } else {
                 theme::weak_colour(&visuals)
             };
-            part(ui, text, colour).on_hover_text(format!("due {due}"));
+            part(ui, text, colour).on_hover_text(t!("card.due_on", day = due));
         }
         if let Some(spent) = spent_text(card) {
             part(ui, spent, theme::weak_colour(&visuals));
@@ -212,7 +223,11 @@ fn details_ui(
             } else {
                 theme::weak_colour(&visuals)
             };
-            part(ui, format!("checklist {done}/{total}"), colour);
+            part(
+                ui,
+                t!("card.checklist", done = done, total = total).into_owned(),
+                colour,
+            );
         }
         // A card already in focus needs no button to start it.
         if selected && focus != Some(CardFocus::Running) {
@@ -223,7 +238,7 @@ fn details_ui(
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
-                    .small_button("Focus")
+                    .small_button(t!("card.focus"))
                     .on_hover_text(UiCommand::StartPomodoroOnCard.label())
                     .clicked()
                 {

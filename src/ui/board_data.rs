@@ -5,6 +5,7 @@ use super::context::ViewContext;
 use super::theme;
 use crate::engine::focus::FocusCommand;
 use crate::engine::worker::Command;
+use rust_i18n::t;
 use std::path::PathBuf;
 
 #[derive(Clone)]
@@ -28,17 +29,17 @@ pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
         path: default_path(),
         replace: false,
     });
-    ui.strong("Board data");
+    ui.strong(t!("board_data.title"));
     ui.horizontal(|ui| {
-        ui.label("File");
+        ui.label(t!("board_data.file"));
         ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(420.0));
     });
     let path = PathBuf::from(d.path.trim());
     let has_path = !d.path.trim().is_empty();
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(has_path, egui::Button::new("Export JSON"))
-            .on_hover_text("Board, archived cards, time log and timer settings; lossless")
+            .add_enabled(has_path, egui::Button::new(t!("board_data.export_json")))
+            .on_hover_text(t!("board_data.export_json_hover"))
             .clicked()
         {
             ctx.send(Command::Focus(FocusCommand::ExportBoard {
@@ -47,7 +48,7 @@ pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
             }));
         }
         if ui
-            .add_enabled(has_path, egui::Button::new("Export time log as CSV"))
+            .add_enabled(has_path, egui::Button::new(t!("board_data.export_csv")))
             .clicked()
         {
             ctx.send(Command::Focus(FocusCommand::ExportBoard {
@@ -56,7 +57,7 @@ pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
             }));
         }
         if ui
-            .add_enabled(has_path, egui::Button::new("Import JSON"))
+            .add_enabled(has_path, egui::Button::new(t!("board_data.import_json")))
             .clicked()
         {
             ctx.send(Command::Focus(FocusCommand::ImportBoard {
@@ -64,11 +65,11 @@ pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
                 replace: d.replace,
             }));
         }
-        ui.checkbox(&mut d.replace, "Replace the current board");
+        ui.checkbox(&mut d.replace, t!("board_data.replace"));
     });
     ui.colored_label(
         theme::weak_colour(ui.visuals()),
-        "Import checks the whole file first and refuses to replace cards or logged time unless asked.",
+        t!("board_data.import_note"),
     );
     ui.data_mut(|m| m.insert_temp(id, d));
 }

@@ -3,6 +3,7 @@
 use crate::focus::checklist;
 use crate::model::board::{Card, CardDraft, parse_due, parse_estimate, parse_labels};
 use crate::model::{CardId, ColumnId};
+use rust_i18n::t;
 
 /// A card being created (`id` None) or edited, with the fields as text.
 #[derive(Debug, Clone, Default)]
@@ -63,9 +64,9 @@ impl CardEditor {
     pub fn show(&mut self, ctx: &egui::Context) -> EditorOutcome {
         let mut outcome = EditorOutcome::Open;
         let heading = if self.id.is_some() {
-            "Edit card"
+            t!("card_editor.edit")
         } else {
-            "New card"
+            t!("card_editor.new")
         };
         let modal = egui::Modal::new(egui::Id::unique("card_editor")).show(ctx, |ui| {
             ui.set_width(420.0);
@@ -74,10 +75,10 @@ impl CardEditor {
                 .num_columns(2)
                 .spacing([super::theme::GAP, super::theme::GAP])
                 .show(ui, |ui| {
-                    ui.label("Title");
+                    ui.label(t!("card_editor.title"));
                     let title = ui.add(
                         egui::TextEdit::singleline(&mut self.title)
-                            .hint_text("What to do")
+                            .hint_text(t!("card_editor.title_hint"))
                             .desired_width(300.0),
                     );
                     if std::mem::take(&mut self.focus_title) {
@@ -87,31 +88,31 @@ impl CardEditor {
                         outcome = self.try_save();
                     }
                     ui.end_row();
-                    ui.label("Notes");
+                    ui.label(t!("card_editor.notes"));
                     ui.add(
                         egui::TextEdit::multiline(&mut self.notes)
                             .desired_rows(4)
                             .desired_width(300.0),
                     );
                     ui.end_row();
-                    ui.label("Labels");
+                    ui.label(t!("card_editor.labels"));
                     ui.add(
                         egui::TextEdit::singleline(&mut self.labels)
-                            .hint_text("comma, separated")
+                            .hint_text(t!("card_editor.labels_hint"))
                             .desired_width(300.0),
                     );
                     ui.end_row();
-                    ui.label("Due");
+                    ui.label(t!("card_editor.due"));
                     ui.add(
                         egui::TextEdit::singleline(&mut self.due)
-                            .hint_text("YYYY-MM-DD")
+                            .hint_text(t!("card_editor.due_hint"))
                             .desired_width(300.0),
                     );
                     ui.end_row();
-                    ui.label("Estimate");
+                    ui.label(t!("card_editor.estimate"));
                     ui.add(
                         egui::TextEdit::singleline(&mut self.estimate)
-                            .hint_text("pomodoros")
+                            .hint_text(t!("card_editor.estimate_hint"))
                             .desired_width(300.0),
                     );
                     ui.end_row();
@@ -121,10 +122,10 @@ impl CardEditor {
                 ui.colored_label(super::theme::error_colour(ui.visuals()), e);
             }
             ui.horizontal(|ui| {
-                if ui.button("Save").clicked() {
+                if ui.button(t!("dialog.save")).clicked() {
                     outcome = self.try_save();
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(t!("dialog.cancel")).clicked() {
                     outcome = EditorOutcome::Cancel;
                 }
             });
@@ -142,10 +143,10 @@ impl CardEditor {
     fn checklist_ui(&mut self, ui: &mut egui::Ui) {
         let items = checklist::items(&self.notes);
         if items.is_empty() {
-            ui.weak("A notes line like \"- [ ] book the room\" makes a checklist.");
+            ui.weak(t!("card_editor.checklist_hint"));
             return;
         }
-        ui.label("Checklist");
+        ui.label(t!("card_editor.checklist"));
         for item in items {
             let mut done = item.done;
             if ui.checkbox(&mut done, &item.text).changed() {

@@ -1,6 +1,7 @@
 //! The dialog for adding a column or changing its name and WIP limit.
 
 use crate::model::ColumnId;
+use rust_i18n::t;
 
 #[derive(Debug, Clone, Default)]
 pub struct ColumnEditor {
@@ -45,7 +46,10 @@ impl ColumnEditor {
             match w.parse::<u32>() {
                 Ok(0) => None,
                 Ok(n) => Some(n),
-                Err(_) => return Err(format!("the WIP limit {w:?} is not a whole number")),
+                Err(_) => {
+                    let value = format!("{w:?}");
+                    return Err(t!("column_editor.wip_error", value = value).into_owned());
+                }
             }
         };
         Ok((name, wip))
@@ -54,9 +58,9 @@ impl ColumnEditor {
     pub fn show(&mut self, ctx: &egui::Context) -> ColumnOutcome {
         let mut outcome = ColumnOutcome::Open;
         let heading = if self.id.is_some() {
-            "Column"
+            t!("column_editor.edit")
         } else {
-            "New column"
+            t!("column_editor.new")
         };
         let modal = egui::Modal::new(egui::Id::unique("column_editor")).show(ctx, |ui| {
             ui.set_width(320.0);
@@ -64,27 +68,30 @@ impl ColumnEditor {
             egui::Grid::new("column_editor_grid")
                 .num_columns(2)
                 .show(ui, |ui| {
-                    ui.label("Name");
+                    ui.label(t!("column_editor.name"));
                     let r = ui.text_edit_singleline(&mut self.name);
                     if std::mem::take(&mut self.focus_name) {
                         r.request_focus();
                     }
                     ui.end_row();
-                    ui.label("WIP limit");
-                    ui.add(egui::TextEdit::singleline(&mut self.wip).hint_text("none"));
+                    ui.label(t!("column_editor.wip"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.wip)
+                            .hint_text(t!("column_editor.wip_hint")),
+                    );
                     ui.end_row();
                 });
             if let Some(e) = &self.error {
                 ui.colored_label(super::theme::error_colour(ui.visuals()), e);
             }
             ui.horizontal(|ui| {
-                if ui.button("Save").clicked() {
+                if ui.button(t!("dialog.save")).clicked() {
                     match self.parsed() {
                         Ok((name, wip)) => outcome = ColumnOutcome::Save { name, wip },
                         Err(e) => self.error = Some(e),
                     }
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(t!("dialog.cancel")).clicked() {
                     outcome = ColumnOutcome::Cancel;
                 }
             });

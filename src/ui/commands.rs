@@ -2,6 +2,7 @@
 //! the `?` overlay and key handling all read this, so they never disagree. The only place a key is bound.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
+use rust_i18n::t;
 
 /// Where a command applies: everywhere, or only while that view is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,12 +14,13 @@ pub enum Scope {
 
 impl Scope {
     /// The view a command of this scope works in, as the navigation names it.
-    pub fn view_name(self) -> &'static str {
+    pub fn view_name(self) -> String {
         match self {
-            Self::Global => "Everywhere",
-            Self::Board => "Board",
-            Self::Reader => "Reader",
+            Self::Global => t!("scope.everywhere"),
+            Self::Board => t!("nav.board"),
+            Self::Reader => t!("nav.reader"),
         }
+        .into_owned()
     }
 }
 
@@ -89,8 +91,9 @@ macro_rules! commands {
         impl UiCommand {
             pub const ALL: &'static [UiCommand] = &[$(UiCommand::$variant),*];
 
-            pub fn label(self) -> &'static str {
-                match self { $(UiCommand::$variant => $label),* }
+            /// Its label in the UI's language (`$label` is the key in `locales/`).
+            pub fn label(self) -> String {
+                match self { $(UiCommand::$variant => t!($label).into_owned()),* }
             }
 
             pub fn scope(self) -> Scope {
@@ -104,7 +107,7 @@ macro_rules! commands {
             /// All its shortcuts as the overlay and the palette show them: "J  or  ↓".
             pub fn shortcuts_text(self) -> String {
                 let keys: Vec<String> = self.shortcuts().iter().map(Shortcut::describe).collect();
-                keys.join("  or  ")
+                keys.join(&t!("shortcut.or"))
             }
         }
     };
@@ -113,49 +116,49 @@ macro_rules! commands {
 use Shortcut as S;
 
 commands! {
-    ShowBoard => (Global, "Go to Board", [S::key(Key::Num1)]),
-    ShowReader => (Global, "Go to Reader", [S::key(Key::Num2)]),
-    ShowStats => (Global, "Go to Stats", [S::key(Key::Num3)]),
-    ShowSettings => (Global, "Go to Settings", [S::key(Key::Num4)]),
-    ToggleHelp => (Global, "Show or hide keyboard shortcuts", [S::key(Key::Questionmark)]),
-    CommandPalette => (Global, "Find a command, or in the Reader a feed or folder, by name", [S::ctrl(Key::K), S::Key(KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::P))]),
-    TimerStartPause => (Global, "Start (on the board: on the selected card), pause or resume the timer", [S::key(Key::Space)]),
+    ShowBoard => (Global, "cmd.show_board", [S::key(Key::Num1)]),
+    ShowReader => (Global, "cmd.show_reader", [S::key(Key::Num2)]),
+    ShowStats => (Global, "cmd.show_stats", [S::key(Key::Num3)]),
+    ShowSettings => (Global, "cmd.show_settings", [S::key(Key::Num4)]),
+    ToggleHelp => (Global, "cmd.toggle_help", [S::key(Key::Questionmark)]),
+    CommandPalette => (Global, "cmd.command_palette", [S::ctrl(Key::K), S::Key(KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::P))]),
+    TimerStartPause => (Global, "cmd.timer_start_pause", [S::key(Key::Space)]),
 
-    NewCard => (Board, "New card", [S::key(Key::N)]),
-    MoveCardLeft => (Board, "Move card to the left column", [S::shift(Key::ArrowLeft), S::shift(Key::H)]),
-    MoveCardRight => (Board, "Move card to the right column", [S::shift(Key::ArrowRight), S::shift(Key::L)]),
-    MoveCardUp => (Board, "Move card up", [S::shift(Key::ArrowUp), S::shift(Key::K)]),
-    MoveCardDown => (Board, "Move card down", [S::shift(Key::ArrowDown), S::shift(Key::J)]),
-    SelectLeft => (Board, "Select in the column to the left", [S::key(Key::ArrowLeft), S::key(Key::H)]),
-    SelectRight => (Board, "Select in the column to the right", [S::key(Key::ArrowRight), S::key(Key::L)]),
-    SelectUp => (Board, "Select the card above", [S::key(Key::ArrowUp), S::key(Key::K)]),
-    SelectDown => (Board, "Select the card below", [S::key(Key::ArrowDown), S::key(Key::J)]),
-    StartPomodoroOnCard => (Board, "Start a pomodoro on the selected card", [S::key(Key::Enter)]),
-    EditCard => (Board, "Edit the selected card", [S::key(Key::E)]),
-    ArchiveCard => (Board, "Archive the selected card", [S::key(Key::Delete)]),
+    NewCard => (Board, "cmd.new_card", [S::key(Key::N)]),
+    MoveCardLeft => (Board, "cmd.move_card_left", [S::shift(Key::ArrowLeft), S::shift(Key::H)]),
+    MoveCardRight => (Board, "cmd.move_card_right", [S::shift(Key::ArrowRight), S::shift(Key::L)]),
+    MoveCardUp => (Board, "cmd.move_card_up", [S::shift(Key::ArrowUp), S::shift(Key::K)]),
+    MoveCardDown => (Board, "cmd.move_card_down", [S::shift(Key::ArrowDown), S::shift(Key::J)]),
+    SelectLeft => (Board, "cmd.select_left", [S::key(Key::ArrowLeft), S::key(Key::H)]),
+    SelectRight => (Board, "cmd.select_right", [S::key(Key::ArrowRight), S::key(Key::L)]),
+    SelectUp => (Board, "cmd.select_up", [S::key(Key::ArrowUp), S::key(Key::K)]),
+    SelectDown => (Board, "cmd.select_down", [S::key(Key::ArrowDown), S::key(Key::J)]),
+    StartPomodoroOnCard => (Board, "cmd.start_pomodoro_on_card", [S::key(Key::Enter)]),
+    EditCard => (Board, "cmd.edit_card", [S::key(Key::E)]),
+    ArchiveCard => (Board, "cmd.archive_card", [S::key(Key::Delete)]),
 
-    MarkAllRead => (Reader, "Mark all in this list as read", [S::shift(Key::A)]),
-    NextItem => (Reader, "Next item", [S::key(Key::J), S::key(Key::ArrowDown)]),
-    PreviousItem => (Reader, "Previous item", [S::key(Key::K), S::key(Key::ArrowUp)]),
-    OpenItem => (Reader, "Open the selected item", [S::key(Key::O), S::key(Key::Enter)]),
-    OpenOriginal => (Reader, "Open the original in the browser", [S::key(Key::V)]),
-    FetchFullText => (Reader, "Fetch the full article from its web page", [S::key(Key::F)]),
-    LoadImages => (Reader, "Load the open article's images", [S::key(Key::I)]),
-    ToggleStar => (Reader, "Star or unstar", [S::key(Key::S)]),
-    ToggleRead => (Reader, "Toggle read", [S::key(Key::M)]),
-    Refresh => (Reader, "Refresh feeds", [S::key(Key::R)]),
-    StopRefresh => (Reader, "Stop refreshing feeds", [S::shift(Key::R)]),
-    Search => (Reader, "Search", [S::key(Key::Slash)]),
-    GoForYou => (Reader, "Go to For you", [S::Sequence(Key::G, Key::F)]),
-    GoUnread => (Reader, "Go to Unread", [S::Sequence(Key::G, Key::U)]),
-    GoStarred => (Reader, "Go to Starred", [S::Sequence(Key::G, Key::S)]),
-    MarkAboveRead => (Reader, "Mark all above as read", [S::shift(Key::K)]),
-    MarkBelowRead => (Reader, "Mark all below as read", [S::shift(Key::J)]),
-    UndoMark => (Reader, "Undo the last mark", [S::key(Key::Z), S::Key(KeyboardShortcut::new(Modifiers::COMMAND, Key::Z))]),
-    AddFeed => (Reader, "Add a feed or import OPML", [S::key(Key::N)]),
-    ToggleArticleLayout => (Reader, "Article beside or below the list", [S::key(Key::L)]),
-    LikeFeed => (Reader, "For you: more from the open item's feed", [S::key(Key::Equals), S::key(Key::Plus)]),
-    MuteFeed => (Reader, "For you: mute the open item's feed", [S::key(Key::Minus)]),
+    MarkAllRead => (Reader, "cmd.mark_all_read", [S::shift(Key::A)]),
+    NextItem => (Reader, "cmd.next_item", [S::key(Key::J), S::key(Key::ArrowDown)]),
+    PreviousItem => (Reader, "cmd.previous_item", [S::key(Key::K), S::key(Key::ArrowUp)]),
+    OpenItem => (Reader, "cmd.open_item", [S::key(Key::O), S::key(Key::Enter)]),
+    OpenOriginal => (Reader, "cmd.open_original", [S::key(Key::V)]),
+    FetchFullText => (Reader, "cmd.fetch_full_text", [S::key(Key::F)]),
+    LoadImages => (Reader, "cmd.load_images", [S::key(Key::I)]),
+    ToggleStar => (Reader, "cmd.toggle_star", [S::key(Key::S)]),
+    ToggleRead => (Reader, "cmd.toggle_read", [S::key(Key::M)]),
+    Refresh => (Reader, "cmd.refresh", [S::key(Key::R)]),
+    StopRefresh => (Reader, "cmd.stop_refresh", [S::shift(Key::R)]),
+    Search => (Reader, "cmd.search", [S::key(Key::Slash)]),
+    GoForYou => (Reader, "cmd.go_for_you", [S::Sequence(Key::G, Key::F)]),
+    GoUnread => (Reader, "cmd.go_unread", [S::Sequence(Key::G, Key::U)]),
+    GoStarred => (Reader, "cmd.go_starred", [S::Sequence(Key::G, Key::S)]),
+    MarkAboveRead => (Reader, "cmd.mark_above_read", [S::shift(Key::K)]),
+    MarkBelowRead => (Reader, "cmd.mark_below_read", [S::shift(Key::J)]),
+    UndoMark => (Reader, "cmd.undo_mark", [S::key(Key::Z), S::Key(KeyboardShortcut::new(Modifiers::COMMAND, Key::Z))]),
+    AddFeed => (Reader, "cmd.add_feed", [S::key(Key::N)]),
+    ToggleArticleLayout => (Reader, "cmd.toggle_article_layout", [S::key(Key::L)]),
+    LikeFeed => (Reader, "cmd.like_feed", [S::key(Key::Equals), S::key(Key::Plus)]),
+    MuteFeed => (Reader, "cmd.mute_feed", [S::key(Key::Minus)]),
 }
 
 impl UiCommand {

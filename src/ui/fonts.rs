@@ -300,12 +300,13 @@ fn scan_and_install(
 
 /// Installs the system fallbacks on a thread of its own, so the first frame does not wait for
 /// the scan; egui uses them from the frame after they arrive (a repaint is asked for).
-pub fn install_system_in_background(ctx: &egui::Context) {
+/// `locale` picks the CJK font's region (see `Han::from_locale`).
+pub fn install_system_in_background(ctx: &egui::Context, locale: String) {
     let ctx = ctx.clone();
     let spawned = std::thread::Builder::new()
         .name("fonts".into())
         .spawn(move || {
-            install_system(&ctx, &system_locale());
+            install_system(&ctx, &locale);
             ctx.request_repaint();
         });
     // No thread: the window still works, in the bundled fonts.

@@ -9,12 +9,13 @@ use crate::engine::worker::Command;
 use crate::model::Topic;
 use crate::rank::recommender;
 use crate::rank::rules::{self, Rule, RuleAction, RuleKind};
+use rust_i18n::t;
 
 const KINDS: [(RuleKind, &str); 4] = [
-    (RuleKind::Keyword, "keyword"),
-    (RuleKind::Feed, "feed"),
-    (RuleKind::Author, "author"),
-    (RuleKind::Regex, "regex"),
+    (RuleKind::Keyword, "rule_kind.keyword"),
+    (RuleKind::Feed, "rule_kind.feed"),
+    (RuleKind::Author, "rule_kind.author"),
+    (RuleKind::Regex, "rule_kind.regex"),
 ];
 
 /// The rule being typed, whether "Forget" waits for a second click, and the stored state as
@@ -65,14 +66,11 @@ impl ForYouSettings {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
-        ui.strong("For you");
+        ui.strong(t!("for_you.title"));
         let stored = self.stored.get_or_insert_with(|| Stored::read(ctx));
         let personalized = stored.personalized;
         let mut on = personalized;
-        ui.checkbox(
-            &mut on,
-            "Learn from what I open (off: For you is newest first)",
-        );
+        ui.checkbox(&mut on, t!("for_you.learn"));
         if on != personalized {
             // Shown at once; the worker stores it and re-ranks.
             stored.personalized = on;
@@ -81,19 +79,17 @@ impl ForYouSettings {
         self.rules_ui(ui, ctx);
         ui.horizontal(|ui| {
             if !self.confirm_reset {
-                if ui.button("Forget what For you learned").clicked() {
+                if ui.button(t!("for_you.forget")).clicked() {
                     self.confirm_reset = true;
                 }
             } else {
-                ui.label("Forget every click and skip it learned from? Rules stay.");
-                if ui.button("Forget").clicked() {
+                ui.label(t!("for_you.forget_confirm"));
+                if ui.button(t!("for_you.forget_yes")).clicked() {
                     ctx.send(Command::Rank(RankCommand::Reset));
-                    ctx.act(AppAction::Confirm(
-                        "For you forgot what it learned and starts fresh.".into(),
-                    ));
+                    ctx.act(AppAction::Confirm(t!("for_you.forgot").into_owned()));
                     self.confirm_reset = false;
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(t!("dialog.cancel")).clicked() {
                     self.confirm_reset = false;
                 }
             }
@@ -101,12 +97,12 @@ impl ForYouSettings {
     }
 
     fn rules_ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
-        ui.label("Rules win over what For you learned: muted items never show, liked ones lead.");
+        ui.label(t!("for_you.rules_note"));
         let stored = self.stored.get_or_insert_with(|| Stored::read(ctx));
         let mut removed = None;
         match &stored.rules {
             Ok(list) if list.is_empty() => {
-                ui.weak("No rules yet.");
+                ui.weak(t!("for_you.no_rules"));
             }
             Ok(list) => {
                 egui::Grid::new("for_you_rules")
@@ -116,11 +112,11 @@ impl ForYouSettings {
                         for rule in list {
                             ui.label(format!(
                                 "{} {} \u{201c}{}\u{201d}",
-                                rule.action.as_str(),
-                                rule.kind.as_str(),
+                                t!(format!("rule_action.{}", rule.action.as_str())),
+                                t!(format!("rule_kind.{}", rule.kind.as_str())),
                                 rule.pattern
                             ));
-                            if ui.small_button("Remove").clicked() {
+                            if ui.small_button(t!("for_you.remove")).clicked() {
                                 ctx.send(Command::Rank(RankCommand::RemoveRule { id: rule.id }));
                                 removed = Some(rule.id);
                             }
@@ -131,7 +127,7 @@ impl ForYouSettings {
             Err(e) => {
                 ui.colored_label(
                     theme::warning_colour(ui.visuals()),
-                    format!("Could not read the rules: {e}"),
+                    t!("for_you.rules_error", error = e),
                 );
             }
         }
@@ -140,21 +136,19 @@ impl ForYouSettings {
             list.retain(|r| r.id != id);
         }
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.action, RuleAction::Mute, "Mute");
-            ui.selectable_value(&mut self.action, RuleAction::Like, "Like");
+            ui.selectable_value(&mut self.action, RuleAction::Mute, t!("rule_action.Mute"));
+            ui.selectable_value(&mut self.action, RuleAction::Like, t!("rule_action.Like"));
             egui::ComboBox::from_id_salt("for_you_rule_kind")
-                .selected_text(
-                    KINDS
-                        .iter()
-                        .find(|(k, _)| *k == self.kind)
-                        .map_or("keyword", |(_, name)| *name),
-                )
+                .selected_text(t!(KINDS
+                    .iter()
+                    .find(|(k, _)| *k == self.kind)
+                    .map_or("rule_kind.keyword", |(_, name)| *name)))
                 .show_ui(ui, |ui| {
                     for (kind, name) in KINDS {
-                        ui.selectable_value(&mut self.kind, kind, name);
+                        ui.selectable_value(&mut self.kind, kind, t!(name));
                     }
                 });
-            let label = ui.label("Pattern:");
+            let label = ui.label(t!("for_you.pattern"));
             let field = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.pattern)
@@ -163,7 +157,7 @@ impl ForYouSettings {
                 )
                 .labelled_by(label.id);
             let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ui.button("Add rule").clicked() || enter {
+            if ui.button(t!("for_you.add_rule")).clicked() || enter {
                 self.add(ctx);
             }
         });
@@ -190,11 +184,12 @@ impl ForYouSettings {
     }
 }
 
-fn hint(kind: RuleKind) -> &'static str {
+fn hint(kind: RuleKind) -> String {
     match kind {
-        RuleKind::Keyword => "a word or phrase",
-        RuleKind::Feed => "the feed's title",
-        RuleKind::Author => "the author's name",
-        RuleKind::Regex => "a regular expression",
+        RuleKind::Keyword => t!("for_you.hint_keyword"),
+        RuleKind::Feed => t!("for_you.hint_feed"),
+        RuleKind::Author => t!("for_you.hint_author"),
+        RuleKind::Regex => t!("for_you.hint_regex"),
     }
+    .into_owned()
 }

@@ -8,6 +8,7 @@ use super::theme;
 use super::timer::{TimerView, format_clock};
 use crate::engine::worker::Event;
 use crate::model::{Topic, UnixTime};
+use rust_i18n::t;
 
 #[derive(Debug, Default)]
 pub struct AttentionGuard {
@@ -75,9 +76,9 @@ impl AttentionGuard {
     /// "3 unread items are waiting." (empty until the count is read).
     fn waiting(&self) -> String {
         match self.unread {
-            Some(0) => "Nothing new is waiting.".to_owned(),
-            Some(1) => "1 unread item is waiting.".to_owned(),
-            Some(n) => format!("{n} unread items are waiting."),
+            Some(0) => t!("guard.nothing_waiting").into_owned(),
+            Some(1) => t!("guard.one_waiting").into_owned(),
+            Some(n) => t!("guard.n_waiting", n = n).into_owned(),
             None => String::new(),
         }
     }
@@ -96,24 +97,25 @@ impl AttentionGuard {
     fn focus_ui(&mut self, ui: &mut egui::Ui, timer: &TimerView, ctx: &ViewContext) {
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() * 0.25);
-            ui.heading("The feed waits while you focus");
+            ui.heading(t!("guard.title"));
             ui.add_space(theme::GAP);
             let remaining = format_clock(timer.remaining(ctx.now.timestamp()));
             let waiting = self.waiting();
-            ui.label(format!("{waiting} Your break starts in {remaining}."));
+            ui.label(t!(
+                "guard.break_in",
+                waiting = waiting,
+                remaining = remaining
+            ));
             ui.add_space(theme::GAP * 2.0);
             if ui
-                .button("Read anyway")
-                .on_hover_text("Open the reader for the rest of this focus session")
+                .button(t!("guard.read_anyway"))
+                .on_hover_text(t!("guard.read_anyway_hover"))
                 .clicked()
             {
                 self.lifted_for = timer.focus_session();
             }
             ui.add_space(theme::GAP);
-            ui.colored_label(
-                theme::weak_colour(ui.visuals()),
-                "Turn this off in Settings, under Reader.",
-            );
+            ui.colored_label(theme::weak_colour(ui.visuals()), t!("guard.turn_off"));
         });
     }
 }

@@ -1,6 +1,7 @@
 //! The `?` overlay: every command and its shortcuts, read from `UiCommand`.
 
 use super::commands::{Scope, UiCommand};
+use rust_i18n::t;
 
 /// The overlay's sections in order: the keys that work everywhere, then this view's, then the
 /// rest. In the Reader its section came last, below the fold of the overlay's scroll area.
@@ -20,7 +21,8 @@ pub fn show(ctx: &egui::Context, open: &mut bool, here: Scope) {
         *open = false;
         return;
     }
-    egui::Window::new("Keyboard shortcuts")
+    egui::Window::new(t!("help.title"))
+        .id(egui::Id::unique("keyboard_shortcuts"))
         .open(open)
         .collapsible(false)
         .resizable(false)
@@ -48,7 +50,7 @@ pub fn show(ctx: &egui::Context, open: &mut bool, here: Scope) {
                         });
                 });
             ui.add_space(super::theme::GAP * 0.5);
-            ui.weak("Esc closes this window and the feed dialogs.");
+            ui.weak(t!("help.esc"));
         });
 }
 

@@ -3,6 +3,7 @@
 //! app's) is refused with a notice, because feed content is written by strangers.
 
 use super::context::{AppAction, ViewContext};
+use rust_i18n::t;
 use std::fmt;
 
 /// Why a link was not opened.
@@ -16,11 +17,12 @@ pub enum Refused {
 
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const ONLY: &str = "only web (http, https) and mail (mailto) links open from focusfeed";
-        match self {
-            Refused::Unparsable => write!(f, "Not opened: not a full web address; {ONLY}."),
-            Refused::Scheme(s) => write!(f, "Not opened: a {s}: link; {ONLY}."),
-        }
+        let only = t!("links.only");
+        let text = match self {
+            Refused::Unparsable => t!("links.unparsable", only = only),
+            Refused::Scheme(s) => t!("links.scheme", scheme = s, only = only),
+        };
+        f.write_str(&text)
     }
 }
 
@@ -47,7 +49,7 @@ pub fn open(egui_ctx: &egui::Context, ctx: &ViewContext, url: &str) {
 /// Puts `url` on the system clipboard (eframe's `clipboard` feature), with a short confirmation.
 pub fn copy(egui_ctx: &egui::Context, ctx: &ViewContext, url: &str) {
     egui_ctx.copy_text(url.trim().to_string());
-    ctx.act(AppAction::Confirm("Link copied.".into()));
+    ctx.act(AppAction::Confirm(t!("links.copied").into_owned()));
 }
 
 #[cfg(test)]

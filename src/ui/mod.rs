@@ -13,6 +13,7 @@ pub mod fonts;
 pub mod for_you_settings;
 pub mod guard;
 pub mod help;
+pub mod language;
 pub mod links;
 pub mod palette;
 pub mod reader;
@@ -21,6 +22,7 @@ pub mod settings;
 pub mod stats;
 pub mod status;
 pub mod theme;
+pub mod time_text;
 pub mod timer;
 pub mod timer_settings;
 
@@ -48,8 +50,9 @@ pub fn run_window(data_dir: &Path, clock: SharedClock) -> anyhow::Result<()> {
         "focusfeed",
         options,
         Box::new(move |cc| {
-            fonts::install_system_in_background(&cc.egui_ctx);
+            // Opened first: the stored language decides which CJK font the fallbacks prefer.
             let app = app::FocusFeedApp::open(cc, &data_dir, clock)?;
+            fonts::install_system_in_background(&cc.egui_ctx, language::Language::font_locale());
             Ok(Box::new(app))
         }),
     )

@@ -6,6 +6,7 @@
 use super::commands::{Scope, UiCommand, escape_pressed};
 use super::reader::list::ListKind;
 use egui::{Key, Modifiers};
+use rust_i18n::t;
 
 /// Height of the list before it scrolls: about a dozen rows.
 const LIST_HEIGHT: f32 = 300.0;
@@ -39,7 +40,7 @@ impl Entry {
         let here = all().filter(move |c| c.applies_in(scope));
         let elsewhere = all().filter(move |c| !c.applies_in(scope));
         here.chain(elsewhere).map(move |c| Entry {
-            label: c.label().to_owned(),
+            label: c.label(),
             hint: if c.applies_in(scope) {
                 c.shortcuts_text()
             } else {
@@ -52,13 +53,13 @@ impl Entry {
     /// A feed or folder of the reader, with its unread count.
     pub fn place(title: String, kind: ListKind, unread: i64) -> Entry {
         let what = if matches!(kind, ListKind::Folder(_)) {
-            "folder"
+            t!("palette.folder")
         } else {
-            "feed"
+            t!("palette.feed")
         };
         let hint = match unread {
-            0 => what.to_owned(),
-            n => format!("{what} · {n} unread"),
+            0 => what.into_owned(),
+            n => t!("palette.unread", what = what, n = n).into_owned(),
         };
         Entry {
             label: title,
@@ -110,7 +111,7 @@ impl CommandPalette {
             ui.set_width(460.0);
             let edit = ui.add(
                 egui::TextEdit::singleline(&mut self.query)
-                    .hint_text("Find a command")
+                    .hint_text(t!("palette.hint"))
                     .desired_width(f32::INFINITY),
             );
             if std::mem::take(&mut self.focus_query) {
@@ -121,7 +122,7 @@ impl CommandPalette {
             }
             let found = matching(&self.query, entries);
             if found.is_empty() {
-                ui.weak("Nothing here has those words.");
+                ui.weak(t!("palette.nothing"));
                 return;
             }
             let n = found.len();

@@ -11,6 +11,7 @@ use crate::focus::reading::{
 };
 use crate::model::Topic;
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 /// Counted time goes to the worker in pieces this large (and whenever the reader is left), so a
 /// crash loses at most this much of the day's reading.
@@ -117,29 +118,29 @@ impl ReadingBudget {
         let s = self.status();
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() * 0.25);
-            ui.heading("Today's reading is done");
+            ui.heading(t!("budget.done_title"));
             ui.add_space(theme::GAP);
             let budget = s.budget_secs.unwrap_or(0) / 60;
             let granted = match s.extra_secs / 60 {
                 0 => String::new(),
-                m => format!(" and the {m} min you added"),
+                m => t!("budget.granted", m = m).into_owned(),
             };
-            ui.label(format!(
-                "You have read your {budget} min for today{granted}. {waiting}"
+            ui.label(t!(
+                "budget.done",
+                budget = budget,
+                granted = granted,
+                waiting = waiting
             ));
             ui.add_space(theme::GAP * 2.0);
             if ui
-                .button("5 more minutes")
-                .on_hover_text("Open the reader for five more minutes today")
+                .button(t!("budget.more"))
+                .on_hover_text(t!("budget.more_hover"))
                 .clicked()
             {
                 self.grant(ctx);
             }
             ui.add_space(theme::GAP);
-            ui.colored_label(
-                theme::weak_colour(ui.visuals()),
-                "The budget starts again at midnight. Change it in Settings, under Reader.",
-            );
+            ui.colored_label(theme::weak_colour(ui.visuals()), t!("budget.midnight"));
         });
     }
 }

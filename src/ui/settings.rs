@@ -2,8 +2,11 @@
 
 use super::commands::UiCommand;
 use super::context::ViewContext;
+use super::language::{LANGUAGE_KEY, Language};
 use super::theme;
-use crate::engine::worker::Event;
+use crate::engine::reader::ReaderCommand;
+use crate::engine::worker::{Command, Event};
+use rust_i18n::t;
 
 #[derive(Default)]
 pub struct SettingsView {
@@ -13,7 +16,7 @@ pub struct SettingsView {
 impl SettingsView {
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ViewContext) {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.heading("Settings");
+            ui.heading(t!("settings.title"));
             ui.add_space(theme::GAP);
             // The gap between sections is kept here, once, so every heading stands alike.
             general_section(ui, ctx);
@@ -40,19 +43,22 @@ impl SettingsView {
 }
 
 fn general_section(ui: &mut egui::Ui, ctx: &ViewContext) {
-    ui.strong("General");
+    ui.strong(t!("settings.general"));
     egui::Grid::new("settings_general")
         .num_columns(2)
         .spacing([theme::GAP * 2.0, theme::GAP])
         .show(ui, |ui| {
-            ui.label("Appearance");
+            ui.label(t!("settings.language"));
+            language_choice(ui, ctx);
+            ui.end_row();
+            ui.label(t!("settings.appearance"));
             appearance_choice(ui);
             ui.end_row();
-            ui.label("Data directory");
+            ui.label(t!("settings.data_dir"));
             ui.horizontal(|ui| {
                 let dir = ctx.data_dir.display().to_string();
                 ui.monospace(&dir);
-                if ui.small_button("Copy").clicked() {
+                if ui.small_button(t!("settings.copy")).clicked() {
                     ui.ctx().copy_text(dir);
                 }
             });
@@ -64,9 +70,39 @@ fn general_section(ui: &mut egui::Ui, ctx: &ViewContext) {
 fn appearance_choice(ui: &mut egui::Ui) {
     let mut pref = ui.ctx().options(|o| o.theme_preference);
     ui.horizontal(|ui| {
-        ui.selectable_value(&mut pref, egui::ThemePreference::System, "Follow system");
-        ui.selectable_value(&mut pref, egui::ThemePreference::Light, "Light");
-        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, "Dark");
+        ui.selectable_value(
+            &mut pref,
+            egui::ThemePreference::System,
+            t!("settings.follow_system"),
+        );
+        ui.selectable_value(
+            &mut pref,
+            egui::ThemePreference::Light,
+            t!("settings.light"),
+        );
+        ui.selectable_value(&mut pref, egui::ThemePreference::Dark, t!("settings.dark"));
     });
     ui.ctx().set_theme(pref);
+}
+
+/// Each language named in itself. A choice applies from this frame on (every label is read
+/// through `t!` as it is drawn) and is stored for the next start.
+fn language_choice(ui: &mut egui::Ui, ctx: &ViewContext) {
+    let before = Language::current();
+    let mut chosen = before;
+    ui.horizontal(|ui| {
+        for language in Language::ALL {
+            let label = language.choice_label(ui.ctx());
+            ui.selectable_value(&mut chosen, language, label);
+        }
+    });
+    if chosen != before {
+        chosen.apply();
+        ctx.send(Command::Reader(ReaderCommand::SaveSetting {
+            key: LANGUAGE_KEY.to_string(),
+            value: chosen.code().to_string(),
+        }));
+        // The rest of this frame was laid out in the old language.
+        ui.ctx().request_discard("the UI language changed");
+    }
 }

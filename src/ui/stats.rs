@@ -6,10 +6,12 @@
 use super::commands::UiCommand;
 use super::context::ViewContext;
 use super::theme;
+use super::time_text;
 use crate::engine::worker::Event;
 use crate::focus::reading::BudgetStatus;
 use crate::focus::stats::{self, FocusStats, LiveSession, day_of, local_offset};
 use crate::model::Topic;
+use rust_i18n::t;
 
 #[derive(Default)]
 pub struct StatsView {
@@ -26,7 +28,7 @@ impl StatsView {
                 self.stats = Some(stats::focus_stats(&log, now, &local_offset));
                 self.error = None;
             }
-            Err(e) => self.error = Some(format!("could not read the time log: {e}")),
+            Err(e) => self.error = Some(t!("stats.read_error", error = e).into_owned()),
         }
         self.reload_reading(ctx);
     }
@@ -48,7 +50,7 @@ impl StatsView {
         if self.stats.as_ref().is_none_or(|s| s.today != today) {
             self.reload(ctx);
         }
-        ui.heading("Stats");
+        ui.heading(t!("stats.title"));
         if let Some(e) = &self.error {
             ui.colored_label(theme::error_colour(ui.visuals()), e);
         }
@@ -56,33 +58,30 @@ impl StatsView {
         let with_live = live.map(|l| logged.with_live(&l));
         let s = with_live.as_ref().unwrap_or(logged);
         ui.horizontal(|ui| {
-            ui.label(format!(
-                "Today: {} pomodoro{}, {} min",
-                s.today_pomodoros,
-                if s.today_pomodoros == 1 { "" } else { "s" },
-                s.today_minutes
-            ));
+            let (n, minutes) = (s.today_pomodoros, time_text::minutes(s.today_minutes));
+            ui.label(if n == 1 {
+                t!("stats.today_one", n = n, minutes = minutes)
+            } else {
+                t!("stats.today_other", n = n, minutes = minutes)
+            });
             ui.separator();
-            ui.label(format!(
-                "Streak: {} day{}",
-                s.streak_days,
-                if s.streak_days == 1 { "" } else { "s" }
-            ));
+            ui.label(if s.streak_days == 1 {
+                t!("stats.streak_one", n = s.streak_days)
+            } else {
+                t!("stats.streak_other", n = s.streak_days)
+            });
             if let Some(r) = &self.reading {
                 ui.separator();
                 ui.label(reading_line(r));
             }
         });
         ui.add_space(theme::GAP);
-        ui.strong("Focus minutes, last 14 days");
+        ui.strong(t!("stats.chart_title"));
         chart(ui, s);
         ui.add_space(theme::GAP);
-        ui.strong("Minutes per task");
+        ui.strong(t!("stats.per_task"));
         if s.per_task.is_empty() {
-            ui.colored_label(
-                theme::weak_colour(ui.visuals()),
-                "No focus sessions yet: select a card on the board and press Enter.",
-            );
+            ui.colored_label(theme::weak_colour(ui.visuals()), t!("stats.empty"));
         }
         egui::ScrollArea::vertical()
             .id_salt("per_task")
@@ -95,15 +94,15 @@ impl StatsView {
                             ui.label(&t.title);
                             // A skipped session logs seconds: "0 min" would read as nothing.
                             ui.label(if t.minutes == 0 {
-                                "under 1 min".to_owned()
+                                t!("time.under_a_minute").into_owned()
                             } else {
-                                format!("{} min", t.minutes)
+                                time_text::minutes(t.minutes)
                             });
-                            ui.label(format!(
-                                "{} pomodoro{}",
-                                t.pomodoros,
-                                if t.pomodoros == 1 { "" } else { "s" }
-                            ));
+                            ui.label(if t.pomodoros == 1 {
+                                t!("stats.pomodoros_one", n = t.pomodoros)
+                            } else {
+                                t!("stats.pomodoros_other", n = t.pomodoros)
+                            });
                             ui.end_row();
                         }
                     });
@@ -133,13 +132,17 @@ fn chart(ui: &mut egui::Ui, s: &FocusStats) {
         .map(|(i, d)| {
             Bar::new(i as f64, d.minutes as f64)
                 .width(0.7)
-                .name(format!("{} · {} min", d.date.format("%a %d %b"), d.minutes))
+                .name(format!(
+                    "{} · {}",
+                    time_text::day(d.date, "date.chart_bar"),
+                    time_text::minutes(d.minutes)
+                ))
         })
         .collect();
     let dates: Vec<String> = s
         .days
         .iter()
-        .map(|d| d.date.format("%d/%m").to_string())
+        .map(|d| time_text::day(d.date, "date.chart_axis"))
         .collect();
     Plot::new("focus_minutes")
         .height(theme::CHART_HEIGHT)
@@ -150,7 +153,7 @@ fn chart(ui: &mut egui::Ui, s: &FocusStats) {
         .allow_double_click_reset(false)
         .include_y(0.0)
         .include_y(30.0)
-        .y_axis_label("min")
+        .y_axis_label(t!("stats.axis_minutes"))
         // One mark per day, all alike: the default spacer drew every tenth day as a heavier
         // line and label, which meant nothing here.
         .x_grid_spacer(|input| {
@@ -171,14 +174,19 @@ fn chart(ui: &mut egui::Ui, s: &FocusStats) {
             dates.get(i as usize).cloned().unwrap_or_default()
         })
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("Focus minutes", bars).color(colour));
+            plot.bar_chart(BarChart::new(t!("stats.series"), bars).color(colour));
         });
 }
 
 /// "Reading: 12 of 30 min" with a budget, "Reading: 12 min" without.
 fn reading_line(r: &BudgetStatus) -> String {
     match r.allowed_minutes() {
-        Some(allowed) => format!("Reading: {} of {allowed} min", r.read_minutes()),
-        None => format!("Reading: {} min", r.read_minutes()),
+        Some(allowed) => t!(
+            "stats.reading_budget",
+            read = r.read_minutes(),
+            allowed = allowed
+        ),
+        None => t!("stats.reading", read = r.read_minutes()),
     }
+    .into_owned()
 }

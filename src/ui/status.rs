@@ -4,6 +4,7 @@
 
 use super::theme;
 use crate::engine::worker::Event;
+use rust_i18n::t;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct TaskProgress {
@@ -147,7 +148,7 @@ impl StatusBar {
                         continue;
                     }
                     ui.horizontal(|ui| {
-                        if ui.small_button("Dismiss").clicked() {
+                        if ui.small_button(t!("status.dismiss")).clicked() {
                             dismiss = Some(i);
                         }
                         let text =
@@ -157,7 +158,7 @@ impl StatusBar {
                     });
                 }
                 let lasting = self.notices.iter().filter(|n| n.confirmation.is_none());
-                if lasting.count() > 1 && ui.small_button("Dismiss all").clicked() {
+                if lasting.count() > 1 && ui.small_button(t!("status.dismiss_all")).clicked() {
                     dismiss = Some(usize::MAX);
                 }
                 ui.horizontal(|ui| {
@@ -169,7 +170,7 @@ impl StatusBar {
                         ui.label(&n.text);
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.colored_label(theme::weak_colour(ui.visuals()), "? shortcuts");
+                        ui.colored_label(theme::weak_colour(ui.visuals()), t!("status.shortcuts"));
                     });
                 });
             });
@@ -183,14 +184,42 @@ impl StatusBar {
     }
 }
 
+/// The engine names its tasks in English; the ones it has are shown in the UI's language (a
+/// new one shows as the engine named it until it is added here and to the locale files).
+fn task_name(task: &str) -> String {
+    const KEYS: [(&str, &str); 8] = [
+        (
+            crate::engine::feeds::articles::FULL_TEXT_TASK,
+            "task.full_text",
+        ),
+        (
+            crate::engine::feeds::runs::REFRESH_TASK,
+            "task.refreshing_feeds",
+        ),
+        (
+            crate::engine::feeds::runs::SUBSCRIBE_TASK,
+            "task.subscribing",
+        ),
+        (crate::engine::samples::TASK, "task.loading_samples"),
+        ("Building the search index", "task.building_index"),
+        ("Indexing new items", "task.indexing"),
+        ("Ranking For you", "task.ranking"),
+        ("Opening the search index", "task.opening_index"),
+    ];
+    KEYS.iter()
+        .find(|(name, _)| *name == task)
+        .map_or_else(|| task.to_owned(), |(_, key)| t!(*key).into_owned())
+}
+
 /// "⟳ Refreshing feeds 12/40 ▬▬▭": a task that cannot count its steps (a total of 0) shows
 /// its name alone.
 fn task_ui(ui: &mut egui::Ui, t: &TaskProgress) {
     ui.spinner();
+    let name = task_name(&t.task);
     if t.total == 0 {
-        ui.label(format!("{}…", t.task));
+        ui.label(format!("{name}…"));
     } else {
-        ui.label(format!("{} {}/{}", t.task, t.done, t.total));
+        ui.label(format!("{name} {}/{}", t.done, t.total));
         ui.add(egui::ProgressBar::new(t.done as f32 / t.total as f32).desired_width(160.0));
     }
     ui.separator();
@@ -271,5 +300,16 @@ mod tests {
         bar.push_confirmation("no audio".into());
         assert_eq!(bar.expire(500_000), None, "a lasting notice stays lasting");
         assert_eq!(bar.notices(), vec!["no audio".to_string()]);
+    }
+
+    #[test]
+    fn the_engines_task_names_have_keys_and_unknown_ones_pass_through() {
+        assert_eq!(task_name("Refreshing feeds"), "Refreshing feeds");
+        assert_eq!(task_name("Ranking For you"), "Ranking For you");
+        assert_eq!(task_name("Something new"), "Something new");
+        assert_eq!(
+            rust_i18n::t!("task.refreshing_feeds", locale = "zh-CN"),
+            "正在刷新订阅源"
+        );
     }
 }

@@ -12,6 +12,7 @@ use crate::engine::worker::{Command, Event};
 use crate::focus::stats::{LiveSession, NO_TASK};
 use crate::focus::timer::{Timer, TimerConfig};
 use crate::model::{CardId, Topic, UnixTime};
+use rust_i18n::t;
 use std::time::Duration;
 
 #[derive(Default)]
@@ -50,9 +51,9 @@ impl TimerView {
                 self.cfg = c;
             }
             (Err(e), _) | (_, Err(e)) => {
-                ctx.act(super::context::AppAction::Notice(format!(
-                    "could not read the timer: {e}"
-                )));
+                ctx.act(super::context::AppAction::Notice(
+                    t!("timer.read_error", error = e).into_owned(),
+                ));
             }
         }
         let card = self.timer.task.and_then(|id| ctx.store.card(id).ok());
@@ -159,7 +160,7 @@ impl TimerView {
         } else {
             theme::focus_colour(ui.visuals())
         };
-        ui.colored_label(colour, t.phase.label());
+        ui.colored_label(colour, super::time_text::phase(t.phase));
         ui.label(
             egui::RichText::new(format_clock(remaining))
                 .monospace()
@@ -168,27 +169,28 @@ impl TimerView {
         );
         let action = self.start_action(selected.map(|(id, _)| id));
         let (label, hover) = match (action, selected) {
-            (TimerAction::Pause, _) => ("Pause", UiCommand::TimerStartPause.label().to_owned()),
-            (TimerAction::Resume, _) => ("Resume", UiCommand::TimerStartPause.label().to_owned()),
-            (TimerAction::Start(Some(_)), Some((_, title))) => {
-                ("Start", format!("Start focusing on {title} (Space)"))
-            }
-            _ => ("Start", UiCommand::TimerStartPause.label().to_owned()),
+            (TimerAction::Pause, _) => (t!("timer.pause"), UiCommand::TimerStartPause.label()),
+            (TimerAction::Resume, _) => (t!("timer.resume"), UiCommand::TimerStartPause.label()),
+            (TimerAction::Start(Some(_)), Some((_, title))) => (
+                t!("timer.start"),
+                t!("timer.start_on", title = title).into_owned(),
+            ),
+            _ => (t!("timer.start"), UiCommand::TimerStartPause.label()),
         };
         let mut clicked = None;
         if ui.button(label).on_hover_text(hover).clicked() {
             clicked = Some(action);
         }
         if ui
-            .button("Skip")
-            .on_hover_text("End this phase now and go to the next")
+            .button(t!("timer.skip"))
+            .on_hover_text(t!("timer.skip_hover"))
             .clicked()
         {
             clicked = Some(TimerAction::Skip);
         }
         if ui
-            .button("Reset")
-            .on_hover_text("Stop and go back to an idle focus session (minutes spent are kept)")
+            .button(t!("timer.reset"))
+            .on_hover_text(t!("timer.reset_hover"))
             .clicked()
         {
             clicked = Some(TimerAction::Reset);
@@ -205,17 +207,20 @@ impl TimerView {
             t.completed_in_cycle,
             self.cfg.long_break_every.max(1)
         ))
-        .on_hover_text("Focus sessions completed before the next long break");
+        .on_hover_text(t!("timer.cycle_hover"));
         match &self.task_title {
             Some(title) => {
-                ui.label(egui::RichText::new(format!("on {title}")).strong());
+                ui.label(egui::RichText::new(t!("timer.on_task", title = title)).strong());
                 if let Some(step) = &self.next_step {
-                    ui.colored_label(theme::weak_colour(ui.visuals()), format!("next: {step}"))
-                        .on_hover_text("The first unticked item of the card's checklist");
+                    ui.colored_label(
+                        theme::weak_colour(ui.visuals()),
+                        t!("timer.next_step", step = step),
+                    )
+                    .on_hover_text(t!("timer.next_step_hover"));
                 }
             }
             None => {
-                ui.colored_label(theme::weak_colour(ui.visuals()), "no task");
+                ui.colored_label(theme::weak_colour(ui.visuals()), t!("timer.no_task"));
             }
         }
         self.title = self.compute_title(now);
@@ -226,7 +231,11 @@ impl TimerView {
         if t.run == crate::focus::timer::Run::Idle {
             return "focusfeed".to_owned();
         }
-        let state = if t.is_paused() { " (paused)" } else { "" };
+        let state = if t.is_paused() {
+            t!("timer.paused")
+        } else {
+            "".into()
+        };
         let task = self
             .task_title
             .as_deref()
@@ -236,7 +245,7 @@ impl TimerView {
         format!(
             "{} {}{state}{task} — focusfeed",
             format_clock(t.remaining(&self.cfg, now)),
-            t.phase.label()
+            super::time_text::phase(t.phase)
         )
     }
 

@@ -6,6 +6,7 @@ use super::theme;
 use crate::engine::focus::FocusCommand;
 use crate::engine::worker::Command;
 use crate::focus::timer::{MAX_PHASE_MINUTES, TimerConfig};
+use rust_i18n::t;
 
 #[derive(Clone, Default)]
 struct Draft {
@@ -24,50 +25,52 @@ pub fn show(ui: &mut egui::Ui, ctx: &ViewContext) {
                 d.cfg = Some(c.clone());
                 d.saved = Some(c);
             }
-            Err(e) => d.error = Some(format!("could not read the timer settings: {e}")),
+            Err(e) => d.error = Some(t!("timer_settings.read_error", error = e).into_owned()),
         }
     }
-    ui.strong("Timer");
+    ui.strong(t!("timer_settings.title"));
     if let Some(cfg) = &mut d.cfg {
         egui::Grid::new("timer_settings_grid")
             .num_columns(2)
             .spacing([theme::GAP, theme::GAP])
             .show(ui, |ui| {
                 for (label, v) in [
-                    ("Focus (minutes)", &mut cfg.focus_minutes),
-                    ("Short break (minutes)", &mut cfg.short_break_minutes),
-                    ("Long break (minutes)", &mut cfg.long_break_minutes),
+                    (t!("timer_settings.focus"), &mut cfg.focus_minutes),
+                    (
+                        t!("timer_settings.short_break"),
+                        &mut cfg.short_break_minutes,
+                    ),
+                    (t!("timer_settings.long_break"), &mut cfg.long_break_minutes),
                 ] {
                     ui.label(label);
                     ui.add(egui::DragValue::new(v).range(1..=MAX_PHASE_MINUTES));
                     ui.end_row();
                 }
-                ui.label("Long break every");
+                ui.label(t!("timer_settings.long_break_every"));
                 ui.add(
                     egui::DragValue::new(&mut cfg.long_break_every)
                         .range(1..=100)
-                        .suffix(" focus sessions"),
+                        .suffix(t!("timer_settings.sessions_suffix")),
                 );
                 ui.end_row();
             });
-        ui.checkbox(&mut cfg.auto_start_breaks, "Start breaks automatically");
-        ui.checkbox(
-            &mut cfg.auto_start_focus,
-            "Start the next focus session automatically",
-        );
-        ui.checkbox(&mut cfg.notify, "Desktop notification when a phase ends");
-        ui.checkbox(&mut cfg.sound, "Sound when a phase ends");
+        ui.checkbox(&mut cfg.auto_start_breaks, t!("timer_settings.auto_breaks"));
+        ui.checkbox(&mut cfg.auto_start_focus, t!("timer_settings.auto_focus"));
+        ui.checkbox(&mut cfg.notify, t!("timer_settings.notify"));
+        ui.checkbox(&mut cfg.sound, t!("timer_settings.sound"));
         let dirty = d.saved.as_ref() != Some(&*cfg);
         let (mut save, mut revert) = (false, false);
         ui.horizontal(|ui| {
             save = ui
-                .add_enabled(dirty, egui::Button::new("Save timer settings"))
+                .add_enabled(dirty, egui::Button::new(t!("timer_settings.save")))
                 .clicked();
-            revert = ui.add_enabled(dirty, egui::Button::new("Revert")).clicked();
+            revert = ui
+                .add_enabled(dirty, egui::Button::new(t!("timer_settings.revert")))
+                .clicked();
         });
         ui.colored_label(
             theme::weak_colour(ui.visuals()),
-            "A running phase keeps its length; new lengths apply from the next one.",
+            t!("timer_settings.applies_next"),
         );
         if save {
             match cfg.validate() {

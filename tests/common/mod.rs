@@ -22,13 +22,27 @@ pub fn start_clock() -> ManualClock {
     ManualClock::new(t.with_timezone(&chrono::Utc))
 }
 
-/// The window on `dir`, switched to the Reader.
+/// A subset of Noto Sans CJK SC with every character of the 简体中文 UI and the Chinese sample
+/// feed, so a window can draw them without a system font (the harness panics on a missing glyph).
+pub const UI_FONTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fonts-ui");
+
+/// Adds the test CJK font as the app adds a system one; call before the first frame.
+pub fn install_cjk_test_font(ctx: &egui::Context) {
+    let report = focusfeed::ui::fonts::install_from_dirs(ctx, &[Path::new(UI_FONTS)], "zh_CN");
+    assert_eq!(report.installed.len(), 1, "{report:?}");
+}
+
+/// The window on `dir`, switched to the Reader. It has the test CJK font: the first run's
+/// samples include a Chinese feed.
 pub fn reader_harness(dir: &Path, clock: &ManualClock) -> Harness<'static, FocusFeedApp> {
     let dir = dir.to_path_buf();
     let clock = Arc::new(clock.clone());
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap());
+        .build_eframe(move |cc| {
+            install_cjk_test_font(&cc.egui_ctx);
+            FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap()
+        });
     h.key_press(egui::Key::Num2);
     h.step();
     assert_eq!(h.state().view(), View::Reader);

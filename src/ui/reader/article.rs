@@ -11,6 +11,7 @@ use crate::ui::commands::UiCommand;
 use crate::ui::links;
 use crate::ui::theme;
 use egui::{RichText, TextStyle};
+use rust_i18n::t;
 
 /// What the user asked for from the article pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,9 +159,9 @@ impl ArticlePane {
         let Some(a) = &self.article else {
             ui.centered_and_justified(|ui| {
                 if self.loading.is_some() {
-                    ui.weak("Loading…");
+                    ui.weak(t!("article.loading"));
                 } else {
-                    ui.weak("Select an item to read it (j/k to move, o or Enter to open).");
+                    ui.weak(t!("article.select"));
                 }
             });
             return None;
@@ -175,8 +176,9 @@ impl ArticlePane {
         let can_open = a.url.as_deref().is_some_and(|u| links::openable(u).is_ok());
         area.show(ui, |ui| {
             ui.set_max_width(theme::ARTICLE_MAX_WIDTH.min(ui.available_width()));
+            let untitled = t!("row.untitled");
             let title = if a.title.trim().is_empty() {
-                "(untitled)"
+                untitled.as_ref()
             } else {
                 a.title.as_str()
             };
@@ -191,13 +193,13 @@ impl ArticlePane {
             {
                 // The reader's own clock time, as a mail client shows it (UTC before).
                 let local = d.with_timezone(&chrono::Local);
-                meta.push(local.format("%A %-d %B %Y, %H:%M").to_string());
+                meta.push(crate::ui::time_text::moment(&local, "date.long"));
             }
             ui.label(RichText::new(meta.join(" · ")).color(theme::weak_colour(ui.visuals())));
             if let Some(why) = &self.why {
                 ui.add(
                     egui::Label::new(
-                        RichText::new(format!("In For you because: {why}"))
+                        RichText::new(t!("article.because", why = why))
                             .italics()
                             .color(theme::weak_colour(ui.visuals())),
                     )
@@ -219,7 +221,7 @@ impl ArticlePane {
             ui.separator();
             full_text_note(ui, a, self.fetching == Some(a.id));
             if self.blocks.is_empty() {
-                ui.weak("This item has no text. Open the original to read it.");
+                ui.weak(t!("article.no_text"));
             }
             for block in &self.blocks {
                 if let Some(a) = block_ui(ui, block, images) {
@@ -255,8 +257,13 @@ fn image_inline(ui: &mut egui::Ui, alt: &str, state: Option<&ImageState>) {
                 note(ui, format!(" {alt}"));
             }
         }
-        Some(ImageState::Failed(why)) => note(ui, format!("[image: {alt} — {why}]")),
-        None if !alt.is_empty() => note(ui, format!("[image: {alt}]")),
+        Some(ImageState::Failed(why)) => {
+            note(
+                ui,
+                t!("article.image_failed", alt = alt, why = why).into_owned(),
+            );
+        }
+        None if !alt.is_empty() => note(ui, t!("article.image", alt = alt).into_owned()),
         None => {}
     }
 }
@@ -292,17 +299,15 @@ fn full_text_note(ui: &mut egui::Ui, a: &Article, fetching: bool) {
     if fetching {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(RichText::new("Fetching the full article…").color(weak));
+            ui.label(RichText::new(t!("article.fetching")).color(weak));
         });
     } else if a.full_html.is_some() {
-        ui.label(RichText::new("Full article, fetched from its web page.").color(weak));
+        ui.label(RichText::new(t!("article.fetched")).color(weak));
     } else if let Some(why) = &a.full_text_error {
         ui.add(
             egui::Label::new(
-                RichText::new(format!(
-                    "The full article could not be fetched: {why}. This is the feed's summary."
-                ))
-                .color(theme::warning_colour(ui.visuals())),
+                RichText::new(t!("article.fetch_failed", why = why))
+                    .color(theme::warning_colour(ui.visuals())),
             )
             .wrap(),
         );
@@ -319,19 +324,19 @@ fn action_row(
     let mut action = None;
     if offer_images
         && ui
-            .button("Load images")
-            .on_hover_text(format!(
-                "{}: fetch this article's images (nothing is fetched until you ask)",
-                UiCommand::LoadImages.label()
+            .button(t!("article.load_images"))
+            .on_hover_text(t!(
+                "article.load_images_hover",
+                key = UiCommand::LoadImages.shortcuts_text()
             ))
             .clicked()
     {
         action = Some(ArticleAction::LoadImages);
     }
     let star = if a.starred_at.is_some() {
-        "Unstar"
+        t!("list_menu.unstar")
     } else {
-        "Star"
+        t!("list_menu.star")
     };
     if ui
         .button(star)
@@ -341,9 +346,9 @@ fn action_row(
         action = Some(ArticleAction::ToggleStar);
     }
     let read = if a.read_at.is_some() {
-        "Mark unread"
+        t!("list_menu.mark_unread")
     } else {
-        "Mark read"
+        t!("list_menu.mark_read")
     };
     if ui
         .button(read)
@@ -352,36 +357,37 @@ fn action_row(
     {
         action = Some(ArticleAction::ToggleRead);
     }
-    let open = ui.add_enabled(can_open, egui::Button::new("Open original"));
+    let open = ui.add_enabled(can_open, egui::Button::new(t!("article.open_original")));
     let open = match a.url.as_deref() {
         Some(u) if can_open => open.on_hover_text(u),
-        Some(u) => {
-            open.on_disabled_hover_text(format!("Only web and mail links open in the browser: {u}"))
-        }
-        None => open.on_disabled_hover_text("This item has no link."),
+        Some(u) => open.on_disabled_hover_text(t!("article.not_openable", url = u)),
+        None => open.on_disabled_hover_text(t!("article.no_link")),
     };
     if open.clicked() {
         action = Some(ArticleAction::OpenOriginal);
     }
     if let Some(u) = a.url.as_deref().filter(|u| !u.trim().is_empty())
-        && ui.button("Copy link").on_hover_text(u).clicked()
+        && ui
+            .button(t!("article.copy_link"))
+            .on_hover_text(u)
+            .clicked()
     {
         action = Some(ArticleAction::CopyLink(u.to_string()));
     }
     let label = if a.full_html.is_some() {
-        "Fetch full article again"
+        t!("article.fetch_again")
     } else {
-        "Fetch full article"
+        t!("article.fetch")
     };
     let fetch = ui.add_enabled(can_open, egui::Button::new(label));
     if fetch
         .on_hover_text(format!("{} (f)", UiCommand::FetchFullText.label()))
-        .on_disabled_hover_text("This item has no web page to fetch.")
+        .on_disabled_hover_text(t!("article.no_page"))
         .clicked()
     {
         action = Some(ArticleAction::FetchFullText);
     }
-    ui.menu_button("Like or mute", |ui| {
+    ui.menu_button(t!("article.like_or_mute"), |ui| {
         let author = a.author.as_deref().filter(|x| !x.trim().is_empty());
         let mut pick = |ui: &mut egui::Ui, label: String, rule: (RuleAction, RuleKind)| {
             if ui.button(label).clicked() {
@@ -391,23 +397,23 @@ fn action_row(
         };
         pick(
             ui,
-            format!("More from {}", a.feed_title),
+            t!("article.more_from", feed = a.feed_title).into_owned(),
             (RuleAction::Like, RuleKind::Feed),
         );
         pick(
             ui,
-            format!("Mute {}", a.feed_title),
+            t!("article.mute_feed", feed = a.feed_title).into_owned(),
             (RuleAction::Mute, RuleKind::Feed),
         );
         if let Some(who) = author {
             pick(
                 ui,
-                format!("More by {who}"),
+                t!("article.more_by", author = who).into_owned(),
                 (RuleAction::Like, RuleKind::Author),
             );
             pick(
                 ui,
-                format!("Mute {who}"),
+                t!("article.mute_author", author = who).into_owned(),
                 (RuleAction::Mute, RuleKind::Author),
             );
         }
@@ -502,13 +508,13 @@ fn inlines_row(
                         egui::Label::new(RichText::new(text).underline())
                             .sense(egui::Sense::click()),
                     )
-                    .on_hover_text(format!("Not opened: {url}"))
+                    .on_hover_text(t!("article.link_not_opened", url = url))
                 };
                 if response.clicked() {
                     action = Some(ArticleAction::OpenLink(url.clone()));
                 }
                 response.context_menu(|ui| {
-                    if ui.button("Copy link").clicked() {
+                    if ui.button(t!("article.copy_link")).clicked() {
                         action = Some(ArticleAction::CopyLink(url.clone()));
                         ui.close();
                     }

@@ -2,6 +2,7 @@
 //! sample feeds, so a newcomer sees a working reader without going online.
 
 use crate::ui::theme;
+use rust_i18n::t;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FirstRunChoice {
@@ -15,27 +16,24 @@ pub fn ui(ui: &mut egui::Ui, loading: bool) -> Option<FirstRunChoice> {
     let mut choice = None;
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.2);
-        ui.heading("Your reader is empty");
+        ui.heading(t!("first_run.title"));
         ui.add_space(theme::GAP);
-        ui.label(
-            "Subscribe to a site's feed, bring your subscriptions from another reader, \
-             or look around with a few sample feeds that work offline.",
-        );
+        ui.label(t!("first_run.intro"));
         ui.add_space(theme::GAP * 2.0);
-        if ui.button("Add a feed or import OPML…").clicked() {
+        if ui.button(t!("first_run.add")).clicked() {
             choice = Some(FirstRunChoice::AddFeed);
         }
         ui.add_space(theme::GAP);
         if loading {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label("Loading the sample feeds…");
+                ui.label(t!("first_run.loading"));
             });
-        } else if ui.button("Load sample feeds").clicked() {
+        } else if ui.button(t!("first_run.samples")).clicked() {
             choice = Some(FirstRunChoice::LoadSamples);
         }
         ui.add_space(theme::GAP * 2.0);
-        ui.weak("Nothing you read leaves this computer.");
+        ui.weak(t!("first_run.private"));
     });
     choice
 }

@@ -5,6 +5,7 @@ use super::{ListKind, ReaderView, SearchBoxChange};
 use crate::ui::commands::UiCommand;
 use crate::ui::context::ViewContext;
 use crate::ui::theme;
+use rust_i18n::t;
 
 impl ReaderView {
     /// The search box, then the list's title and length and its controls, above the list.
@@ -20,15 +21,20 @@ impl ReaderView {
             // leaves the list's row room for a long feed title.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let (layout, hover) = if self.settings.article_below {
-                    ("Article: below", UiCommand::ToggleArticleLayout.label())
+                    (
+                        t!("reader.article_below"),
+                        UiCommand::ToggleArticleLayout.label(),
+                    )
                 } else if self.too_narrow_beside {
                     (
-                        "Article: below",
-                        "The window is too narrow for the article beside the list: it goes \
-                         beside again when the window is wider",
+                        t!("reader.article_below"),
+                        t!("reader.too_narrow").into_owned(),
                     )
                 } else {
-                    ("Article: beside", UiCommand::ToggleArticleLayout.label())
+                    (
+                        t!("reader.article_beside"),
+                        UiCommand::ToggleArticleLayout.label(),
+                    )
                 };
                 if ui.small_button(layout).on_hover_text(hover).clicked() {
                     self.toggle_layout(ctx);
@@ -40,14 +46,16 @@ impl ReaderView {
         ui.horizontal(|ui| {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
-                    .small_button("Mark all read")
+                    .small_button(t!("reader.mark_all_read"))
                     .on_hover_text(UiCommand::MarkAllRead.label())
                     .clicked()
                 {
                     self.mark_all_read(ctx);
                 }
                 if matches!(self.kind, ListKind::Feed(_) | ListKind::Folder(_))
-                    && ui.checkbox(&mut self.unread_only, "Unread only").changed()
+                    && ui
+                        .checkbox(&mut self.unread_only, t!("reader.unread_only"))
+                        .changed()
                 {
                     self.stale.list = true;
                 }
@@ -59,13 +67,14 @@ impl ReaderView {
         });
     }
 
-    pub(super) fn empty_list_text(&self) -> &'static str {
+    pub(super) fn empty_list_text(&self) -> String {
         match self.kind {
-            ListKind::ForYou | ListKind::Unread => "All read. Nothing new for now.",
-            ListKind::Starred => "No starred items. Press s on an item to star it.",
-            ListKind::Search => "No matches.",
-            _ => "No items here.",
+            ListKind::ForYou | ListKind::Unread => t!("reader.empty_unread"),
+            ListKind::Starred => t!("reader.empty_starred"),
+            ListKind::Search => t!("reader.empty_search"),
+            _ => t!("reader.empty"),
         }
+        .into_owned()
     }
 }
 

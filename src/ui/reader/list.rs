@@ -10,6 +10,7 @@ use crate::store::reader::{FolderId, ListQuery, ListRow, ListScope};
 use crate::store::{ReadStore, StoreError};
 use crate::ui::theme;
 use egui::{Role, Sense, WidgetInfo, vec2};
+use rust_i18n::t;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -300,16 +301,32 @@ impl ItemList {
                     };
                     pick(
                         ui,
-                        if read { "Mark unread" } else { "Mark read" },
+                        &if read {
+                            t!("list_menu.mark_unread")
+                        } else {
+                            t!("list_menu.mark_read")
+                        },
                         ListAction::ToggleRead(i),
                     );
                     pick(
                         ui,
-                        if starred { "Unstar" } else { "Star" },
+                        &if starred {
+                            t!("list_menu.unstar")
+                        } else {
+                            t!("list_menu.star")
+                        },
                         ListAction::ToggleStar(i),
                     );
-                    pick(ui, "Mark all above as read", ListAction::MarkAboveRead(i));
-                    pick(ui, "Mark all below as read", ListAction::MarkBelowRead(i));
+                    pick(
+                        ui,
+                        &t!("list_menu.mark_above"),
+                        ListAction::MarkAboveRead(i),
+                    );
+                    pick(
+                        ui,
+                        &t!("list_menu.mark_below"),
+                        ListAction::MarkBelowRead(i),
+                    );
                 });
             }
         });

@@ -13,6 +13,7 @@ use crate::model::ItemId;
 use crate::rank::rules::{RuleAction, RuleKind};
 use crate::ui::context::{AppAction, ViewContext};
 use crate::ui::links;
+use rust_i18n::t;
 
 impl ReaderView {
     /// The window is closing: the open article's reading time ends when the reader was last
@@ -141,7 +142,9 @@ impl ReaderView {
             }
             Err(e) => {
                 self.article.clear();
-                ctx.act(AppAction::Notice(format!("Could not open the item: {e}")));
+                ctx.act(AppAction::Notice(
+                    t!("reading.open_error", error = e).into_owned(),
+                ));
             }
         }
     }
@@ -182,9 +185,7 @@ impl ReaderView {
         };
         match url {
             Some(u) => links::open(egui_ctx, ctx, &u),
-            None => ctx.act(AppAction::Notice(
-                "This item has no web address to open.".into(),
-            )),
+            None => ctx.act(AppAction::Notice(t!("reading.no_link").into_owned())),
         }
     }
 
@@ -206,15 +207,13 @@ impl ReaderView {
         if pattern.trim().is_empty() {
             return;
         }
-        let verb = match action {
-            RuleAction::Like => "lifts",
-            RuleAction::Mute => "hides",
+        let what = t!(format!("rule_kind.{}", kind.as_str()));
+        let pattern_text = pattern.trim();
+        let text = match action {
+            RuleAction::Like => t!("reading.rule_lifts", kind = what, pattern = pattern_text),
+            RuleAction::Mute => t!("reading.rule_hides", kind = what, pattern = pattern_text),
         };
-        ctx.act(AppAction::Confirm(format!(
-            "For you now {verb} {} \u{201c}{}\u{201d} (Settings, For you: your rules).",
-            kind.as_str(),
-            pattern.trim()
-        )));
+        ctx.act(AppAction::Confirm(text.into_owned()));
         ctx.send(Command::Rank(RankCommand::AddRule {
             kind,
             action,

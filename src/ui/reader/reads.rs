@@ -7,6 +7,7 @@ use super::settings::ReaderSettings;
 use super::{ReaderView, Stale, sidebar};
 use crate::model::ItemId;
 use crate::ui::context::{AppAction, ViewContext};
+use rust_i18n::t;
 
 impl ReaderView {
     /// Re-reads what the worker said changed and takes the answers that came; failures become
@@ -22,7 +23,10 @@ impl ReaderView {
             },
         );
         let fail_text = |what: &str, e: &str| {
-            ctx.act(AppAction::Notice(format!("Could not read {what}: {e}")));
+            let what = t!(what);
+            ctx.act(AppAction::Notice(
+                t!("reader.read_error", what = what, error = e).into_owned(),
+            ));
         };
         if stale.settings {
             self.settings = ReaderSettings::load(ctx.store);
@@ -77,7 +81,7 @@ impl ReaderView {
         };
         match answers.sidebar {
             Some(Ok(data)) => self.sidebar.show_loaded(data),
-            Some(Err(e)) => fail_text("the feeds", &e),
+            Some(Err(e)) => fail_text("reader.what_feeds", &e),
             None => {}
         }
         match answers.list {
@@ -94,7 +98,7 @@ impl ReaderView {
                 }
                 self.list.show_loaded(loaded);
             }
-            Some(Err(e)) => fail_text("the item list", &e),
+            Some(Err(e)) => fail_text("reader.what_list", &e),
             None => {}
         }
         for (request, rows) in answers.rows {
@@ -135,9 +139,12 @@ impl ReaderView {
             // Flags, and a full article that came, replace what is shown; the place is kept.
             Ok(Some(a)) => self.article.refresh(a),
             Ok(None) => self.article.clear(),
-            Err(e) => ctx.act(AppAction::Notice(format!(
-                "Could not read the article: {e}"
-            ))),
+            Err(e) => {
+                let what = t!("reader.what_article");
+                ctx.act(AppAction::Notice(
+                    t!("reader.read_error", what = what, error = e).into_owned(),
+                ));
+            }
         }
     }
 }
@@ -147,11 +154,11 @@ fn open_original_of(read: ArticleRead, egui_ctx: &egui::Context, ctx: &ViewConte
     match read {
         Ok(Some(a)) => match a.url.filter(|u| !u.trim().is_empty()) {
             Some(u) => crate::ui::links::open(egui_ctx, ctx, &u),
-            None => ctx.act(AppAction::Notice(
-                "This item has no web address to open.".into(),
-            )),
+            None => ctx.act(AppAction::Notice(t!("reading.no_link").into_owned())),
         },
-        Ok(None) => ctx.act(AppAction::Notice("This item is gone.".into())),
-        Err(e) => ctx.act(AppAction::Notice(format!("Could not read the item: {e}"))),
+        Ok(None) => ctx.act(AppAction::Notice(t!("reading.gone").into_owned())),
+        Err(e) => ctx.act(AppAction::Notice(
+            t!("reading.read_item_error", error = e).into_owned(),
+        )),
     }
 }

@@ -7,6 +7,7 @@ use crate::search::HitSnippet;
 use crate::store::reader::ListRow;
 use crate::ui::theme;
 use egui::{Align2, Color32, FontId, Rect, Stroke, pos2, vec2};
+use rust_i18n::t;
 
 /// What a row says besides its item: a search hit's marks, or For you's first reason.
 pub struct RowText<'a> {
@@ -79,8 +80,9 @@ pub fn paint_row(
     let left = rect.left() + 18.0;
     let width = (rect.width() - 22.0 - star_w).max(10.0);
     let title_colour = if row.read { text } else { strong };
+    let untitled = t!("row.untitled");
     let title = if row.title.trim().is_empty() {
-        "(untitled)"
+        untitled.as_ref()
     } else {
         row.title.as_str()
     };
@@ -286,17 +288,18 @@ where
     Z::Offset: std::fmt::Display,
 {
     let d = now - t;
+    use crate::ui::time_text;
     if d < 60 {
-        "just now".into()
+        t!("time.just_now").into_owned()
     } else if d < 3_600 {
-        format!("{} min", d / 60)
+        time_text::minutes(d / 60)
     } else if d < 86_400 {
-        format!("{} h", d / 3_600)
+        time_text::hours(d / 3_600)
     } else if d < 7 * 86_400 {
-        format!("{} d", d / 86_400)
+        time_text::days(d / 86_400)
     } else {
         chrono::DateTime::from_timestamp(t, 0)
-            .map(|d| d.with_timezone(zone).format("%-d %b %Y").to_string())
+            .map(|d| time_text::moment(&d.with_timezone(zone), "date.day"))
             .unwrap_or_default()
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::search::{SearchRequest, SearchResults};
 use crate::ui::commands::UiCommand;
+use rust_i18n::t;
 
 /// Typing pause before a query is sent.
 pub const DEBOUNCE_MS: i64 = 200;
@@ -62,13 +63,11 @@ impl SearchBox {
         let response = ui.add(
             egui::TextEdit::singleline(&mut self.text)
                 .id_salt("reader_search")
-                .hint_text("Search  /")
+                .hint_text(t!("search.hint"))
                 .desired_width(ui.available_width().min(260.0)),
         );
-        let response = response.on_hover_text(format!(
-            "{}: words, \"a phrase\", title:word, -word, a OR b",
-            UiCommand::Search.label()
-        ));
+        let response =
+            response.on_hover_text(t!("search.hover", label = UiCommand::Search.label()));
         if std::mem::take(&mut self.focus) {
             response.request_focus();
         }
@@ -90,7 +89,7 @@ impl SearchBox {
         if let Some(e) = &self.error {
             ui.colored_label(crate::ui::theme::error_colour(ui.visuals()), e);
         } else if let Some(n) = self.total {
-            ui.weak(format!("{n} found"));
+            ui.weak(t!("search.found", n = n));
         }
         SearchBoxChange::None
     }

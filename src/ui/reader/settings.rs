@@ -5,6 +5,7 @@ use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
 use crate::store::{ReadSetting, ReadStore};
 use crate::ui::context::ViewContext;
+use rust_i18n::t;
 
 pub const AUTO_MARK_READ_KEY: &str = "reader.auto_mark_read";
 pub const ARTICLE_BELOW_KEY: &str = "reader.article_below";
@@ -83,23 +84,30 @@ pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
         .filter(|c| c.1 + 1 >= frame)
         .map_or_else(|| SectionState::load(ctx.store), |c| c.0);
     let before = s;
-    ui.strong("Reader");
-    ui.checkbox(&mut s.reader.auto_mark_read, "Mark items read when opened");
+    ui.strong(t!("reader_settings.title"));
+    ui.checkbox(
+        &mut s.reader.auto_mark_read,
+        t!("reader_settings.auto_mark"),
+    );
     ui.horizontal(|ui| {
-        ui.label("Article:");
-        ui.radio_value(&mut s.reader.article_below, false, "beside the list");
-        ui.radio_value(&mut s.reader.article_below, true, "below the list");
+        ui.label(t!("reader_settings.article"));
+        ui.radio_value(
+            &mut s.reader.article_below,
+            false,
+            t!("reader_settings.beside"),
+        );
+        ui.radio_value(
+            &mut s.reader.article_below,
+            true,
+            t!("reader_settings.below"),
+        );
     });
-    ui.checkbox(&mut s.guard, "Keep the reader closed during focus sessions");
+    ui.checkbox(&mut s.guard, t!("reader_settings.guard"));
     budget_row(ui, &mut s.budget_minutes);
     ui.add(
         egui::Label::new(
-            egui::RichText::new(
-                "Images and full articles are fetched only when you ask (\"Load images\" or i, \
-                 \"Fetch full article\" or f, on an article), or for the feeds you choose in a \
-                 feed's menu: until then no sender learns when you read.",
-            )
-            .color(crate::ui::theme::weak_colour(ui.visuals())),
+            egui::RichText::new(t!("reader_settings.privacy"))
+                .color(crate::ui::theme::weak_colour(ui.visuals())),
         )
         .wrap(),
     );
@@ -126,9 +134,9 @@ struct SectionCache(SectionState, u64);
 
 fn budget_label(minutes: i64) -> String {
     if minutes == 0 {
-        "no limit".to_owned()
+        t!("reader_settings.no_limit").into_owned()
     } else {
-        format!("{minutes} min a day")
+        t!("reader_settings.per_day", m = minutes).into_owned()
     }
 }
 
@@ -137,7 +145,7 @@ fn budget_row(ui: &mut egui::Ui, chosen: &mut i64) {
     use crate::focus::reading::BUDGET_CHOICES;
     let current = *chosen;
     ui.horizontal(|ui| {
-        let label = ui.label("Daily reading budget:");
+        let label = ui.label(t!("reader_settings.budget"));
         egui::ComboBox::from_id_salt("reading_budget")
             .selected_text(budget_label(current))
             .show_ui(ui, |ui| {
@@ -152,9 +160,6 @@ fn budget_row(ui: &mut egui::Ui, chosen: &mut i64) {
             })
             .response
             .labelled_by(label.id)
-            .on_hover_text(
-                "Time with the reader open and in use; once it is spent the reader closes \
-                 until midnight",
-            );
+            .on_hover_text(t!("reader_settings.budget_hover"));
     });
 }

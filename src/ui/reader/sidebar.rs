@@ -8,6 +8,7 @@ use crate::store::{ReadStore, StoreError};
 use crate::ui::commands::UiCommand;
 use crate::ui::theme;
 use egui::{AtomExt as _, RichText};
+use rust_i18n::t;
 use std::collections::HashMap;
 
 /// What the user picked in the sidebar.
@@ -117,17 +118,18 @@ impl Sidebar {
     /// The title a list of this kind shows.
     pub fn title_of(&self, kind: ListKind) -> String {
         match kind {
-            ListKind::ForYou => "For you".into(),
-            ListKind::Latest => "Latest".into(),
-            ListKind::Unread => "Unread".into(),
-            ListKind::Starred => "Starred".into(),
-            ListKind::Search => "Search".into(),
-            ListKind::Feed(id) => self
-                .feed(id)
-                .map_or_else(|| "Feed".into(), |f| feed_title(f).to_string()),
+            ListKind::ForYou => t!("list.for_you").into_owned(),
+            ListKind::Latest => t!("list.latest").into_owned(),
+            ListKind::Unread => t!("list.unread").into_owned(),
+            ListKind::Starred => t!("list.starred").into_owned(),
+            ListKind::Search => t!("list.search").into_owned(),
+            ListKind::Feed(id) => self.feed(id).map_or_else(
+                || t!("list.feed").into_owned(),
+                |f| feed_title(f).to_string(),
+            ),
             ListKind::Folder(id) => self
                 .folder(id)
-                .map_or_else(|| "Folder".into(), |f| f.name.clone()),
+                .map_or_else(|| t!("list.folder").into_owned(), |f| f.name.clone()),
         }
     }
 
@@ -177,13 +179,16 @@ impl Sidebar {
         let mut action = None;
         ui.horizontal(|ui| {
             if ui
-                .button("Add feed")
+                .button(t!("sidebar.add_feed"))
                 .on_hover_text(UiCommand::AddFeed.label())
                 .clicked()
             {
                 action = Some(SidebarAction::AddFeed);
             }
-            let refresh = ui.add_enabled(refreshing.is_none(), egui::Button::new("Refresh"));
+            let refresh = ui.add_enabled(
+                refreshing.is_none(),
+                egui::Button::new(t!("sidebar.refresh")),
+            );
             if refresh.on_hover_text(UiCommand::Refresh.label()).clicked() {
                 action = Some(SidebarAction::RefreshAll);
             }
@@ -191,11 +196,11 @@ impl Sidebar {
         if let Some(status) = refreshing {
             ui.horizontal(|ui| {
                 let text = match status.total {
-                    0 => "Starting the refresh…".to_string(),
-                    total => format!("Refreshing {} of {total}", status.done),
+                    0 => t!("sidebar.starting"),
+                    total => t!("sidebar.refreshing", done = status.done, total = total),
                 };
                 let stop = ui
-                    .button("Stop")
+                    .button(t!("sidebar.stop"))
                     .on_hover_text(UiCommand::StopRefresh.label());
                 if stop.clicked() {
                     action = Some(SidebarAction::StopRefresh);
@@ -205,17 +210,18 @@ impl Sidebar {
                         .text(text),
                 );
                 if !status.waiting.is_empty() {
-                    bar.on_hover_text(format!("Waiting for: {}", status.waiting.join(", ")));
+                    let feeds = status.waiting.join(", ");
+                    bar.on_hover_text(t!("sidebar.waiting", feeds = feeds));
                 }
             });
         }
         ui.separator();
         let t = self.totals;
         for (kind, label, count) in [
-            (ListKind::ForYou, "For you", None),
-            (ListKind::Latest, "Latest", Some(t.all)),
-            (ListKind::Unread, "Unread", Some(t.unread)),
-            (ListKind::Starred, "Starred", Some(t.starred)),
+            (ListKind::ForYou, t!("list.for_you"), None),
+            (ListKind::Latest, t!("list.latest"), Some(t.all)),
+            (ListKind::Unread, t!("list.unread"), Some(t.unread)),
+            (ListKind::Starred, t!("list.starred"), Some(t.starred)),
         ] {
             let count = count.unwrap_or(0);
             if entry(ui, current == kind, RichText::new(label), count).clicked() {
@@ -277,9 +283,12 @@ impl Sidebar {
         let response = entry(ui, selected, name, feed.unread);
         // The whole title first: the row may have cut it short.
         let response = if let Some(e) = &feed.error {
-            response.on_hover_text(format!("{title}\nLast fetch failed: {e}"))
+            response.on_hover_text(format!(
+                "{title}\n{}",
+                t!("sidebar.fetch_failed", error = e)
+            ))
         } else if feed.disabled {
-            response.on_hover_text(format!("{title}\nThis feed is no longer fetched."))
+            response.on_hover_text(format!("{title}\n{}", t!("sidebar.disabled")))
         } else {
             response.on_hover_text(format!("{title}\n{}", feed.url))
         };
@@ -287,17 +296,14 @@ impl Sidebar {
             *action = Some(SidebarAction::Show(ListKind::Feed(feed.id)));
         }
         response.context_menu(|ui| {
-            if ui.button("Refresh").clicked() {
+            if ui.button(t!("sidebar.refresh")).clicked() {
                 *action = Some(SidebarAction::RefreshFeed(feed.id));
                 ui.close();
             }
             let mut always = feed.full_text_always;
             if ui
-                .checkbox(&mut always, "Always fetch full articles")
-                .on_hover_text(
-                    "Fetch each new item's web page and show its full article instead of the \
-                     feed's summary (at most 20 a refresh)",
-                )
+                .checkbox(&mut always, t!("sidebar.always_full"))
+                .on_hover_text(t!("sidebar.always_full_hover"))
                 .changed()
             {
                 *action = Some(SidebarAction::FullTextAlways(feed.id, always));
@@ -305,14 +311,14 @@ impl Sidebar {
             }
             let mut images = feed.images_always;
             if ui
-                .checkbox(&mut images, "Always load images")
-                .on_hover_text("Show this feed's images without \"Load images\" each time")
+                .checkbox(&mut images, t!("sidebar.always_images"))
+                .on_hover_text(t!("sidebar.always_images_hover"))
                 .changed()
             {
                 *action = Some(SidebarAction::ImagesAlways(feed.id, images));
                 ui.close();
             }
-            if ui.button("Rename, move or unsubscribe…").clicked() {
+            if ui.button(t!("sidebar.edit_feed")).clicked() {
                 *action = Some(SidebarAction::EditFeed(feed.id));
                 ui.close();
             }

@@ -5,6 +5,7 @@
 use crate::engine::feeds::FeedsCommand;
 use crate::model::FeedId;
 use crate::ui::commands::escape_pressed;
+use rust_i18n::t;
 use std::path::PathBuf;
 
 /// The "Add feed" dialog.
@@ -36,16 +37,17 @@ impl SubscribeDialog {
         }
         let mut command = None;
         let mut open = true;
-        egui::Window::new("Add feed")
+        egui::Window::new(t!("subscribe.title"))
+            .id(egui::Id::unique("add_feed_window"))
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
             .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
             .show(ctx, |ui| {
-                ui.label("A feed or web page address, or a file on this computer:");
+                ui.label(t!("subscribe.address"));
                 let edit = ui.add(
                     egui::TextEdit::singleline(&mut self.address)
-                        .hint_text("https://example.org/feed.xml or /path/to/feed.xml")
+                        .hint_text(t!("subscribe.address_hint"))
                         .desired_width(420.0),
                 );
                 if std::mem::take(&mut self.focus_address) {
@@ -56,7 +58,7 @@ impl SubscribeDialog {
                 // Enter subscribes from either field: the folder is often typed last.
                 let enter = enter_in(ui, &[&edit, &folder]);
                 if ui
-                    .add_enabled(ready, egui::Button::new("Subscribe"))
+                    .add_enabled(ready, egui::Button::new(t!("subscribe.subscribe")))
                     .clicked()
                     || (ready && enter)
                 {
@@ -69,19 +71,19 @@ impl SubscribeDialog {
                     self.address.clear();
                 }
                 ui.separator();
-                ui.label("OPML file (subscriptions from another reader):");
+                ui.label(t!("subscribe.opml"));
                 ui.add(egui::TextEdit::singleline(&mut self.opml_path).desired_width(420.0));
                 ui.horizontal(|ui| {
                     let has_path = !self.opml_path.trim().is_empty();
                     if ui
-                        .add_enabled(has_path, egui::Button::new("Import OPML"))
+                        .add_enabled(has_path, egui::Button::new(t!("subscribe.import_opml")))
                         .clicked()
                     {
                         command =
                             Some(FeedsCommand::ImportOpml(expand_home(self.opml_path.trim())));
                     }
                     if ui
-                        .add_enabled(has_path, egui::Button::new("Export OPML"))
+                        .add_enabled(has_path, egui::Button::new(t!("subscribe.export_opml")))
                         .clicked()
                     {
                         command =
@@ -136,7 +138,8 @@ impl FeedEditor {
         let mut commands = Vec::new();
         let mut open = true;
         let mut close = false;
-        egui::Window::new("Edit feed")
+        egui::Window::new(t!("edit_feed.title"))
+            .id(egui::Id::unique("edit_feed_window"))
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
@@ -146,19 +149,19 @@ impl FeedEditor {
                 if let Some(e) = &self.error {
                     ui.colored_label(
                         crate::ui::theme::error_colour(ui.visuals()),
-                        format!("Last fetch failed: {e}"),
+                        t!("sidebar.fetch_failed", error = e),
                     );
                 }
                 let title = ui
                     .horizontal(|ui| {
-                        ui.label("Title:");
+                        ui.label(t!("edit_feed.name"));
                         ui.add(egui::TextEdit::singleline(&mut self.title).desired_width(320.0))
                     })
                     .inner;
                 let folder = folder_picker(ui, "edit_feed_folder", &mut self.folder, folders);
                 let enter = enter_in(ui, &[&title, &folder]);
                 ui.horizontal(|ui| {
-                    if ui.button("Save").clicked() || enter {
+                    if ui.button(t!("dialog.save")).clicked() || enter {
                         if !self.title.trim().is_empty() {
                             commands.push(FeedsCommand::Rename {
                                 feed,
@@ -171,7 +174,7 @@ impl FeedEditor {
                         });
                         close = true;
                     }
-                    if ui.button("Refresh now").clicked() {
+                    if ui.button(t!("edit_feed.refresh_now")).clicked() {
                         commands.push(FeedsCommand::Refresh(
                             crate::engine::feeds::RefreshScope::Feed(feed),
                         ));
@@ -179,17 +182,17 @@ impl FeedEditor {
                 });
                 ui.separator();
                 if self.confirm_unsubscribe {
-                    ui.label("Unsubscribe and delete its stored items?");
+                    ui.label(t!("edit_feed.confirm"));
                     ui.horizontal(|ui| {
-                        if ui.button("Yes, unsubscribe").clicked() {
+                        if ui.button(t!("edit_feed.yes")).clicked() {
                             commands.push(FeedsCommand::Unsubscribe(feed));
                             close = true;
                         }
-                        if ui.button("Keep it").clicked() {
+                        if ui.button(t!("edit_feed.keep")).clicked() {
                             self.confirm_unsubscribe = false;
                         }
                     });
-                } else if ui.button("Unsubscribe…").clicked() {
+                } else if ui.button(t!("edit_feed.unsubscribe")).clicked() {
                     self.confirm_unsubscribe = true;
                 }
             });
@@ -209,17 +212,20 @@ fn folder_picker(
     folders: &[Vec<String>],
 ) -> egui::Response {
     ui.horizontal(|ui| {
-        ui.label("Folder:");
+        ui.label(t!("folder.label"));
         let edit = ui.add(
             egui::TextEdit::singleline(folder)
-                .hint_text("none (use / for subfolders)")
+                .hint_text(t!("folder.hint"))
                 .desired_width(220.0),
         );
         if !folders.is_empty() {
             egui::ComboBox::from_id_salt(id)
-                .selected_text("existing…")
+                .selected_text(t!("folder.existing"))
                 .show_ui(ui, |ui| {
-                    if ui.selectable_label(folder.is_empty(), "(none)").clicked() {
+                    if ui
+                        .selectable_label(folder.is_empty(), t!("folder.none"))
+                        .clicked()
+                    {
                         folder.clear();
                     }
                     for path in folders {
