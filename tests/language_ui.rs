@@ -6,7 +6,7 @@
 mod common;
 
 use common::board::{data_dir, start_time};
-use common::{install_cjk_test_font, step_until};
+use common::{install_cjk_test_font, step_until, step_until_ranked};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -90,6 +90,28 @@ fn settings_switches_the_window_to_chinese_and_back() {
     );
     assert!(has(&h, "专注分钟数，最近 14 天"));
 
+    // For you's reasons are worded in Chinese too: the samples, ranked, the first one opened.
+    h.get_by_label("2  阅读器").click();
+    step_until(&mut h, "the first run's offer", |h| {
+        has(h, "加载示例订阅源")
+    });
+    h.get_by_label("加载示例订阅源").click();
+    step_until(&mut h, "the samples in For you", |h| {
+        has_containing(h, "专注与阅读札记")
+    });
+    // The first run lists the samples newest first until the first ranking takes over.
+    let db = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    step_until_ranked(&mut h, &db, 30);
+    h.key_press(egui::Key::J);
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the article's reason in Chinese", |h| {
+        has_containing(h, "出现在为你推荐中，因为：发布于")
+    });
+    assert!(!has_containing(&h, "published"), "an English reason left");
+
+    h.get_by_label("3  统计").click();
+    h.run_steps(2);
     // The choice survives a restart of the window.
     drop(h);
     let mut h = app(dir.path(), &clock);

@@ -5,6 +5,7 @@
 use super::corpus::{Corpus, Slot};
 use super::model::{Counts, Parts, UserModel};
 pub use super::words::{WordTaste, shared_words};
+use rust_i18n::t;
 use serde::Serialize;
 
 /// "Like <an opened item>" only names an item this close (cosine of the item vectors): a
@@ -23,18 +24,23 @@ pub struct Reason {
 
 /// What the list says when nothing personal explains an item: its age, counted the way the
 /// item list counts it (whole hours, whole days), so the two never disagree.
+///
+/// Reasons are worded in the UI's language (`rust_i18n`'s locale, English unless the window
+/// chose another) when the ranking is made, since they are stored with it.
 pub fn age_reason(age_days: f32) -> String {
     let minutes = (age_days.max(0.0) * 1440.0) as u64;
     let age = match minutes {
-        0..60 => format!("{minutes} min"),
-        60..1440 => format!("{} h", minutes / 60),
-        _ => format!("{} d", minutes / 1440),
+        0..60 => t!("reason.minutes", n = minutes),
+        60..1440 => t!("reason.hours", n = minutes / 60),
+        _ => t!("reason.days", n = minutes / 1440),
     };
-    format!("{RECENCY_PREFIX}{age} ago")
+    format!("{}{}", recency_prefix(), t!("reason.ago", age = age))
 }
 
 /// How [`age_reason`] starts, so a list that already shows the age can leave it out.
-pub const RECENCY_PREFIX: &str = "published ";
+pub fn recency_prefix() -> String {
+    t!("reason.published").into_owned()
+}
 
 /// The open rate from which a feed or site is said to be opened "often": one in five.
 const OFTEN_RATE: f32 = 0.2;
@@ -44,16 +50,23 @@ const OFTEN_RATE: f32 = 0.2;
 /// more than the user's overall rate is named): "feed X: you opened 2 of 48 shown, above your
 /// usual rate".
 fn opened_text(subject: &str, c: Counts) -> String {
+    let (clicks, shows) = (format!("{:.0}", c.clicks), format!("{:.0}", c.shows));
     if c.clicks >= 1.5 && c.clicks >= OFTEN_RATE * c.shows {
-        format!(
-            "{subject} you open often ({:.0} of {:.0} shown)",
-            c.clicks, c.shows
+        t!(
+            "reason.often",
+            subject = subject,
+            clicks = clicks,
+            shows = shows
         )
+        .into_owned()
     } else {
-        format!(
-            "{subject}: you opened {:.0} of {:.0} shown, above your usual rate",
-            c.clicks, c.shows
+        t!(
+            "reason.above_usual",
+            subject = subject,
+            clicks = clicks,
+            shows = shows
         )
+        .into_owned()
     }
 }
 
@@ -75,7 +88,7 @@ pub fn explain(
             .unwrap_or_default();
         out.push(Reason {
             feature: "feed".into(),
-            text: opened_text(&format!("feed {feed}"), c),
+            text: opened_text(&t!("reason.feed", feed = feed), c),
             weight: parts.feed,
         });
     }
@@ -84,7 +97,7 @@ pub fn explain(
     {
         out.push(Reason {
             feature: "author".into(),
-            text: format!("by {} whom you read", corpus.author_names[a as usize]),
+            text: t!("reason.author", author = corpus.author_names[a as usize]).into_owned(),
             weight: parts.author,
         });
     }
@@ -94,7 +107,7 @@ pub fn explain(
         let c = model.domains.get(&d).copied().unwrap_or_default();
         out.push(Reason {
             feature: "domain".into(),
-            text: opened_text(&format!("from {}", corpus.domains[d as usize]), c),
+            text: opened_text(&t!("reason.domain", site = corpus.domains[d as usize]), c),
             weight: parts.domain,
         });
     }
@@ -102,7 +115,11 @@ pub fn explain(
     if !words.is_empty() && (parts.profile > 0.0 || parts.neighbours > 0.0) {
         out.push(Reason {
             feature: "words".into(),
-            text: format!("{} {}", taste.label(), words.join(", ")),
+            text: format!(
+                "{} {}",
+                taste.label(),
+                words.join(&t!("reason.word_separator"))
+            ),
             weight: parts.profile.max(0.01),
         });
     }
@@ -113,14 +130,14 @@ pub fn explain(
     {
         out.push(Reason {
             feature: "similar".into(),
-            text: format!("like \u{201c}{}\u{201d}", corpus.titles[near]),
+            text: t!("reason.like", title = corpus.titles[near]).into_owned(),
             weight: parts.neighbours,
         });
     }
     if parts.linear > 0.05 {
         out.push(Reason {
             feature: "taste".into(),
-            text: "close to the topics you open".into(),
+            text: t!("reason.taste").into_owned(),
             weight: parts.linear,
         });
     }
@@ -168,7 +185,7 @@ mod tests {
         assert_eq!(age_reason(71.8 / 24.0), "published 2 d ago");
         assert_eq!(age_reason(5.5 / 24.0), "published 5 h ago");
         assert_eq!(age_reason(0.01), "published 14 min ago");
-        assert!(age_reason(-1.0).starts_with(RECENCY_PREFIX));
+        assert!(age_reason(-1.0).starts_with(&recency_prefix()));
     }
 
     #[test]

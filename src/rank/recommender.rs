@@ -278,18 +278,19 @@ impl Recommender {
                     for rule in &r.liked_by {
                         reasons.push(Reason {
                             feature: "rule".into(),
-                            text: format!(
-                                "you like {} \u{201c}{}\u{201d}",
-                                rule.kind.as_str(),
-                                rule.pattern
-                            ),
+                            text: rust_i18n::t!(
+                                "reason.rule",
+                                kind = rust_i18n::t!(format!("rule_kind.{}", rule.kind.as_str())),
+                                pattern = rule.pattern
+                            )
+                            .into_owned(),
                             weight: super::rerank::LIKE_BOOST,
                         });
                     }
                     if r.explored {
                         reasons.push(Reason {
                             feature: "explore".into(),
-                            text: "something different, to learn what else you like".into(),
+                            text: rust_i18n::t!("reason.explore").into_owned(),
                             weight: 0.0,
                         });
                     }

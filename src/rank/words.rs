@@ -279,11 +279,11 @@ impl WordTaste {
     }
 
     /// How the word reason reads: it says which evidence chose the words.
-    pub fn label(&self) -> &'static str {
+    pub fn label(&self) -> String {
         if self.base.is_some() {
-            "words you open:"
+            rust_i18n::t!("reason.words_open").into_owned()
         } else {
-            "words you read about:"
+            rust_i18n::t!("reason.words_read").into_owned()
         }
     }
 
@@ -449,7 +449,7 @@ pub(crate) mod tests {
 
     /// Twelve items, every third titled `opened` and opened, the rest `skipped` and skipped,
     /// in one list; then the label and the words named for a new item titled `candidate`.
-    fn words_named(opened: &str, skipped: &str, candidate: &str) -> (&'static str, Vec<String>) {
+    fn words_named(opened: &str, skipped: &str, candidate: &str) -> (String, Vec<String>) {
         words_named_as(doc, opened, skipped, candidate)
     }
 
@@ -459,7 +459,7 @@ pub(crate) mod tests {
         opened: &str,
         skipped: &str,
         candidate: &str,
-    ) -> (&'static str, Vec<String>) {
+    ) -> (String, Vec<String>) {
         let docs: Vec<ItemDoc> = (0..12)
             .map(|i| match i % 3 {
                 0 => make(i, opened),

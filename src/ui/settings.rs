@@ -102,6 +102,10 @@ fn language_choice(ui: &mut egui::Ui, ctx: &ViewContext) {
             key: LANGUAGE_KEY.to_string(),
             value: chosen.code().to_string(),
         }));
+        // For you's reasons are worded when it is ranked: rank again so they follow.
+        ctx.send(Command::Rank(crate::engine::rank::RankCommand::Refresh {
+            limit: crate::ui::reader::for_you::FOR_YOU_LIMIT,
+        }));
         // The rest of this frame was laid out in the old language.
         ui.ctx().request_discard("the UI language changed");
     }

@@ -134,7 +134,7 @@ pub fn paint_row(
             // nothing.
             let first = shown.reason.and_then(|r| {
                 r.split("; ")
-                    .find(|x| !x.starts_with(crate::rank::explain::RECENCY_PREFIX))
+                    .find(|x| !x.starts_with(&crate::rank::explain::recency_prefix()))
             });
             if let Some(first) = first {
                 parts.push(first.to_string());
