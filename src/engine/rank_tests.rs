@@ -60,6 +60,7 @@ fn store_quasar_items(e: &mut Engine, n: usize) {
             next_fetch_at: now + 3_600,
             retention_cutoff: 0,
             retention_keep: 1_000,
+            item_cap: u32::MAX,
         })
         .unwrap_or_else(|e| panic!("{e}"));
 }

@@ -71,7 +71,7 @@ pub fn feeds_in_page(html: &str, page_url: &Url) -> Vec<Discovered> {
         if !rel_alternate {
             continue;
         }
-        let Some(url) = t.attr("href").and_then(|h| resolve(h, &base)) else {
+        let Some(url) = t.attr("href").and_then(|h| resolve(h, &base, page_url)) else {
             continue;
         };
         if found.iter().any(|d| d.url == url) {
@@ -91,12 +91,13 @@ pub fn feeds_in_page(html: &str, page_url: &Url) -> Vec<Discovered> {
 }
 
 /// An absolute feed address for `href`: web pages may point to http(s) only; a local page
-/// may also point to local files.
-fn resolve(href: &str, base: &Url) -> Option<String> {
+/// may also point to local files. Whether the page is local is asked of its own address, not
+/// of its `<base>`: a remote page saying `<base href="file:///">` must not reach local files.
+fn resolve(href: &str, base: &Url, page_url: &Url) -> Option<String> {
     let url = base.join(href.trim()).ok()?;
     let ok = match url.scheme() {
         "http" | "https" => true,
-        "file" => base.scheme() == "file",
+        "file" => page_url.scheme() == "file",
         _ => false,
     };
     ok.then(|| url.to_string())
@@ -115,6 +116,27 @@ pub fn common_candidates(page_url: &Url) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_remote_page_cannot_point_discovery_at_local_files() {
+        let page = r#"<html><head><base href="file:///">
+            <link rel="alternate" type="application/rss+xml" href="etc/passwd">
+            <link rel="alternate" type="application/atom+xml" href="file:///home/me/notes.xml">
+            <link rel="alternate" type="application/rss+xml" href="https://example.com/feed.xml">
+            </head></html>"#;
+        let found = feeds_in_page(
+            page,
+            &Url::parse("https://example.com/").unwrap_or_else(|e| panic!("{e}")),
+        );
+        let urls: Vec<&str> = found.iter().map(|d| d.url.as_str()).collect();
+        assert_eq!(urls, vec!["https://example.com/feed.xml"]);
+        // A page the user opened from disk may list the files beside it.
+        let local = feeds_in_page(
+            r#"<link rel="alternate" type="application/rss+xml" href="feed.xml">"#,
+            &Url::parse("file:///home/me/site/index.html").unwrap_or_else(|e| panic!("{e}")),
+        );
+        assert_eq!(local[0].url, "file:///home/me/site/feed.xml");
+    }
 
     #[test]
     fn link_tags_are_found_and_resolved() {

@@ -267,6 +267,7 @@ impl Fetcher {
 
     fn fetch_http(&self, start: Url, validators: &Validators) -> Result<Fetched, FetchError> {
         let started = Instant::now();
+        let start_scheme = start.scheme().to_owned();
         let mut url = start;
         let mut seen: Vec<Url> = Vec::new();
         let mut all_permanent = true;
@@ -337,7 +338,11 @@ impl Fetcher {
                 url = next;
                 continue;
             }
-            let moved_to = (!seen.is_empty() && all_permanent).then(|| url.to_string());
+            // A permanent move is kept as the feed's address, but never one from https to
+            // http: a downgrade would send every later fetch in the clear.
+            let downgrade = is_downgrade(&start_scheme, &url);
+            let moved_to =
+                (!seen.is_empty() && all_permanent && !downgrade).then(|| url.to_string());
             let max_age = header("cache-control").and_then(|cc| parse_max_age(&cc));
             return match status {
                 200..=299 => {
@@ -470,9 +475,24 @@ fn parse_max_age(cc: &str) -> Option<u64> {
     })
 }
 
+/// Whether a move from a `from_scheme` address to `to` would lose https.
+fn is_downgrade(from_scheme: &str, to: &Url) -> bool {
+    from_scheme == "https" && to.scheme() != "https"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_permanent_move_from_https_to_http_is_a_downgrade() {
+        let http = Url::parse("http://example.com/feed").unwrap_or_else(|e| panic!("{e}"));
+        let https = Url::parse("https://example.com/feed").unwrap_or_else(|e| panic!("{e}"));
+        assert!(is_downgrade("https", &http));
+        assert!(!is_downgrade("https", &https));
+        assert!(!is_downgrade("http", &https));
+        assert!(!is_downgrade("http", &http));
+    }
 
     #[test]
     fn only_a_regular_file_is_read_from_disk() {

@@ -150,6 +150,11 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// A tag keeps at most this many attributes (the rest are read past, not kept): checking each
+/// new one against those kept is then bounded, where a hostile tag with 300,000 attributes
+/// made it quadratic (86 s for one description).
+const MAX_ATTRIBUTES: usize = 64;
+
 /// Parses `name attr=value …>` starting just after '<'. None when the input ends first.
 fn read_start_tag(s: &str, i: usize) -> Option<(Token, usize)> {
     let b = s.as_bytes();
@@ -210,7 +215,10 @@ fn read_start_tag(s: &str, i: usize) -> Option<(Token, usize)> {
                 None => return None,
             }
         }
-        if !attr.is_empty() && !attrs.iter().any(|(k, _)| *k == attr) {
+        if !attr.is_empty()
+            && attrs.len() < MAX_ATTRIBUTES
+            && !attrs.iter().any(|(k, _)| *k == attr)
+        {
             attrs.push((attr, value));
         }
     }

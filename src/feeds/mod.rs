@@ -2,6 +2,7 @@
 //! testable without a window or a database (see ../shared/docs/design.md). Storage lives in
 //! `store/feeds.rs` and `store/items.rs`; orchestration in `engine/feeds.rs`.
 
+pub mod bounds;
 pub mod discover;
 pub mod fetch;
 pub mod full_text;

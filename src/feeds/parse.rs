@@ -68,6 +68,9 @@ fn parse_unguarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError>
     };
     let body = normalize(body);
     let body = body.as_ref();
+    if !jsonfeed::looks_like_json(body) {
+        super::bounds::check_xml(body).map_err(|e| ParseError::Invalid(e.to_string()))?;
+    }
     let feed = match run_feed_rs(body, doc_url) {
         Ok(feed) => feed,
         Err(_) if jsonfeed::looks_like_json(body) => {

@@ -5,11 +5,15 @@ use crate::model::UnixTime;
 
 /// Setting key (days, an integer) in the `settings` table.
 pub const SETTING_MAX_AGE_DAYS: &str = "feeds.retention_days";
+/// Setting key (items, an integer): the most items one feed keeps, starred ones aside.
+pub const SETTING_MAX_ITEMS: &str = "feeds.max_items_per_feed";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {
     pub max_age_days: u32,
     pub keep_per_feed: u32,
+    /// The most items a feed keeps (newest first; starred ones always stay).
+    pub max_items: u32,
 }
 
 impl Default for Retention {
@@ -17,6 +21,7 @@ impl Default for Retention {
         Self {
             max_age_days: 90,
             keep_per_feed: 50,
+            max_items: 5_000,
         }
     }
 }
@@ -24,9 +29,18 @@ impl Default for Retention {
 impl Retention {
     /// Reads the configured age, falling back to the default for a missing or bad value.
     pub fn from_setting(value: Option<&str>) -> Self {
+        Self::from_settings(value, None)
+    }
+
+    /// Reads the configured age and item cap; a missing or bad value keeps its default, and
+    /// a cap is never below the items every feed keeps.
+    pub fn from_settings(days: Option<&str>, max_items: Option<&str>) -> Self {
         let mut r = Self::default();
-        if let Some(days) = value.and_then(|v| v.trim().parse::<u32>().ok()) {
+        if let Some(days) = days.and_then(|v| v.trim().parse::<u32>().ok()) {
             r.max_age_days = days;
+        }
+        if let Some(n) = max_items.and_then(|v| v.trim().parse::<u32>().ok()) {
+            r.max_items = n.max(r.keep_per_feed);
         }
         r
     }
@@ -45,6 +59,9 @@ mod tests {
     fn setting_is_read_tolerantly() {
         assert_eq!(Retention::from_setting(Some("30")).max_age_days, 30);
         assert_eq!(Retention::from_setting(Some("soon")), Retention::default());
+        assert_eq!(Retention::from_settings(None, Some("800")).max_items, 800);
+        assert_eq!(Retention::from_settings(None, Some("3")).max_items, 50);
+        assert_eq!(Retention::from_settings(None, Some("x")).max_items, 5_000);
         assert_eq!(
             Retention::from_setting(None).cutoff(100 * 86_400),
             10 * 86_400

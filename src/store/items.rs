@@ -51,6 +51,9 @@ pub struct FeedUpdate<'a> {
     pub retention_cutoff: UnixTime,
     /// …but each feed keeps at least this many newest items.
     pub retention_keep: u32,
+    /// And at most this many (starred ones always stay): a feed that renames every item on
+    /// each fetch must not grow the database without bound.
+    pub item_cap: u32,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -240,6 +243,7 @@ impl Store {
             )?;
             out.removed =
                 apply_retention(&tx, u.feed_id, u.retention_cutoff, u.retention_keep, u.now)?;
+            out.removed += apply_item_cap(&tx, u.feed_id, u.item_cap, u.now)?;
         }
         tx.commit()?;
         Ok(out)
@@ -251,10 +255,12 @@ impl Store {
         feed_id: FeedId,
         cutoff: UnixTime,
         keep: u32,
+        cap: u32,
         now: UnixTime,
     ) -> Result<usize> {
         let tx = self.conn_mut().transaction()?;
-        let n = apply_retention(&tx, feed_id, cutoff, keep, now)?;
+        let n = apply_retention(&tx, feed_id, cutoff, keep, now)?
+            + apply_item_cap(&tx, feed_id, cap, now)?;
         tx.commit()?;
         Ok(n)
     }
@@ -345,6 +351,63 @@ fn item_query_sql(q: &ItemQuery) -> (String, i64) {
     (sql, limit)
 }
 
+/// Items of one feed beyond its cap: all but the newest `?2`, starred ones excepted.
+const CAP_WHERE: &str = "feed_id = ?1 AND starred_at IS NULL
+    AND id NOT IN (SELECT id FROM items WHERE feed_id = ?1
+                   ORDER BY ifnull(published_at, fetched_at) DESC, id DESC LIMIT ?2)";
+
+/// Tombstones kept a feed: enough to cover what any feed still lists, bounded so a feed that
+/// renames its items on every fetch cannot grow them without end.
+pub const TOMBSTONES_PER_FEED: i64 = 10_000;
+
+/// Drops a feed's oldest unstarred items beyond `cap`, recording when and how many on the
+/// feed; returns how many went.
+fn apply_item_cap(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: FeedId,
+    cap: u32,
+    now: UnixTime,
+) -> Result<usize> {
+    let count: i64 = tx.query_row(
+        "SELECT count(*) FROM items WHERE feed_id = ?1",
+        params![feed_id],
+        |r| r.get(0),
+    )?;
+    if count <= i64::from(cap) {
+        return Ok(0);
+    }
+    tx.execute(
+        &format!(
+            "INSERT OR REPLACE INTO removed_items(feed_id, key, removed_at)
+             SELECT feed_id, key, ?3 FROM items WHERE {CAP_WHERE}"
+        ),
+        params![feed_id, cap, now],
+    )?;
+    let n = tx.execute(
+        &format!("DELETE FROM items WHERE {CAP_WHERE}"),
+        params![feed_id, cap],
+    )?;
+    if n > 0 {
+        tx.execute(
+            "UPDATE feeds SET capped_at = ?2, capped_count = ?3 WHERE id = ?1",
+            params![feed_id, now, n as i64],
+        )?;
+    }
+    bound_tombstones(tx, feed_id)?;
+    Ok(n)
+}
+
+/// Keeps only the feed's newest [`TOMBSTONES_PER_FEED`] tombstones.
+fn bound_tombstones(tx: &rusqlite::Transaction<'_>, feed_id: FeedId) -> Result<()> {
+    tx.execute(
+        "DELETE FROM removed_items WHERE feed_id = ?1 AND key NOT IN
+           (SELECT key FROM removed_items WHERE feed_id = ?1
+            ORDER BY removed_at DESC LIMIT ?2)",
+        params![feed_id, TOMBSTONES_PER_FEED],
+    )?;
+    Ok(())
+}
+
 fn apply_retention(
     tx: &rusqlite::Transaction<'_>,
     feed_id: FeedId,
@@ -363,5 +426,8 @@ fn apply_retention(
         &format!("DELETE FROM items WHERE {RETENTION_WHERE}"),
         params![feed_id, cutoff, keep],
     )?;
+    if n > 0 {
+        bound_tombstones(tx, feed_id)?;
+    }
     Ok(n)
 }

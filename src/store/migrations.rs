@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("sql/0009_change_counts.sql")),
     (10, include_str!("sql/0010_full_text.sql")),
     (11, include_str!("sql/0011_images.sql")),
+    (12, include_str!("sql/0012_item_cap.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

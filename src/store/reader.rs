@@ -86,6 +86,8 @@ pub struct SidebarFeed {
     pub full_text_always: bool,
     /// Article images are shown without asking.
     pub images_always: bool,
+    /// When the feed last went over its item cap, and how many old items that dropped.
+    pub capped: Option<(UnixTime, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,7 +278,8 @@ impl Store {
             // unread items made SQLite fetch every row for its feed (4x slower at 100,000).
             "SELECT f.id, f.title, f.url, f.folder_id,
                     (SELECT count(*) FROM items i WHERE i.feed_id = f.id AND i.read_at IS NULL),
-                    f.error, f.disabled, f.full_text_always, f.images_always
+                    f.error, f.disabled, f.full_text_always, f.images_always,
+                    f.capped_at, f.capped_count
              FROM feeds f
              ORDER BY lower(CASE WHEN f.title = '' THEN f.url ELSE f.title END), f.id",
         )?;
@@ -291,6 +294,9 @@ impl Store {
                 disabled: r.get::<_, i64>(6)? != 0,
                 full_text_always: r.get::<_, i64>(7)? != 0,
                 images_always: r.get::<_, i64>(8)? != 0,
+                capped: r
+                    .get::<_, Option<UnixTime>>(9)?
+                    .map(|at| (at, r.get::<_, i64>(10).unwrap_or(0))),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -168,6 +168,7 @@ pub fn store_items(
             next_fetch_at,
             retention_cutoff: 0,
             retention_keep: 1000,
+            item_cap: u32::MAX,
         })
         .unwrap();
 }

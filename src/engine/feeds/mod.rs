@@ -9,7 +9,7 @@ use super::worker::{Event, EventSink};
 use crate::feeds::fetch::{Body, FetchConfig, FetchError, Fetched, Fetcher, Validators};
 use crate::feeds::opml::OpmlError;
 use crate::feeds::parse::{ParseError, ParsedFeed, body_hash, charset_of, parse_feed_as};
-use crate::feeds::retention::{Retention, SETTING_MAX_AGE_DAYS};
+use crate::feeds::retention::{Retention, SETTING_MAX_AGE_DAYS, SETTING_MAX_ITEMS};
 use crate::model::{FeedId, Topic, UnixTime};
 use crate::store::StoreError;
 use crate::store::items::StoreOutcome;
@@ -267,8 +267,9 @@ impl Engine {
     }
 
     fn retention(&self) -> Retention {
-        let setting = self.store().setting(SETTING_MAX_AGE_DAYS).ok().flatten();
-        Retention::from_setting(setting.as_deref())
+        let days = self.store().setting(SETTING_MAX_AGE_DAYS).ok().flatten();
+        let cap = self.store().setting(SETTING_MAX_ITEMS).ok().flatten();
+        Retention::from_settings(days.as_deref(), cap.as_deref())
     }
 }
 

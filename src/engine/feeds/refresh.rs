@@ -133,6 +133,7 @@ impl Engine {
                     id,
                     retention.cutoff(now),
                     retention.keep_per_feed,
+                    retention.max_items,
                     now,
                 )?;
                 Ok(FeedOutcome::NotModified { removed })

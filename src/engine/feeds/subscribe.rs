@@ -221,6 +221,7 @@ impl Engine {
             next_fetch_at: schedule::after_success(now, &published, hints),
             retention_cutoff: retention.cutoff(now),
             retention_keep: retention.keep_per_feed,
+            item_cap: retention.max_items,
         };
         Ok(self.store_mut().store_feed_update(&update)?)
     }

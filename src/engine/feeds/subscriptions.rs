@@ -33,7 +33,9 @@ impl Engine {
         let now = self.now_unix();
         let mut report = ImportReport::default();
         let tx_store = self.store();
-        tx_store.conn().execute_batch("BEGIN")?;
+        // IMMEDIATE, as every write here: a deferred transaction that reads first fails to
+        // upgrade under WAL when another connection wrote meanwhile.
+        tx_store.conn().execute_batch("BEGIN IMMEDIATE")?;
         let result = (|| -> Result<(), FeedsError> {
             for folder in &opml.folders {
                 tx_store.ensure_folder_path(folder)?;
@@ -41,6 +43,15 @@ impl Engine {
             report.folders = opml.folders.len();
             for feed in &opml.feeds {
                 let url = match Source::parse(&feed.url) {
+                    // An OPML file is written by others: it may list web feeds only, never
+                    // make the app read a local file (those are typed in by the user).
+                    Ok(Source::File(_)) => {
+                        report.skipped.push(format!(
+                            "{}: not a web address (a list may only name http or https feeds)",
+                            feed.url.trim()
+                        ));
+                        continue;
+                    }
                     Ok(s) => s.to_url_string(),
                     Err(e) => {
                         report.skipped.push(e.to_string());
@@ -65,10 +76,15 @@ impl Engine {
             Ok(())
         })();
         match result {
-            Ok(()) => {
-                tx_store.conn().execute_batch("COMMIT")?;
-                Ok(report)
-            }
+            Ok(()) => match tx_store.conn().execute_batch("COMMIT") {
+                Ok(()) => Ok(report),
+                Err(e) => {
+                    // A failed COMMIT leaves the transaction open: end it, or the next write
+                    // on this connection would run inside it.
+                    let _ = tx_store.conn().execute_batch("ROLLBACK");
+                    Err(e.into())
+                }
+            },
             Err(e) => {
                 // Keep the database as it was; the first error is what the user needs.
                 let _ = tx_store.conn().execute_batch("ROLLBACK");

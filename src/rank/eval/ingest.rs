@@ -61,6 +61,7 @@ pub fn ingest(
             next_fetch_at: fallback,
             retention_cutoff: i64::MIN,
             retention_keep: u32::MAX,
+            item_cap: u32::MAX,
         })?;
     }
     let mut index = SearchIndex::create_in_ram()?;

@@ -260,7 +260,8 @@ impl Builder {
                 let marker = match self.lists.last_mut() {
                     Some(Some(n)) => {
                         let m = format!("{n}.");
-                        *n += 1;
+                        // `start` comes from a stranger: u32::MAX must not overflow.
+                        *n = n.saturating_add(1);
                         m
                     }
                     _ => "•".to_string(),
@@ -477,6 +478,13 @@ fn entity(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_starting_at_the_largest_number_does_not_overflow() {
+        let blocks = html_blocks(r#"<ol start="4294967295"><li>a</li><li>b</li><li>c</li></ol>"#);
+        let texts: Vec<String> = blocks.iter().map(Block::plain_text).collect();
+        assert_eq!(texts, vec!["a", "b", "c"]);
+    }
 
     #[test]
     fn tracker_images_lose_their_address_and_pixels_vanish() {

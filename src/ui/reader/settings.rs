@@ -3,6 +3,7 @@
 
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
+use crate::feeds::retention::{Retention, SETTING_MAX_ITEMS};
 use crate::store::{ReadSetting, ReadStore};
 use crate::ui::context::ViewContext;
 use rust_i18n::t;
@@ -60,6 +61,8 @@ struct SectionState {
     /// The reader stays closed during focus sessions.
     guard: bool,
     budget_minutes: i64,
+    /// The most items one feed keeps.
+    max_items: u32,
 }
 
 impl SectionState {
@@ -68,6 +71,10 @@ impl SectionState {
             reader: ReaderSettings::load(store),
             guard: crate::ui::guard::guard_enabled(store),
             budget_minutes: store.reading_budget_minutes().unwrap_or(0),
+            max_items: {
+                let cap = store.setting(SETTING_MAX_ITEMS).ok().flatten();
+                Retention::from_settings(None, cap.as_deref()).max_items
+            },
         }
     }
 }
@@ -104,6 +111,7 @@ pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
     });
     ui.checkbox(&mut s.guard, t!("reader_settings.guard"));
     budget_row(ui, &mut s.budget_minutes);
+    cap_row(ui, &mut s.max_items);
     ui.add(
         egui::Label::new(
             egui::RichText::new(t!("reader_settings.privacy"))
@@ -119,6 +127,12 @@ pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
     }
     if s.guard != before.guard {
         save_flag(ctx, crate::ui::guard::GUARD_KEY, s.guard);
+    }
+    if s.max_items != before.max_items {
+        ctx.send(Command::Reader(ReaderCommand::SaveSetting {
+            key: SETTING_MAX_ITEMS.to_string(),
+            value: s.max_items.to_string(),
+        }));
     }
     if s.budget_minutes != before.budget_minutes {
         ctx.send(Command::Reader(ReaderCommand::SaveSetting {
@@ -161,5 +175,29 @@ fn budget_row(ui: &mut egui::Ui, chosen: &mut i64) {
             .response
             .labelled_by(label.id)
             .on_hover_text(t!("reader_settings.budget_hover"));
+    });
+}
+
+/// The per-feed item cap: a choice of sizes (and whatever was stored).
+fn cap_row(ui: &mut egui::Ui, chosen: &mut u32) {
+    const CHOICES: [u32; 6] = [500, 1_000, 2_000, 5_000, 10_000, 50_000];
+    let current = *chosen;
+    ui.horizontal(|ui| {
+        let label = ui.label(t!("reader_settings.cap"));
+        egui::ComboBox::from_id_salt("item_cap")
+            .selected_text(current.to_string())
+            .show_ui(ui, |ui| {
+                let mut choices = CHOICES.to_vec();
+                if !choices.contains(&current) {
+                    choices.push(current);
+                    choices.sort_unstable();
+                }
+                for n in choices {
+                    ui.selectable_value(chosen, n, n.to_string());
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(t!("reader_settings.cap_hover"));
     });
 }

@@ -282,16 +282,24 @@ impl Sidebar {
         }
         let response = entry(ui, selected, name, feed.unread);
         // The whole title first: the row may have cut it short.
-        let response = if let Some(e) = &feed.error {
-            response.on_hover_text(format!(
-                "{title}\n{}",
-                t!("sidebar.fetch_failed", error = e)
-            ))
+        let mut hover = if let Some(e) = &feed.error {
+            format!("{title}\n{}", t!("sidebar.fetch_failed", error = e))
         } else if feed.disabled {
-            response.on_hover_text(format!("{title}\n{}", t!("sidebar.disabled")))
+            format!("{title}\n{}", t!("sidebar.disabled"))
         } else {
-            response.on_hover_text(format!("{title}\n{}", feed.url))
+            format!("{title}\n{}", feed.url)
         };
+        // A cap that applied silently would look like lost items.
+        if let Some((at, count)) = feed.capped {
+            let when = chrono::DateTime::from_timestamp(at, 0)
+                .map(|d| {
+                    crate::ui::time_text::moment(&d.with_timezone(&chrono::Local), "date.long")
+                })
+                .unwrap_or_default();
+            hover.push('\n');
+            hover.push_str(&t!("sidebar.capped", count = count, when = when));
+        }
+        let response = response.on_hover_text(hover);
         if response.clicked() {
             *action = Some(SidebarAction::Show(ListKind::Feed(feed.id)));
         }
