@@ -1,6 +1,7 @@
 //! Headless subcommands over the same engine as the window; no subcommand opens the window.
 #![allow(clippy::print_stdout)]
 
+mod backup;
 mod bench;
 mod feeds;
 mod focus;
@@ -48,6 +49,8 @@ pub enum Command {
     Rank(rank::RankCommand),
     #[command(flatten)]
     Reading(reading::ReadingCommand),
+    #[command(flatten)]
+    Backup(backup::BackupCommand),
     /// Measure speed: indexing, search, ranking, refresh, the item list.
     Bench(bench::BenchArgs),
 }
@@ -99,6 +102,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(c)) => search::run(&ctx, c),
         Some(Command::Rank(c)) => rank::run(&ctx, c),
         Some(Command::Reading(c)) => reading::run(&ctx, c),
+        Some(Command::Backup(c)) => backup::run(&ctx, c),
         Some(Command::Bench(a)) => bench::run(&ctx, a),
     }
 }

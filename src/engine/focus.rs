@@ -209,6 +209,16 @@ impl Engine {
     /// Checks the whole file before touching anything, then replaces the board in one transaction.
     pub fn import_board(&mut self, json: &str, replace: bool) -> Result<()> {
         let data = parse_export(json).map_err(EngineError::Other)?;
+        if replace {
+            // Replacing throws the current board away: keep a copy to come back to.
+            let now = self.now().timestamp();
+            crate::store::backup::before(
+                self.store().conn(),
+                &self.db_path(),
+                "board-import",
+                now,
+            )?;
+        }
         Ok(self.store_mut().import_board(&data, replace)?)
     }
 

@@ -2,6 +2,7 @@
 //! (the CLI calls it directly); `worker` runs one on a background thread for the GUI, taking
 //! commands in and posting events out. Each area adds its operations in its own file.
 
+mod backups;
 pub mod feeds;
 pub mod focus;
 mod indexer;

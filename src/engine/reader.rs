@@ -42,6 +42,8 @@ pub enum ReaderCommand {
     },
     /// Subscribes to the sample feeds shipped in `assets/` (first run).
     LoadSamples,
+    /// "Back up now": a copy of the database, made off the writer and reported.
+    BackupNow,
     /// Adds to a local day's reading ledger: seconds the reader was in use (the daily budget's
     /// meter) and seconds the user granted themselves beyond the budget.
     AddReading {
@@ -184,6 +186,7 @@ pub(super) fn handle(engine: &mut Engine, cmd: ReaderCommand, events: &EventSink
             }
         }
         ReaderCommand::LoadSamples => super::samples::load(engine, events),
+        ReaderCommand::BackupNow => engine.start_backup_now(events.clone()),
         ReaderCommand::AddReading { day, add } => match engine.store().add_reading(day, add) {
             Ok(()) => events.changed(Topic::Reading),
             Err(e) => fail("Recording reading time", e.into()),

@@ -117,6 +117,7 @@ impl WorkerHandle {
             wake: std::sync::Arc::new(wake),
         };
         let search = SearchThread::spawn(engine.data_dir(), sink.clone(), indexer_tx.clone());
+        engine.start_daily_backup(Some(sink.clone()));
         let done = Arc::new(AtomicU64::new(0));
         let abandon = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();

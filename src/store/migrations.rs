@@ -30,6 +30,20 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
             known: SCHEMA_VERSION,
         });
     }
+    // A copy of a database that has data, before its schema changes: a migration that goes
+    // wrong (or a build that turns out bad) must not cost the user their data.
+    if current > 0
+        && current < SCHEMA_VERSION
+        && let Some(path) = conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+    {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        super::backup::before(conn, &path, &format!("migration-v{current}"), now)?;
+    }
     for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;

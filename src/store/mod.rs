@@ -1,6 +1,7 @@
 //! The source of truth on disk: one SQLite database (WAL) with versioned migrations.
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
+pub mod backup;
 mod board;
 pub mod changes;
 pub mod events;
@@ -37,6 +38,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("backup: {0}")]
+    Backup(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

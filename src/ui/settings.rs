@@ -63,6 +63,19 @@ fn general_section(ui: &mut egui::Ui, ctx: &ViewContext) {
                 }
             });
             ui.end_row();
+            ui.label(t!("settings.backups"));
+            ui.horizontal(|ui| {
+                if ui
+                    .button(t!("settings.backup_now"))
+                    .on_hover_text(t!("settings.backup_hover"))
+                    .clicked()
+                {
+                    ctx.send(Command::Reader(
+                        crate::engine::reader::ReaderCommand::BackupNow,
+                    ));
+                }
+            });
+            ui.end_row();
         });
 }
 
