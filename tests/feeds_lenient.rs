@@ -258,3 +258,20 @@ fn every_fixture_is_refused_by_feed_rs_alone() {
         }
     }
 }
+
+#[test]
+fn a_chinese_author_with_full_width_parentheses_around_the_address_is_read() {
+    let doc = "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\
+        <channel><title>札记</title><item><title>番茄钟</title><guid>1</guid>\
+        <dc:creator>张三（zhang@example.com）</dc:creator></item></channel></rss>";
+    let f = focusfeed::feeds::parse::parse_feed(doc.as_bytes(), "https://example.com/feed.xml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(f.items.len(), 1);
+    assert!(
+        f.items[0]
+            .author
+            .as_deref()
+            .unwrap_or_default()
+            .contains("张三")
+    );
+}

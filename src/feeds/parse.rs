@@ -48,12 +48,21 @@ pub fn parse_feed_as(
 ) -> Result<ParsedFeed, ParseError> {
     let declared = http_charset.and_then(|c| with_charset_declaration(body, c));
     let body = declared.as_deref().unwrap_or(body);
-    // A parser bug on hostile input must cost one feed, not the app.
-    std::panic::catch_unwind(|| parse_unguarded(body, doc_url)).unwrap_or_else(|_| {
+    // A parser bug on hostile input must cost one feed, not the app; one known bug (an
+    // address beside a wide character) is worked around and the parse tried again.
+    let attempt = |b: &[u8]| std::panic::catch_unwind(|| parse_unguarded(b, doc_url));
+    let crashed = || {
         Err(ParseError::Invalid(format!(
             "{PARSER_CRASHED} (please report this feed)"
         )))
-    })
+    };
+    match attempt(body) {
+        Ok(result) => result,
+        Err(_) => match super::repair::space_around_emails(body).map(|b| attempt(&b)) {
+            Some(Ok(result)) => result,
+            _ => crashed(),
+        },
+    }
 }
 
 /// Message of the error returned when parsing panicked.
