@@ -48,6 +48,46 @@ pub fn parse_feed_as(
 ) -> Result<ParsedFeed, ParseError> {
     let declared = http_charset.and_then(|c| with_charset_declaration(body, c));
     let body = declared.as_deref().unwrap_or(body);
+    parse_with_budget(body, doc_url, PARSE_BUDGET)
+}
+
+/// The most time one document may take to parse. The bounds above make a parse linear, so a
+/// 10 MiB feed takes well under a second; the budget is for what they did not foresee.
+pub const PARSE_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+/// The parse thread's stack: generous, so recursion within the nesting bound never overflows.
+const PARSE_STACK: usize = 64 * 1024 * 1024;
+
+/// Parses on a thread of its own and gives up after `budget`, so a parser that runs away costs
+/// one feed an error instead of holding a fetch worker (the thread is left to finish alone).
+pub fn parse_with_budget(
+    body: &[u8],
+    doc_url: &str,
+    budget: std::time::Duration,
+) -> Result<ParsedFeed, ParseError> {
+    let (owned, url) = (body.to_vec(), doc_url.to_owned());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("focusfeed-parse".into())
+        .stack_size(PARSE_STACK)
+        .spawn(move || {
+            let _ = tx.send(parse_guarded(&owned, &url));
+        });
+    if spawned.is_err() {
+        return parse_guarded(body, doc_url);
+    }
+    match rx.recv_timeout(budget) {
+        Ok(result) => result,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(ParseError::Invalid(format!(
+            "reading it took longer than {} s, far more than any real feed",
+            budget.as_secs_f32()
+        ))),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(ParseError::Invalid(format!(
+            "{PARSER_CRASHED} (please report this feed)"
+        ))),
+    }
+}
+
+fn parse_guarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError> {
     // A parser bug on hostile input must cost one feed, not the app; one known bug (an
     // address beside a wide character) is worked around and the parse tried again.
     let attempt = |b: &[u8]| std::panic::catch_unwind(|| parse_unguarded(b, doc_url));
@@ -384,6 +424,24 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_parse_over_its_budget_is_an_error_on_the_feed() {
+        let items: String = (0..20_000)
+            .map(|i| format!("<item><title>Item {i}</title><guid>{i}</guid></item>"))
+            .collect();
+        let doc =
+            format!("<rss version=\"2.0\"><channel><title>Big</title>{items}</channel></rss>");
+        let late = parse_with_budget(
+            doc.as_bytes(),
+            "https://example.com/",
+            std::time::Duration::from_micros(1),
+        );
+        let why = late.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(why.contains("took longer than"), "{why}");
+        let on_time = parse_with_budget(doc.as_bytes(), "https://example.com/", PARSE_BUDGET);
+        assert_eq!(on_time.map(|f| f.items.len()).ok(), Some(20_000));
+    }
 
     #[test]
     fn rss_items_get_keys_text_and_absolute_links() {
