@@ -4,13 +4,11 @@
 
 mod common;
 
-use common::page_server::PageServer;
-use common::{click_row, reader_harness, start_clock, step_until};
+use common::page_server::{PageServer, reader_on};
+use common::{click_row, step_until};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use focusfeed::engine::Engine;
 use focusfeed::ui::app::FocusFeedApp;
-use std::sync::Arc;
 
 const ARTICLE: &str = include_str!("data/fulltext/article.html");
 const NO_ARTICLE: &str = include_str!("data/fulltext/no_article.html");
@@ -41,13 +39,7 @@ fn f_fetches_the_full_article_into_the_open_pane() {
             item(&server, "Members only", "/login.html"),
         ),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let clock = start_clock();
-    Engine::open(dir.path(), Arc::new(clock.clone()))
-        .unwrap()
-        .subscribe(&server.url("/feed.xml"), &[])
-        .unwrap();
-    let mut h = reader_harness(dir.path(), &clock);
+    let (_dir, _clock, mut h) = reader_on(&server, "/feed.xml");
 
     click_row(&mut h, "Ferry timetable changes");
     step_until(&mut h, "the summary", |h| {

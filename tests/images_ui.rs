@@ -5,17 +5,29 @@
 
 mod common;
 
-use common::page_server::PageServer;
-use common::{click_row, reader_harness, start_clock, step_until};
+use common::page_server::{PageServer, reader_on};
+use common::{click_row, step_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use focusfeed::engine::Engine;
 use focusfeed::ui::app::FocusFeedApp;
-use std::sync::Arc;
 
 fn has(h: &Harness<'_, FocusFeedApp>, label: &str) -> bool {
     h.query_all_by_label_contains(label).next().is_some()
+}
+
+/// `/feed.xml`: a feed titled `feed` with one item whose description is `description`.
+fn one_item_feed(server: &PageServer, feed: &str, title: &str, description: &str) {
+    server.put(
+        "/feed.xml",
+        "application/rss+xml",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{feed}</title>\
+             <item><title>{title}</title><link>{}</link><guid>1</guid>\
+             <description>{description}</description></item></channel></rss>",
+            server.url("/item.html")
+        ),
+    );
 }
 
 fn png(w: u32, h: u32) -> Vec<u8> {
@@ -67,23 +79,8 @@ fn images_load_only_when_asked_and_a_bomb_is_refused() {
         server.url("/ferry.png"),
         server.url("/bomb.png")
     );
-    server.put(
-        "/feed.xml",
-        "application/rss+xml",
-        format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Harbour Photos</title>\
-             <item><title>A new ferry</title><link>{}</link><guid>1</guid>\
-             <description>{description}</description></item></channel></rss>",
-            server.url("/ferry.html")
-        ),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let clock = start_clock();
-    Engine::open(dir.path(), Arc::new(clock.clone()))
-        .unwrap()
-        .subscribe(&server.url("/feed.xml"), &[])
-        .unwrap();
-    let mut h = reader_harness(dir.path(), &clock);
+    one_item_feed(&server, "Harbour Photos", "A new ferry", &description);
+    let (_dir, _clock, mut h) = reader_on(&server, "/feed.xml");
 
     click_row(&mut h, "A new ferry");
     step_until(&mut h, "the article", |h| {
@@ -117,23 +114,8 @@ fn always_for_a_feed_shows_its_images_unasked_but_never_fetches_a_tracker() {
         server.url("/comic.png"),
         server.url("/pixel.gif")
     );
-    server.put(
-        "/feed.xml",
-        "application/rss+xml",
-        format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Daily Strip</title>\
-             <item><title>Monday's strip</title><link>{}</link><guid>1</guid>\
-             <description>{description}</description></item></channel></rss>",
-            server.url("/monday.html")
-        ),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let clock = start_clock();
-    Engine::open(dir.path(), Arc::new(clock.clone()))
-        .unwrap()
-        .subscribe(&server.url("/feed.xml"), &[])
-        .unwrap();
-    let mut h = reader_harness(dir.path(), &clock);
+    one_item_feed(&server, "Daily Strip", "Monday's strip", &description);
+    let (_dir, _clock, mut h) = reader_on(&server, "/feed.xml");
 
     h.get_by_label_contains("Daily Strip").click_secondary();
     step_until(&mut h, "the feed's menu", |h| has(h, "Always load images"));

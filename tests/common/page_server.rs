@@ -88,3 +88,23 @@ fn serve(
     let _ = out.write_all(head.as_bytes());
     let _ = out.write_all(&body);
 }
+
+/// A fresh data directory subscribed to the feed at `path` on `server`, and the Reader open on
+/// it (the directory lives as long as the returned guard).
+pub fn reader_on(
+    server: &PageServer,
+    path: &str,
+) -> (
+    tempfile::TempDir,
+    focusfeed::clock::ManualClock,
+    egui_kittest::Harness<'static, focusfeed::ui::app::FocusFeedApp>,
+) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let clock = super::start_clock();
+    focusfeed::engine::Engine::open(dir.path(), std::sync::Arc::new(clock.clone()))
+        .expect("engine")
+        .subscribe(&server.url(path), &[])
+        .expect("subscribe");
+    let h = super::reader_harness(dir.path(), &clock);
+    (dir, clock, h)
+}
