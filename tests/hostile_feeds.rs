@@ -239,3 +239,45 @@ fn a_feed_renaming_every_item_on_each_fetch_stops_at_its_cap_keeping_starred_one
     drop(e);
     still_opens(dir.path());
 }
+
+#[test]
+fn an_opml_import_beside_a_busy_writer_waits_its_turn_instead_of_failing() {
+    // A deferred transaction reads first; under WAL, a commit by another connection in between
+    // makes its first write fail at once with SQLITE_BUSY. The import takes the lock at BEGIN.
+    let dir = tempfile::tempdir().unwrap();
+    let mut opml = String::from("<opml version=\"2.0\"><body>");
+    for f in 0..20 {
+        opml.push_str(&format!("<outline text=\"Folder {f}\">"));
+        for i in 0..25 {
+            opml.push_str(&format!(
+                "<outline text=\"feed {f}-{i}\" xmlUrl=\"https://example.com/{f}/{i}.xml\"/>"
+            ));
+        }
+        opml.push_str("</outline>");
+    }
+    opml.push_str("</body></opml>");
+    let path = dir.path().join("list.opml");
+    std::fs::write(&path, opml).unwrap();
+    let clock = common::start_clock();
+    let mut e = engine(dir.path(), &clock);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (db, stop) = (dir.path().join(DB_FILE), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let other = Store::open(&db).unwrap();
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                other.set_setting("busy", &n.to_string()).unwrap();
+                n += 1;
+            }
+            n
+        })
+    };
+    for _ in 0..10 {
+        let report = e.import_opml(&path).unwrap();
+        assert_eq!(report.feeds_added + report.feeds_existing, 500);
+        assert!(e.store().conn().is_autocommit(), "no transaction left open");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(writer.join().unwrap() > 0);
+}
