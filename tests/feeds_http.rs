@@ -293,6 +293,18 @@ fn refresh_follows_a_301_and_stores_the_new_address() {
 }
 
 #[test]
+fn a_redirect_to_a_local_file_is_refused() {
+    let server = Server::start(|r| match r.path.as_str() {
+        "/sneaky" => Reply::new(301, "").header("Location", "file:///etc/passwd"),
+        _ => Reply::new(404, ""),
+    });
+    let (_d, mut engine, _c) = engine();
+    let e = engine.subscribe(&server.url("/sneaky"), &[]).unwrap_err();
+    assert!(e.to_string().contains("non-web address"), "{e}");
+    assert!(engine.store().feeds().unwrap().is_empty());
+}
+
+#[test]
 fn redirect_loop_and_too_many_redirects_store_nothing() {
     let server = Server::start(|r| match r.path.as_str() {
         "/loop1" => Reply::new(302, "").header("Location", "/loop2"),
