@@ -142,6 +142,8 @@ pub struct FocusFeedApp {
     title: String,
     /// When to next ask the worker to fetch the feeds that are due (their own schedules decide).
     next_due_refresh: Option<i64>,
+    /// Asks before the window closes on a running focus session.
+    close_guard: super::close_guard::CloseGuard,
 }
 
 impl FocusFeedApp {
@@ -205,6 +207,7 @@ impl FocusFeedApp {
             status: StatusBar::default(),
             title: String::new(),
             next_due_refresh: None,
+            close_guard: Default::default(),
         };
         // Views load what they show on their first `Changed`.
         let ctx = app.core.context();
@@ -414,6 +417,12 @@ impl eframe::App for FocusFeedApp {
             );
         }
         refresh_due_feeds(&mut self.next_due_refresh, &egui_ctx, &ctx);
+        let focus_left = self
+            .views
+            .timer
+            .focus_session()
+            .map(|_| self.views.timer.remaining(ctx.now.timestamp()));
+        self.close_guard.frame(&egui_ctx, focus_left);
         let title = self.views.timer.window_title();
         let actions = ctx.actions.take();
         drop(ctx);

@@ -6,6 +6,7 @@ pub mod board;
 mod board_card;
 pub mod board_data;
 pub mod card_editor;
+mod close_guard;
 pub mod column_editor;
 pub mod commands;
 pub mod context;
