@@ -193,6 +193,7 @@ fn tasks(ctx: &CliContext, cmd: TasksCommand) -> anyhow::Result<()> {
                 labels: parse_labels(&labels).map_err(anyhow::Error::msg)?,
                 due: parse_due(due.as_deref().unwrap_or("")).map_err(anyhow::Error::msg)?,
                 estimate,
+                ..CardDraft::default()
             };
             let id = engine.add_card(column, draft)?;
             let card = engine.store().card(id)?;
@@ -421,6 +422,8 @@ mod tests {
             archived_at: None,
             pomodoros: 1,
             seconds_spent: 25 * 60,
+            link: None,
+            item_id: None,
         };
         assert_eq!(card_line(&card), "#1    Report  [work]  1 pomodoro, 25 min");
         card.estimate = Some(3);

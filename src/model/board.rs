@@ -9,6 +9,7 @@ const MAX_TITLE_CHARS: usize = 500;
 const MAX_NOTES_CHARS: usize = 100_000;
 const MAX_LABEL_CHARS: usize = 50;
 const MAX_ESTIMATE: u32 = 1000;
+const MAX_LINK_CHARS: usize = 4_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
@@ -39,6 +40,11 @@ pub struct Card {
     /// From the time log: focused seconds on this card.
     #[serde(default)]
     pub seconds_spent: i64,
+    /// The article the card was made from: its link, and its item while it is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<i64>,
 }
 
 impl Card {
@@ -108,6 +114,11 @@ pub struct CardDraft {
     pub labels: Vec<String>,
     pub due: Option<NaiveDate>,
     pub estimate: Option<u32>,
+    /// Set when the card is made from an article ("Send to board").
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub item_id: Option<i64>,
 }
 
 impl CardDraft {
@@ -135,6 +146,19 @@ impl CardDraft {
             ));
         }
         self.labels = normalise_labels(self.labels.iter().map(String::as_str))?;
+        self.link = self
+            .link
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty());
+        if self
+            .link
+            .as_ref()
+            .is_some_and(|l| l.chars().count() > MAX_LINK_CHARS)
+        {
+            return Err(format!(
+                "the link is longer than {MAX_LINK_CHARS} characters"
+            ));
+        }
         if let Some(e) = self.estimate
             && e > MAX_ESTIMATE
         {
@@ -252,6 +276,8 @@ mod tests {
             archived_at: None,
             pomodoros: 0,
             seconds_spent: 0,
+            link: None,
+            item_id: None,
         };
         let mut col = ColumnCards {
             column: Column {

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 const CARD_SELECT: &str = "SELECT c.id, c.column_id, c.position, c.title, c.notes, c.labels, \
      c.due_date, c.estimate, c.created_at, c.updated_at, c.archived_at, \
-     COALESCE(t.pomodoros, 0), COALESCE(t.seconds, 0) \
+     COALESCE(t.pomodoros, 0), COALESCE(t.seconds, 0), c.link, c.item_id \
      FROM cards c LEFT JOIN (SELECT card_id, SUM(completed) AS pomodoros, SUM(seconds) AS seconds \
      FROM time_log WHERE card_id IS NOT NULL GROUP BY card_id) t ON t.card_id = c.id";
 
@@ -29,6 +29,8 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
         archived_at: r.get(10)?,
         pomodoros: r.get(11)?,
         seconds_spent: r.get(12)?,
+        link: r.get(13)?,
+        item_id: r.get(14)?,
     })
 }
 
@@ -179,8 +181,9 @@ impl Store {
             |r| r.get(0),
         )?;
         tx.execute(
-            "INSERT INTO cards(column_id, position, title, notes, labels, due_date, estimate, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            "INSERT INTO cards(column_id, position, title, notes, labels, due_date, estimate,
+                               created_at, updated_at, link, item_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
             params![
                 column,
                 position,
@@ -189,7 +192,9 @@ impl Store {
                 labels_json(&d.labels),
                 d.due.map(|x| x.format("%Y-%m-%d").to_string()),
                 d.estimate,
-                now
+                now,
+                d.link,
+                d.item_id
             ],
         )?;
         let id = tx.last_insert_rowid();

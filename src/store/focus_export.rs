@@ -52,8 +52,8 @@ impl Store {
             }
             let mut card = tx.prepare_cached(
                 "INSERT INTO cards(id, column_id, position, title, notes, labels, due_date, estimate,
-                                   created_at, updated_at, archived_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                   created_at, updated_at, archived_at, link, item_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             for c in &data.cards {
                 card.execute(params![
@@ -67,7 +67,9 @@ impl Store {
                     c.estimate,
                     c.created_at,
                     c.updated_at,
-                    c.archived_at
+                    c.archived_at,
+                    c.link,
+                    c.item_id
                 ])?;
             }
             let mut entry = tx.prepare_cached(

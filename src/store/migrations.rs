@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("sql/0010_full_text.sql")),
     (11, include_str!("sql/0011_images.sql")),
     (12, include_str!("sql/0012_item_cap.sql")),
+    (13, include_str!("sql/0013_card_link.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

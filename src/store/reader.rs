@@ -50,7 +50,7 @@ pub struct ListRow {
 }
 
 /// Everything the article pane shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Article {
     pub id: ItemId,
     pub feed_id: FeedId,

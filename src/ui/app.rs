@@ -190,6 +190,7 @@ impl FocusFeedApp {
         let clock = engine.clock().clone();
         let reader_store = ReadStore::open(&data_dir.join(DB_FILE))?;
         Language::stored(&reader_store).unwrap_or_default().apply();
+        super::selection::install(&ctx);
         let repaint = ctx.clone();
         let worker = WorkerHandle::spawn(engine, move || repaint.request_repaint());
         let mut app = Self {
@@ -252,6 +253,20 @@ impl FocusFeedApp {
             AppAction::StartFocus { card, title } => {
                 let ctx = self.core.context();
                 self.views.timer.start_on(&ctx, card, &title);
+            }
+            AppAction::OpenCardLink { item, link } => {
+                let ctx = self.core.context();
+                match item {
+                    Some(id) => {
+                        self.state.view = View::Reader;
+                        self.views.reader.open_from_card(id, link, &ctx);
+                    }
+                    None => {
+                        if let Some(url) = link {
+                            self.views.reader.open_link_later(url);
+                        }
+                    }
+                }
             }
         }
     }

@@ -34,6 +34,8 @@ pub(super) enum BoardAction {
     Select(CardId),
     Edit(CardId),
     Start(CardId),
+    /// The card's link: its article in the Reader, or the browser.
+    OpenLink(CardId),
     Archive(CardId),
     Restore(CardId),
     /// Dropped at `index` counted with the card still in its old place.
@@ -228,6 +230,14 @@ impl BoardView {
                     .map(|c| c.title.clone())
                     .unwrap_or_default();
                 ctx.act(AppAction::StartFocus { card: id, title });
+            }
+            BoardAction::OpenLink(id) => {
+                if let Some(card) = self.board.card(id) {
+                    ctx.act(AppAction::OpenCardLink {
+                        item: card.item_id,
+                        link: card.link.clone(),
+                    });
+                }
             }
             BoardAction::Archive(id) => self.archive(id, ctx),
             BoardAction::Restore(id) => send(ctx, FocusCommand::RestoreCard(id)),

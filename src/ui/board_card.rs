@@ -229,6 +229,16 @@ fn details_ui(
                 colour,
             );
         }
+        if let Some(link) = &card.link {
+            // Where the idea came from: its article in the Reader (the browser once it is gone).
+            if ui
+                .small_button(t!("card.open_article"))
+                .on_hover_text(link)
+                .clicked()
+            {
+                actions.push(BoardAction::OpenLink(card.id));
+            }
+        }
         // A card already in focus needs no button to start it.
         if selected && focus != Some(CardFocus::Running) {
             // Right-aligned where it fits; on a line of its own where the due date and time
@@ -286,6 +296,8 @@ mod tests {
             archived_at: None,
             pomodoros: 0,
             seconds_spent: 0,
+            link: None,
+            item_id: None,
         };
         assert_eq!(spent_text(&card).as_deref(), Some("0/3 pomodoros"));
         card.seconds_spent = 20;

@@ -57,6 +57,7 @@ impl CardEditor {
             labels: parse_labels(&self.labels)?,
             due: parse_due(&self.due)?,
             estimate: parse_estimate(&self.estimate)?,
+            ..CardDraft::default()
         }
         .validated()
     }

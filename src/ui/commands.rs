@@ -144,6 +144,7 @@ commands! {
     OpenOriginal => (Reader, "cmd.open_original", [S::key(Key::V)]),
     FetchFullText => (Reader, "cmd.fetch_full_text", [S::key(Key::F)]),
     LoadImages => (Reader, "cmd.load_images", [S::key(Key::I)]),
+    SendToBoard => (Reader, "cmd.send_to_board", [S::key(Key::B)]),
     ToggleStar => (Reader, "cmd.toggle_star", [S::key(Key::S)]),
     ToggleRead => (Reader, "cmd.toggle_read", [S::key(Key::M)]),
     Refresh => (Reader, "cmd.refresh", [S::key(Key::R)]),

@@ -23,6 +23,11 @@ pub enum AppAction {
         card: crate::model::CardId,
         title: String,
     },
+    /// A card's link: its article in the Reader (the browser when it is gone, or not stored).
+    OpenCardLink {
+        item: Option<crate::model::ItemId>,
+        link: Option<String>,
+    },
 }
 
 pub struct ViewContext<'a> {

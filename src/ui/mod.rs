@@ -19,6 +19,7 @@ pub mod links;
 pub mod palette;
 pub mod reader;
 pub mod reading_budget;
+pub mod selection;
 pub mod settings;
 pub mod stats;
 pub mod status;

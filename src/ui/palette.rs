@@ -114,7 +114,10 @@ impl CommandPalette {
                     .hint_text(t!("palette.hint"))
                     .desired_width(f32::INFINITY),
             );
-            if std::mem::take(&mut self.focus_query) {
+            // A fresh palette, or a new query, starts at the top of its list: a scroll kept
+            // from the last list would slide the first rows under the field.
+            let from_top = std::mem::take(&mut self.focus_query) || edit.changed();
+            if from_top {
                 edit.request_focus();
             }
             if edit.changed() {
@@ -129,33 +132,33 @@ impl CommandPalette {
             // Keys pressed faster than frames arrive in one frame: each one moves a row.
             self.selected = (self.selected.min(n - 1) + down % n + n - up % n) % n;
             ui.add_space(super::theme::GAP * 0.5);
-            egui::ScrollArea::vertical()
-                .max_height(LIST_HEIGHT)
-                .show(ui, |ui| {
-                    for (i, entry) in found.iter().enumerate() {
-                        let row = ui
-                            .horizontal(|ui| {
-                                let r = ui.selectable_label(i == self.selected, &entry.label);
-                                ui.with_layout(
-                                    egui::Layout::right_to_left(egui::Align::Center),
-                                    |ui| {
-                                        // Monospace, as in the `?` overlay: it has the arrows.
-                                        ui.label(
-                                            egui::RichText::new(&entry.hint).monospace().weak(),
-                                        );
-                                    },
-                                );
-                                r
-                            })
-                            .inner;
-                        if i == self.selected && up + down > 0 {
-                            row.scroll_to_me(None);
-                        }
-                        if row.clicked() {
-                            picked = Some(entry.choice);
-                        }
+            let mut list = egui::ScrollArea::vertical().max_height(LIST_HEIGHT);
+            if from_top {
+                list = list.vertical_scroll_offset(0.0);
+            }
+            list.show(ui, |ui| {
+                for (i, entry) in found.iter().enumerate() {
+                    let row = ui
+                        .horizontal(|ui| {
+                            let r = ui.selectable_label(i == self.selected, &entry.label);
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    // Monospace, as in the `?` overlay: it has the arrows.
+                                    ui.label(egui::RichText::new(&entry.hint).monospace().weak());
+                                },
+                            );
+                            r
+                        })
+                        .inner;
+                    if i == self.selected && up + down > 0 {
+                        row.scroll_to_me(None);
                     }
-                });
+                    if row.clicked() {
+                        picked = Some(entry.choice);
+                    }
+                }
+            });
             if enter {
                 picked = Some(found[self.selected].choice);
             }

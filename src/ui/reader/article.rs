@@ -27,6 +27,8 @@ pub enum ArticleAction {
     FetchFullText,
     /// "Load images" on this article.
     LoadImages,
+    /// "Send to board": a card from this article.
+    SendToBoard,
     /// A For you rule about this item's feed or author.
     Rule(RuleAction, RuleKind),
 }
@@ -121,6 +123,18 @@ impl ArticlePane {
 
     pub fn article(&self) -> Option<&Article> {
         self.article.as_ref()
+    }
+
+    /// Whether `text` (a selection) is part of this article's text, so a selection made
+    /// elsewhere (the list, another article) is never quoted from it.
+    pub fn shows_text(&self, text: &str) -> bool {
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let wanted = words(text);
+        let mut all: Vec<String> = self.blocks.iter().map(Block::plain_text).collect();
+        if let Some(a) = &self.article {
+            all.push(a.title.clone());
+        }
+        !wanted.is_empty() && words(&all.join(" ")).contains(&wanted)
     }
 
     pub fn item_id(&self) -> Option<ItemId> {
@@ -386,6 +400,16 @@ fn action_row(
         .clicked()
     {
         action = Some(ArticleAction::FetchFullText);
+    }
+    if ui
+        .button(t!("article.send_to_board"))
+        .on_hover_text(t!(
+            "article.send_to_board_hover",
+            key = UiCommand::SendToBoard.shortcuts_text()
+        ))
+        .clicked()
+    {
+        action = Some(ArticleAction::SendToBoard);
     }
     ui.menu_button(t!("article.like_or_mute"), |ui| {
         let author = a.author.as_deref().filter(|x| !x.trim().is_empty());

@@ -18,6 +18,7 @@ mod reads;
 pub mod row;
 pub mod row_cache;
 pub mod search_box;
+pub mod send_to_board;
 pub mod settings;
 pub mod sidebar;
 pub mod subscribe;
@@ -45,11 +46,13 @@ use subscribe::{FeedEditor, SubscribeDialog};
 const REFRESH_TASK: &str = crate::engine::feeds::runs::REFRESH_TASK;
 
 /// An item being opened, its article on the way from the background reader.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Opening {
     id: crate::model::ItemId,
     /// The open asked the worker to mark it read.
     mark_read: bool,
+    /// Opened from a card: where to go when the item is gone (the browser).
+    fallback_link: Option<String>,
 }
 
 /// What must be re-read before drawing, set by worker events and read once per frame.
@@ -96,6 +99,12 @@ pub struct ReaderView {
     reload_list_on_states: bool,
     /// `v` was pressed: open the selected item's original in the next frame.
     open_original_pending: bool,
+    /// A card's article is gone: its link opens in the browser in the next frame.
+    open_link_pending: Option<String>,
+    /// `b` was pressed: ask for the column in the next frame.
+    send_to_board_pending: bool,
+    /// "Send to board" is asking which column.
+    send_to_board: Option<send_to_board::SendToBoard>,
     /// The first run's sample feeds are being loaded.
     loading_samples: bool,
     /// For you has asked the worker for a fresh ranking since it was entered or new items came.
@@ -172,6 +181,10 @@ impl ReaderView {
         if std::mem::take(&mut self.open_original_pending) {
             self.open_original(ui.ctx(), ctx);
         }
+        if let Some(url) = self.open_link_pending.take() {
+            crate::ui::links::open(ui.ctx(), ctx, &url);
+        }
+        self.send_to_board_ui(ui.ctx(), ctx);
         let folders = self.sidebar.folder_paths();
         if let Some(cmd) = self.subscribe.ui(ui.ctx(), &folders) {
             ctx.send(Command::Feeds(cmd));
@@ -389,6 +402,8 @@ impl ReaderView {
             }
             UiCommand::FetchFullText => self.fetch_full_text(ctx),
             UiCommand::LoadImages => self.article.load_images(),
+            // Asked on the next frame, where the egui context (and the selection) is at hand.
+            UiCommand::SendToBoard => self.send_to_board_pending = true,
             UiCommand::ToggleStar => {
                 if let Some(i) = selected {
                     self.toggle_star(i, ctx);

@@ -62,6 +62,7 @@ impl ReaderView {
             ArticleAction::OpenOriginal => self.open_original(egui_ctx, ctx),
             ArticleAction::FetchFullText => self.fetch_full_text(ctx),
             ArticleAction::LoadImages => self.article.load_images(),
+            ArticleAction::SendToBoard => self.start_send_to_board(egui_ctx, ctx),
             ArticleAction::OpenLink(url) => links::open(egui_ctx, ctx, &url),
             ArticleAction::CopyLink(url) => links::copy(egui_ctx, ctx, &url),
             ArticleAction::Rule(action, kind) => self.add_rule_for_article(action, kind, ctx),
@@ -98,6 +99,25 @@ impl ReaderView {
             return;
         };
         self.list.select(i);
+        self.open_id(id, Some(i), None, ctx);
+    }
+
+    /// Opens the item a card was made from; when it is gone, `link` goes to the browser.
+    pub fn open_from_card(&mut self, id: ItemId, link: Option<String>, ctx: &ViewContext) {
+        let position = self.list.ids().iter().position(|x| *x == id);
+        if let Some(i) = position {
+            self.list.select(i);
+        }
+        self.open_id(id, position, link, ctx);
+    }
+
+    fn open_id(
+        &mut self,
+        id: ItemId,
+        position: Option<usize>,
+        fallback_link: Option<String>,
+        ctx: &ViewContext,
+    ) {
         let now_ms = ctx.now.timestamp_millis();
         let view = self.kind.event_name();
         if let Some(dwell) = self.dwell.start(id, view, now_ms) {
@@ -109,14 +129,18 @@ impl ReaderView {
         ctx.send(Command::Reader(ReaderCommand::Open {
             item: id,
             view: view.to_string(),
-            position: Some(i),
+            position,
             mark_read,
         }));
         if mark_read {
             self.list.patch_row(id, |r| r.read = true);
         }
         self.cancel_opening();
-        self.opening = Some(Opening { id, mark_read });
+        self.opening = Some(Opening {
+            id,
+            mark_read,
+            fallback_link,
+        });
         self.article.set_loading(id);
         self.ask_article(id, ArticleFor::Show);
     }
@@ -139,6 +163,9 @@ impl ReaderView {
             Ok(None) => {
                 self.article.clear();
                 self.stale.list = true;
+                if let Some(url) = opening.fallback_link {
+                    self.open_link_pending = Some(url);
+                }
             }
             Err(e) => {
                 self.article.clear();
@@ -219,5 +246,59 @@ impl ReaderView {
             action,
             pattern,
         }));
+    }
+
+    /// "Send to board": asks which column, quoting the selection when it is from this article.
+    pub(super) fn start_send_to_board(&mut self, egui_ctx: &egui::Context, ctx: &ViewContext) {
+        let Some(a) = self.article.article() else {
+            ctx.act(AppAction::Notice(
+                t!("send_to_board.nothing_open").into_owned(),
+            ));
+            return;
+        };
+        let quote = crate::ui::selection::last(egui_ctx).filter(|q| self.article.shows_text(q));
+        match ctx.store.board() {
+            Ok(board) => {
+                self.send_to_board = Some(super::send_to_board::SendToBoard::new(
+                    a,
+                    quote,
+                    board.columns.into_iter().map(|c| c.column).collect(),
+                ));
+            }
+            Err(e) => ctx.act(AppAction::Notice(e.to_string())),
+        }
+    }
+
+    /// The column question, while it is up; a card is added when the user says where.
+    pub(super) fn send_to_board_ui(&mut self, egui_ctx: &egui::Context, ctx: &ViewContext) {
+        if std::mem::take(&mut self.send_to_board_pending) {
+            self.start_send_to_board(egui_ctx, ctx);
+        }
+        let Some(dialog) = self.send_to_board.as_mut() else {
+            return;
+        };
+        match dialog.show(egui_ctx) {
+            super::send_to_board::SendOutcome::Open => {}
+            super::send_to_board::SendOutcome::Cancel => self.send_to_board = None,
+            super::send_to_board::SendOutcome::Send(column, draft) => {
+                let title = draft.title.clone();
+                ctx.send(Command::Focus(
+                    crate::engine::focus::FocusCommand::AddCard {
+                        column: Some(column),
+                        draft,
+                    },
+                ));
+                ctx.act(AppAction::Confirm(
+                    t!("send_to_board.done", title = title).into_owned(),
+                ));
+                crate::ui::selection::forget(egui_ctx);
+                self.send_to_board = None;
+            }
+        }
+    }
+
+    /// A link to open in the browser on the next frame (a card's, when it has no article).
+    pub fn open_link_later(&mut self, url: String) {
+        self.open_link_pending = Some(url);
     }
 }
