@@ -80,8 +80,11 @@ pub fn fetch_full_text(
             return Err(FullTextError::NotHtml(ct));
         }
     }
-    let html = String::from_utf8_lossy(&bytes);
-    extract(&html, &fetched.final_url)
+    let html = String::from_utf8_lossy(&bytes).into_owned();
+    let page = fetched.final_url.clone();
+    // A page is a stranger's document too: its reading gets the same budget as a feed's.
+    super::budget::within(super::parse::PARSE_BUDGET, move || extract(&html, &page))
+        .unwrap_or(Err(FullTextError::NoArticle))
 }
 
 /// The readable part of `html`, a page that came from `page_url`.

@@ -3,6 +3,7 @@
 //! `store/feeds.rs` and `store/items.rs`; orchestration in `engine/feeds.rs`.
 
 pub mod bounds;
+pub mod budget;
 pub mod discover;
 pub mod fetch;
 pub mod full_text;

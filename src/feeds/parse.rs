@@ -54,9 +54,6 @@ pub fn parse_feed_as(
 /// The most time one document may take to parse. The bounds above make a parse linear, so a
 /// 10 MiB feed takes well under a second; the budget is for what they did not foresee.
 pub const PARSE_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
-/// The parse thread's stack: generous, so recursion within the nesting bound never overflows.
-const PARSE_STACK: usize = 64 * 1024 * 1024;
-
 /// Parses on a thread of its own and gives up after `budget`, so a parser that runs away costs
 /// one feed an error instead of holding a fetch worker (the thread is left to finish alone).
 pub fn parse_with_budget(
@@ -65,23 +62,13 @@ pub fn parse_with_budget(
     budget: std::time::Duration,
 ) -> Result<ParsedFeed, ParseError> {
     let (owned, url) = (body.to_vec(), doc_url.to_owned());
-    let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("focusfeed-parse".into())
-        .stack_size(PARSE_STACK)
-        .spawn(move || {
-            let _ = tx.send(parse_guarded(&owned, &url));
-        });
-    if spawned.is_err() {
-        return parse_guarded(body, doc_url);
-    }
-    match rx.recv_timeout(budget) {
+    match super::budget::within(budget, move || parse_guarded(&owned, &url)) {
         Ok(result) => result,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(ParseError::Invalid(format!(
+        Err(super::budget::Over::TimedOut) => Err(ParseError::Invalid(format!(
             "reading it took longer than {} s, far more than any real feed",
             budget.as_secs_f32()
         ))),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(ParseError::Invalid(format!(
+        Err(super::budget::Over::Failed) => Err(ParseError::Invalid(format!(
             "{PARSER_CRASHED} (please report this feed)"
         ))),
     }

@@ -26,10 +26,20 @@ impl Engine {
     /// merged. Feeds are fetched by the next refresh, not here.
     pub fn import_opml(&mut self, path: &Path) -> Result<ImportReport, FeedsError> {
         let text = read_capped(path)?;
-        let opml = parse_opml(&text).map_err(|source| FeedsError::Opml {
-            path: path.display().to_string(),
-            source,
-        })?;
+        // A list exported elsewhere is read under the same budget as a feed.
+        let budget = crate::feeds::parse::PARSE_BUDGET;
+        let opml = crate::feeds::budget::within(budget, move || parse_opml(&text))
+            .map_err(|_| FeedsError::Io {
+                path: path.display().to_string(),
+                message: format!(
+                    "reading it took longer than {} s, far more than any real list",
+                    budget.as_secs()
+                ),
+            })?
+            .map_err(|source| FeedsError::Opml {
+                path: path.display().to_string(),
+                source,
+            })?;
         let now = self.now_unix();
         let mut report = ImportReport::default();
         let tx_store = self.store();
