@@ -473,16 +473,7 @@ mod tests {
         let rows = request
             .ids
             .iter()
-            .map(|&id| ListRow {
-                id,
-                feed_id: 1,
-                feed_title: "Feed".into(),
-                title: format!("Item {id}"),
-                author: None,
-                published_at: None,
-                read: false,
-                starred: false,
-            })
+            .map(|&id| super::super::row_cache::tests::row(id))
             .collect();
         h.state_mut().list.accept_rows(&request, Ok(rows));
         h.run();

@@ -197,10 +197,11 @@ impl RowCache {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn row(id: ItemId) -> ListRow {
+    /// A plain unread row for item `id` (the list's tests use it too).
+    pub(in crate::ui::reader) fn row(id: ItemId) -> ListRow {
         ListRow {
             id,
             feed_id: 1,
