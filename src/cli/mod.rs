@@ -53,6 +53,12 @@ pub enum Command {
     Backup(backup::BackupCommand),
     /// Measure speed: indexing, search, ranking, refresh, the item list.
     Bench(bench::BenchArgs),
+    /// Add focusfeed to the desktop's applications (a freedesktop entry and its icon, in your
+    /// data folder, starting this executable); `--uninstall` removes them.
+    InstallDesktop {
+        #[arg(long)]
+        uninstall: bool,
+    },
 }
 
 /// What every subcommand needs: where the data lives and what time it is.
@@ -80,6 +86,10 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    // Needs no data directory: do not create one.
+    if let Some(Command::InstallDesktop { uninstall }) = cli.command {
+        return install_desktop(uninstall);
+    }
     let data_dir = crate::paths::resolve_data_dir(cli.data_dir.as_deref())?;
     let clock: SharedClock = match &cli.now {
         Some(s) => {
@@ -104,5 +114,30 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Reading(c)) => reading::run(&ctx, c),
         Some(Command::Backup(c)) => backup::run(&ctx, c),
         Some(Command::Bench(a)) => bench::run(&ctx, a),
+        Some(Command::InstallDesktop { .. }) => Ok(()),
     }
+}
+
+fn install_desktop(uninstall: bool) -> anyhow::Result<()> {
+    use crate::ui::desktop;
+    let dirs = directories::BaseDirs::new().context("no home directory found")?;
+    let data_home = dirs.data_dir();
+    if uninstall {
+        let removed = desktop::uninstall(data_home);
+        println!(
+            "removed {} files from {}",
+            removed.len(),
+            data_home.display()
+        );
+        return Ok(());
+    }
+    let exe = std::env::current_exe().context("finding this executable")?;
+    let files = desktop::install(data_home, &exe)?;
+    println!(
+        "installed {} (starts {}) and its icon in {}",
+        files[0].display(),
+        exe.display(),
+        data_home.join("icons/hicolor").display()
+    );
+    Ok(())
 }

@@ -10,6 +10,7 @@ mod close_guard;
 pub mod column_editor;
 pub mod commands;
 pub mod context;
+pub mod desktop;
 pub mod fonts;
 pub mod for_you_settings;
 pub mod guard;
@@ -39,7 +40,8 @@ pub fn run_window(data_dir: &Path, clock: SharedClock) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("focusfeed")
-            .with_app_id("focusfeed")
+            .with_app_id(desktop::APP_ID)
+            .with_icon(std::sync::Arc::new(desktop::window_icon()))
             .with_inner_size([1200.0, 780.0])
             .with_min_inner_size([640.0, 420.0]),
         persistence_path: Some(data_dir.join("window-state.ron")),
