@@ -144,6 +144,8 @@ pub struct FocusFeedApp {
     next_due_refresh: Option<i64>,
     /// Asks before the window closes on a running focus session.
     close_guard: super::close_guard::CloseGuard,
+    /// A second start asking this window to come to the front.
+    raise: Option<super::single_instance::RaiseRequests>,
 }
 
 impl FocusFeedApp {
@@ -184,6 +186,11 @@ impl FocusFeedApp {
         Self::with_engine(ctx, Engine::open(data_dir, clock)?)
     }
 
+    /// Comes to the front when a second start asks (see `single_instance`).
+    pub fn listen_for_raise(&mut self, requests: Option<super::single_instance::RaiseRequests>) {
+        self.raise = requests;
+    }
+
     /// The app on an engine set up by the caller (tests change its fetch limits).
     pub fn with_engine(ctx: egui::Context, engine: Engine) -> anyhow::Result<Self> {
         let data_dir = &engine.data_dir().to_path_buf();
@@ -209,6 +216,7 @@ impl FocusFeedApp {
             title: String::new(),
             next_due_refresh: None,
             close_guard: Default::default(),
+            raise: None,
         };
         // Views load what they show on their first `Changed`.
         let ctx = app.core.context();
@@ -438,6 +446,10 @@ impl eframe::App for FocusFeedApp {
             .focus_session()
             .map(|_| self.views.timer.remaining(ctx.now.timestamp()));
         self.close_guard.frame(&egui_ctx, focus_left);
+        if self.raise.as_ref().is_some_and(|r| r.asked()) {
+            egui_ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+            egui_ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+        }
         let title = self.views.timer.window_title();
         let actions = ctx.actions.take();
         drop(ctx);

@@ -22,6 +22,7 @@ pub mod reader;
 pub mod reading_budget;
 pub mod selection;
 pub mod settings;
+pub mod single_instance;
 pub mod stats;
 pub mod status;
 pub mod theme;
@@ -36,7 +37,26 @@ use std::path::Path;
 
 /// Opens the window on `data_dir`. Refused, with a message, when another window already has it.
 pub fn run_window(data_dir: &Path, clock: SharedClock) -> anyhow::Result<()> {
-    let _lock = WindowLock::acquire(data_dir)?;
+    let _lock = match WindowLock::acquire(data_dir) {
+        Err(crate::paths::PathsError::AlreadyOpen(dir)) => {
+            if single_instance::ask_open_window_to_raise(&dir) {
+                eprintln!(
+                    "focusfeed is already open on {}: brought it to the front",
+                    dir.display()
+                );
+                return Ok(());
+            }
+            eprintln!("{}", crate::paths::PathsError::AlreadyOpen(dir.clone()));
+            // Said in the language the user chose, read from the database beside the window.
+            if let Ok(store) = crate::store::ReadStore::open(&dir.join(crate::paths::DB_FILE)) {
+                language::Language::stored(&store)
+                    .unwrap_or_default()
+                    .apply();
+            }
+            return single_instance::tell_already_open(&dir);
+        }
+        other => other?,
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("focusfeed")
@@ -55,7 +75,11 @@ pub fn run_window(data_dir: &Path, clock: SharedClock) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             // Opened first: the stored language decides which CJK font the fallbacks prefer.
-            let app = app::FocusFeedApp::open(cc, &data_dir, clock)?;
+            let mut app = app::FocusFeedApp::open(cc, &data_dir, clock)?;
+            let repaint = cc.egui_ctx.clone();
+            app.listen_for_raise(single_instance::listen(&data_dir, move || {
+                repaint.request_repaint()
+            }));
             fonts::install_system_in_background(&cc.egui_ctx, language::Language::font_locale());
             Ok(Box::new(app))
         }),
