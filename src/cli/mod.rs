@@ -75,6 +75,7 @@ impl CliContext {
 }
 
 pub fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -140,4 +141,23 @@ fn install_desktop(uninstall: bool) -> anyhow::Result<()> {
         data_home.join("icons/hicolor").display()
     );
     Ok(())
+}
+
+/// `focusfeed items | head` closes our stdout early; Rust's `println!` then panics ("failed
+/// printing to stdout: Broken pipe"). A command-line tool stops quietly instead, as the shell's
+/// own tools do. Every other panic keeps the default report.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
