@@ -30,6 +30,10 @@ pub struct Cli {
     /// Data directory (default: the platform's data folder, or $FOCUSFEED_DATA_DIR).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Time the window from outside: open the Reader, and quit once its list is drawn,
+    /// printing how long that took since the process started (for `bench`-style scripts).
+    #[arg(long)]
+    pub quit_after_first_list: bool,
     /// Pretend the time is this (RFC 3339); for scripted tests and demos.
     #[arg(long, global = true, hide = true, value_name = "RFC3339")]
     pub now: Option<String>,
@@ -75,6 +79,7 @@ impl CliContext {
 }
 
 pub fn main() -> ExitCode {
+    crate::ui::mark_process_start();
     quiet_on_closed_pipe();
     let cli = Cli::parse();
     match run(cli) {
@@ -102,7 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let ctx = CliContext { data_dir, clock };
     match cli.command {
-        None => crate::ui::run_window(&ctx.data_dir, ctx.clock.clone()),
+        None => crate::ui::run_window(&ctx.data_dir, ctx.clock.clone(), cli.quit_after_first_list),
         Some(Command::Focus(c)) => focus::run(&ctx, c),
         Some(Command::Feeds(c)) => {
             feeds::run(&ctx, c)?;

@@ -146,6 +146,8 @@ pub struct FocusFeedApp {
     close_guard: super::close_guard::CloseGuard,
     /// A second start asking this window to come to the front.
     raise: Option<super::single_instance::RaiseRequests>,
+    /// `--quit-after-first-list`: close once the Reader's list is drawn, saying when.
+    quit_after_first_list: bool,
 }
 
 impl FocusFeedApp {
@@ -186,6 +188,12 @@ impl FocusFeedApp {
         Self::with_engine(ctx, Engine::open(data_dir, clock)?)
     }
 
+    /// Opens on the Reader and quits once its list is drawn (timing the window from outside).
+    pub fn quit_after_first_list(&mut self) {
+        self.state.view = View::Reader;
+        self.quit_after_first_list = true;
+    }
+
     /// Comes to the front when a second start asks (see `single_instance`).
     pub fn listen_for_raise(&mut self, requests: Option<super::single_instance::RaiseRequests>) {
         self.raise = requests;
@@ -217,6 +225,7 @@ impl FocusFeedApp {
             next_due_refresh: None,
             close_guard: Default::default(),
             raise: None,
+            quit_after_first_list: false,
         };
         // Views load what they show on their first `Changed`.
         let ctx = app.core.context();
@@ -446,6 +455,17 @@ impl eframe::App for FocusFeedApp {
             .focus_session()
             .map(|_| self.views.timer.remaining(ctx.now.timestamp()));
         self.close_guard.frame(&egui_ctx, focus_left);
+        if self.quit_after_first_list && self.views.reader.list_drawn() {
+            self.quit_after_first_list = false;
+            #[allow(clippy::print_stdout)]
+            {
+                println!(
+                    "first frame with the list drawn: {:.1} ms after start",
+                    super::since_process_start().as_secs_f64() * 1000.0
+                );
+            }
+            egui_ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         if self.raise.as_ref().is_some_and(|r| r.asked()) {
             egui_ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
             egui_ctx.send_viewport_cmd(egui::ViewportCommand::Focus);

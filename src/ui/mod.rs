@@ -35,8 +35,26 @@ use crate::paths::WindowLock;
 use anyhow::Context as _;
 use std::path::Path;
 
+static PROCESS_START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Notes when the process started (the first thing `main` does), for `--quit-after-first-list`.
+pub fn mark_process_start() {
+    let _ = PROCESS_START.set(std::time::Instant::now());
+}
+
+/// Time since [`mark_process_start`] (or since the first call, if it was never marked).
+pub fn since_process_start() -> std::time::Duration {
+    PROCESS_START.get_or_init(std::time::Instant::now).elapsed()
+}
+
 /// Opens the window on `data_dir`. Refused, with a message, when another window already has it.
-pub fn run_window(data_dir: &Path, clock: SharedClock) -> anyhow::Result<()> {
+/// With `quit_after_first_list`, it opens the Reader and quits once the list is drawn, printing
+/// how long that took.
+pub fn run_window(
+    data_dir: &Path,
+    clock: SharedClock,
+    quit_after_first_list: bool,
+) -> anyhow::Result<()> {
     let _lock = match WindowLock::acquire(data_dir) {
         Err(crate::paths::PathsError::AlreadyOpen(dir)) => {
             if single_instance::ask_open_window_to_raise(&dir) {
@@ -76,6 +94,9 @@ pub fn run_window(data_dir: &Path, clock: SharedClock) -> anyhow::Result<()> {
         Box::new(move |cc| {
             // Opened first: the stored language decides which CJK font the fallbacks prefer.
             let mut app = app::FocusFeedApp::open(cc, &data_dir, clock)?;
+            if quit_after_first_list {
+                app.quit_after_first_list();
+            }
             let repaint = cc.egui_ctx.clone();
             app.listen_for_raise(single_instance::listen(&data_dir, move || {
                 repaint.request_repaint()

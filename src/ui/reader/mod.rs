@@ -381,6 +381,15 @@ impl ReaderView {
         );
     }
 
+    /// Whether the list is on screen with its rows (none waiting on the background reader).
+    pub fn list_drawn(&self) -> bool {
+        self.list
+            .ids()
+            .first()
+            .is_some_and(|id| self.list.row(*id).is_some())
+            && self.list.placeholders() == 0
+    }
+
     /// A keyboard command for this view (see `commands.rs`).
     pub fn command(&mut self, cmd: UiCommand, ctx: &ViewContext) {
         let selected = self.list.selected();
