@@ -5,6 +5,7 @@
 mod common;
 
 use common::board::{app, data_dir, has_label_containing, start_time};
+use common::sent;
 use egui::accesskit::Role;
 use egui::{ViewportCommand, ViewportEvent, ViewportId};
 use egui_kittest::Harness;
@@ -21,13 +22,6 @@ fn request_close(h: &mut Harness<'_, FocusFeedApp>) {
         .events
         .push(ViewportEvent::Close);
     h.step();
-}
-
-fn sent(h: &Harness<'_, FocusFeedApp>, command: &ViewportCommand) -> bool {
-    h.output()
-        .viewport_output
-        .get(&ViewportId::ROOT)
-        .is_some_and(|v| v.commands.contains(command))
 }
 
 #[test]

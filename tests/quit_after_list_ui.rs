@@ -5,9 +5,9 @@
 mod common;
 
 use common::page_server::{PageServer, reader_on};
-use egui::{ViewportCommand, ViewportId};
+use common::step_until_sent;
+use egui::ViewportCommand;
 use focusfeed::ui::app::View;
-use std::time::{Duration, Instant};
 
 #[test]
 fn the_window_closes_itself_once_the_list_is_drawn() {
@@ -21,19 +21,7 @@ fn the_window_closes_itself_once_the_list_is_drawn() {
     );
     let (_dir, _clock, mut h) = reader_on(&server, "/feed.xml");
     h.state_mut().quit_after_first_list();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        h.step();
-        let closing = h
-            .output()
-            .viewport_output
-            .get(&ViewportId::ROOT)
-            .is_some_and(|v| v.commands.contains(&ViewportCommand::Close));
-        if closing {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the window never closed");
-    }
+    step_until_sent(&mut h, "the window to close", &ViewportCommand::Close);
     assert_eq!(h.state().view(), View::Reader);
     assert_eq!(
         h.state().reader_list().len(),

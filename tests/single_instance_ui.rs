@@ -5,10 +5,10 @@
 mod common;
 
 use common::board::{app, data_dir, start_time};
-use egui::{ViewportCommand, ViewportId};
+use common::step_until_sent;
+use egui::ViewportCommand;
 use focusfeed::clock::ManualClock;
 use focusfeed::ui::single_instance::{ask_open_window_to_raise, listen};
-use std::time::{Duration, Instant};
 
 #[test]
 fn a_second_start_brings_the_open_window_to_the_front() {
@@ -18,19 +18,10 @@ fn a_second_start_brings_the_open_window_to_the_front() {
     h.state_mut().listen_for_raise(listen(dir.path(), || {}));
     h.step();
     assert!(ask_open_window_to_raise(dir.path()));
-    // The request crosses a socket and a thread: step until it lands, with a deadline only a
-    // failing test reaches.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        h.step();
-        let focused = h
-            .output()
-            .viewport_output
-            .get(&ViewportId::ROOT)
-            .is_some_and(|v| v.commands.contains(&ViewportCommand::Focus));
-        if focused {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the window was never raised");
-    }
+    // The request crosses a socket and a thread: step until it lands.
+    step_until_sent(
+        &mut h,
+        "the window to come forward",
+        &ViewportCommand::Focus,
+    );
 }

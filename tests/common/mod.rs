@@ -197,3 +197,27 @@ pub fn insert_feed_titled(store: &Store, feed_title: &str, titles: &[&str]) {
             .unwrap();
     }
 }
+
+/// Whether the last frame asked the window for `command` (focus, close, …).
+pub fn sent(h: &Harness<'_, FocusFeedApp>, command: &egui::ViewportCommand) -> bool {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|v| v.commands.contains(command))
+}
+
+/// Steps until a frame asks the window for `command`.
+pub fn step_until_sent(
+    h: &mut Harness<'_, FocusFeedApp>,
+    what: &str,
+    command: &egui::ViewportCommand,
+) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        h.step();
+        if sent(h, command) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+    }
+}
