@@ -3,6 +3,7 @@
 //! and sends every change (marks, stars, subscriptions, reading signals) to the worker.
 
 pub mod article;
+mod article_text;
 pub mod background;
 pub mod bench;
 pub mod first_run;
