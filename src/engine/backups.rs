@@ -6,12 +6,7 @@ use super::Engine;
 use super::worker::{Event, EventSink};
 use crate::paths::DB_FILE;
 use crate::store::backup;
-use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
-
-fn read_only(db: &Path) -> Result<Connection, String> {
-    Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| e.to_string())
-}
 
 impl Engine {
     /// The database file.
@@ -26,8 +21,7 @@ impl Engine {
         let _ = std::thread::Builder::new()
             .name("focusfeed-backup".into())
             .spawn(move || {
-                let made = read_only(&db)
-                    .and_then(|c| backup::daily(&c, &db, today).map_err(|e| e.to_string()));
+                let made = backup::daily(&db, today).map_err(|e| e.to_string());
                 if let (Err(message), Some(events)) = (made, events) {
                     events.send(Event::Failed {
                         task: "Today's backup".into(),
@@ -69,6 +63,5 @@ impl Engine {
 }
 
 fn copy_now(db: &Path, stamp: &str) -> Result<PathBuf, String> {
-    let conn = read_only(db)?;
-    backup::now(&conn, db, stamp).map_err(|e| e.to_string())
+    backup::now(db, stamp).map_err(|e| e.to_string())
 }

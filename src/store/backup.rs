@@ -45,15 +45,24 @@ pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Today's copy, unless there is one: `backups/daily-YYYY-MM-DD.db`, the oldest beyond
-/// [`DAILY_KEPT`] removed. Returns the new file, if one was made.
-pub fn daily(conn: &Connection, db_path: &Path, today: NaiveDate) -> Result<Option<PathBuf>> {
+/// A connection of its own to copy from, so a copy never holds the writer's.
+fn source(db_path: &Path) -> Result<Connection> {
+    Ok(Connection::open_with_flags(
+        db_path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?)
+}
+
+/// Today's copy of the database at `db_path`, unless there is one:
+/// `backups/daily-YYYY-MM-DD.db`, the oldest beyond [`DAILY_KEPT`] removed. Returns the new
+/// file, if one was made.
+pub fn daily(db_path: &Path, today: NaiveDate) -> Result<Option<PathBuf>> {
     let dir = backup_dir(db_path);
     let dest = dir.join(format!("daily-{}.db", today.format("%Y-%m-%d")));
     if dest.exists() {
         return Ok(None);
     }
-    backup_to(conn, &dest)?;
+    backup_to(&source(db_path)?, &dest)?;
     prune(&dir, "daily-", DAILY_KEPT);
     Ok(Some(dest))
 }
@@ -71,9 +80,9 @@ pub fn before(conn: &Connection, db_path: &Path, what: &str, now: i64) -> Result
 
 /// A copy made now, on request (`focusfeed backup`, "Back up now"); kept with the daily ones'
 /// neighbours but never pruned.
-pub fn now(conn: &Connection, db_path: &Path, stamp: &str) -> Result<PathBuf> {
+pub fn now(db_path: &Path, stamp: &str) -> Result<PathBuf> {
     let dest = backup_dir(db_path).join(format!("manual-{stamp}.db"));
-    backup_to(conn, &dest)?;
+    backup_to(&source(db_path)?, &dest)?;
     Ok(dest)
 }
 
@@ -140,9 +149,9 @@ pub fn restore(file: &Path, db_path: &Path, now: i64) -> Result<PathBuf> {
     let mut live = Connection::open(db_path)?;
     live.busy_timeout(Duration::from_secs(10))?;
     let saved = before(&live, db_path, "restore", now)?;
-    let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let copy = source(file)?;
     {
-        let backup = Backup::new(&source, &mut live)?;
+        let backup = Backup::new(&copy, &mut live)?;
         backup.run_to_completion(1_024, Duration::ZERO, None)?;
     }
     Ok(saved)
@@ -161,12 +170,13 @@ mod tests {
     fn one_copy_a_day_and_only_the_last_seven_kept() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let db = dir.path().join("focusfeed.db");
-        let store = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        // Opened (and kept open) so the database exists and is in use while it is copied.
+        let _store = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
         for d in 1..=10 {
-            let made = daily(store.conn(), &db, day(d)).unwrap_or_else(|e| panic!("{e}"));
+            let made = daily(&db, day(d)).unwrap_or_else(|e| panic!("{e}"));
             assert!(made.is_some());
             assert!(
-                daily(store.conn(), &db, day(d))
+                daily(&db, day(d))
                     .unwrap_or_else(|e| panic!("{e}"))
                     .is_none()
             );
@@ -193,7 +203,7 @@ mod tests {
         store
             .set_setting("mark", "saved")
             .unwrap_or_else(|e| panic!("{e}"));
-        let copy = now(store.conn(), &db, "test").unwrap_or_else(|e| panic!("{e}"));
+        let copy = now(&db, "test").unwrap_or_else(|e| panic!("{e}"));
         store
             .set_setting("mark", "later")
             .unwrap_or_else(|e| panic!("{e}"));

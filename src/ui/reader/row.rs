@@ -133,8 +133,8 @@ pub fn paint_row(
             // The age is already on the line: the recency reason ("published 5 h ago") adds
             // nothing.
             let first = shown.reason.and_then(|r| {
-                r.split("; ")
-                    .find(|x| !x.starts_with(&crate::rank::explain::recency_prefix()))
+                let recency = crate::rank::explain::recency_prefix();
+                r.split("; ").find(|x| !x.starts_with(&recency))
             });
             if let Some(first) = first {
                 parts.push(first.to_string());
