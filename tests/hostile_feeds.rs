@@ -281,3 +281,60 @@ fn an_opml_import_beside_a_busy_writer_waits_its_turn_instead_of_failing() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     assert!(writer.join().unwrap() > 0);
 }
+
+#[test]
+fn a_feed_whose_parse_would_take_too_much_memory_is_an_error_on_that_feed() {
+    let server = PageServer::start();
+    server.put(
+        "/links.xml",
+        "application/rss+xml",
+        rss("Links", &item("1", "First", "")),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let clock = common::start_clock();
+    let mut e = engine(dir.path(), &clock);
+    let feed = e.subscribe(&server.url("/links.xml"), &[]).unwrap().feed_id;
+    // 500,000 enclosures in one item (9.5 MB) would take about 190 MB to parse.
+    let links = "<enclosure url=\"a\"/>".repeat(500_000);
+    server.put(
+        "/links.xml",
+        "application/rss+xml",
+        rss("Links", &item("2", "Second", &links)),
+    );
+    e.refresh(RefreshScope::All, |_| {}).unwrap();
+    let feeds = e.store().feeds().unwrap();
+    let hostile = feeds.iter().find(|f| f.id == feed).unwrap();
+    let error = hostile.error.as_deref().unwrap_or_default();
+    assert!(error.contains("more than the 128 MiB"), "{error}");
+    assert_eq!(hostile.item_count, 1, "what it had stays");
+    drop(e);
+    still_opens(dir.path());
+}
+
+#[test]
+fn a_json_feed_of_sixty_thousand_items_is_read_up_to_the_limit_and_stored_up_to_the_cap() {
+    use focusfeed::feeds::bounds::MAX_ITEMS;
+    let server = PageServer::start();
+    let items: Vec<String> = (0..MAX_ITEMS + 10_000)
+        .map(|i| format!("{{\"id\":\"{i}\",\"title\":\"Item {i}\"}}"))
+        .collect();
+    server.put(
+        "/many.json",
+        "application/feed+json",
+        format!(
+            "{{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"Many\",\"items\":[{}]}}",
+            items.join(",")
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let clock = common::start_clock();
+    let mut e = engine(dir.path(), &clock);
+    e.store().set_setting(SETTING_MAX_ITEMS, "2000").unwrap();
+    let feed = e.subscribe(&server.url("/many.json"), &[]).unwrap().feed_id;
+    let feeds = e.store().feeds().unwrap();
+    let many = feeds.iter().find(|f| f.id == feed).unwrap();
+    assert_eq!(many.title, "Many");
+    assert_eq!(many.item_count, 2_000);
+    drop(e);
+    still_opens(dir.path());
+}

@@ -104,9 +104,16 @@ fn parse_unguarded(body: &[u8], doc_url: &str) -> Result<ParsedFeed, ParseError>
     };
     let body = normalize(body);
     let body = body.as_ref();
-    if !jsonfeed::looks_like_json(body) {
-        super::bounds::check_xml(body).map_err(|e| ParseError::Invalid(e.to_string()))?;
-    }
+    let checked = if jsonfeed::looks_like_json(body) {
+        super::bounds::check_json(body)
+    } else {
+        super::bounds::check_xml(body)
+    };
+    let cut = match checked.map_err(|e| ParseError::Invalid(e.to_string()))? {
+        super::bounds::Checked::Whole => None,
+        super::bounds::Checked::Cut(doc) => Some(doc),
+    };
+    let body = cut.as_deref().unwrap_or(body);
     let feed = match run_feed_rs(body, doc_url) {
         Ok(feed) => feed,
         Err(_) if jsonfeed::looks_like_json(body) => {

@@ -127,10 +127,19 @@ pub struct Subscribed {
 impl Subscribed {
     /// "1 item", "12 items": what the subscription stored.
     pub fn items_text(&self) -> String {
-        match self.items.added {
+        let kept = self.items.added.saturating_sub(self.items.removed);
+        let mut text = match kept {
             1 => "1 item".to_string(),
             n => format!("{n} items"),
+        };
+        if self.items.removed > 0 {
+            // The per-feed cap applied at once: say so rather than count what was dropped.
+            text.push_str(&format!(
+                " (the newest kept; {} more were over the feed's cap)",
+                self.items.removed
+            ));
         }
+        text
     }
 }
 
