@@ -379,7 +379,12 @@ fn announce(engine: &Engine, ended: &[PhaseEnd], events: &EventSink) {
         .and_then(|t| t.task)
         .and_then(|id| engine.store().card(id).ok())
         .map(|c| c.title);
-    let (summary, body) = alert::message(&last, task.as_deref());
+    let digest = last
+        .next
+        .is_break()
+        .then(|| digest_size(engine, cfg.seconds(last.next)))
+        .flatten();
+    let (summary, body) = alert::message(&last, task.as_deref(), digest);
     let sink = events.clone();
     let notice = format!("{summary}. {body}");
     let spawned = std::thread::Builder::new()
@@ -407,6 +412,19 @@ fn announce(engine: &Engine, ended: &[PhaseEnd], events: &EventSink) {
         // Could not even start the alert thread: the in-app notice is all we have.
         events.send(Event::Notice(notice));
     }
+}
+
+/// How many items the coming break's digest holds, as the window will pick them (None when
+/// the digest is off or For you cannot be read).
+fn digest_size(engine: &Engine, break_seconds: i64) -> Option<usize> {
+    use crate::rank::digest;
+    let pace = engine
+        .store()
+        .setting(digest::SETTING_TENTHS_PER_ITEM)
+        .ok()?;
+    let tenths = digest::tenths_per_item(pace.as_deref())?;
+    let candidates = engine.store().digest_candidates(digest::CANDIDATES).ok()?;
+    Some(digest::pick(&candidates, digest::size(break_seconds, tenths)).len())
 }
 
 #[cfg(test)]

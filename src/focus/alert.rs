@@ -15,8 +15,9 @@ const SAMPLE_RATE: u32 = 22_050;
 const PLAYERS: [(&str, &[&str]); 3] = [("paplay", &[]), ("pw-play", &[]), ("aplay", &["-q"])];
 const PLAYER_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The notification's title and body for a phase that ended.
-pub fn message(end: &PhaseEnd, task: Option<&str>) -> (String, String) {
+/// The notification's title and body for a phase that ended; `digest` is how many items the
+/// break's digest holds (None when the digest is off).
+pub fn message(end: &PhaseEnd, task: Option<&str>, digest: Option<usize>) -> (String, String) {
     let summary = match end.phase {
         Phase::Focus => "Focus session done".to_owned(),
         Phase::ShortBreak | Phase::LongBreak => format!("{} over", end.phase.label()),
@@ -24,7 +25,14 @@ pub fn message(end: &PhaseEnd, task: Option<&str>) -> (String, String) {
     let body = match (end.next, task) {
         (Phase::Focus, Some(t)) => format!("Next: focus on \u{201c}{t}\u{201d}."),
         (Phase::Focus, None) => "Next: focus.".to_owned(),
-        (next, _) => format!("Time for a {}.", next.label().to_lowercase()),
+        (next, _) => match digest {
+            Some(0) => format!(
+                "Time for a {}. Nothing new to read: stand up and stretch.",
+                next.label().to_lowercase()
+            ),
+            Some(n) => format!("Break: {n} picked for you."),
+            None => format!("Time for a {}.", next.label().to_lowercase()),
+        },
     };
     (summary, body)
 }
@@ -150,13 +158,15 @@ mod tests {
             at: 0,
             next: Phase::LongBreak,
         };
-        assert_eq!(message(&end, None).1, "Time for a long break.");
+        assert_eq!(message(&end, None, None).1, "Time for a long break.");
+        assert_eq!(message(&end, None, Some(3)).1, "Break: 3 picked for you.");
+        assert!(message(&end, None, Some(0)).1.contains("stand up"));
         let end = PhaseEnd {
             phase: Phase::ShortBreak,
             at: 0,
             next: Phase::Focus,
         };
-        let (s, b) = message(&end, Some("Write"));
+        let (s, b) = message(&end, Some("Write"), Some(3));
         assert_eq!(s, "Short break over");
         assert!(b.contains("Write"));
     }

@@ -2,10 +2,12 @@
 //! `corpus` interns items and their tf-idf vectors, `embed` learns item vectors on the local
 //! corpus, `model` is one user's online model, `refine` reshapes the item space from their
 //! clicks, `scorer` scores a list with it, `rerank` builds the list, `explain` says why, `rules`
-//! holds the user's explicit likes and mutes, `persist` the stored model, `recommender` ties them
-//! to the store and the index, and `eval` runs the offline protocol.
+//! holds the user's explicit likes and mutes, `digest` picks a break's reading from the list,
+//! `persist` the stored model, `recommender` ties them to the store and the index, and `eval`
+//! runs the offline protocol.
 
 pub mod corpus;
+pub mod digest;
 pub mod embed;
 pub mod eval;
 pub mod explain;

@@ -3,7 +3,7 @@
 
 use super::{Result, Store, StoreError};
 use crate::model::rules::{Rule, RuleAction, RuleKind};
-use crate::model::{ItemId, UnixTime};
+use crate::model::{FeedId, ItemId, UnixTime};
 use rusqlite::{OptionalExtension, params};
 
 /// Settings keys owned by the rank area.
@@ -333,6 +333,26 @@ impl Store {
         }
         ids.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(Some(ids))
+    }
+
+    /// Unread items in For you's order (the last ranking, then newer items; unread by
+    /// recency before any ranking), each with its feed: what a break digest picks from.
+    pub fn digest_candidates(&self, limit: usize) -> Result<Vec<(ItemId, FeedId)>> {
+        // No item was read at or after the end of time: only unread ones are kept.
+        let ids = match self.ranked_for_you_ids(UnixTime::MAX, limit)? {
+            Some(ids) => ids,
+            None => self.unread_ids_by_recency(limit, UnixTime::MAX)?,
+        };
+        let mut feed_of = self
+            .conn()
+            .prepare_cached("SELECT feed_id FROM items WHERE id = ?1")?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(feed) = feed_of.query_row([id], |r| r.get(0)).optional()? {
+                out.push((id, feed));
+            }
+        }
+        Ok(out)
     }
 
     pub fn rank_list(&self) -> Result<Vec<RankListRow>> {

@@ -10,7 +10,7 @@ use crate::model::reading::ReadingDay;
 use crate::model::rules::Rule;
 use crate::model::stats::FocusLog;
 use crate::model::timer::{Timer, TimerConfig};
-use crate::model::{CardId, ItemId, UnixTime};
+use crate::model::{CardId, FeedId, ItemId, UnixTime};
 use chrono::NaiveDate;
 use std::collections::HashSet;
 use std::path::Path;
@@ -71,6 +71,7 @@ reads! {
     fn item_totals(&self) -> Totals;
     fn ranked_for_you_ids(&self, keep_read_since: UnixTime, limit: usize) -> Option<Vec<ItemId>>;
     fn rank_list(&self) -> Vec<RankListRow>;
+    fn digest_candidates(&self, limit: usize) -> Vec<(ItemId, FeedId)>;
     fn rank_rules(&self) -> Vec<Rule>;
     fn data_version(&self) -> i64;
 }

@@ -2,6 +2,7 @@
 //! in-app notices. Views draw; actions they request are applied once at the end of the frame.
 
 use super::board::BoardView;
+use super::break_digest::BreakWatch;
 use super::commands::{Scope, ShortcutMatcher, UiCommand};
 use super::context::{AppAction, ViewContext};
 use super::guard::AttentionGuard;
@@ -148,6 +149,8 @@ pub struct FocusFeedApp {
     raise: Option<super::single_instance::RaiseRequests>,
     /// `--quit-after-first-list`: close once the Reader's list is drawn, saying when.
     quit_after_first_list: bool,
+    /// Opens the break's digest when a break starts, and closes the Reader when it ends.
+    break_watch: BreakWatch,
 }
 
 impl FocusFeedApp {
@@ -226,6 +229,7 @@ impl FocusFeedApp {
             close_guard: Default::default(),
             raise: None,
             quit_after_first_list: false,
+            break_watch: Default::default(),
         };
         // Views load what they show on their first `Changed`.
         let ctx = app.core.context();
@@ -253,6 +257,11 @@ impl FocusFeedApp {
     /// The reader's item list, in the order shown (tests read For you's order from it).
     pub fn reader_list(&self) -> &[crate::model::ItemId] {
         self.views.reader.list_ids()
+    }
+
+    /// Why the Reader lists `item` where it is (For you's or the digest's reason), if it says.
+    pub fn reader_reason(&self, item: crate::model::ItemId) -> Option<&str> {
+        self.views.reader.reason(item)
     }
 
     /// Notices shown at the bottom of the window.
@@ -287,6 +296,42 @@ impl FocusFeedApp {
             }
         }
     }
+}
+
+/// A break that starts opens the Reader on its digest (unless the digest is switched off);
+/// when it ends, the Reader it opened closes, back to the board. Items not opened stay in
+/// For you.
+fn follow_break(watch: &mut BreakWatch, views: &mut Views, view: View, ctx: &ViewContext) {
+    use super::break_digest::BreakChange;
+    use crate::rank::digest;
+    let now = ctx.now.timestamp();
+    match watch.frame(&views.timer) {
+        Some(BreakChange::Started { seconds }) => {
+            let pace = ctx.store.setting(digest::SETTING_TENTHS_PER_ITEM);
+            if let Some(tenths) = digest::tenths_per_item(pace.ok().flatten().as_deref()) {
+                views.reader.show_digest(digest::size(seconds, tenths), ctx);
+                watch.digest_opened();
+                ctx.act(AppAction::SwitchView(View::Reader));
+            }
+        }
+        Some(BreakChange::Ended) => {
+            if views.reader.showing_digest() {
+                views
+                    .reader
+                    .show_list(super::reader::list::ListKind::ForYou, ctx);
+            }
+            if view == View::Reader {
+                ctx.act(AppAction::SwitchView(View::Board));
+                ctx.act(AppAction::Notice(t!("digest.break_over").into_owned()));
+            }
+        }
+        None => {}
+    }
+    let left = views
+        .timer
+        .break_phase()
+        .map(|_| views.timer.remaining(now));
+    views.reader.set_break_left(left);
 }
 
 /// The palette over every command (this view's first), and in an open reader its feeds and
@@ -410,6 +455,12 @@ impl eframe::App for FocusFeedApp {
         for cmd in self.shortcuts.collect(&egui_ctx, self.state.view.scope()) {
             self.views.route_command(cmd, self.state.view, &ctx);
         }
+        follow_break(
+            &mut self.break_watch,
+            &mut self.views,
+            self.state.view,
+            &ctx,
+        );
         let reading = self.state.view == View::Reader
             && self.views.reader.shows_feeds()
             && !self.views.guard.blocks(&self.views.timer, &ctx);

@@ -5,6 +5,7 @@ pub mod app;
 pub mod board;
 mod board_card;
 pub mod board_data;
+mod break_digest;
 pub mod card_editor;
 mod close_guard;
 pub mod column_editor;

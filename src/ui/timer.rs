@@ -256,6 +256,14 @@ impl TimerView {
             .then(|| t.session_start.unwrap_or(0))
     }
 
+    /// In a break: whether it is counting, and its whole length in seconds.
+    pub fn break_phase(&self) -> Option<(bool, i64)> {
+        let t = &self.timer;
+        t.phase
+            .is_break()
+            .then(|| (t.is_running(), self.cfg.seconds(t.phase)))
+    }
+
     /// Seconds left in the current phase.
     pub fn remaining(&self, now: UnixTime) -> i64 {
         self.timer.remaining(&self.cfg, now)

@@ -41,6 +41,9 @@ impl ReaderView {
                 }
             });
         });
+        if matches!(self.kind, ListKind::Digest(_)) {
+            self.digest_header(ui);
+        }
         // Controls first, from the right, so a long feed title is cut short (with an ellipsis
         // and the whole title on hover) instead of running under them.
         ui.horizontal(|ui| {
@@ -67,11 +70,30 @@ impl ReaderView {
         });
     }
 
+    /// "Break · 04:12 left · 3 picked for you", above the digest.
+    fn digest_header(&self, ui: &mut egui::Ui) {
+        let left = self
+            .break_left
+            .map(|s| t!("digest.left", left = crate::ui::timer::format_clock(s)).into_owned())
+            .unwrap_or_else(|| t!("digest.over").into_owned());
+        let picked = match self.list.len() {
+            0 => t!("digest.none_picked"),
+            1 => t!("digest.one_picked"),
+            n => t!("digest.n_picked", n = n),
+        };
+        ui.label(
+            egui::RichText::new(format!("{left} · {picked}"))
+                .color(theme::break_colour(ui.visuals()))
+                .strong(),
+        );
+    }
+
     pub(super) fn empty_list_text(&self) -> String {
         match self.kind {
             ListKind::ForYou | ListKind::Unread => t!("reader.empty_unread"),
             ListKind::Starred => t!("reader.empty_starred"),
             ListKind::Search => t!("reader.empty_search"),
+            ListKind::Digest(_) => t!("digest.nothing_new"),
             _ => t!("reader.empty"),
         }
         .into_owned()

@@ -25,6 +25,8 @@ pub enum ListKind {
     Feed(FeedId),
     Folder(FolderId),
     Search,
+    /// A break's digest of this many For you items (see `rank::digest`).
+    Digest(u8),
 }
 
 impl ListKind {
@@ -38,6 +40,7 @@ impl ListKind {
             ListKind::Feed(_) => "feed",
             ListKind::Folder(_) => "folder",
             ListKind::Search => "search",
+            ListKind::Digest(_) => "break_digest",
         }
     }
 }
@@ -389,6 +392,28 @@ pub fn read_list(
         ListKind::Feed(f) => store.list_item_ids(&scoped(ListScope::Feed(f)))?,
         ListKind::Folder(f) => store.list_item_ids(&scoped(ListScope::Folder(f)))?,
         ListKind::Search => return Ok(LoadedList::default()),
+        ListKind::Digest(n) => {
+            reasons = store
+                .rank_list()?
+                .into_iter()
+                .filter(|r| !r.reasons.is_empty())
+                .map(|r| (r.item_id, r.reasons))
+                .collect();
+            if shown.is_empty() {
+                let candidates = store.digest_candidates(crate::rank::digest::CANDIDATES)?;
+                let picked = crate::rank::digest::pick(&candidates, usize::from(n));
+                // Items newer than the last ranking have no reason of their own yet.
+                for id in &picked {
+                    reasons
+                        .entry(*id)
+                        .or_insert_with(|| t!("digest.reason_new").into_owned());
+                }
+                picked
+            } else {
+                // The digest is chosen once a break: what was read stays, nothing is added.
+                shown.to_vec()
+            }
+        }
     };
     Ok(LoadedList {
         ids: Some(ids),

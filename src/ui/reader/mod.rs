@@ -128,6 +128,8 @@ pub struct ReaderView {
     /// The article is set beside the list, but the window leaves it too little room this
     /// frame: it is drawn below instead (the setting stays).
     too_narrow_beside: bool,
+    /// Seconds left in the break while its digest is shown (the app sets it each frame).
+    break_left: Option<i64>,
 }
 
 impl ReaderView {
@@ -140,6 +142,27 @@ impl ReaderView {
     /// The feeds and folders one can go to, for the command palette.
     pub fn places(&self) -> Vec<(String, ListKind, i64)> {
         self.sidebar.places()
+    }
+
+    /// Opens the break's digest of `n` For you items (see `rank::digest`).
+    pub fn show_digest(&mut self, n: usize, ctx: &ViewContext) {
+        let n = u8::try_from(n).unwrap_or(u8::MAX);
+        self.set_kind(ListKind::Digest(n), ctx);
+    }
+
+    /// The reason the list gives for `item` (For you and the digest give one).
+    pub fn reason(&self, item: crate::model::ItemId) -> Option<&str> {
+        self.list.reason(item)
+    }
+
+    /// Whether the list is a break's digest.
+    pub fn showing_digest(&self) -> bool {
+        matches!(self.kind, ListKind::Digest(_))
+    }
+
+    /// The break's countdown above its digest; `None` outside a break.
+    pub fn set_break_left(&mut self, seconds: Option<i64>) {
+        self.break_left = seconds;
     }
 
     /// Shows a feed's or a folder's list, as a click in the sidebar does.
@@ -265,7 +288,7 @@ impl ReaderView {
         }
 
         let why = match (self.kind, self.article.item_id()) {
-            (ListKind::ForYou, Some(id)) => self.list.reason(id),
+            (ListKind::ForYou | ListKind::Digest(_), Some(id)) => self.list.reason(id),
             _ => None,
         };
         self.article.set_why(why);

@@ -4,6 +4,7 @@
 use crate::engine::reader::ReaderCommand;
 use crate::engine::worker::Command;
 use crate::feeds::retention::{Retention, SETTING_MAX_ITEMS};
+use crate::rank::digest;
 use crate::store::{ReadSetting, ReadStore};
 use crate::ui::context::ViewContext;
 use rust_i18n::t;
@@ -63,6 +64,8 @@ struct SectionState {
     budget_minutes: i64,
     /// The most items one feed keeps.
     max_items: u32,
+    /// Minutes of break per digest item, in tenths (0: no digest).
+    digest_tenths: u32,
 }
 
 impl SectionState {
@@ -74,6 +77,13 @@ impl SectionState {
             max_items: {
                 let cap = store.setting(SETTING_MAX_ITEMS).ok().flatten();
                 Retention::from_settings(None, cap.as_deref()).max_items
+            },
+            digest_tenths: {
+                let pace = store
+                    .setting(digest::SETTING_TENTHS_PER_ITEM)
+                    .ok()
+                    .flatten();
+                digest::tenths_per_item(pace.as_deref()).unwrap_or(0)
             },
         }
     }
@@ -112,6 +122,7 @@ pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
     ui.checkbox(&mut s.guard, t!("reader_settings.guard"));
     budget_row(ui, &mut s.budget_minutes);
     cap_row(ui, &mut s.max_items);
+    digest_row(ui, &mut s.digest_tenths);
     ui.add(
         egui::Label::new(
             egui::RichText::new(t!("reader_settings.privacy"))
@@ -132,6 +143,12 @@ pub fn section(ui: &mut egui::Ui, ctx: &ViewContext) {
         ctx.send(Command::Reader(ReaderCommand::SaveSetting {
             key: SETTING_MAX_ITEMS.to_string(),
             value: s.max_items.to_string(),
+        }));
+    }
+    if s.digest_tenths != before.digest_tenths {
+        ctx.send(Command::Reader(ReaderCommand::SaveSetting {
+            key: digest::SETTING_TENTHS_PER_ITEM.to_string(),
+            value: s.digest_tenths.to_string(),
         }));
     }
     if s.budget_minutes != before.budget_minutes {
@@ -199,5 +216,36 @@ fn cap_row(ui: &mut egui::Ui, chosen: &mut u32) {
             .response
             .labelled_by(label.id)
             .on_hover_text(t!("reader_settings.cap_hover"));
+    });
+}
+
+fn digest_label(tenths: u32) -> String {
+    if tenths == 0 {
+        return t!("reader_settings.digest_off").into_owned();
+    }
+    let minutes = f64::from(tenths) / 10.0;
+    t!("reader_settings.digest_pace", m = minutes).into_owned()
+}
+
+/// The break digest's pace: off, or one item per so many minutes of break.
+fn digest_row(ui: &mut egui::Ui, chosen: &mut u32) {
+    let current = *chosen;
+    ui.horizontal(|ui| {
+        let label = ui.label(t!("reader_settings.digest"));
+        egui::ComboBox::from_id_salt("digest_pace")
+            .selected_text(digest_label(current))
+            .show_ui(ui, |ui| {
+                let mut choices = digest::TENTHS_CHOICES.to_vec();
+                if !choices.contains(&current) {
+                    choices.push(current);
+                    choices.sort_unstable();
+                }
+                for n in choices {
+                    ui.selectable_value(chosen, n, digest_label(n));
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(t!("reader_settings.digest_hover"));
     });
 }

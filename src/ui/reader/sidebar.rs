@@ -123,6 +123,7 @@ impl Sidebar {
             ListKind::Unread => t!("list.unread").into_owned(),
             ListKind::Starred => t!("list.starred").into_owned(),
             ListKind::Search => t!("list.search").into_owned(),
+            ListKind::Digest(_) => t!("list.digest").into_owned(),
             ListKind::Feed(id) => self.feed(id).map_or_else(
                 || t!("list.feed").into_owned(),
                 |f| feed_title(f).to_string(),
