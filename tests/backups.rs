@@ -67,19 +67,19 @@ fn a_migration_and_a_replacing_board_import_are_preceded_by_a_copy() {
         store
             .conn()
             .execute_batch(
-                "ALTER TABLE cards DROP COLUMN link;
-                 ALTER TABLE cards DROP COLUMN item_id;
-                 PRAGMA user_version = 12;",
+                "DROP TABLE attention_overrides;
+                 ALTER TABLE reading_log DROP COLUMN budget_minutes;
+                 PRAGMA user_version = 13;",
             )
             .unwrap();
     }
     let clock = start_clock();
     let mut engine = Engine::open(dir.path(), Arc::new(clock.clone())).unwrap();
-    let before_migration = backups(dir.path(), "before-migration-v12-");
+    let before_migration = backups(dir.path(), "before-migration-v13-");
     assert_eq!(before_migration.len(), 1);
     assert_eq!(
         focusfeed::store::backup::check(&before_migration[0]).unwrap(),
-        12
+        13
     );
 
     let export = serde_json::to_string(&engine.export_board().unwrap()).unwrap();

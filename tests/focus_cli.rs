@@ -105,6 +105,14 @@ fn tasks_add_list_move_done_archive_and_stats() {
     assert_eq!(stats["days"][13]["date"], "2026-03-10");
     assert_eq!(stats["per_task"][0]["title"], "Write report");
     assert_eq!(stats["per_task"][0]["minutes"], 25);
+    // Beside them, the month of attention: 28 days of focus and reading, and the lists' uptake.
+    let month = &stats["attention"];
+    assert_eq!(month["days"].as_array().unwrap().len(), 28);
+    assert_eq!(month["days"][27]["date"], "2026-03-10");
+    assert_eq!(month["days"][27]["focus_minutes"], 25);
+    assert_eq!(month["days"][27]["reading_minutes"], 0);
+    assert_eq!(month["for_you"]["shown"], 0);
+    assert_eq!(month["read_anyway"].as_array().unwrap().len(), 0);
 
     let done = ok_json(d, T9, &["tasks", "done", &id_s, "--json"]);
     assert_eq!(done["column_id"], cols[3]["column"]["id"]);

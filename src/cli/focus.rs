@@ -279,8 +279,12 @@ fn report(engine: &crate::engine::Engine, id: i64, json: bool, what: &str) -> an
 fn stats(ctx: &CliContext, json: bool) -> anyhow::Result<()> {
     let mut engine = ctx.open_engine()?;
     let s = engine.focus_stats()?;
+    let a = engine.attention_stats()?;
     if json {
-        return print_json(&s);
+        return print_json(&StatsReport {
+            focus: &s,
+            attention: &a,
+        });
     }
     println!(
         "Today: {} pomodoro{}, {} min. Streak: {} day{}.",
@@ -299,6 +303,7 @@ fn stats(ctx: &CliContext, json: bool) -> anyhow::Result<()> {
             "#".repeat((d.minutes / 5) as usize)
         );
     }
+    print_attention(&a);
     println!("Per task:");
     for t in &s.per_task {
         println!(
@@ -307,6 +312,53 @@ fn stats(ctx: &CliContext, json: bool) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `stats --json`: the focus figures as before, with the month of attention beside them.
+#[derive(serde::Serialize)]
+struct StatsReport<'a> {
+    #[serde(flatten)]
+    focus: &'a crate::focus::stats::FocusStats,
+    attention: &'a crate::focus::attention::AttentionStats,
+}
+
+fn print_attention(a: &crate::focus::attention::AttentionStats) {
+    let share = |u: &crate::focus::attention::Uptake| match u.percent() {
+        Some(p) => format!("{} of {} shown opened ({p}%)", u.opened, u.shown),
+        None => "nothing shown yet".to_owned(),
+    };
+    println!("Last {} days, focus and reading:", a.days.len());
+    for d in &a.days {
+        let budget = match d.budget_kept {
+            Some(true) => "  budget kept",
+            Some(false) => "  over budget",
+            None => "",
+        };
+        println!(
+            "  {}  focus {:>4} min  reading {:>4} min{budget}",
+            d.date, d.focus_minutes, d.reading_minutes
+        );
+    }
+    println!(
+        "For you: {}. Latest: {}.",
+        share(&a.for_you),
+        share(&a.latest)
+    );
+    println!(
+        "Budget kept on {} of {} days with a budget. \"Read anyway\": {} time{}.",
+        a.budget_kept_days,
+        a.budget_days,
+        a.read_anyway.len(),
+        if a.read_anyway.len() == 1 { "" } else { "s" }
+    );
+    for o in &a.read_anyway {
+        if let Some(t) = chrono::DateTime::from_timestamp(o.at, 0) {
+            println!(
+                "  {}",
+                t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+            );
+        }
+    }
 }
 
 #[derive(serde::Serialize)]

@@ -190,6 +190,29 @@ impl Engine {
         }))
     }
 
+    /// The last 28 days of focus beside reading, list uptake and "Read anyway" (see
+    /// `focus::attention`), with a session still running counted in.
+    pub fn attention_stats(&mut self) -> Result<crate::focus::attention::AttentionStats> {
+        use crate::focus::attention::{self, AttentionRows};
+        self.timer_action(TimerAction::Tick)?;
+        let now = self.now_secs();
+        let since = attention::since(now);
+        let store = self.store();
+        let focus = store.focus_log(since)?;
+        let reading = store.reading_log(attention::first_day(now, &local_offset), {
+            crate::focus::stats::day_of(now, local_offset(now))
+        })?;
+        let uptake = store.list_uptake(since)?;
+        let rows = AttentionRows {
+            focus: &focus,
+            reading: &reading,
+            uptake: &uptake,
+            overrides: store.overrides_since(since)?,
+            live_focus_seconds: store.timer()?.focused_so_far(now),
+        };
+        Ok(attention::attention_stats(rows, now, &local_offset))
+    }
+
     pub fn export_board(&mut self) -> Result<BoardExport> {
         self.timer_action(TimerAction::Tick)?;
         Ok(self.store().export_board()?)

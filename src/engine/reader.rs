@@ -50,6 +50,12 @@ pub enum ReaderCommand {
         day: NaiveDate,
         add: ReadingDay,
     },
+    /// "Read anyway": the focus lock was lifted at `at` for the session begun at
+    /// `session_start`; Stats counts and lists these.
+    LiftFocusLock {
+        at: UnixTime,
+        session_start: Option<UnixTime>,
+    },
 }
 
 /// At most this many skip events for one bulk mark: enough signal, without flooding the table
@@ -191,6 +197,12 @@ pub(super) fn handle(engine: &mut Engine, cmd: ReaderCommand, events: &EventSink
             Ok(()) => events.changed(Topic::Reading),
             Err(e) => fail("Recording reading time", e.into()),
         },
+        ReaderCommand::LiftFocusLock { at, session_start } => {
+            match engine.store().record_override(at, session_start) {
+                Ok(()) => events.changed(Topic::Reading),
+                Err(e) => fail("Recording \"Read anyway\"", e.into()),
+            }
+        }
     }
 }
 

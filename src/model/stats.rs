@@ -21,3 +21,30 @@ pub struct TaskTotal {
     pub seconds: i64,
     pub pomodoros: u32,
 }
+
+/// One day of the reading ledger, with the budget that stood that day (`None` before it was
+/// noted, or without a budget: 0).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadingLogDay {
+    pub date: chrono::NaiveDate,
+    pub seconds: i64,
+    /// Seconds granted beyond the budget ("a few more minutes").
+    pub extra_seconds: i64,
+    pub budget_minutes: Option<i64>,
+}
+
+/// The focus lock lifted: "Read anyway" during a focus session.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LockOverride {
+    pub at: UnixTime,
+    /// When the session it was lifted for began.
+    pub session_start: Option<UnixTime>,
+}
+
+/// Items shown in one list (`view` as events name it) and how many of them were opened there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListUptake {
+    pub view: String,
+    pub shown: i64,
+    pub opened: i64,
+}

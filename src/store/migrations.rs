@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("sql/0011_images.sql")),
     (12, include_str!("sql/0012_item_cap.sql")),
     (13, include_str!("sql/0013_card_link.sql")),
+    (14, include_str!("sql/0014_attention_record.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

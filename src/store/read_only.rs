@@ -8,7 +8,7 @@ use super::{Result, Store};
 use crate::model::board::{Board, Card};
 use crate::model::reading::ReadingDay;
 use crate::model::rules::Rule;
-use crate::model::stats::FocusLog;
+use crate::model::stats::{FocusLog, ListUptake, LockOverride, ReadingLogDay};
 use crate::model::timer::{Timer, TimerConfig};
 use crate::model::{CardId, FeedId, ItemId, UnixTime};
 use chrono::NaiveDate;
@@ -72,6 +72,9 @@ reads! {
     fn ranked_for_you_ids(&self, keep_read_since: UnixTime, limit: usize) -> Option<Vec<ItemId>>;
     fn rank_list(&self) -> Vec<RankListRow>;
     fn digest_candidates(&self, limit: usize) -> Vec<(ItemId, FeedId)>;
+    fn reading_log(&self, first: NaiveDate, last: NaiveDate) -> Vec<ReadingLogDay>;
+    fn overrides_since(&self, since: UnixTime) -> Vec<LockOverride>;
+    fn list_uptake(&self, since: UnixTime) -> Vec<ListUptake>;
     fn rank_rules(&self) -> Vec<Rule>;
     fn data_version(&self) -> i64;
 }

@@ -2,7 +2,9 @@
 //! beyond the budget, added to (never overwritten) so the window and the CLI can both write.
 
 use super::{Result, Store};
+use crate::model::UnixTime;
 use crate::model::reading::{BUDGET_KEY, ReadingDay, parse_budget};
+use crate::model::stats::{ListUptake, LockOverride, ReadingLogDay};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
@@ -12,14 +14,96 @@ fn day_key(day: NaiveDate) -> String {
 
 impl Store {
     /// Adds to `day`'s row: seconds read and seconds granted beyond the budget.
+    /// The day's budget is noted as it stands, so Stats can tell later whether it was kept.
     pub fn add_reading(&self, day: NaiveDate, add: ReadingDay) -> Result<()> {
+        let budget = self.reading_budget_minutes()?;
         self.conn().execute(
-            "INSERT INTO reading_log(day, seconds, extra_seconds) VALUES (?1, ?2, ?3)
+            "INSERT INTO reading_log(day, seconds, extra_seconds, budget_minutes)
+             VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(day) DO UPDATE SET seconds = seconds + excluded.seconds,
-                 extra_seconds = extra_seconds + excluded.extra_seconds",
-            params![day_key(day), add.seconds.max(0), add.extra_seconds.max(0)],
+                 extra_seconds = extra_seconds + excluded.extra_seconds,
+                 budget_minutes = excluded.budget_minutes",
+            params![
+                day_key(day),
+                add.seconds.max(0),
+                add.extra_seconds.max(0),
+                budget
+            ],
         )?;
         Ok(())
+    }
+
+    /// The ledger's rows from `first` to `last`, both included, oldest first.
+    pub fn reading_log(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<ReadingLogDay>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT day, seconds, extra_seconds, budget_minutes FROM reading_log
+             WHERE day BETWEEN ?1 AND ?2 ORDER BY day",
+        )?;
+        let rows = stmt.query_map([day_key(first), day_key(last)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                ReadingLogDay {
+                    date: NaiveDate::default(),
+                    seconds: r.get(1)?,
+                    extra_seconds: r.get(2)?,
+                    budget_minutes: r.get(3)?,
+                },
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (day, mut d) = row?;
+            if let Ok(date) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+                d.date = date;
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Notes that the focus lock was lifted at `at` ("Read anyway") during the session that
+    /// began at `session_start`.
+    pub fn record_override(&self, at: UnixTime, session_start: Option<UnixTime>) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO attention_overrides(at, session_start) VALUES (?1, ?2)",
+            params![at, session_start],
+        )?;
+        Ok(())
+    }
+
+    /// When the focus lock was lifted since `since`, oldest first.
+    pub fn overrides_since(&self, since: UnixTime) -> Result<Vec<LockOverride>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT at, session_start FROM attention_overrides WHERE at >= ?1 ORDER BY at",
+        )?;
+        let rows = stmt.query_map([since], |r| {
+            Ok(LockOverride {
+                at: r.get(0)?,
+                session_start: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// For each list, the items shown in it since `since` (seen for a second, or opened) and
+    /// those opened from it.
+    pub fn list_uptake(&self, since: UnixTime) -> Result<Vec<ListUptake>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT view,
+                    count(DISTINCT item_id),
+                    count(DISTINCT CASE WHEN kind = 'open' THEN item_id END)
+             FROM events
+             WHERE at >= ?1 AND view IS NOT NULL AND kind IN ('impression', 'open')
+             GROUP BY view ORDER BY view",
+        )?;
+        let rows = stmt.query_map([since], |r| {
+            Ok(ListUptake {
+                view: r.get(0)?,
+                shown: r.get(1)?,
+                opened: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn reading_day(&self, day: NaiveDate) -> Result<ReadingDay> {

@@ -264,6 +264,11 @@ impl FocusFeedApp {
         self.views.reader.reason(item)
     }
 
+    /// The Stats view's month of attention, as last drawn.
+    pub fn stats_month(&self) -> Option<&crate::focus::attention::AttentionStats> {
+        self.views.stats.month()
+    }
+
     /// Notices shown at the bottom of the window.
     pub fn notices(&self) -> Vec<String> {
         self.status.notices()

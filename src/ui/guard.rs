@@ -113,6 +113,12 @@ impl AttentionGuard {
                 .clicked()
             {
                 self.lifted_for = timer.focus_session();
+                ctx.send(crate::engine::worker::Command::Reader(
+                    crate::engine::reader::ReaderCommand::LiftFocusLock {
+                        at: ctx.now.timestamp(),
+                        session_start: self.lifted_for,
+                    },
+                ));
             }
             ui.add_space(theme::GAP);
             ui.colored_label(theme::weak_colour(ui.visuals()), t!("guard.turn_off"));

@@ -25,6 +25,7 @@ pub mod selection;
 pub mod settings;
 pub mod single_instance;
 pub mod stats;
+mod stats_month;
 pub mod status;
 pub mod theme;
 pub mod time_text;

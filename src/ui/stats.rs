@@ -1,32 +1,52 @@
 //! The stats view: focus minutes per day over the last 14 days (bar chart), today's pomodoros,
-//! the streak, today's reading against its budget, and minutes per task. Loaded on
-//! `Changed(TimeLog)` or `Changed(Reading)` and when the day turns; a session still running
-//! counts in as it goes (from the timer, not the log).
+//! the streak, today's reading against its budget, the month of attention (`stats_month`) and
+//! minutes per task. Loaded on `Changed(TimeLog)` or `Changed(Reading)` and when the day turns;
+//! a session still running counts in as it goes (from the timer, not the log).
 
 use super::commands::UiCommand;
 use super::context::ViewContext;
 use super::theme;
 use super::time_text;
 use crate::engine::worker::Event;
+use crate::focus::attention;
 use crate::focus::reading::BudgetStatus;
 use crate::focus::stats::{self, FocusStats, LiveSession, day_of, local_offset};
 use crate::model::Topic;
+use crate::model::stats::{FocusLog, ListUptake, LockOverride, ReadingLogDay};
 use rust_i18n::t;
 
 #[derive(Default)]
 pub struct StatsView {
     stats: Option<FocusStats>,
+    /// The focus log and the reading rows behind the month, kept to count a running session in.
+    month: Option<MonthRows>,
+    /// The month as last drawn (tests read it).
+    shown_month: Option<attention::AttentionStats>,
     reading: Option<BudgetStatus>,
     error: Option<String>,
+}
+
+struct MonthRows {
+    focus: FocusLog,
+    reading: Vec<ReadingLogDay>,
+    uptake: Vec<ListUptake>,
+    overrides: Vec<LockOverride>,
 }
 
 impl StatsView {
     fn reload(&mut self, ctx: &ViewContext) {
         let now = ctx.now.timestamp();
-        match ctx.store.focus_log(stats::log_since(now)) {
+        // The month's window holds the 14 days' too: one read of the log serves both.
+        match ctx.store.focus_log(attention::since(now)) {
             Ok(log) => {
                 self.stats = Some(stats::focus_stats(&log, now, &local_offset));
                 self.error = None;
+                self.month = Some(MonthRows {
+                    focus: log,
+                    reading: Vec::new(),
+                    uptake: Vec::new(),
+                    overrides: Vec::new(),
+                });
             }
             Err(e) => self.error = Some(t!("stats.read_error", error = e).into_owned()),
         }
@@ -35,6 +55,29 @@ impl StatsView {
 
     /// Today's reading only: it changes every 30 s of reading, the time log does not.
     fn reload_reading(&mut self, ctx: &ViewContext) {
+        let now = ctx.now.timestamp();
+        if let Some(m) = self.month.as_mut() {
+            let today = day_of(now, local_offset(now));
+            let read = ctx
+                .store
+                .reading_log(attention::first_day(now, &local_offset), today)
+                .and_then(|r| {
+                    let since = attention::since(now);
+                    Ok((
+                        r,
+                        ctx.store.list_uptake(since)?,
+                        ctx.store.overrides_since(since)?,
+                    ))
+                });
+            match read {
+                Ok((reading, uptake, overrides)) => {
+                    m.reading = reading;
+                    m.uptake = uptake;
+                    m.overrides = overrides;
+                }
+                Err(e) => self.error = Some(t!("stats.read_error", error = e).into_owned()),
+            }
+        }
         let day = crate::focus::reading::local_day(ctx.now.timestamp());
         self.reading = ctx
             .store
@@ -55,6 +98,7 @@ impl StatsView {
             ui.colored_label(theme::error_colour(ui.visuals()), e);
         }
         let Some(logged) = &self.stats else { return };
+        let live_seconds = live.as_ref().map_or(0, |l| l.seconds);
         let with_live = live.map(|l| logged.with_live(&l));
         let s = with_live.as_ref().unwrap_or(logged);
         ui.horizontal(|ui| {
@@ -75,17 +119,32 @@ impl StatsView {
                 ui.label(reading_line(r));
             }
         });
-        ui.add_space(theme::GAP);
-        ui.strong(t!("stats.chart_title"));
-        chart(ui, s);
-        ui.add_space(theme::GAP);
-        ui.strong(t!("stats.per_task"));
-        if s.per_task.is_empty() {
-            ui.colored_label(theme::weak_colour(ui.visuals()), t!("stats.empty"));
-        }
+        let month = self.month.as_ref().map(|m| {
+            let rows = attention::AttentionRows {
+                focus: &m.focus,
+                reading: &m.reading,
+                uptake: &m.uptake,
+                overrides: m.overrides.clone(),
+                live_focus_seconds: live_seconds,
+            };
+            attention::attention_stats(rows, now, &local_offset)
+        });
         egui::ScrollArea::vertical()
-            .id_salt("per_task")
+            .id_salt("stats_scroll")
             .show(ui, |ui| {
+                ui.add_space(theme::GAP);
+                ui.strong(t!("stats.chart_title"));
+                chart(ui, s);
+                if let Some(month) = &month {
+                    ui.add_space(theme::GAP);
+                    super::stats_month::ui(ui, month);
+                }
+                self.shown_month = month;
+                ui.add_space(theme::GAP);
+                ui.strong(t!("stats.per_task"));
+                if s.per_task.is_empty() {
+                    ui.colored_label(theme::weak_colour(ui.visuals()), t!("stats.empty"));
+                }
                 egui::Grid::new("per_task_grid")
                     .num_columns(3)
                     .striped(true)
@@ -107,6 +166,11 @@ impl StatsView {
                         }
                     });
             });
+    }
+
+    /// The month of attention as last drawn.
+    pub fn month(&self) -> Option<&attention::AttentionStats> {
+        self.shown_month.as_ref()
     }
 
     /// A keyboard command for this view (see `commands.rs`).
