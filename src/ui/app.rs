@@ -327,7 +327,7 @@ fn follow_break(watch: &mut BreakWatch, views: &mut Views, view: View, ctx: &Vie
             }
             if view == View::Reader {
                 ctx.act(AppAction::SwitchView(View::Board));
-                ctx.act(AppAction::Notice(t!("digest.break_over").into_owned()));
+                ctx.act(AppAction::Confirm(t!("digest.break_over").into_owned()));
             }
         }
         None => {}

@@ -55,7 +55,7 @@ fn uptake_line(list: &str, u: &Uptake) -> String {
 }
 
 fn chart(ui: &mut egui::Ui, a: &AttentionStats) {
-    use egui_plot::{Bar, BarChart, Legend, Plot};
+    use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
     let bars = |minutes: &dyn Fn(usize) -> i64, offset: f64, what: &str| -> Vec<Bar> {
         a.days
             .iter()
@@ -96,9 +96,21 @@ fn chart(ui: &mut egui::Ui, a: &AttentionStats) {
         .include_y(30.0)
         .y_axis_label(t!("stats.axis_minutes"))
         .show_grid([false, true])
+        // A mark a day, labelled once a week counting back from today: the default spacer
+        // labelled every tenth day, which no calendar does.
+        .x_grid_spacer(|input| {
+            let (lo, hi) = (input.bounds.0.ceil() as i64, input.bounds.1.floor() as i64);
+            (lo.max(0)..=hi)
+                .map(|i| GridMark {
+                    value: i as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
-            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+            let last = dates.len() as f64 - 1.0;
+            if (mark.value - i).abs() > 1e-6 || i < 0.0 || (last - i) % 7.0 != 0.0 {
                 return String::new();
             }
             dates.get(i as usize).cloned().unwrap_or_default()

@@ -299,6 +299,9 @@ impl ReaderView {
             self.article_action(a, ui.ctx(), ctx);
         }
 
+        // The reader opens on For you without entering it through `set_kind`: name the list its
+        // impressions belong to all the same (they were recorded under no list before).
+        self.impressions.name_if_unnamed(self.kind.event_name());
         let (due, next) = self.impressions.observe(self.list.visible(), now_ms);
         if !due.is_empty() {
             ctx.send(Command::Reader(ReaderCommand::Record(due)));
