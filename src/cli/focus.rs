@@ -15,7 +15,9 @@ pub enum FocusCommand {
         #[command(subcommand)]
         cmd: TasksCommand,
     },
-    /// Focus figures: minutes per day, today's pomodoros, streak, minutes per task.
+    /// Focus figures: minutes per day, today's pomodoros, streak, minutes per task; and the last
+    /// 28 days of focus beside reading, For you and Latest opened against shown, the days the
+    /// reading budget was kept, and each "Read anyway".
     Stats {
         #[arg(long)]
         json: bool,

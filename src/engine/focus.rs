@@ -500,4 +500,33 @@ mod tests {
         assert!(e.set_timer_config(&cfg).is_err());
         assert_eq!(e.store().timer_config().ok(), Some(TimerConfig::default()));
     }
+
+    #[test]
+    fn the_break_notification_counts_what_the_digest_will_pick() {
+        let (_dir, e, _clock) = engine();
+        let ok = |r: rusqlite::Result<usize>| r.unwrap_or_else(|e| panic!("{e}"));
+        let c = e.store().conn();
+        for (feed, items) in [(1, 4), (2, 1)] {
+            ok(c.execute(
+                "INSERT INTO feeds(id, url, title, created_at) VALUES (?1, ?2, 'F', 0)",
+                rusqlite::params![feed, format!("file:///{feed}.xml")],
+            ));
+            for i in 0..items {
+                ok(c.execute(
+                    "INSERT INTO items(feed_id, key, title, fetched_at) VALUES (?1, ?2, 't', 0)",
+                    rusqlite::params![feed, format!("{feed}-{i}")],
+                ));
+            }
+        }
+        // A 5-minute break picks 3 of the 5 unread items; a 15-minute one all 5.
+        assert_eq!(digest_size(&e, 5 * 60), Some(3));
+        assert_eq!(digest_size(&e, 15 * 60), Some(5));
+        ok(c.execute("UPDATE items SET read_at = 1", []));
+        assert_eq!(digest_size(&e, 5 * 60), Some(0), "nothing new");
+        let off = e
+            .store()
+            .set_setting(crate::rank::digest::SETTING_TENTHS_PER_ITEM, "0");
+        off.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(digest_size(&e, 5 * 60), None);
+    }
 }
