@@ -12,6 +12,9 @@ pub enum BenchTarget {
     Search,
     /// `refresh --all` over 200 local feeds of 50 items (feeds area).
     Refresh,
+    /// End to end: feeds served from loopback fetched, parsed, stored and indexed, against
+    /// bare feed-rs + tantivy on the same bytes (`--feeds`, `--items`).
+    Ingest,
     /// The reader's item list: frame time with 100,000 items.
     List,
     /// Recommender: scoring 1,000 candidates, one online update, For you end to end.
@@ -28,12 +31,21 @@ pub struct BenchArgs {
     /// Which benchmark to run.
     #[arg(value_enum, default_value_t = BenchTarget::All)]
     pub target: BenchTarget,
+    /// `ingest`: how many feeds to serve.
+    #[arg(long, default_value_t = 200)]
+    pub feeds: usize,
+    /// `ingest`: items in each feed.
+    #[arg(long, default_value_t = 500)]
+    pub items: usize,
 }
 
 pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
     let all = args.target == BenchTarget::All;
     if all || args.target == BenchTarget::Refresh {
         super::feeds::bench_refresh(ctx)?;
+    }
+    if all || args.target == BenchTarget::Ingest {
+        super::ingest_bench::run(args.feeds, args.items)?;
     }
     if all || args.target == BenchTarget::Index {
         super::search_bench::run_index()?;

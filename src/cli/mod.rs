@@ -6,6 +6,7 @@ mod bench;
 mod feeds;
 mod focus;
 mod for_you_bench;
+mod ingest_bench;
 mod latency_bench;
 mod rank;
 mod reading;

@@ -108,7 +108,7 @@ fn is_item(local: &[u8]) -> bool {
 pub fn check_xml(b: &[u8]) -> Result<Checked, BoundsError> {
     let find = |from: usize, pat: &[u8]| -> usize {
         b.get(from..)
-            .and_then(|rest| rest.windows(pat.len()).position(|w| w == pat))
+            .and_then(|rest| memchr::memmem::find(rest, pat))
             .map_or(b.len(), |p| from + p + pat.len())
     };
     let (mut i, mut elements) = (0usize, 0usize);
@@ -119,7 +119,7 @@ pub fn check_xml(b: &[u8]) -> Result<Checked, BoundsError> {
     let mut tally = Tally::default();
     while let Some(p) = b
         .get(i..)
-        .and_then(|rest| rest.iter().position(|&c| c == b'<'))
+        .and_then(|rest| memchr::memchr(b'<', rest))
     {
         i += p;
         let rest = &b[i..];

@@ -202,7 +202,7 @@ pub(super) fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 pub(super) fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
@@ -295,7 +295,7 @@ fn utf16_to_utf8(body: &[u8]) -> Option<Vec<u8>> {
 
 /// The body with its `<rss …>` tag's version set to 2.0, if it has an `<rss` root with another.
 pub(super) fn with_rss_version(body: &[u8]) -> Option<Vec<u8>> {
-    let pos = body.windows(4).position(|w| w == b"<rss")?;
+    let pos = memchr::memmem::find(body, b"<rss")?;
     let after = *body.get(pos + 4)?;
     if !(after.is_ascii_whitespace() || after == b'>') {
         return None;
