@@ -331,7 +331,9 @@ impl Recommender {
 /// statistics), feed, author and link domain.
 fn item_docs(index: &SearchIndex, items: &[RankItem]) -> Result<Vec<ItemDoc>, RankError> {
     let ids: Vec<ItemId> = items.iter().map(|i| i.id).collect();
-    let vectors: HashMap<ItemId, Vec<(String, f32)>> =
+    // Moved out, not cloned: at 100,000 items a second copy of every term vector was 40 MB of
+    // the window's peak.
+    let mut vectors: HashMap<ItemId, Vec<(String, f32)>> =
         index.term_vectors(&ids)?.into_iter().collect();
     Ok(items
         .iter()
@@ -342,7 +344,7 @@ fn item_docs(index: &SearchIndex, items: &[RankItem]) -> Result<Vec<ItemDoc>, Ra
             author: i.author.clone(),
             domain: i.url.as_deref().and_then(link_domain),
             published: i.published,
-            terms: vectors.get(&i.id).cloned().unwrap_or_default(),
+            terms: vectors.remove(&i.id).unwrap_or_default(),
             title: i.title.clone(),
         })
         .collect())
