@@ -34,6 +34,9 @@ pub enum RankCommand {
         /// could give the same features; it is not a ranker.
         #[arg(long)]
         hindsight: bool,
+        /// Draw AUC against the top 10's diversity over the dial's steps to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        dial_svg: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -100,11 +103,13 @@ pub fn run(ctx: &CliContext, cmd: RankCommand) -> anyhow::Result<()> {
             mind,
             predictions,
             hindsight,
+            dial_svg,
             json,
         } => {
             let mut opts = EvalOptions::new(&mind);
             opts.predictions = predictions;
             opts.hindsight = hindsight;
+            opts.dial_svg = dial_svg;
             let report = eval::run(&opts)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);

@@ -6,6 +6,7 @@
 //! to the store and the index, and `eval` runs the offline protocol.
 
 pub mod corpus;
+pub mod dial;
 pub mod embed;
 pub mod eval;
 pub mod explain;
