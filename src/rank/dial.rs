@@ -6,7 +6,6 @@
 use super::corpus::Slot;
 use super::embed::dot;
 use super::model::World;
-use super::rng::SplitMix;
 
 /// The list's head, where the per-feed cap applies: what a reader sees without scrolling far.
 pub const CAPPED_TOP: usize = 20;
@@ -32,7 +31,7 @@ pub const STEPS: [DialStep; 5] = [
     DialStep {
         mmr_lambda: 0.9,
         explore_positions: &[9],
-        feed_cap: 8,
+        feed_cap: 6,
     },
     DialStep {
         mmr_lambda: 0.75,
@@ -74,7 +73,7 @@ pub struct Pick {
 /// (a rule likes them) come first whatever the dial says. The rest are picked by MMR on the
 /// score's rank against embedding similarity to what is already picked, a feed holding at most
 /// `feed_cap` of the top [`CAPPED_TOP`] while another feed has an item left. Then each
-/// exploration position takes an item, at random, among those below it from the feeds the
+/// exploration position takes the best-placed item, among those below it, from the feeds the
 /// user was shown least (`shows` of a slot's feed).
 pub fn diversify(
     world: World<'_>,
@@ -83,7 +82,6 @@ pub fn diversify(
     step: &DialStep,
     limit: usize,
     shows: &dyn Fn(Slot) -> f32,
-    rng: &mut SplitMix,
 ) -> Vec<Pick> {
     let n = pool.len();
     let want = limit.min(n);
@@ -155,7 +153,8 @@ pub fn diversify(
         if fresh.is_empty() {
             break;
         }
-        let choice = fresh[rng.below(fresh.len())];
+        // The best-placed of them: exploring need not mean the worst item of a rare feed.
+        let choice = fresh[0];
         out.retain(|p| p.index != choice);
         used[choice] = true;
         out.insert(
@@ -212,7 +211,7 @@ mod tests {
         let pool: Vec<Slot> = (0..60).collect();
         let shows = |s: Slot| if c.feed[s] == c.feed[0] { 50.0 } else { 0.0 };
         let feeds_in_top_ten = |step: &DialStep| {
-            let picks = diversify(world, &pool, &[], step, 20, &shows, &mut SplitMix::new(7));
+            let picks = diversify(world, &pool, &[], step, 20, &shows);
             assert_eq!(picks.len(), 20);
             let distinct: HashSet<Slot> = picks.iter().map(|p| pool[p.index]).collect();
             assert_eq!(distinct.len(), 20, "no item twice");
@@ -240,15 +239,7 @@ mod tests {
         let mut lead = vec![false; 60];
         lead[45] = true;
         for step in &STEPS {
-            let picks = diversify(
-                world,
-                &pool,
-                &lead,
-                step,
-                10,
-                &|_| 0.0,
-                &mut SplitMix::new(1),
-            );
+            let picks = diversify(world, &pool, &lead, step, 10, &|_| 0.0);
             assert_eq!(pool[picks[0].index], 45);
             assert!(!picks[0].explored);
         }

@@ -6,7 +6,6 @@
 use super::corpus::{Slot, sparse_dot};
 use super::dial::{DEFAULT_STEP, STEPS, diversify};
 use super::model::{Parts, UserModel, World};
-use super::rng::SplitMix;
 use super::rules::{Rule, Verdict};
 use crate::model::UnixTime;
 
@@ -31,7 +30,6 @@ pub struct RerankOptions {
     pub age_penalty_per_day: f32,
     pub w_bm25: f32,
     pub personalized: bool,
-    pub seed: u64,
 }
 
 impl Default for RerankOptions {
@@ -43,7 +41,6 @@ impl Default for RerankOptions {
             age_penalty_per_day: 0.15,
             w_bm25: 1.0,
             personalized: true,
-            seed: 0,
         }
     }
 }
@@ -148,8 +145,7 @@ pub fn rerank(
             .get(&world.corpus.feed[s])
             .map_or(0.0, |c| c.shows)
     };
-    let mut rng = SplitMix::new(opts.seed ^ now as u64);
-    diversify(world, &slots, &lead, &step, opts.limit, &shows, &mut rng)
+    diversify(world, &slots, &lead, &step, opts.limit, &shows)
         .into_iter()
         .map(|p| Ranked {
             explored: p.explored,

@@ -10,7 +10,6 @@ use crate::rank::corpus::Slot;
 use crate::rank::dial::{STEPS, diversify};
 use crate::rank::embed::dot;
 use crate::rank::model::{ModelConfig, UserModel, World};
-use crate::rank::rng::SplitMix;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
@@ -156,8 +155,7 @@ pub fn run(
             };
             for (step, run) in STEPS.iter().zip(steps.iter_mut().zip(&mut shares)) {
                 let (run, shares) = run;
-                let mut rng = SplitMix::new(seed ^ imp.row as u64);
-                let picks = diversify(world, &pool, &[], step, pool.len(), &shows, &mut rng);
+                let picks = diversify(world, &pool, &[], step, pool.len(), &shows);
                 let mut ranks = vec![0; pool.len()];
                 for (r, p) in picks.iter().enumerate() {
                     ranks[order[p.index]] = r + 1;
@@ -273,9 +271,10 @@ mod tests {
         assert!(plain.narrowing() >= 0.15, "{first} → {last}");
         let widest = &steps[STEPS.len() - 1];
         let (_, widest_last) = widest.shares();
+        // With two feeds the cap of three runs out of other items: b's best still get in.
         assert!(
-            widest_last <= 0.6,
-            "the cap keeps feed b in view: {widest_last}"
+            widest_last <= last - 0.2,
+            "the dial keeps feed b in view: {widest_last}"
         );
         assert!(
             widest.narrowing() < plain.narrowing() - 0.1,
