@@ -2,7 +2,8 @@
 //! `corpus` interns items and their tf-idf vectors, `embed` learns item vectors on the local
 //! corpus, `model` is one user's online model, `refine` reshapes the item space from their
 //! clicks, `scorer` scores a list with it, `rerank` builds the list, `explain` says why, `rules`
-//! holds the user's explicit likes and mutes, `persist` the stored model, `recommender` ties them
+//! holds the user's explicit likes and mutes, `learned` shows what the model learned (and forgets
+//! one weight of it), `dial` orders the list from familiar to exploring, `persist` the stored model, `recommender` ties them
 //! to the store and the index, and `eval` runs the offline protocol.
 
 pub mod corpus;
@@ -10,6 +11,7 @@ pub mod dial;
 pub mod embed;
 pub mod eval;
 pub mod explain;
+pub mod learned;
 pub mod model;
 pub mod persist;
 pub mod recommender;

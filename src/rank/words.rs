@@ -261,6 +261,11 @@ impl WordTaste {
         for (slots, opened) in [(&model.clicks, true), (&model.skips, false)] {
             for &s in slots.iter() {
                 for &(t, _) in &corpus.rows[s] {
+                    // A word the user told the model to forget is no reason for anything.
+                    let skip = &model.forgotten.terms;
+                    if !skip.is_empty() && skip.contains(&t) {
+                        continue;
+                    }
                     let e = counts.entry(t).or_insert((0.0f32, 0.0f32));
                     if opened {
                         e.0 += 1.0;
@@ -276,6 +281,16 @@ impl WordTaste {
             base: (k > 0.0).then(|| o / (o + k)),
             strongest: model.profile.values().fold(0.0f32, |a, &b| a.max(b)),
         }
+    }
+
+    /// Term id → (remembered opened items holding it, skipped ones holding it).
+    pub fn counts(&self) -> &std::collections::HashMap<u32, (f32, f32)> {
+        &self.counts
+    }
+
+    /// Share of remembered items that were opened; `None` with nothing skipped yet.
+    pub fn base(&self) -> Option<f32> {
+        self.base
     }
 
     /// How the word reason reads: it says which evidence chose the words.
@@ -372,7 +387,7 @@ pub fn shared_words(
 /// Whether an analyzed term may be named at all: a Latin stem of three letters or more, or a
 /// CJK bigram that is not all Hiragana (kana endings and particles: "ます", "して"); plain
 /// words never.
-fn nameable(term: &str) -> bool {
+pub(super) fn nameable(term: &str) -> bool {
     let long_enough = if term.starts_with(is_cjk) {
         term.chars().count() >= 2 && !term.chars().all(|c| matches!(c, '\u{3041}'..='\u{309F}'))
     } else {
