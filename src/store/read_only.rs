@@ -2,7 +2,7 @@
 //! nothing else, on a connection SQLite itself refuses to write through. Every write goes to the
 //! writer thread as a command; this type makes that a rule the compiler keeps.
 
-use super::rank::RankListRow;
+use super::rank::{ModelRow, RankListRow};
 use super::reader::{Article, ListQuery, ListRow, SidebarFeed, SidebarFolder, Totals};
 use super::{Result, Store};
 use crate::model::board::{Board, Card};
@@ -72,6 +72,7 @@ reads! {
     fn ranked_for_you_ids(&self, keep_read_since: UnixTime, limit: usize) -> Option<Vec<ItemId>>;
     fn rank_list(&self) -> Vec<RankListRow>;
     fn rank_rules(&self) -> Vec<Rule>;
+    fn rank_model(&self) -> Option<ModelRow>;
     fn data_version(&self) -> i64;
 }
 

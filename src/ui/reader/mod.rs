@@ -6,6 +6,7 @@ pub mod article;
 mod article_text;
 pub mod background;
 pub mod bench;
+mod dial;
 pub mod first_run;
 pub mod for_you;
 mod header;
@@ -128,6 +129,8 @@ pub struct ReaderView {
     /// The article is set beside the list, but the window leaves it too little room this
     /// frame: it is drawn below instead (the setting stays).
     too_narrow_beside: bool,
+    /// For you's diversity dial and its "Outside your usual" shelf.
+    dial: dial::DialState,
 }
 
 impl ReaderView {
@@ -240,6 +243,9 @@ impl ReaderView {
         let list_action = list_panel
             .show(ui, |ui| {
                 self.list_header(ui, ctx, now_ms);
+                if self.kind == ListKind::ForYou {
+                    self.for_you_header(ui, ctx);
+                }
                 ui.separator();
                 if self.list.is_empty() {
                     // Blank while the list is read (a frame or two), not "No items here".
@@ -478,7 +484,10 @@ impl ReaderView {
                     self.stale.list = true;
                 }
             }
-            Event::Changed(Topic::Settings) => self.stale.settings = true,
+            Event::Changed(Topic::Settings) => {
+                self.stale.settings = true;
+                self.dial.reread();
+            }
             Event::Changed(Topic::Index) => self.search.rerun(ctx.now.timestamp_millis()),
             Event::Progress { task, done, total } if task == REFRESH_TASK => {
                 let status = self.refreshing.get_or_insert_default();
