@@ -77,6 +77,17 @@ pub fn svg(rows: &[DialRow]) -> String {
         "<polyline points=\"{}\" stroke=\"#888\" fill=\"none\"/>",
         points.join(" ")
     );
+    // The default's rule: within 0.01 AUC of the least diverse step (dashed).
+    if let Some(first) = rows.first() {
+        let y = py(first.all.auc - 0.01);
+        let _ = writeln!(
+            s,
+            "<path d=\"M{LEFT} {y:.1} H{r}\" stroke=\"#c33\" stroke-dasharray=\"4 3\"/>\n\
+             <text x=\"{r}\" y=\"{ty:.1}\" text-anchor=\"end\" fill=\"#c33\">AUC of step 0 − 0.01</text>",
+            r = W - RIGHT,
+            ty = y - 4.0
+        );
+    }
     for r in rows {
         let (x, y) = (px(r.intra_list_diversity), py(r.all.auc));
         let fill = if r.default { "#1f6feb" } else { "white" };
@@ -89,11 +100,12 @@ pub fn svg(rows: &[DialRow]) -> String {
         } else {
             format!("step {}", r.step)
         };
+        // Alternately above and below, so neighbouring steps' labels do not overlap.
+        let ty = if r.step % 2 == 0 { y + 17.0 } else { y - 8.0 };
         let _ = writeln!(
             s,
             "<text x=\"{tx:.1}\" y=\"{ty:.1}\">{label}</text>",
-            tx = x + 7.0,
-            ty = y - 7.0
+            tx = x + 7.0
         );
     }
     s.push_str("</svg>\n");
