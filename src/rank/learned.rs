@@ -232,6 +232,12 @@ pub fn learned_rows(corpus: &Corpus, model: &UserModel) -> Vec<LearnedRow> {
         out.extend(for_it.map(|r| (*r).clone()));
         out.extend(against.into_iter().rev().map(|r| (*r).clone()));
     }
+    // Spelled only for the rows kept: scanning titles for every word would cost more than the
+    // whole ranking.
+    let remembered: Vec<Slot> = model.clicks.iter().chain(&model.skips).copied().collect();
+    for row in out.iter_mut().filter(|r| r.kind == LearnedKind::Word) {
+        row.label = spelled(corpus, &remembered, &row.key);
+    }
     out
 }
 
@@ -256,11 +262,10 @@ fn word_rows(corpus: &Corpus, model: &UserModel) -> Vec<LearnedRow> {
         }
         let rate = (opened + WORD_PRIOR * base) / (opened + skipped + WORD_PRIOR);
         let weight = (rate / base.max(1e-6)).ln();
-        let slots: Vec<Slot> = model.clicks.iter().chain(&model.skips).copied().collect();
         out.push(LearnedRow {
             kind: LearnedKind::Word,
             key: term.clone(),
-            label: spelled(corpus, &slots, term),
+            label: term.clone(),
             weight,
             opened,
             shown: opened + skipped,
