@@ -131,7 +131,17 @@ pub fn diversify(
         })
         .collect();
     // Exploration: an item from the feeds the user was shown least, from below the slot (or
-    // beyond the list), moved up to it.
+    // beyond the list), moved up to it. A feed already explored in this list counts as shown a
+    // lot, so the slots reach different feeds while there are any.
+    let mut explored_feeds: Vec<u32> = Vec::new();
+    let rarity = |i: usize, explored_feeds: &[u32]| {
+        let again = if explored_feeds.contains(&feed(i)) {
+            1e6
+        } else {
+            0.0
+        };
+        shows(pool[i]) + again
+    };
     for &pos in step.explore_positions {
         if pos >= out.len() || pos + 1 >= limit {
             continue;
@@ -144,17 +154,18 @@ pub fn diversify(
             .collect();
         let least = below
             .iter()
-            .map(|&i| shows(pool[i]))
+            .map(|&i| rarity(i, &explored_feeds))
             .fold(f32::MAX, f32::min);
         let fresh: Vec<usize> = below
             .into_iter()
-            .filter(|&i| shows(pool[i]) <= least + 1.0)
+            .filter(|&i| rarity(i, &explored_feeds) <= least + 1.0)
             .collect();
         if fresh.is_empty() {
             break;
         }
         // The best-placed of them: exploring need not mean the worst item of a rare feed.
         let choice = fresh[0];
+        explored_feeds.push(feed(choice));
         out.retain(|p| p.index != choice);
         used[choice] = true;
         out.insert(
@@ -225,6 +236,29 @@ mod tests {
         assert_eq!(counts[0], 1, "pure score: feed 0 fills the top ten");
         assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
         assert!(counts[4] >= 4, "{counts:?}");
+    }
+
+    #[test]
+    fn exploration_slots_reach_different_rarely_shown_feeds() {
+        let c = corpus();
+        let e = embed(&c, 6, 1);
+        let world = World {
+            corpus: &c,
+            emb: &e,
+        };
+        let pool: Vec<Slot> = (0..60).collect();
+        let shows = |s: Slot| if c.feed[s] == c.feed[0] { 50.0 } else { 0.0 };
+        let widest = &STEPS[STEPS.len() - 1];
+        let picks = diversify(world, &pool, &[], widest, 20, &shows);
+        let explored: Vec<u32> = picks
+            .iter()
+            .filter(|p| p.explored)
+            .map(|p| c.feed[pool[p.index]])
+            .collect();
+        assert_eq!(explored.len(), widest.explore_positions.len());
+        let distinct: HashSet<u32> = explored.iter().copied().collect();
+        assert_eq!(distinct.len(), explored.len(), "{explored:?}");
+        assert!(!distinct.contains(&c.feed[0]), "not the feed shown most");
     }
 
     #[test]

@@ -38,12 +38,23 @@ impl ReaderView {
             .dial
             .step
             .get_or_insert_with(|| recommender::dial_step(ctx.store).unwrap_or_default());
-        ui.horizontal_wrapped(|ui| {
-            ui.weak(t!("dial.familiar"));
+        // The two ends named above the steps, which share the row evenly: the list is narrow
+        // beside the article, and a wrapped row read as two controls.
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(t!("dial.familiar")).small().weak());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(egui::RichText::new(t!("dial.outside")).small().weak());
+            });
+        });
+        ui.horizontal(|ui| {
+            let gap = ui.spacing().item_spacing.x;
+            let width =
+                (ui.available_width() - gap * (STEPS.len() - 1) as f32) / STEPS.len() as f32;
             for step in 0..STEPS.len() {
                 let name = t!("dial.step", n = step + 1, of = STEPS.len()).into_owned();
+                let button = egui::Button::selectable(step == stored, (step + 1).to_string());
                 let r = ui
-                    .selectable_label(step == stored, (step + 1).to_string())
+                    .add_sized([width.max(16.0), 18.0], button)
                     .on_hover_text(t!(format!("dial.hover{step}")));
                 r.widget_info(|| {
                     egui::WidgetInfo::selected(egui::Role::RadioButton, true, step == stored, &name)
@@ -55,7 +66,6 @@ impl ReaderView {
                     ctx.send(Command::Rank(RankCommand::SetDial(step)));
                 }
             }
-            ui.weak(t!("dial.outside"));
         });
         self.shelf_ui(ui, ctx);
     }
@@ -75,20 +85,20 @@ impl ReaderView {
             .default_open(true)
             .show(ui, |ui| {
                 for row in &self.dial.shelf {
-                    ui.horizontal(|ui| {
-                        ui.label(
-                            egui::RichText::new(t!("dial.exploring"))
-                                .small()
-                                .color(theme::focus_colour(ui.visuals())),
-                        );
-                        let title = ui.add(egui::Button::new(&row.title).frame(false).truncate());
-                        if title.clicked() {
-                            open = Some(row.id);
-                        }
-                    });
-                    if let Some(why) = self.list.reason(row.id) {
-                        ui.weak(egui::RichText::new(why).small());
+                    let title = ui.add(egui::Button::new(&row.title).frame(false).truncate());
+                    if title.clicked() {
+                        open = Some(row.id);
                     }
+                    // Its reason starts "exploring:", in the accent colour: the mark and the why.
+                    let why = self
+                        .list
+                        .reason(row.id)
+                        .map_or_else(|| t!("dial.exploring").into_owned(), str::to_owned);
+                    ui.label(
+                        egui::RichText::new(why)
+                            .small()
+                            .color(theme::focus_colour(ui.visuals())),
+                    );
                 }
             });
         if let Some(i) = open.and_then(|id| self.list.position(id)) {
