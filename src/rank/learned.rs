@@ -5,12 +5,14 @@
 
 use super::corpus::{Corpus, Slot};
 use super::model::{Counts, UserModel};
-use super::words::{WordTaste, nameable};
+use super::words::{WordTaste, is_plain, nameable};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Rows shown per kind and direction: enough to see a pattern, few enough to read.
 pub const ROWS_PER_SIDE: usize = 6;
+/// Strongest rows tried per side, so that spelling words stays cheap when few can be spelled.
+const MAX_TRIED: usize = 10 * ROWS_PER_SIDE;
 /// A weight this small is no reason for or against anything.
 const MIN_WEIGHT: f32 = 0.05;
 /// A word needs this many remembered items (opened or skipped) holding it to be a row.
@@ -154,19 +156,20 @@ fn lift(c: Counts, base: f32, prior_shows: f32) -> f32 {
     logit((c.clicks + prior_shows * base) / (c.shows + prior_shows)) - logit(base)
 }
 
-/// The word as a title spells it: the first word of an opened (else skipped) item's title that
-/// starts with the stem; the stem itself when none does (a CJK bigram is its own spelling).
-fn spelled(corpus: &Corpus, slots: &[Slot], term: &str) -> String {
-    for &s in slots {
-        let hit = corpus.titles[s]
+/// The word as a title spells it: the first word of a remembered item's title (opened ones
+/// first) that starts with the stem, CJK bigrams included (found inside a run of characters).
+fn spelled(corpus: &Corpus, slots: &[Slot], term: &str) -> Option<String> {
+    let cjk = term.starts_with(crate::search::is_cjk);
+    slots.iter().find_map(|&s| {
+        let title = &corpus.titles[s];
+        if cjk {
+            return title.contains(term).then(|| term.to_owned());
+        }
+        title
             .split(|c: char| !c.is_alphanumeric())
             .map(str::to_lowercase)
-            .find(|w| w.starts_with(term));
-        if let Some(w) = hit {
-            return w;
-        }
-    }
-    term.to_owned()
+            .find(|w| w.starts_with(term))
+    })
 }
 
 /// The strongest rows for and against, per kind, strongest first within each kind.
@@ -215,6 +218,7 @@ pub fn learned_rows(corpus: &Corpus, model: &UserModel) -> Vec<LearnedRow> {
         });
     }
     rows.extend(word_rows(corpus, model));
+    let remembered: Vec<Slot> = model.clicks.iter().chain(&model.skips).copied().collect();
     let mut out = Vec::new();
     for kind in LearnedKind::ALL {
         let mut mine: Vec<&LearnedRow> = rows
@@ -222,21 +226,37 @@ pub fn learned_rows(corpus: &Corpus, model: &UserModel) -> Vec<LearnedRow> {
             .filter(|r| r.kind == kind && r.weight.abs() >= MIN_WEIGHT)
             .collect();
         mine.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.key.cmp(&b.key)));
-        let for_it = mine.iter().filter(|r| r.weight > 0.0).take(ROWS_PER_SIDE);
-        let against = mine
+        // A word is shown as a title spells it, or not at all: a stem ("everi") means nothing
+        // to a reader, and a plain word ("every") says nothing. Spelled only for the rows
+        // tried, not for every word of the remembered items.
+        let shown = |r: &LearnedRow| -> Option<LearnedRow> {
+            if r.kind != LearnedKind::Word {
+                return Some(r.clone());
+            }
+            let word = spelled(corpus, &remembered, &r.key)?;
+            (!is_plain(&word)).then(|| LearnedRow {
+                label: word,
+                ..r.clone()
+            })
+        };
+        let for_it: Vec<LearnedRow> = mine
+            .iter()
+            .filter(|r| r.weight > 0.0)
+            .take(MAX_TRIED)
+            .filter_map(|r| shown(r))
+            .take(ROWS_PER_SIDE)
+            .collect();
+        let mut against: Vec<LearnedRow> = mine
             .iter()
             .rev()
             .filter(|r| r.weight < 0.0)
+            .take(MAX_TRIED)
+            .filter_map(|r| shown(r))
             .take(ROWS_PER_SIDE)
-            .collect::<Vec<_>>();
-        out.extend(for_it.map(|r| (*r).clone()));
-        out.extend(against.into_iter().rev().map(|r| (*r).clone()));
-    }
-    // Spelled only for the rows kept: scanning titles for every word would cost more than the
-    // whole ranking.
-    let remembered: Vec<Slot> = model.clicks.iter().chain(&model.skips).copied().collect();
-    for row in out.iter_mut().filter(|r| r.kind == LearnedKind::Word) {
-        row.label = spelled(corpus, &remembered, &row.key);
+            .collect();
+        against.reverse();
+        out.extend(for_it);
+        out.extend(against);
     }
     out
 }

@@ -436,7 +436,7 @@ fn span(title: &str, (from, to, score): (usize, usize, f32)) -> Option<(f32, Str
     title.get(from..to).map(|s| (score, s.to_owned()))
 }
 
-fn is_plain(word: &str) -> bool {
+pub(super) fn is_plain(word: &str) -> bool {
     PLAIN_WORDS.binary_search(&word).is_ok()
 }
 
