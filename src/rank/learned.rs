@@ -5,7 +5,8 @@
 
 use super::corpus::{Corpus, Slot};
 use super::model::{Counts, UserModel};
-use super::words::{WordTaste, is_plain, nameable};
+use super::plain_words::is_plain;
+use super::words::{WordTaste, nameable};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
 

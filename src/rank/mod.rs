@@ -14,6 +14,7 @@ pub mod explain;
 pub mod learned;
 pub mod model;
 pub mod persist;
+mod plain_words;
 pub mod recommender;
 pub mod refine;
 pub mod rerank;
