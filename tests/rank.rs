@@ -531,3 +531,50 @@ fn a_renamed_feed_keeps_what_was_learned_and_two_feeds_of_one_title_stay_apart()
         first.reasons
     );
 }
+
+#[test]
+fn a_forgotten_weight_stays_forgotten_after_a_restart_and_a_rebuild_from_events() {
+    use focusfeed::rank::learned::{LearnedKind, LearnedRow};
+    let (dir, mut engine) = engine_with_items();
+    open_four(&engine, "Kitchen Notes", NOW - 100);
+    // The opens count against nothing yet: show the football feed a few times, unopened.
+    for id in id_of(&engine, "Football Daily").iter().take(6) {
+        engine
+            .store()
+            .record_event(*id, "impression", Some("for_you"), Some(0), None, NOW - 90)
+            .unwrap();
+    }
+    let feed = |rows: &[LearnedRow], title: &str| {
+        rows.iter()
+            .find(|r| r.kind == LearnedKind::Feed && r.label == title)
+            .cloned()
+    };
+    let before = engine.learned().unwrap();
+    let kitchen = feed(&before, "Kitchen Notes").expect("the feed opened is learned");
+    assert!(kitchen.weight > 0.0 && kitchen.opened == 4.0, "{kitchen:?}");
+    engine.forget_learned(&kitchen.key()).unwrap();
+    let after = engine.learned().unwrap();
+    assert!(feed(&after, "Kitchen Notes").is_none());
+    assert_eq!(
+        after.len(),
+        before.len() - 1,
+        "only that row went: {after:?}"
+    );
+    drop(engine);
+
+    // A restart restores the stored model; a missing one is rebuilt from the events: neither
+    // learns the feed again.
+    let mut engine = open_engine(dir.path());
+    assert!(feed(&engine.learned().unwrap(), "Kitchen Notes").is_none());
+    engine.store().delete_rank_model().unwrap();
+    drop(engine);
+    let mut engine = open_engine(dir.path());
+    let rebuilt = engine.learned().unwrap();
+    assert!(feed(&rebuilt, "Kitchen Notes").is_none(), "{rebuilt:?}");
+    assert!(
+        rebuilt
+            .iter()
+            .any(|r| r.kind == LearnedKind::Author && r.label == "Bo Cook"),
+        "the author of those opens is still learned: {rebuilt:?}"
+    );
+}
