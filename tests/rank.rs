@@ -550,7 +550,8 @@ fn a_forgotten_weight_stays_forgotten_after_a_restart_and_a_rebuild_from_events(
             .cloned()
     };
     let before = engine.learned().unwrap();
-    let kitchen = feed(&before, "Kitchen Notes").expect("the feed opened is learned");
+    let kitchen =
+        feed(&before, "Kitchen Notes").unwrap_or_else(|| panic!("not learned: {before:?}"));
     assert!(kitchen.weight > 0.0 && kitchen.opened == 4.0, "{kitchen:?}");
     engine.forget_learned(&kitchen.key()).unwrap();
     let after = engine.learned().unwrap();
