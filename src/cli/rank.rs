@@ -1,4 +1,4 @@
-//! `recommend`, `eval`, `rules`, `reset-model` and `personalization`: the For you list, the
+//! `recommend`, `eval`, `model`, `rules`, `reset-model` and `personalization`: the For you list, the
 //! offline evaluation, and the user's control over ranking.
 
 use super::CliContext;
@@ -34,6 +34,15 @@ pub enum RankCommand {
         /// could give the same features; it is not a ranker.
         #[arg(long)]
         hindsight: bool,
+        /// Draw AUC against the top 10's diversity over the dial's steps to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        dial_svg: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What For you learned: the feeds, authors, sites and words that count most for and
+    /// against an item, with the evidence (read from the stored model).
+    Model {
         #[arg(long)]
         json: bool,
     },
@@ -100,16 +109,28 @@ pub fn run(ctx: &CliContext, cmd: RankCommand) -> anyhow::Result<()> {
             mind,
             predictions,
             hindsight,
+            dial_svg,
             json,
         } => {
             let mut opts = EvalOptions::new(&mind);
             opts.predictions = predictions;
             opts.hindsight = hindsight;
+            opts.dial_svg = dial_svg;
             let report = eval::run(&opts)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 print!("{}", eval::table(&report));
+            }
+        }
+        RankCommand::Model { json } => {
+            let rows = ctx.open_engine()?.learned()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else if rows.is_empty() {
+                println!("For you has learned nothing yet: open or skip a few items first.");
+            } else {
+                print!("{}", learned_table(&rows));
             }
         }
         RankCommand::Rules { action } => {
@@ -165,6 +186,32 @@ pub fn run(ctx: &CliContext, cmd: RankCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The learned rows as text: one line each, the weight drawn as a bar of up to ten blocks.
+fn learned_table(rows: &[crate::rank::learned::LearnedRow]) -> String {
+    use std::fmt::Write as _;
+    let max = rows.iter().map(|r| r.weight.abs()).fold(0.0f32, f32::max);
+    let mut s = String::new();
+    let mut kind = None;
+    for r in rows {
+        if kind != Some(r.kind) {
+            kind = Some(r.kind);
+            let _ = writeln!(s, "{}s:", r.kind.as_str());
+        }
+        let len = if max > 0.0 {
+            (r.weight.abs() / max * 10.0).round() as usize
+        } else {
+            0
+        };
+        let bar = if r.weight >= 0.0 { "+" } else { "-" }.repeat(len.max(1));
+        let _ = writeln!(
+            s,
+            "  {:>+6.2} {:<10} {}  (opened {:.0} of {:.0} shown; key {:?})",
+            r.weight, bar, r.label, r.opened, r.shown, r.key
+        );
+    }
+    s
 }
 
 /// `bench rank`: scoring 1,000 candidates and one online update, on a synthetic corpus of

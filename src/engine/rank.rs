@@ -7,6 +7,7 @@ use super::worker::{Event, EventSink};
 use super::{Engine, EngineError, Result};
 use crate::model::{ItemId, Topic};
 use crate::paths::DB_FILE;
+use crate::rank::learned::{LearnedKey, LearnedRow};
 use crate::rank::recommender::{self, ForYouItem, RankError, Recommender};
 use crate::rank::rules::{self, RuleAction, RuleKind};
 use crate::store::Store;
@@ -29,6 +30,10 @@ pub enum RankCommand {
     /// Forget what was learned.
     Reset,
     SetPersonalization(bool),
+    /// Turn the diversity dial to this step (`rank::dial::STEPS`).
+    SetDial(usize),
+    /// Forget one learned weight (a feed, author, site or word), and only that.
+    Forget(LearnedKey),
 }
 
 /// The engine's recommender slot: built on first use, dropped when the corpus must be rebuilt.
@@ -172,6 +177,7 @@ impl Engine {
     fn install(&mut self, build: &Build, mut r: Recommender) -> Result<()> {
         // The switch is one stored flag; read it again whatever happened.
         r.reread_personalization(&self.store)?;
+        r.reread_forgotten(&self.store)?;
         if build.resets != self.rank.resets {
             // Reset while it was built: the model it restored is what the user wiped.
             r.forget(&self.store)?;
@@ -251,6 +257,30 @@ impl Engine {
         Ok(())
     }
 
+    /// "Forget this": stored (so a restart or a rebuild forgets it too), applied to the loaded
+    /// model, and the model saved so the page stops showing it before the re-rank lands.
+    pub fn forget_learned(&mut self, key: &LearnedKey) -> Result<()> {
+        recommender::forget_learned(&self.store, key)?;
+        let now = self.now().timestamp();
+        if let Some(r) = self.rank.recommender.as_mut() {
+            r.forget_one(key);
+            r.save(&self.store, now)?;
+        }
+        Ok(())
+    }
+
+    /// What For you learned, from the model as stored after learning every event so far.
+    pub fn learned(&mut self) -> Result<Vec<LearnedRow>> {
+        let now = self.now().timestamp();
+        self.recommender()?;
+        if let Some(r) = self.rank.recommender.as_ref() {
+            r.save(&self.store, now)?;
+        }
+        Ok(recommender::stored_learned(
+            self.store.rank_model()?.as_ref(),
+        ))
+    }
+
     pub fn set_personalization(&mut self, on: bool) -> Result<()> {
         recommender::set_personalization(&self.store, on)?;
         if let Some(r) = self.rank.recommender.as_mut() {
@@ -277,6 +307,11 @@ pub(super) fn handle(engine: &mut Engine, cmd: RankCommand, events: &EventSink) 
         RankCommand::RemoveRule { id } => (last_limit, Some(engine.remove_rank_rule(id))),
         RankCommand::Reset => (last_limit, Some(engine.reset_rank_model())),
         RankCommand::SetPersonalization(on) => (last_limit, Some(engine.set_personalization(on))),
+        RankCommand::SetDial(step) => (
+            last_limit,
+            Some(recommender::set_dial_step(&engine.store, step).map_err(EngineError::from)),
+        ),
+        RankCommand::Forget(key) => (last_limit, Some(engine.forget_learned(&key))),
     };
     // Settings lists the rules: tell it before the re-rank, which can take a second.
     if let Some(Ok(())) = changed {

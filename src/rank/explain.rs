@@ -70,6 +70,22 @@ fn opened_text(subject: &str, c: Counts) -> String {
     }
 }
 
+/// Why an exploration slot holds this item: its feed is one the user was shown little of, or
+/// opens little of, with the counts that make it so.
+pub fn explore_reason(corpus: &Corpus, model: &UserModel, slot: Slot) -> String {
+    let feed = &corpus.feed_names[corpus.feed[slot] as usize];
+    match model.feeds.get(&corpus.feed[slot]) {
+        Some(c) if c.shows >= 0.5 => t!(
+            "learned.explore_rarely",
+            feed = feed,
+            clicks = format!("{:.0}", c.clicks),
+            shows = format!("{:.0}", c.shows)
+        )
+        .into_owned(),
+        _ => t!("learned.explore_new", feed = feed).into_owned(),
+    }
+}
+
 /// Reasons from the model's parts, most important first; only parts that pushed the item up.
 pub fn explain(
     corpus: &Corpus,

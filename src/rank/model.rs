@@ -6,10 +6,11 @@
 
 use super::corpus::{Corpus, Slot};
 use super::embed::{Embeddings, dot};
+use super::learned::ForgottenIds;
 use super::rng::SplitMix;
 pub use super::scorer::Scorer;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Knobs with defaults chosen for the method, not for one data set.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,6 +121,8 @@ pub struct UserModel {
     pub(super) replay: VecDeque<Example>,
     /// Rocchio profile: sum of clicked items' tf-idf vectors.
     pub profile: HashMap<u32, f32>,
+    /// What the user told it to forget ("forget this"): never learned again.
+    pub forgotten: ForgottenIds,
     rng: SplitMix,
 }
 
@@ -145,6 +148,7 @@ impl UserModel {
             bias: 0.0,
             replay: VecDeque::new(),
             profile: HashMap::new(),
+            forgotten: ForgottenIds::default(),
             rng: SplitMix::new(seed),
         }
     }
@@ -196,19 +200,23 @@ impl UserModel {
 
     fn count(&mut self, world: World<'_>, slot: Slot, clicked: bool, weight: f32) {
         let c = world.corpus;
-        let add = |m: &mut HashMap<u32, Counts>, k: u32| {
+        let add = |m: &mut HashMap<u32, Counts>, k: u32, skip: &HashSet<u32>| {
+            if !skip.is_empty() && skip.contains(&k) {
+                return;
+            }
             let e = m.entry(k).or_default();
             e.shows += weight;
             if clicked {
                 e.clicks += weight;
             }
         };
-        add(&mut self.feeds, c.feed[slot]);
+        let f = &self.forgotten;
+        add(&mut self.feeds, c.feed[slot], &f.feeds);
         if let Some(a) = c.author[slot] {
-            add(&mut self.authors, a);
+            add(&mut self.authors, a, &f.authors);
         }
         if let Some(d) = c.domain[slot] {
-            add(&mut self.domains, d);
+            add(&mut self.domains, d, &f.domains);
         }
         self.total.shows += weight;
         if clicked {
@@ -221,8 +229,11 @@ impl UserModel {
             self.clicks.remove(0);
         }
         self.clicks.push(slot);
+        let skip = &self.forgotten.terms;
         for &(t, w) in &world.corpus.rows[slot] {
-            *self.profile.entry(t).or_insert(0.0) += w;
+            if skip.is_empty() || !skip.contains(&t) {
+                *self.profile.entry(t).or_insert(0.0) += w;
+            }
         }
     }
 
@@ -308,11 +319,12 @@ impl UserModel {
             for (w, x) in self.w.iter_mut().zip(v) {
                 *w -= lr * (g * x + l2 * *w);
             }
-            let fb = self
-                .feed_bias
-                .entry(world.corpus.feed[e.slot])
-                .or_insert(0.0);
-            *fb -= lr * (g + l2 * *fb);
+            let feed = world.corpus.feed[e.slot];
+            let skip = &self.forgotten.feeds;
+            if skip.is_empty() || !skip.contains(&feed) {
+                let fb = self.feed_bias.entry(feed).or_insert(0.0);
+                *fb -= lr * (g + l2 * *fb);
+            }
             self.bias -= lr * g;
         }
     }

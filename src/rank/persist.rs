@@ -4,6 +4,7 @@
 //! space.
 
 use super::corpus::Corpus;
+use super::learned::{LearnedRow, learned_rows};
 use super::model::{Counts, Example, ModelConfig, UserModel, World};
 use crate::model::ItemId;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,10 @@ pub struct Snapshot {
     pub replay: Vec<(ItemId, f32, f32)>,
     /// Terms of the Rocchio profile.
     pub profile: HashMap<String, f32>,
+    /// What it learned, as "What For you learned" shows it: computed when the model is saved,
+    /// so the page reads exactly the model that ranks (not restored: it is derived).
+    #[serde(default)]
+    pub learned: Vec<LearnedRow>,
 }
 
 fn by_name(m: &HashMap<u32, Counts>, names: &[String]) -> HashMap<String, Counts> {
@@ -63,6 +68,7 @@ impl UserModel {
                 .iter()
                 .filter_map(|(t, w)| corpus.terms.get(*t as usize).map(|n| (n.clone(), *w)))
                 .collect(),
+            learned: learned_rows(corpus, self),
         }
     }
 

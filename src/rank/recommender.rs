@@ -5,6 +5,7 @@
 use super::corpus::{Corpus, ItemDoc, Slot, link_domain};
 use super::embed::{DEFAULT_DIMS, Embeddings, embed};
 use super::explain::{Reason, WordTaste, explain};
+use super::learned::{Forgotten, LearnedKey};
 use super::model::{ModelConfig, UserModel, World};
 use super::persist::{FORMAT, Snapshot};
 use super::rerank::{Candidate, RerankOptions, rerank};
@@ -13,7 +14,8 @@ use crate::model::{ItemId, UnixTime};
 use crate::search::{Filters, SearchIndex};
 use crate::store::Store;
 use crate::store::rank::{
-    EventRow, ModelRow, RankItem, SETTING_PERSONALIZATION, SETTING_RESET_AFTER_EVENT,
+    EventRow, ModelRow, RankItem, SETTING_DIAL, SETTING_FORGOTTEN, SETTING_PERSONALIZATION,
+    SETTING_RESET_AFTER_EVENT,
 };
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -108,6 +110,7 @@ impl Recommender {
             last_event = last.id;
         }
         apply_events(&mut model, world, &fresh);
+        model.forget_all(&corpus, &forgotten(store)?);
         let personalized = personalization(store)?;
         Ok(Self {
             meta: items.into_iter().map(|i| (i.id, i)).collect(),
@@ -146,6 +149,17 @@ impl Recommender {
         Ok(())
     }
 
+    /// Forgets one learned weight (stored first with [`forget_learned`]).
+    pub fn forget_one(&mut self, key: &LearnedKey) {
+        self.model.forget_one(&self.corpus, key);
+    }
+
+    /// Applies every stored forget again (a build that started before one was stored).
+    pub fn reread_forgotten(&mut self, store: &Store) -> Result<(), RankError> {
+        self.model.forget_all(&self.corpus, &forgotten(store)?);
+        Ok(())
+    }
+
     /// Follows the personalization switch as stored (see [`set_personalization`]).
     pub fn reread_personalization(&mut self, store: &Store) -> Result<(), RankError> {
         self.personalized = personalization(store)?;
@@ -173,6 +187,8 @@ impl Recommender {
             }
         }
         self.meta.extend(items.into_iter().map(|i| (i.id, i)));
+        // A forgotten feed or word may only now have come into the corpus.
+        self.model.forget_all(&self.corpus, &forgotten(store)?);
         Ok(added)
     }
 
@@ -256,6 +272,7 @@ impl Recommender {
         }
         let opts = RerankOptions {
             limit,
+            dial: dial_step(store)?,
             personalized: self.personalized,
             ..RerankOptions::default()
         };
@@ -290,7 +307,7 @@ impl Recommender {
                     if r.explored {
                         reasons.push(Reason {
                             feature: "explore".into(),
-                            text: rust_i18n::t!("reason.explore").into_owned(),
+                            text: super::explain::explore_reason(&self.corpus, &self.model, r.slot),
                             weight: 0.0,
                         });
                     }
@@ -357,10 +374,36 @@ fn setting_i64(store: &Store, key: &str) -> Result<i64, RankError> {
         .unwrap_or(0))
 }
 
+/// What the user told the model to forget, one weight at a time.
+pub fn forgotten(store: &impl crate::store::ReadSetting) -> Result<Forgotten, RankError> {
+    Ok(Forgotten::parse(
+        store.setting(SETTING_FORGOTTEN)?.as_deref(),
+    ))
+}
+
+/// Stores one more "forget this" (the model in memory is told by [`Recommender::forget_one`]).
+pub fn forget_learned(store: &Store, key: &LearnedKey) -> Result<(), RankError> {
+    let mut f = forgotten(store)?;
+    f.0.insert(key.clone());
+    store.set_setting(SETTING_FORGOTTEN, &f.to_json())?;
+    Ok(())
+}
+
+/// "What For you learned", from the stored model: the rows saved with it (none before the
+/// first ranking saved one).
+pub fn stored_learned(row: Option<&ModelRow>) -> Vec<super::learned::LearnedRow> {
+    row.filter(|r| r.format == FORMAT)
+        .and_then(|r| serde_json::from_str::<Snapshot>(&r.state).ok())
+        .map(|s| s.learned)
+        .unwrap_or_default()
+}
+
 /// Forgets what was learned: the stored model goes, and events so far are ignored by rebuilds.
+/// Single forgets go too: a fresh model has nothing of them to forget.
 pub fn reset(store: &Store) -> Result<(), RankError> {
     let last = store.last_event_id()?;
     store.set_setting(SETTING_RESET_AFTER_EVENT, &last.to_string())?;
+    store.set_setting(SETTING_FORGOTTEN, &Forgotten::default().to_json())?;
     store.delete_rank_model()?;
     Ok(())
 }
@@ -370,6 +413,21 @@ pub fn personalization(
     store: &impl crate::store::ReadSetting,
 ) -> Result<bool, crate::store::StoreError> {
     Ok(store.setting(SETTING_PERSONALIZATION)?.as_deref() != Some("off"))
+}
+
+/// The diversity dial's step as stored (the default when unset).
+pub fn dial_step(
+    store: &impl crate::store::ReadSetting,
+) -> Result<usize, crate::store::StoreError> {
+    Ok(super::dial::step_from_setting(
+        store.setting(SETTING_DIAL)?.as_deref(),
+    ))
+}
+
+pub fn set_dial_step(store: &Store, step: usize) -> Result<(), RankError> {
+    let step = step.min(super::dial::STEPS.len() - 1);
+    store.set_setting(SETTING_DIAL, &step.to_string())?;
+    Ok(())
 }
 
 pub fn set_personalization(store: &Store, on: bool) -> Result<(), RankError> {

@@ -1,12 +1,11 @@
 //! The For you list from candidates: rules first (muted items never show, liked ones lead), the
 //! model's score (with BM25 and recency carrying the cold start), near-duplicates across feeds
-//! collapsed, the top diversified by MMR, and one or two exploration slots so the list does not
-//! close in on itself.
+//! collapsed, then ordered by the diversity dial's step (MMR, a per-feed cap in the top 20, and
+//! exploration slots so the list does not close in on itself).
 
 use super::corpus::{Slot, sparse_dot};
-use super::embed::dot;
+use super::dial::{DEFAULT_STEP, STEPS, diversify};
 use super::model::{Parts, UserModel, World};
-use super::rng::SplitMix;
 use super::rules::{Rule, Verdict};
 use crate::model::UnixTime;
 
@@ -23,30 +22,25 @@ pub struct Candidate {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RerankOptions {
     pub limit: usize,
-    /// Positions (0-based) given to exploration when the list is long enough.
-    pub explore_positions: [usize; 2],
-    /// MMR trade-off: 1 = pure score, 0 = pure novelty.
-    pub mmr_lambda: f32,
+    /// The diversity dial's step (see `dial::STEPS`): MMR weight, exploration slots, feed cap.
+    pub dial: usize,
     /// tf-idf cosine above which two items are the same story (Feedly uses 85% overlap).
     pub duplicate_cosine: f32,
     /// Recency: an item loses this much score per day of age.
     pub age_penalty_per_day: f32,
     pub w_bm25: f32,
     pub personalized: bool,
-    pub seed: u64,
 }
 
 impl Default for RerankOptions {
     fn default() -> Self {
         Self {
             limit: 50,
-            explore_positions: [4, 11],
-            mmr_lambda: 0.75,
+            dial: DEFAULT_STEP,
             duplicate_cosine: 0.85,
             age_penalty_per_day: 0.15,
             w_bm25: 1.0,
             personalized: true,
-            seed: 0,
         }
     }
 }
@@ -136,67 +130,26 @@ pub fn rerank(
         }
     }
 
-    // MMR on score rank-normalized to [0, 1] against embedding similarity to what is picked.
-    let n = pool.len();
-    let rel: Vec<f32> = (0..n).map(|i| 1.0 - i as f32 / n.max(1) as f32).collect();
-    let mut picked: Vec<usize> = Vec::with_capacity(opts.limit.min(n));
-    let mut used = vec![false; n];
-    let mut max_sim = vec![0.0f32; n];
-    let lambda = if opts.personalized {
-        opts.mmr_lambda
+    // MMR, the per-feed cap and exploration, as the dial's step sets them; without
+    // personalization, the score's order as it is.
+    let step = if opts.personalized {
+        STEPS[opts.dial.min(STEPS.len() - 1)]
     } else {
-        1.0
+        STEPS[0]
     };
-    while picked.len() < opts.limit.min(n) {
-        let Some(best) = (0..n).filter(|&i| !used[i]).max_by(|&a, &b| {
-            let fa = lambda * rel[a] - (1.0 - lambda) * max_sim[a];
-            let fb = lambda * rel[b] - (1.0 - lambda) * max_sim[b];
-            fa.total_cmp(&fb).then(b.cmp(&a))
-        }) else {
-            break;
-        };
-        // Rule-liked items keep their lead; diversity applies among the rest.
-        let best = (0..n)
-            .find(|&i| !used[i] && !pool[i].liked_by.is_empty())
-            .unwrap_or(best);
-        used[best] = true;
-        picked.push(best);
-        let v = world.emb.vector(pool[best].slot);
-        for i in 0..n {
-            if !used[i] {
-                max_sim[i] = max_sim[i].max(dot(v, world.emb.vector(pool[i].slot)));
-            }
-        }
-    }
-
-    // Exploration: items from feeds the user has seen least, drawn at random among them.
-    if opts.personalized {
-        let mut rng = SplitMix::new(opts.seed ^ now as u64);
-        for &pos in &opts.explore_positions {
-            if pos >= picked.len() || pos + 1 >= opts.limit {
-                continue;
-            }
-            let rest: Vec<usize> = (0..n).filter(|&i| !used[i]).collect();
-            if rest.is_empty() {
-                break;
-            }
-            let shows = |i: usize| {
-                model
-                    .feeds
-                    .get(&world.corpus.feed[pool[i].slot])
-                    .map_or(0.0, |c| c.shows)
-            };
-            let least = rest.iter().map(|&i| shows(i)).fold(f32::MAX, f32::min);
-            let fresh: Vec<usize> = rest
-                .into_iter()
-                .filter(|&i| shows(i) <= least + 1.0)
-                .collect();
-            let choice = fresh[rng.below(fresh.len())];
-            used[choice] = true;
-            pool[choice].explored = true;
-            picked.insert(pos, choice);
-            picked.truncate(opts.limit);
-        }
-    }
-    picked.into_iter().map(|i| pool[i].clone()).collect()
+    let slots: Vec<Slot> = pool.iter().map(|r| r.slot).collect();
+    let lead: Vec<bool> = pool.iter().map(|r| !r.liked_by.is_empty()).collect();
+    let shows = |s: Slot| {
+        model
+            .feeds
+            .get(&world.corpus.feed[s])
+            .map_or(0.0, |c| c.shows)
+    };
+    diversify(world, &slots, &lead, &step, opts.limit, &shows)
+        .into_iter()
+        .map(|p| Ranked {
+            explored: p.explored,
+            ..pool[p.index].clone()
+        })
+        .collect()
 }

@@ -4,238 +4,9 @@
 
 use super::corpus::{Corpus, Slot};
 use super::model::UserModel;
+use super::plain_words::is_plain;
 use crate::search::is_cjk;
 use std::collections::HashMap;
-
-/// Plain words: function words, numbers and words of time. They score in a small corpus's
-/// tf-idf ("two" can be in every item a user opened) but explain nothing to a reader. Sorted,
-/// for `binary_search`; some are the stems the analyzer makes ("thi", "befor"), and the CJK
-/// ones are bigrams as the analyzer cuts them ("我们" we, "今天" today).
-const PLAIN_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "also",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "because",
-    "been",
-    "befor",
-    "before",
-    "being",
-    "below",
-    "between",
-    "billion",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "day",
-    "days",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "down",
-    "during",
-    "each",
-    "eight",
-    "eighty",
-    "eleven",
-    "even",
-    "every",
-    "few",
-    "fifty",
-    "first",
-    "five",
-    "for",
-    "forty",
-    "four",
-    "from",
-    "further",
-    "had",
-    "half",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "him",
-    "his",
-    "how",
-    "hundred",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "just",
-    "last",
-    "least",
-    "less",
-    "made",
-    "make",
-    "many",
-    "may",
-    "me",
-    "might",
-    "million",
-    "month",
-    "months",
-    "more",
-    "most",
-    "much",
-    "must",
-    "my",
-    "near",
-    "never",
-    "new",
-    "next",
-    "nine",
-    "ninety",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "on",
-    "once",
-    "one",
-    "only",
-    "or",
-    "other",
-    "our",
-    "out",
-    "over",
-    "own",
-    "per",
-    "said",
-    "same",
-    "say",
-    "says",
-    "second",
-    "see",
-    "seven",
-    "she",
-    "should",
-    "since",
-    "six",
-    "sixty",
-    "so",
-    "some",
-    "still",
-    "such",
-    "ten",
-    "than",
-    "that",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "thi",
-    "third",
-    "thirty",
-    "this",
-    "those",
-    "thousand",
-    "three",
-    "through",
-    "time",
-    "times",
-    "to",
-    "today",
-    "tomorrow",
-    "too",
-    "twelve",
-    "twenty",
-    "two",
-    "under",
-    "until",
-    "up",
-    "us",
-    "very",
-    "was",
-    "way",
-    "we",
-    "week",
-    "weeks",
-    "well",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "why",
-    "will",
-    "with",
-    "within",
-    "without",
-    "would",
-    "year",
-    "years",
-    "yesterday",
-    "yet",
-    "you",
-    "your",
-    "一个",
-    "一些",
-    "不是",
-    "之后",
-    "今天",
-    "今年",
-    "今日",
-    "他们",
-    "以前",
-    "以及",
-    "以后",
-    "但是",
-    "你们",
-    "去年",
-    "可以",
-    "因为",
-    "如何",
-    "如果",
-    "已经",
-    "我们",
-    "所以",
-    "时候",
-    "明天",
-    "明日",
-    "昨天",
-    "昨日",
-    "是否",
-    "本周",
-    "每天",
-    "没有",
-    "现在",
-    "而且",
-    "自己",
-    "还是",
-    "这个",
-    "这些",
-    "那些",
-];
 
 /// Which words this user opens more than they skip, counted once per list over the remembered
 /// opened and skipped items (the same memory the neighbour part scores with).
@@ -261,6 +32,11 @@ impl WordTaste {
         for (slots, opened) in [(&model.clicks, true), (&model.skips, false)] {
             for &s in slots.iter() {
                 for &(t, _) in &corpus.rows[s] {
+                    // A word the user told the model to forget is no reason for anything.
+                    let skip = &model.forgotten.terms;
+                    if !skip.is_empty() && skip.contains(&t) {
+                        continue;
+                    }
                     let e = counts.entry(t).or_insert((0.0f32, 0.0f32));
                     if opened {
                         e.0 += 1.0;
@@ -276,6 +52,16 @@ impl WordTaste {
             base: (k > 0.0).then(|| o / (o + k)),
             strongest: model.profile.values().fold(0.0f32, |a, &b| a.max(b)),
         }
+    }
+
+    /// Term id → (remembered opened items holding it, skipped ones holding it).
+    pub fn counts(&self) -> &std::collections::HashMap<u32, (f32, f32)> {
+        &self.counts
+    }
+
+    /// Share of remembered items that were opened; `None` with nothing skipped yet.
+    pub fn base(&self) -> Option<f32> {
+        self.base
     }
 
     /// How the word reason reads: it says which evidence chose the words.
@@ -372,7 +158,7 @@ pub fn shared_words(
 /// Whether an analyzed term may be named at all: a Latin stem of three letters or more, or a
 /// CJK bigram that is not all Hiragana (kana endings and particles: "ます", "して"); plain
 /// words never.
-fn nameable(term: &str) -> bool {
+pub(super) fn nameable(term: &str) -> bool {
     let long_enough = if term.starts_with(is_cjk) {
         term.chars().count() >= 2 && !term.chars().all(|c| matches!(c, '\u{3041}'..='\u{309F}'))
     } else {
@@ -419,10 +205,6 @@ fn cjk_words(title: &str, bigrams: &HashMap<&str, f32>) -> Vec<(f32, String)> {
 
 fn span(title: &str, (from, to, score): (usize, usize, f32)) -> Option<(f32, String)> {
     title.get(from..to).map(|s| (score, s.to_owned()))
-}
-
-fn is_plain(word: &str) -> bool {
-    PLAIN_WORDS.binary_search(&word).is_ok()
 }
 
 #[cfg(test)]
@@ -500,7 +282,9 @@ pub(crate) mod tests {
     #[test]
     fn number_and_time_words_are_never_named() {
         assert!(
-            PLAIN_WORDS.windows(2).all(|w| w[0] < w[1]),
+            crate::rank::plain_words::PLAIN_WORDS
+                .windows(2)
+                .all(|w| w[0] < w[1]),
             "sorted, no repeats"
         );
         // "two" and "weeks" are in every opened item and no skipped one: they still explain

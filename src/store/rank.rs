@@ -8,6 +8,10 @@ use rusqlite::{OptionalExtension, params};
 
 /// Settings keys owned by the rank area.
 pub const SETTING_PERSONALIZATION: &str = "rank.personalization";
+/// The diversity dial's step (`rank::dial`), as a number; missing means the default step.
+pub const SETTING_DIAL: &str = "rank.dial";
+/// What the user told the model to forget (`rank::learned::Forgotten`, as JSON).
+pub const SETTING_FORGOTTEN: &str = "rank.forgotten";
 /// Events at or before this id are ignored by rebuilds ("reset what it learned").
 pub const SETTING_RESET_AFTER_EVENT: &str = "rank.reset_after_event";
 

@@ -2,7 +2,7 @@
 //! nothing else, on a connection SQLite itself refuses to write through. Every write goes to the
 //! writer thread as a command; this type makes that a rule the compiler keeps.
 
-use super::rank::RankListRow;
+use super::rank::{ModelRow, RankListRow};
 use super::reader::{Article, ListQuery, ListRow, SidebarFeed, SidebarFolder, Totals};
 use super::{Result, Store};
 use crate::model::board::{Board, Card};
@@ -76,6 +76,7 @@ reads! {
     fn overrides_since(&self, since: UnixTime) -> Vec<LockOverride>;
     fn list_uptake(&self, since: UnixTime) -> Vec<ListUptake>;
     fn rank_rules(&self) -> Vec<Rule>;
+    fn rank_model(&self) -> Option<ModelRow>;
     fn data_version(&self) -> i64;
 }
 

@@ -28,6 +28,7 @@ pub struct ForYouSettings {
     confirm_reset: bool,
     /// Read once, then again when the worker says rules or the ranking changed (not per frame).
     stored: Option<Stored>,
+    learned: super::learned_settings::LearnedPage,
 }
 
 struct Stored {
@@ -53,6 +54,7 @@ impl Default for ForYouSettings {
             error: None,
             confirm_reset: false,
             stored: None,
+            learned: super::learned_settings::LearnedPage::default(),
         }
     }
 }
@@ -62,6 +64,7 @@ impl ForYouSettings {
     pub fn on_changed(&mut self, topic: Topic) {
         if matches!(topic, Topic::Settings | Topic::Ranking) {
             self.stored = None;
+            self.learned.reread();
         }
     }
 
@@ -77,6 +80,8 @@ impl ForYouSettings {
             ctx.send(Command::Rank(RankCommand::SetPersonalization(on)));
         }
         self.rules_ui(ui, ctx);
+        self.learned.ui(ui, ctx);
+        ui.add_space(theme::GAP);
         ui.horizontal(|ui| {
             if !self.confirm_reset {
                 if ui.button(t!("for_you.forget")).clicked() {

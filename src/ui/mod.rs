@@ -17,6 +17,7 @@ pub mod for_you_settings;
 pub mod guard;
 pub mod help;
 pub mod language;
+pub mod learned_settings;
 pub mod links;
 pub mod palette;
 pub mod reader;

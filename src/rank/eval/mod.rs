@@ -2,14 +2,17 @@
 //! through the app's path, run the model and the baselines under progressive validation, and
 //! report AUC/MRR/nDCG overall and per learning-curve bucket, with time per impression.
 
+pub mod diversity;
 pub mod hindsight;
 pub mod ingest;
 pub mod metrics;
 pub mod mind;
+pub mod plot;
 pub mod protocol;
 pub mod rankers;
 
 use crate::rank::corpus::Corpus;
+use crate::rank::dial::{DEFAULT_STEP, STEPS};
 use crate::rank::embed::{DEFAULT_DIMS, embed};
 use crate::rank::model::{ModelConfig, World};
 use metrics::Figures;
@@ -53,6 +56,8 @@ pub struct EvalOptions {
     pub config: ModelConfig,
     /// Also run the hindsight diagnostic (see `hindsight`): slower, and not a ranker.
     pub hindsight: bool,
+    /// Where to draw accuracy against diversity over the dial's steps (an SVG).
+    pub dial_svg: Option<PathBuf>,
 }
 
 impl EvalOptions {
@@ -64,6 +69,7 @@ impl EvalOptions {
             seed: 42,
             config: ModelConfig::default(),
             hindsight: false,
+            dial_svg: None,
         }
     }
 }
@@ -77,6 +83,53 @@ pub struct RankerRow {
     pub ms_per_impression: f64,
 }
 
+/// The model at one step of the diversity dial: accuracy beside how varied its top 10s are.
+#[derive(Debug, Clone, Serialize)]
+pub struct DialRow {
+    pub step: usize,
+    pub default: bool,
+    pub mmr_lambda: f32,
+    pub explore_slots: usize,
+    pub feed_cap: usize,
+    pub all: Figures,
+    /// AUC for each user's impressions 1–5, 6–20 and 21+.
+    pub bucket_auc: Vec<f64>,
+    /// Mean pairwise cosine distance of the item vectors in each top 10.
+    pub intra_list_diversity: f64,
+    /// Distinct feeds in each top 10.
+    pub feeds_in_top10: f64,
+    /// The user's most-opened feed's share of the top 10: first five impressions, last five.
+    pub top_feed_share_first: f64,
+    pub top_feed_share_last: f64,
+    /// `top_feed_share_last − top_feed_share_first`: how far the list closed in.
+    pub narrowing: f64,
+}
+
+fn dial_rows(steps: &[diversity::StepRun]) -> Vec<DialRow> {
+    steps
+        .iter()
+        .zip(STEPS.iter())
+        .enumerate()
+        .map(|(i, (r, s))| {
+            let (first, last) = r.shares();
+            DialRow {
+                step: i,
+                default: i == DEFAULT_STEP,
+                mmr_lambda: s.mmr_lambda,
+                explore_slots: s.explore_positions.len(),
+                feed_cap: s.feed_cap,
+                all: r.all.mean(),
+                bucket_auc: r.buckets.iter().map(|m| m.mean().auc).collect(),
+                intra_list_diversity: r.ild(),
+                feeds_in_top10: r.feeds(),
+                top_feed_share_first: first,
+                top_feed_share_last: last,
+                narrowing: r.narrowing(),
+            }
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalReport {
     /// False for a log without click labels: no figures, only the predictions file.
@@ -86,6 +139,8 @@ pub struct EvalReport {
     pub scored_impressions: usize,
     pub users: usize,
     pub rows: Vec<RankerRow>,
+    /// The model at each step of the diversity dial (empty without labels).
+    pub dial: Vec<DialRow>,
     pub ingest_seconds: f64,
     pub embed_seconds: f64,
     pub total_seconds: f64,
@@ -172,7 +227,34 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
     let mut rows = Vec::new();
     let mut model_ranks = None;
     let mut scored = 0;
+    let mut dial = Vec::new();
     for &kind in kinds {
+        if kind == RankerKind::Model {
+            // The model runs once, each list ordered at every dial step; its row is the
+            // default step's.
+            let (steps, busy) =
+                diversity::run(world, &impressions, opts.config, opts.dims, opts.seed);
+            dial = dial_rows(&steps);
+            let Some(r) = steps.into_iter().nth(DEFAULT_STEP) else {
+                continue;
+            };
+            scored = r.all.count;
+            if labelled {
+                rows.push(RankerRow {
+                    ranker: kind.name().to_owned(),
+                    all: r.all.mean(),
+                    buckets: BUCKETS
+                        .iter()
+                        .zip(&r.buckets)
+                        .map(|(b, m)| ((*b).to_owned(), m.mean(), m.count))
+                        .collect(),
+                    ms_per_impression: busy.as_secs_f64() * 1000.0
+                        / impressions.len().max(1) as f64,
+                });
+            }
+            model_ranks = Some(r.ranks);
+            continue;
+        }
         let mut n = 0u64;
         let mut make = || {
             n += 1;
@@ -192,9 +274,6 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
                 ms_per_impression: r.busy.as_secs_f64() * 1000.0 / impressions.len().max(1) as f64,
             });
         }
-        if kind == RankerKind::Model {
-            model_ranks = Some(r.ranks);
-        }
     }
     if opts.hindsight && labelled {
         let t = Instant::now();
@@ -213,6 +292,15 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
     if let (Some(path), Some(ranks)) = (&opts.predictions, &model_ranks) {
         write_predictions(path, &impressions, ranks)?;
     }
+    if !labelled {
+        dial.clear();
+    }
+    if let Some(path) = &opts.dial_svg {
+        std::fs::write(path, plot::svg(&dial)).map_err(|source| EvalError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
     let users = impressions
         .iter()
         .map(|i| i.user.as_str())
@@ -225,6 +313,7 @@ pub fn run(opts: &EvalOptions) -> Result<EvalReport, EvalError> {
         scored_impressions: scored,
         users,
         rows,
+        dial,
         ingest_seconds,
         embed_seconds,
         total_seconds: started.elapsed().as_secs_f64(),
@@ -299,6 +388,40 @@ pub fn table(r: &EvalReport) -> String {
             };
         }
     }
+    if !r.dial.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nThe diversity dial (the model's row above is step {DEFAULT_STEP}; top 10 of each list):\n"
+        );
+        let _ = writeln!(
+            s,
+            "| step | MMR λ | explore | feed cap | AUC | nDCG@10 | AUC 1-5 / 6-20 / 21+ | diversity | feeds | top feed first → last | narrowing |"
+        );
+        let _ = writeln!(
+            s,
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        );
+        for d in &r.dial {
+            let buckets: Vec<String> = d.bucket_auc.iter().map(|a| format!("{a:.4}")).collect();
+            let _ = writeln!(
+                s,
+                "| {}{} | {:.2} | {} | {} | {:.4} | {:.4} | {} | {:.4} | {:.2} | {:.3} → {:.3} | {:+.3} |",
+                d.step,
+                if d.default { " (default)" } else { "" },
+                d.mmr_lambda,
+                d.explore_slots,
+                d.feed_cap,
+                d.all.auc,
+                d.all.ndcg10,
+                buckets.join(" / "),
+                d.intra_list_diversity,
+                d.feeds_in_top10,
+                d.top_feed_share_first,
+                d.top_feed_share_last,
+                d.narrowing
+            );
+        }
+    }
     let _ = writeln!(
         s,
         "\nTime: ingest {:.2} s, embeddings {:.2} s, whole eval {:.2} s",
@@ -331,6 +454,7 @@ mod tests {
                 buckets: vec![("1-5".into(), f, 2), ("21+".into(), Figures::default(), 0)],
                 ms_per_impression: 0.1,
             }],
+            dial: Vec::new(),
             ingest_seconds: 0.0,
             embed_seconds: 0.0,
             total_seconds: 0.0,

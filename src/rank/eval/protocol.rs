@@ -59,6 +59,28 @@ impl RunResult {
     }
 }
 
+/// Each user's impressions (indices), users in order of first appearance and each user's in
+/// time order (stable); and the corpus's slots by publication time, for sampling the negatives
+/// of history opens.
+pub fn users_in_order(
+    world: World<'_>,
+    impressions: &[Impression],
+) -> (Vec<Vec<usize>>, Vec<Slot>) {
+    let mut users: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
+    let mut first_seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, imp) in impressions.iter().enumerate() {
+        let first = *first_seen.entry(imp.user.as_str()).or_insert(i);
+        users.entry((first, imp.user.as_str())).or_default().push(i);
+    }
+    let mut lists: Vec<Vec<usize>> = users.into_values().collect();
+    for list in &mut lists {
+        list.sort_by_key(|&i| impressions[i].time);
+    }
+    let mut by_time: Vec<Slot> = (0..world.corpus.len()).collect();
+    by_time.sort_by_key(|&s| world.corpus.published[s]);
+    (lists, by_time)
+}
+
 /// Runs the protocol with a fresh ranker per user from `make`. `published` gives each slot's
 /// publication time, for sampling the negatives of history opens.
 pub fn run(
@@ -66,23 +88,14 @@ pub fn run(
     impressions: &[Impression],
     make: &mut dyn FnMut() -> Box<dyn Ranker>,
 ) -> RunResult {
-    // Users in order of first appearance; each user's impressions in time order (stable).
-    let mut users: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
-    let mut first_seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, imp) in impressions.iter().enumerate() {
-        let first = *first_seen.entry(imp.user.as_str()).or_insert(i);
-        users.entry((first, imp.user.as_str())).or_default().push(i);
-    }
-    let mut by_time: Vec<Slot> = (0..world.corpus.len()).collect();
-    by_time.sort_by_key(|&s| world.corpus.published[s]);
+    let (users, by_time) = users_in_order(world, impressions);
     let mut result = RunResult {
         ranks: vec![Vec::new(); impressions.len()],
         all: Mean::default(),
         buckets: [Mean::default(); 3],
         busy: Duration::ZERO,
     };
-    for list in users.values_mut() {
-        list.sort_by_key(|&i| impressions[i].time);
+    for list in users {
         let started = Instant::now();
         let mut ranker = make();
         let mut learned: HashSet<Slot> = HashSet::new();

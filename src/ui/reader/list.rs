@@ -78,6 +78,8 @@ pub struct ItemList {
     search_marks: HashMap<ItemId, SearchMarks>,
     /// Why For you ranked an item where it is (the recommender's reasons), by item.
     reasons: HashMap<ItemId, String>,
+    /// For you's items placed by exploration (see [`LoadedList::explored`]).
+    explored: Vec<ItemId>,
     /// For you: the list shown holds a ranking (see [`LoadedList::ranked`]).
     ranked: bool,
 }
@@ -156,8 +158,10 @@ impl ItemList {
         let LoadedList {
             ids,
             mut reasons,
+            explored,
             ranked,
         } = loaded;
+        self.explored = explored;
         // An item read since entering For you stays listed but leaves the next ranking: it
         // keeps the reason it was shown for.
         for id in ids.iter().flatten() {
@@ -189,6 +193,7 @@ impl ItemList {
         self.rows.clear();
         self.search_marks.clear();
         self.reasons.clear();
+        self.explored.clear();
         self.ranked = false;
         self.selected = None;
         self.scroll_to = Some(0);
@@ -198,6 +203,16 @@ impl ItemList {
 
     pub fn set_search_marks(&mut self, marks: HashMap<ItemId, SearchMarks>) {
         self.search_marks = marks;
+    }
+
+    /// For you's items placed there by exploration, in ranked order.
+    pub fn explored(&self) -> &[ItemId] {
+        &self.explored
+    }
+
+    /// Where `id` is in the list.
+    pub fn position(&self, id: ItemId) -> Option<usize> {
+        self.ids.iter().position(|x| *x == id)
     }
 
     /// Why For you placed `id` where it is, when it says.
@@ -348,6 +363,8 @@ pub struct LoadedList {
     pub ids: Option<Vec<ItemId>>,
     /// For you's reasons by item (empty for other lists).
     pub reasons: HashMap<ItemId, String>,
+    /// For you's items placed by exploration, in ranked order ("Outside your usual").
+    pub explored: Vec<ItemId>,
     /// For you: a ranking of at least one item was read. False for the newest-first list
     /// shown before any ranking, and for an empty ranking (made before the first items came)
     /// followed by the items that came after it.
@@ -370,11 +387,17 @@ pub fn read_list(
         keep_read_since: Some(entered_at),
     };
     let mut reasons = HashMap::new();
+    let mut explored = Vec::new();
     let mut ranked = false;
     let ids = match kind {
         ListKind::ForYou => {
             let rows = store.rank_list()?;
             ranked = !rows.is_empty();
+            explored = rows
+                .iter()
+                .filter(|r| r.explored)
+                .map(|r| r.item_id)
+                .collect();
             reasons = rows
                 .into_iter()
                 .filter(|r| !r.reasons.is_empty())
@@ -418,6 +441,7 @@ pub fn read_list(
     Ok(LoadedList {
         ids: Some(ids),
         reasons,
+        explored,
         ranked,
     })
 }
@@ -439,12 +463,14 @@ mod tests {
             ids: Some(vec![1, 2, 3]),
             reasons: reasons(&[(1, "feed A"), (2, "feed B"), (3, "feed C")]),
             ranked: true,
+            explored: Vec::new(),
         });
         // Item 1 was read: the new ranking leaves it out, the list keeps it in place.
         l.show_loaded(LoadedList {
             ids: Some(vec![1, 3, 2]),
             reasons: reasons(&[(3, "words x"), (2, "feed B")]),
             ranked: true,
+            explored: Vec::new(),
         });
         assert_eq!(l.reason(1), Some("feed A"));
         assert_eq!(l.reason(3), Some("words x"));

@@ -6,6 +6,7 @@ pub mod article;
 mod article_text;
 pub mod background;
 pub mod bench;
+mod dial;
 pub mod first_run;
 pub mod for_you;
 mod header;
@@ -130,6 +131,8 @@ pub struct ReaderView {
     too_narrow_beside: bool,
     /// Seconds left in the break while its digest is shown (the app sets it each frame).
     break_left: Option<i64>,
+    /// For you's diversity dial and its "Outside your usual" shelf.
+    dial: dial::DialState,
 }
 
 impl ReaderView {
@@ -263,6 +266,9 @@ impl ReaderView {
         let list_action = list_panel
             .show(ui, |ui| {
                 self.list_header(ui, ctx, now_ms);
+                if self.kind == ListKind::ForYou {
+                    self.for_you_header(ui, ctx);
+                }
                 ui.separator();
                 if self.list.is_empty() {
                     // Blank while the list is read (a frame or two), not "No items here".
@@ -504,7 +510,10 @@ impl ReaderView {
                     self.stale.list = true;
                 }
             }
-            Event::Changed(Topic::Settings) => self.stale.settings = true,
+            Event::Changed(Topic::Settings) => {
+                self.stale.settings = true;
+                self.dial.reread();
+            }
             Event::Changed(Topic::Index) => self.search.rerun(ctx.now.timestamp_millis()),
             Event::Progress { task, done, total } if task == REFRESH_TASK => {
                 let status = self.refreshing.get_or_insert_default();

@@ -36,8 +36,11 @@ impl ReaderView {
     /// yet; any other only adds its new items below what is on screen. The list on screen stays
     /// until the new one is read, so a click meanwhile still lands on a row.
     pub(super) fn ranking_arrived(&mut self) {
-        if !std::mem::replace(&mut self.merge_next_ranking, true)
-            && self.list.selected_id().is_none()
+        // The dial was turned: the user asked for a new order, so it replaces the list.
+        let turned = std::mem::take(&mut self.dial.turned);
+        if turned
+            || !std::mem::replace(&mut self.merge_next_ranking, true)
+                && self.list.selected_id().is_none()
         {
             self.take_over_list = true;
         }
