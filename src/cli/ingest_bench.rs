@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// Words the generated items draw from, so the index sees a vocabulary rather than one phrase.
+#[rustfmt::skip]
 const WORDS: [&str; 48] = [
     "attention", "focus", "reader", "garden", "compiler", "river", "orbit", "kernel", "harvest",
     "signal", "window", "memory", "autumn", "ledger", "market", "bridge", "thread", "lantern",

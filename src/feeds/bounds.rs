@@ -117,10 +117,7 @@ pub fn check_xml(b: &[u8]) -> Result<Checked, BoundsError> {
     // The depth of the item we are inside: an `<entry>` inside an item is not another item.
     let mut in_item: Option<usize> = None;
     let mut tally = Tally::default();
-    while let Some(p) = b
-        .get(i..)
-        .and_then(|rest| memchr::memchr(b'<', rest))
-    {
+    while let Some(p) = b.get(i..).and_then(|rest| memchr::memchr(b'<', rest)) {
         i += p;
         let rest = &b[i..];
         if rest.starts_with(b"<!--") {
