@@ -15,6 +15,9 @@ pub enum BenchTarget {
     /// End to end: feeds served from loopback fetched, parsed, stored and indexed, against
     /// bare feed-rs + tantivy on the same bytes (`--feeds`, `--items`).
     Ingest,
+    /// The whole app at `--items` items (a million, say): ingest, every query kind, the list,
+    /// For you, check, rebuild and the window's cold start.
+    Scale,
     /// The reader's item list: frame time with 100,000 items.
     List,
     /// Recommender: scoring 1,000 candidates, one online update, For you end to end.
@@ -34,9 +37,9 @@ pub struct BenchArgs {
     /// `ingest`: how many feeds to serve.
     #[arg(long, default_value_t = 200)]
     pub feeds: usize,
-    /// `ingest`: items in each feed.
-    #[arg(long, default_value_t = 500)]
-    pub items: usize,
+    /// `ingest`: items in each feed; `scale`: items in all (default 1,000,000).
+    #[arg(long)]
+    pub items: Option<usize>,
 }
 
 pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
@@ -45,7 +48,11 @@ pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
         super::feeds::bench_refresh(ctx)?;
     }
     if all || args.target == BenchTarget::Ingest {
-        super::ingest_bench::run(args.feeds, args.items)?;
+        super::ingest_bench::run(args.feeds, args.items.unwrap_or(500))?;
+    }
+    // A million items take minutes and gigabytes of disk: only when asked for by name.
+    if args.target == BenchTarget::Scale {
+        super::scale_bench::run(args.items.unwrap_or(1_000_000), ctx.clock.clone())?;
     }
     if all || args.target == BenchTarget::Index {
         super::search_bench::run_index()?;

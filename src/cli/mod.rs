@@ -10,6 +10,7 @@ mod ingest_bench;
 mod latency_bench;
 mod rank;
 mod reading;
+mod scale_bench;
 mod search;
 mod search_bench;
 

@@ -11,7 +11,7 @@ const FEEDS: i64 = 50;
 const QUERIES: usize = 1_000;
 
 /// A small deterministic generator (SplitMix64), so every run indexes the same corpus.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -114,7 +114,7 @@ const COMMON: &[&str] = &[
 ];
 
 /// A vocabulary with Zipf-like frequencies: common words first, then made-up ones.
-struct Vocab {
+pub(super) struct Vocab {
     words: Vec<String>,
     cumulative: Vec<f64>,
 }
@@ -186,25 +186,33 @@ impl Drop for ScratchDir {
     }
 }
 
-/// The generated corpus in a temporary data directory, indexed.
-struct Corpus {
+/// The generated corpus in a data directory laid out as the app's, indexed.
+pub(super) struct Corpus {
     // Fields drop in order: the store and index close before the directory goes.
-    store: Store,
-    index: SearchIndex,
-    _dir: ScratchDir,
-    vocab: Vocab,
-    insert_time: Duration,
-    index_time: Duration,
-    index_cpu: Option<Duration>,
-    index_bytes: u64,
+    pub(super) store: Store,
+    pub(super) index: SearchIndex,
+    _dir: Option<ScratchDir>,
+    pub(super) vocab: Vocab,
+    pub(super) insert_time: Duration,
+    pub(super) index_time: Duration,
+    pub(super) index_cpu: Option<Duration>,
+    pub(super) index_bytes: u64,
 }
 
 fn build_corpus() -> anyhow::Result<Corpus> {
     let dir = ScratchDir::new()?;
-    let mut store = Store::open(&dir.path().join("bench.sqlite3"))?;
+    let mut c = build_corpus_in(dir.path(), ITEMS)?;
+    c._dir = Some(dir);
+    Ok(c)
+}
+
+/// `items` generated items stored in `data_dir` (as the app's database) and indexed through
+/// the outbox into its `index` folder.
+pub(super) fn build_corpus_in(data_dir: &std::path::Path, items: usize) -> anyhow::Result<Corpus> {
+    let mut store = Store::open(&data_dir.join(crate::paths::DB_FILE))?;
     let mut rng = Rng(42);
     let vocab = Vocab::new(&mut rng, 30_000);
-    eprintln!("generating and storing {ITEMS} items…");
+    eprintln!("generating and storing {items} items…");
     let started = Instant::now();
     {
         let tx = store.conn_mut().transaction()?;
@@ -222,7 +230,7 @@ fn build_corpus() -> anyhow::Result<Corpus> {
             "INSERT INTO items(feed_id, key, title, author, content_text, categories, \
              published_at, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
         )?;
-        for i in 0..ITEMS {
+        for i in 0..items {
             let title_len = 5 + rng.below(6);
             let body_len = 50 + rng.below(100);
             let title = vocab.sentence(&mut rng, title_len);
@@ -242,7 +250,7 @@ fn build_corpus() -> anyhow::Result<Corpus> {
         tx.commit()?;
     }
     let insert_time = started.elapsed();
-    let index_dir = dir.path().join("index");
+    let index_dir = data_dir.join("index");
     let mut index = SearchIndex::create_in_dir(&index_dir)?;
     eprintln!("indexing through the outbox…");
     let started = Instant::now();
@@ -253,8 +261,8 @@ fn build_corpus() -> anyhow::Result<Corpus> {
         .zip(cpu_started)
         .map(|(b, a)| b.saturating_sub(a));
     anyhow::ensure!(
-        report.indexed == ITEMS,
-        "indexed {} of {ITEMS} items",
+        report.indexed == items,
+        "indexed {} of {items} items",
         report.indexed
     );
     index.release_writer()?;
@@ -262,7 +270,7 @@ fn build_corpus() -> anyhow::Result<Corpus> {
     Ok(Corpus {
         store,
         index,
-        _dir: dir,
+        _dir: None,
         vocab,
         insert_time,
         index_time,
@@ -366,6 +374,12 @@ type QueryMaker<'a> = Box<dyn Fn(&mut Rng) -> String + 'a>;
 
 pub fn run_search() -> anyhow::Result<()> {
     let c = build_corpus()?;
+    println!("bench search: {ITEMS} items, limit 20, snippets included, warm reader");
+    search_kinds(&c, QUERIES)
+}
+
+/// Every query kind over the corpus, `queries` in all, with p50/p99 for each.
+pub(super) fn search_kinds(c: &Corpus, queries: usize) -> anyhow::Result<()> {
     let mut rng = Rng(7);
     let word = |rng: &mut Rng| c.vocab.sample(rng).to_owned();
     let kinds: [(&str, QueryMaker); 6] = [
@@ -391,12 +405,11 @@ pub fn run_search() -> anyhow::Result<()> {
             Box::new(|r: &mut Rng| format!("{} -{}", word(r), word(r))),
         ),
     ];
-    println!("bench search: {ITEMS} items, limit 20, snippets included, warm reader");
     let none = Filters::default();
     let mut all = Vec::new();
     for (name, make) in &kinds {
-        let mut times = Vec::with_capacity(QUERIES / kinds.len());
-        for _ in 0..QUERIES / kinds.len() {
+        let mut times = Vec::with_capacity(queries / kinds.len());
+        for _ in 0..queries / kinds.len() {
             let q = make(&mut rng);
             let started = Instant::now();
             c.index.search(&q, false, &none, Sort::Relevance, 20)?;
@@ -407,7 +420,7 @@ pub fn run_search() -> anyhow::Result<()> {
     }
     report("all of the above", all);
     let mut times = Vec::new();
-    for _ in 0..QUERIES / 4 {
+    for _ in 0..queries / 4 {
         let q = word(&mut rng);
         let started = Instant::now();
         c.index.search(&q, false, &none, Sort::Date, 20)?;
@@ -420,7 +433,7 @@ pub fn run_search() -> anyhow::Result<()> {
     }
     .unread_in(&c.store)?;
     let mut times = Vec::new();
-    for _ in 0..QUERIES / 4 {
+    for _ in 0..queries / 4 {
         let q = word(&mut rng);
         let started = Instant::now();
         c.index.search(&q, false, &unread, Sort::Relevance, 20)?;

@@ -152,8 +152,20 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 pub fn run(items: usize, frames: usize) -> anyhow::Result<ListBenchReport> {
     let dir = TempDir::new()?;
     let start = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+    fill(&dir.0, items, start.timestamp())?;
+    run_on(&dir.0, items, frames, start)
+}
+
+/// The same frames over a data directory already holding `items` items (`bench scale`).
+pub fn run_on(
+    data_dir: &Path,
+    items: usize,
+    frames: usize,
+    start: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<ListBenchReport> {
+    struct Borrowed(std::path::PathBuf);
+    let dir = Borrowed(data_dir.to_path_buf());
     let now = start.timestamp();
-    fill(&dir.0, items, now)?;
     let clock = ManualClock::new(start);
     let shared: SharedClock = Arc::new(clock.clone());
     // The worker gets its own empty directory: on this data it would spend the run building the
