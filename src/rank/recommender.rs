@@ -235,7 +235,7 @@ impl Recommender {
             since: Some(store.for_you_since(now - WINDOW_DAYS * 86_400, MIN_CANDIDATES)?),
             ..Filters::default()
         }
-        .unread_in(store)?;
+        .unread_since_in(store)?;
         let mut profile: Vec<(String, f32)> = self
             .model
             .profile

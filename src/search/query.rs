@@ -37,6 +37,17 @@ impl Filters {
         self.only = Some(Arc::new(store.unread_item_ids()?));
         Ok(self)
     }
+
+    /// Like [`Self::unread_in`] for a search that has `since` set: only the unread items that
+    /// at or after `since` are read (the date filter excludes the older ones anyway).
+    pub fn unread_since_in(mut self, store: &Store) -> Result<Self, SearchError> {
+        let ids = match self.since {
+            Some(since) => store.unread_item_ids_since(since)?,
+            None => store.unread_item_ids()?,
+        };
+        self.only = Some(Arc::new(ids));
+        Ok(self)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -147,6 +147,18 @@ impl Store {
             .optional()?)
     }
 
+    /// Ids of the unread items published (or, undated, fetched) at or after `since`: For you
+    /// looks only that far back, and reading every unread id instead cost 150 ms a ranking at
+    /// 1,000,000 items. Walks the partial index of unread items by age.
+    pub fn unread_item_ids_since(&self, since: UnixTime) -> Result<HashSet<ItemId>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id FROM items INDEXED BY items_unread_age
+             WHERE read_at IS NULL AND coalesce(published_at, fetched_at) >= ?1",
+        )?;
+        let rows = stmt.query_map([since], |r| r.get::<_, ItemId>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Ids of every unread item (for the index's `unread` filter; uses the partial index).
     pub fn unread_item_ids(&self) -> Result<HashSet<ItemId>> {
         let mut stmt = self
@@ -193,6 +205,36 @@ mod tests {
             item.map(|i| (i.title, i.published)),
             Some(("new".into(), 0))
         );
+    }
+
+    #[test]
+    fn unread_ids_since_a_time_leave_out_read_and_older_items() {
+        let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO feeds(id, url, created_at) VALUES (1, 'u', 0);
+                 INSERT INTO items(id, feed_id, key, published_at, fetched_at, read_at) VALUES
+                     (1, 1, 'old', 100, 900, NULL), (2, 1, 'new', 500, 900, NULL),
+                     (3, 1, 'read', 600, 900, 950), (4, 1, 'undated', NULL, 700, NULL);",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let ids = |since| {
+            let mut v: Vec<ItemId> = store
+                .unread_item_ids_since(since)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .into_iter()
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(
+            ids(400),
+            vec![2, 4],
+            "an undated item counts from its fetch"
+        );
+        assert_eq!(ids(0), vec![1, 2, 4]);
+        assert_eq!(ids(800), Vec::<ItemId>::new());
     }
 
     #[test]
