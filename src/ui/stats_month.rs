@@ -80,6 +80,7 @@ fn chart(ui: &mut egui::Ui, a: &AttentionStats) {
         .iter()
         .map(|d| time_text::day(d.date, "date.chart_axis"))
         .collect();
+    let last_day = a.days.len() as i64 - 1;
     let (focus_colour, reading_colour) = (
         theme::focus_colour(ui.visuals()),
         theme::break_colour(ui.visuals()),
@@ -96,21 +97,21 @@ fn chart(ui: &mut egui::Ui, a: &AttentionStats) {
         .include_y(30.0)
         .y_axis_label(t!("stats.axis_minutes"))
         .show_grid([false, true])
-        // A mark a day, labelled once a week counting back from today: the default spacer
-        // labelled every tenth day, which no calendar does.
-        .x_grid_spacer(|input| {
+        // A mark a week counting back from today: the default spacer labelled every tenth
+        // day, which no calendar does, and a mark a day leaves too little room for labels.
+        .x_grid_spacer(move |input| {
             let (lo, hi) = (input.bounds.0.ceil() as i64, input.bounds.1.floor() as i64);
-            (lo.max(0)..=hi)
+            (lo.max(0)..=hi.min(last_day))
+                .filter(|i| (last_day - i) % 7 == 0)
                 .map(|i| GridMark {
                     value: i as f64,
-                    step_size: 1.0,
+                    step_size: 7.0,
                 })
                 .collect()
         })
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
-            let last = dates.len() as f64 - 1.0;
-            if (mark.value - i).abs() > 1e-6 || i < 0.0 || (last - i) % 7.0 != 0.0 {
+            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
                 return String::new();
             }
             dates.get(i as usize).cloned().unwrap_or_default()
