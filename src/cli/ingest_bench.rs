@@ -152,12 +152,13 @@ pub fn run(feeds: usize, items: usize) -> anyhow::Result<()> {
         let bare = ingest_bare(&scratch.join("bare-index"), &docs)?;
         let rate = |secs: f64| total as f64 / secs;
         println!(
-            "  focusfeed: fetch+parse+store {:.2} s, index {:.2} s; {:.2} s in all = {:.0} items/s, peak {}",
+            "  focusfeed: fetch+parse+store {:.2} s (peak {}), index {:.2} s (peak {}); {:.2} s in all = {:.0} items/s",
             ours.store_secs,
+            mib(ours.store_peak_mib),
             ours.index_secs,
+            mib(ours.index_peak_mib),
             ours.store_secs + ours.index_secs,
             rate(ours.store_secs + ours.index_secs),
-            mib(ours.peak_mib)
         );
         println!(
             "  bare feed-rs + tantivy, same bytes: parse {:.2} s, index {:.2} s; {:.2} s = {:.0} items/s, peak {}",
@@ -180,7 +181,8 @@ pub fn run(feeds: usize, items: usize) -> anyhow::Result<()> {
 struct Ours {
     store_secs: f64,
     index_secs: f64,
-    peak_mib: Option<f64>,
+    store_peak_mib: Option<f64>,
+    index_peak_mib: Option<f64>,
 }
 
 fn ingest_ours(data_dir: &std::path::Path, base: &str, feeds: usize) -> anyhow::Result<Ours> {
@@ -205,6 +207,8 @@ fn ingest_ours(data_dir: &std::path::Path, base: &str, feeds: usize) -> anyhow::
     let started = Instant::now();
     let report = engine.refresh(RefreshScope::All, |_| {})?;
     let store_secs = started.elapsed().as_secs_f64();
+    let store_peak = peak_rss_mib().filter(|_| measured);
+    let measured = reset_peak_rss();
     anyhow::ensure!(
         report.failed == 0,
         "{} feeds failed in the ingest bench",
@@ -216,7 +220,8 @@ fn ingest_ours(data_dir: &std::path::Path, base: &str, feeds: usize) -> anyhow::
     Ok(Ours {
         store_secs,
         index_secs,
-        peak_mib: peak_rss_mib().filter(|_| measured),
+        store_peak_mib: store_peak,
+        index_peak_mib: peak_rss_mib().filter(|_| measured),
     })
 }
 
