@@ -62,6 +62,9 @@ pub struct ForYouItem {
     pub duplicates: Vec<ItemId>,
 }
 
+/// Items whose term vectors are read and interned together while the corpus is built.
+const DOCS_PER_CHUNK: usize = 2_000;
+
 pub struct Recommender {
     corpus: Corpus,
     emb: Embeddings,
@@ -85,8 +88,14 @@ impl Recommender {
             .collect();
         let since = store.for_you_since(now - WINDOW_DAYS * 86_400, MIN_CANDIDATES)?;
         let items = store.rank_items(since, MAX_CORPUS, &touched)?;
-        let docs = item_docs(index, &items)?;
-        let corpus = Corpus::build(&docs);
+        // A chunk at a time: every item's term vector as text at once was 60 MB of the
+        // window's peak at 100,000 items, for a corpus that keeps them as interned ids.
+        let mut corpus = Corpus::default();
+        for chunk in items.chunks(DOCS_PER_CHUNK) {
+            for doc in item_docs(index, chunk)? {
+                corpus.push(&doc);
+            }
+        }
         let emb = embed(&corpus, DEFAULT_DIMS, SEED);
         let cfg = ModelConfig::default();
         let world = World {
@@ -180,10 +189,12 @@ impl Recommender {
             return Ok(0);
         }
         let mut added = 0;
-        for doc in item_docs(index, &items)? {
-            if let Some(slot) = self.corpus.push(&doc) {
-                self.emb.push_folded(&self.corpus.rows[slot]);
-                added += 1;
+        for chunk in items.chunks(DOCS_PER_CHUNK) {
+            for doc in item_docs(index, chunk)? {
+                if let Some(slot) = self.corpus.push(&doc) {
+                    self.emb.push_folded(&self.corpus.rows[slot]);
+                    added += 1;
+                }
             }
         }
         self.meta.extend(items.into_iter().map(|i| (i.id, i)));
