@@ -224,3 +224,48 @@ fn a_build_that_read_the_model_before_a_reset_forgets_it_when_it_lands() {
         "reset, yet it still names the feed"
     );
 }
+
+#[test]
+fn only_items_stored_after_the_build_are_folded_in_not_older_ones_with_higher_ids() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut e = with_samples(dir.path());
+    // An item from three years ago, stored last (the highest id), read without an event: older
+    // than anything For you looks at, so the build leaves it out.
+    let c = e.store().conn();
+    let feed: i64 = c
+        .query_row("SELECT min(id) FROM feeds", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.execute(
+        "INSERT INTO items(feed_id, key, title, content_text, published_at, fetched_at, read_at)
+         VALUES (?1, 'ancient', 'An ancient post', 'old words', 1700000000, 1700000000, 1700000000)",
+        [feed],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ancient = c.last_insert_rowid();
+    assert!(matches!(e.prepare_in_background(), Ok(Readiness::Building)));
+    land_build(&mut e);
+    let in_corpus = |e: &mut Engine, id| {
+        e.recommender()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .corpus()
+            .slot(id)
+            .is_some()
+    };
+    assert!(
+        !in_corpus(&mut e, ancient),
+        "an old item is not new because of its id"
+    );
+    store_quasar_items(&mut e, 1);
+    let fresh: i64 = e
+        .store()
+        .conn()
+        .query_row("SELECT id FROM items WHERE key = 'quasar-0'", [], |r| {
+            r.get(0)
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        in_corpus(&mut e, fresh),
+        "an item stored after the build is folded in"
+    );
+    assert!(!in_corpus(&mut e, ancient));
+}

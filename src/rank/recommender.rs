@@ -72,6 +72,10 @@ pub struct Recommender {
     meta: HashMap<ItemId, RankItem>,
     last_event: i64,
     personalized: bool,
+    /// The newest item id stored when the corpus was read (or last folded in): items after it
+    /// are new. Not the corpus's own newest id, since a feed stores its newest item first and
+    /// every older item of the database then looked new (80,000 folded in at each start).
+    seen_through: ItemId,
 }
 
 impl Recommender {
@@ -87,6 +91,7 @@ impl Recommender {
             .into_iter()
             .collect();
         let since = store.for_you_since(now - WINDOW_DAYS * 86_400, MIN_CANDIDATES)?;
+        let seen_through = store.newest_item_id()?;
         let items = store.rank_items(since, MAX_CORPUS, &touched)?;
         // A chunk at a time: every item's term vector as text at once was 60 MB of the
         // window's peak at 100,000 items, for a corpus that keeps them as interned ids.
@@ -128,6 +133,7 @@ impl Recommender {
             model,
             last_event,
             personalized,
+            seen_through,
         })
     }
 
@@ -183,11 +189,11 @@ impl Recommender {
         store: &Store,
         index: &SearchIndex,
     ) -> Result<usize, RankError> {
-        let after = self.corpus.ids.iter().copied().max().unwrap_or(0);
-        let items = store.rank_items_after(after)?;
-        if items.is_empty() {
+        let items = store.rank_items_after(self.seen_through)?;
+        let Some(newest) = items.iter().map(|i| i.id).max() else {
             return Ok(0);
-        }
+        };
+        self.seen_through = newest;
         let mut added = 0;
         for chunk in items.chunks(DOCS_PER_CHUNK) {
             for doc in item_docs(index, chunk)? {

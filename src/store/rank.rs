@@ -234,6 +234,13 @@ impl Store {
         Ok(rows)
     }
 
+    /// The id of the item stored last (0 when there is none).
+    pub fn newest_item_id(&self) -> Result<ItemId> {
+        Ok(self
+            .conn()
+            .query_row("SELECT ifnull(max(id), 0) FROM items", [], |r| r.get(0))?)
+    }
+
     /// Items stored after item `after` (ids only grow): what arrived since the corpus was built.
     pub fn rank_items_after(&self, after: ItemId) -> Result<Vec<RankItem>> {
         let mut stmt = self
