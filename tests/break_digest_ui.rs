@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::Duration;
-use common::{reader_harness, start_clock, step_until, step_until_ranked};
+use common::step_until;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -37,10 +37,7 @@ fn at_the_break(
         ..TimerConfig::default()
     })
     .unwrap();
-    let clock = start_clock();
-    let mut h = reader_harness(dir, &clock);
-    h.get_by_label("Load sample feeds").click();
-    step_until_ranked(&mut h, &db, 25);
+    let (clock, mut h, db) = common::with_samples_ranked(dir);
     h.key_press(egui::Key::Num1);
     h.get_by_role_and_label(Role::Button, "Start").click();
     step_until(&mut h, "the focus session", |h| has(h, "Pause"));

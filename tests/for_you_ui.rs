@@ -6,33 +6,20 @@
 
 mod common;
 
-use common::{
-    click_row, new_item, reader_harness, rows_shown, start_clock, step_until, step_until_ranked,
-    store_items,
-};
+use common::{click_row, new_item, rows_shown, step_until, store_items};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use focusfeed::clock::ManualClock;
 use focusfeed::model::ItemId;
-use focusfeed::paths::DB_FILE;
 use focusfeed::rank::rules::{RuleAction, RuleKind};
 use focusfeed::store::Store;
 use focusfeed::ui::app::FocusFeedApp;
 use std::collections::HashSet;
-use std::path::Path;
 
 const FEED: &str = "Night Sky Bulletin";
 
-/// A fresh window with the sample feeds loaded (at least 25 items in For you), and the store.
-fn with_samples(dir: &Path) -> (ManualClock, Harness<'static, FocusFeedApp>, Store) {
-    let clock = start_clock();
-    let mut h = reader_harness(dir, &clock);
-    h.get_by_label("Load sample feeds").click();
-    let db = Store::open(&dir.join(DB_FILE)).unwrap();
-    step_until_ranked(&mut h, &db, 25);
-    (clock, h, db)
-}
+use common::reenter_for_you;
+use common::with_samples_ranked as with_samples;
 
 /// Ids and titles of the items of one feed.
 fn feed_items(store: &Store, feed: &str) -> Vec<(ItemId, String)> {
@@ -70,19 +57,6 @@ fn in_top(h: &Harness<'_, FocusFeedApp>, ids: &HashSet<ItemId>, n: usize) -> usi
         .take(n)
         .filter(|id| ids.contains(id))
         .count()
-}
-
-/// Leaves For you and enters it again: entering asks the worker for a fresh ranking.
-fn reenter_for_you(h: &mut Harness<'_, FocusFeedApp>) {
-    h.key_press(egui::Key::G);
-    h.key_press(egui::Key::U);
-    h.step();
-    h.key_press(egui::Key::G);
-    h.key_press(egui::Key::F);
-    // The list is read off the UI thread: wait for it.
-    step_until(h, "For you's list", |h| {
-        !h.state().reader_list().is_empty() && rows_shown(h)
-    });
 }
 
 #[test]

@@ -5,31 +5,23 @@
 
 mod common;
 
-use common::{click_row, reader_harness, rows_shown, start_clock, step_until, step_until_ranked};
+use common::{click_row, reader_harness, rows_shown, step_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use focusfeed::clock::ManualClock;
 use focusfeed::model::ItemId;
-use focusfeed::paths::DB_FILE;
 use focusfeed::rank::learned::LearnedKind;
 use focusfeed::rank::recommender;
 use focusfeed::rank::rules::{RuleAction, RuleKind};
 use focusfeed::store::Store;
 use focusfeed::store::rank::SETTING_DIAL;
 use focusfeed::ui::app::FocusFeedApp;
-use std::path::Path;
 
 const FEED: &str = "Night Sky Bulletin";
 
-fn with_samples(dir: &Path) -> (ManualClock, Harness<'static, FocusFeedApp>, Store) {
-    let clock = start_clock();
-    let mut h = reader_harness(dir, &clock);
-    h.get_by_label("Load sample feeds").click();
-    let db = Store::open(&dir.join(DB_FILE)).unwrap();
-    step_until_ranked(&mut h, &db, 25);
-    (clock, h, db)
-}
+use common::reenter_for_you;
+use common::with_samples_ranked as with_samples;
 
 /// Clicks a button of the Settings page, scrolled into view first: the page is longer than
 /// the window, and a click lands where the button is drawn.
@@ -41,19 +33,6 @@ fn click_on_page(h: &mut Harness<'_, FocusFeedApp>, label: &str) {
 
 fn has_label(h: &Harness<'_, FocusFeedApp>, part: &str) -> bool {
     h.query_all_by_label_contains(part).next().is_some()
-}
-
-/// Leaves For you and enters it again: entering asks the worker for a fresh ranking (which
-/// learns every event so far and saves the model).
-fn reenter_for_you(h: &mut Harness<'_, FocusFeedApp>) {
-    h.key_press(egui::Key::G);
-    h.key_press(egui::Key::U);
-    h.step();
-    h.key_press(egui::Key::G);
-    h.key_press(egui::Key::F);
-    step_until(h, "For you's list", |h| {
-        !h.state().reader_list().is_empty() && rows_shown(h)
-    });
 }
 
 /// The rows on screen are seen, then three items of the night-sky feed are opened and read;

@@ -24,6 +24,23 @@ pub struct ItemDoc {
     pub title: String,
 }
 
+#[cfg(test)]
+impl ItemDoc {
+    /// Item `id` of feed "f", published at `id`, whose only word is "w" (tests' filler).
+    pub(crate) fn one_word(id: ItemId) -> Self {
+        Self {
+            id,
+            feed: "f".into(),
+            feed_name: String::new(),
+            author: None,
+            domain: None,
+            published: id,
+            terms: vec![("w".into(), 1.0)],
+            title: String::new(),
+        }
+    }
+}
+
 /// Dense position of an item inside a [`Corpus`].
 pub type Slot = usize;
 

@@ -211,15 +211,21 @@ mod tests {
         Corpus::build(&docs)
     }
 
-    #[test]
-    fn the_dial_changes_how_many_feeds_fill_the_top_ten() {
+    /// [`corpus`] with its item vectors.
+    fn corpus_and_vectors() -> (Corpus, crate::rank::embed::Embeddings) {
         let c = corpus();
         let e = embed(&c, 6, 1);
+        (c, e)
+    }
+
+    #[test]
+    fn the_dial_changes_how_many_feeds_fill_the_top_ten() {
+        let (c, e) = corpus_and_vectors();
         let world = World {
             corpus: &c,
             emb: &e,
         };
-        let pool: Vec<Slot> = (0..60).collect();
+        let pool: Vec<Slot> = (0..c.len()).collect();
         let shows = |s: Slot| if c.feed[s] == c.feed[0] { 50.0 } else { 0.0 };
         let feeds_in_top_ten = |step: &DialStep| {
             let picks = diversify(world, &pool, &[], step, 20, &shows);
@@ -240,13 +246,12 @@ mod tests {
 
     #[test]
     fn exploration_slots_reach_different_rarely_shown_feeds() {
-        let c = corpus();
-        let e = embed(&c, 6, 1);
+        let (c, e) = corpus_and_vectors();
         let world = World {
             corpus: &c,
             emb: &e,
         };
-        let pool: Vec<Slot> = (0..60).collect();
+        let pool: Vec<Slot> = (0..c.len()).collect();
         let shows = |s: Slot| if c.feed[s] == c.feed[0] { 50.0 } else { 0.0 };
         let widest = &STEPS[STEPS.len() - 1];
         let picks = diversify(world, &pool, &[], widest, 20, &shows);
@@ -263,13 +268,12 @@ mod tests {
 
     #[test]
     fn a_liked_item_leads_at_every_step() {
-        let c = corpus();
-        let e = embed(&c, 6, 1);
+        let (c, e) = corpus_and_vectors();
         let world = World {
             corpus: &c,
             emb: &e,
         };
-        let pool: Vec<Slot> = (0..60).collect();
+        let pool: Vec<Slot> = (0..c.len()).collect();
         let mut lead = vec![false; 60];
         lead[45] = true;
         for step in &STEPS {

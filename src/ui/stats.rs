@@ -186,8 +186,35 @@ impl StatsView {
     }
 }
 
+/// A chart of minutes per day that holds still: a bar chart to read, not a plot to explore.
+pub(super) fn minutes_plot(id: &str) -> egui_plot::Plot<'static> {
+    egui_plot::Plot::new(id)
+        .height(theme::CHART_HEIGHT)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_y(0.0)
+        .include_y(30.0)
+        .y_axis_label(t!("stats.axis_minutes"))
+}
+
+/// Labels the marks at whole days with `dates` (one a day, the first at 0).
+pub(super) fn day_labels(
+    dates: Vec<String>,
+) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |mark, _| {
+        let i = mark.value.round();
+        if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
+        }
+        dates.get(i as usize).cloned().unwrap_or_default()
+    }
+}
+
 fn chart(ui: &mut egui::Ui, s: &FocusStats) {
-    use egui_plot::{Bar, BarChart, GridMark, Plot};
+    use egui_plot::{Bar, BarChart, GridMark};
     let colour = theme::focus_colour(ui.visuals());
     let bars: Vec<Bar> = s
         .days
@@ -208,16 +235,7 @@ fn chart(ui: &mut egui::Ui, s: &FocusStats) {
         .iter()
         .map(|d| time_text::day(d.date, "date.chart_axis"))
         .collect();
-    Plot::new("focus_minutes")
-        .height(theme::CHART_HEIGHT)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .include_y(0.0)
-        .include_y(30.0)
-        .y_axis_label(t!("stats.axis_minutes"))
+    minutes_plot("focus_minutes")
         // One mark per day, all alike: the default spacer drew every tenth day as a heavier
         // line and label, which meant nothing here.
         .x_grid_spacer(|input| {
@@ -230,13 +248,7 @@ fn chart(ui: &mut egui::Ui, s: &FocusStats) {
                 .collect()
         })
         .show_grid([false, true])
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
-                return String::new();
-            }
-            dates.get(i as usize).cloned().unwrap_or_default()
-        })
+        .x_axis_formatter(day_labels(dates))
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new(t!("stats.series"), bars).color(colour));
         });

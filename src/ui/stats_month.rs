@@ -55,7 +55,7 @@ fn uptake_line(list: &str, u: &Uptake) -> String {
 }
 
 fn chart(ui: &mut egui::Ui, a: &AttentionStats) {
-    use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
+    use egui_plot::{Bar, BarChart, GridMark, Legend};
     let bars = |minutes: &dyn Fn(usize) -> i64, offset: f64, what: &str| -> Vec<Bar> {
         a.days
             .iter()
@@ -85,17 +85,8 @@ fn chart(ui: &mut egui::Ui, a: &AttentionStats) {
         theme::focus_colour(ui.visuals()),
         theme::break_colour(ui.visuals()),
     );
-    Plot::new("attention_month")
-        .height(theme::CHART_HEIGHT)
+    super::stats::minutes_plot("attention_month")
         .legend(Legend::default())
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .include_y(0.0)
-        .include_y(30.0)
-        .y_axis_label(t!("stats.axis_minutes"))
         .show_grid([false, true])
         // A mark a week counting back from today: the default spacer labelled every tenth
         // day, which no calendar does, and a mark a day leaves too little room for labels.
@@ -109,13 +100,7 @@ fn chart(ui: &mut egui::Ui, a: &AttentionStats) {
                 })
                 .collect()
         })
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
-                return String::new();
-            }
-            dates.get(i as usize).cloned().unwrap_or_default()
-        })
+        .x_axis_formatter(super::stats::day_labels(dates))
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new(focus_name.clone(), focus).color(focus_colour));
             plot.bar_chart(BarChart::new(reading_name.clone(), reading).color(reading_colour));

@@ -57,6 +57,31 @@ pub fn reader_harness(dir: &Path, clock: &ManualClock) -> Harness<'static, Focus
     h
 }
 
+/// A fresh window on `dir` with the sample feeds loaded from its first-run page and For you
+/// ranked (at least 25 items), its clock, and the store.
+pub fn with_samples_ranked(dir: &Path) -> (ManualClock, Harness<'static, FocusFeedApp>, Store) {
+    let clock = start_clock();
+    let mut h = reader_harness(dir, &clock);
+    h.get_by_label("Load sample feeds").click();
+    let db = Store::open(&dir.join(focusfeed::paths::DB_FILE)).unwrap();
+    step_until_ranked(&mut h, &db, 25);
+    (clock, h, db)
+}
+
+/// Leaves For you and enters it again: entering asks the worker for a fresh ranking (which
+/// learns every event so far and saves the model). The list is read off the UI thread: this
+/// waits for it.
+pub fn reenter_for_you(h: &mut Harness<'_, FocusFeedApp>) {
+    h.key_press(egui::Key::G);
+    h.key_press(egui::Key::U);
+    h.step();
+    h.key_press(egui::Key::G);
+    h.key_press(egui::Key::F);
+    step_until(h, "For you's list", |h| {
+        !h.state().reader_list().is_empty() && rows_shown(h)
+    });
+}
+
 /// Steps frames until `cond` holds. The worker answers on its own thread, so this polls
 /// (bounded by a deadline) instead of sleeping for a guessed time.
 pub fn step_until(

@@ -5,7 +5,7 @@
 //! feed in the top 10 moves from their first impressions to their last (narrowing).
 
 use super::metrics::{Mean, impression_figures};
-use super::protocol::{Impression, bucket_of, users_in_order};
+use super::protocol::{Impression, bucket_of, unlearned_history, users_in_order};
 use crate::rank::corpus::Slot;
 use crate::rank::dial::{STEPS, diversify};
 use crate::rank::embed::dot;
@@ -132,15 +132,8 @@ pub fn run(
         let mut shares: Vec<Vec<f64>> = vec![Vec::new(); STEPS.len()];
         for (k, &i) in list.iter().enumerate() {
             let imp = &impressions[i];
-            let new: Vec<Slot> = imp
-                .history
-                .iter()
-                .copied()
-                .filter(|s| learned.insert(*s))
-                .collect();
-            if !new.is_empty() {
-                let cut = by_time.partition_point(|&s| world.corpus.published[s] <= imp.time);
-                model.learn_opens(world, &new, &by_time[..cut]);
+            if let Some((new, earlier)) = unlearned_history(&mut learned, imp, &by_time, world) {
+                model.learn_opens(world, &new, earlier);
             }
             let scores = model.score_all(world, &imp.candidates);
             // Best score first, ties in listed order: step 0 is the plain score order.
@@ -288,18 +281,7 @@ mod tests {
 
     #[test]
     fn diversity_is_the_mean_pairwise_cosine_distance() {
-        let docs: Vec<ItemDoc> = (0..3)
-            .map(|i| ItemDoc {
-                id: i,
-                feed: "f".into(),
-                feed_name: String::new(),
-                author: None,
-                domain: None,
-                published: i,
-                terms: vec![("w".into(), 1.0)],
-                title: String::new(),
-            })
-            .collect();
+        let docs: Vec<ItemDoc> = (0..3).map(ItemDoc::one_word).collect();
         let corpus = Corpus::build(&docs);
         // Two equal vectors and one orthogonal: distances 0, 1, 1.
         let emb =

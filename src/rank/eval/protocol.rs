@@ -59,6 +59,28 @@ impl RunResult {
     }
 }
 
+/// The history opens of `imp` not learned yet (later histories repeat the clicks already
+/// learned), with the items published by then, from which negatives are sampled: `None` when
+/// there is nothing new.
+pub(super) fn unlearned_history<'a>(
+    learned: &mut HashSet<Slot>,
+    imp: &Impression,
+    by_time: &'a [Slot],
+    world: World<'_>,
+) -> Option<(Vec<Slot>, &'a [Slot])> {
+    let new: Vec<Slot> = imp
+        .history
+        .iter()
+        .copied()
+        .filter(|s| learned.insert(*s))
+        .collect();
+    if new.is_empty() {
+        return None;
+    }
+    let cut = by_time.partition_point(|&s| world.corpus.published[s] <= imp.time);
+    Some((new, &by_time[..cut]))
+}
+
 /// Each user's impressions (indices), users in order of first appearance and each user's in
 /// time order (stable); and the corpus's slots by publication time, for sampling the negatives
 /// of history opens.
@@ -101,16 +123,8 @@ pub fn run(
         let mut learned: HashSet<Slot> = HashSet::new();
         for (k, &i) in list.iter().enumerate() {
             let imp = &impressions[i];
-            // History opens not learned yet (later histories repeat the clicks already learned).
-            let new: Vec<Slot> = imp
-                .history
-                .iter()
-                .copied()
-                .filter(|s| learned.insert(*s))
-                .collect();
-            if !new.is_empty() {
-                let cut = by_time.partition_point(|&s| world.corpus.published[s] <= imp.time);
-                ranker.learn_opens(world, &new, &by_time[..cut]);
+            if let Some((new, earlier)) = unlearned_history(&mut learned, imp, &by_time, world) {
+                ranker.learn_opens(world, &new, earlier);
             }
             let scores = ranker.score(world, &imp.candidates);
             let ranks = ranks_from_scores(&scores);
@@ -193,18 +207,7 @@ mod tests {
 
     #[test]
     fn every_list_is_scored_before_its_labels_are_learned_and_users_start_fresh() {
-        let docs: Vec<ItemDoc> = (0..8)
-            .map(|i| ItemDoc {
-                id: i,
-                feed: "f".into(),
-                feed_name: String::new(),
-                author: None,
-                domain: None,
-                published: i,
-                terms: vec![("w".into(), 1.0)],
-                title: String::new(),
-            })
-            .collect();
+        let docs: Vec<ItemDoc> = (0..8).map(ItemDoc::one_word).collect();
         let corpus = Corpus::build(&docs);
         let emb = Embeddings::from_vectors(1, vec![1.0; 8]);
         let world = World {

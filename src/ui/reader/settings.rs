@@ -171,54 +171,6 @@ fn budget_label(minutes: i64) -> String {
     }
 }
 
-/// The daily reading budget: a choice of common lengths (and whatever the CLI set).
-fn budget_row(ui: &mut egui::Ui, chosen: &mut i64) {
-    use crate::focus::reading::BUDGET_CHOICES;
-    let current = *chosen;
-    ui.horizontal(|ui| {
-        let label = ui.label(t!("reader_settings.budget"));
-        egui::ComboBox::from_id_salt("reading_budget")
-            .selected_text(budget_label(current))
-            .show_ui(ui, |ui| {
-                let mut choices = BUDGET_CHOICES.to_vec();
-                if !choices.contains(&current) {
-                    choices.push(current);
-                    choices.sort_unstable();
-                }
-                for m in choices {
-                    ui.selectable_value(chosen, m, budget_label(m));
-                }
-            })
-            .response
-            .labelled_by(label.id)
-            .on_hover_text(t!("reader_settings.budget_hover"));
-    });
-}
-
-/// The per-feed item cap: a choice of sizes (and whatever was stored).
-fn cap_row(ui: &mut egui::Ui, chosen: &mut u32) {
-    const CHOICES: [u32; 6] = [500, 1_000, 2_000, 5_000, 10_000, 50_000];
-    let current = *chosen;
-    ui.horizontal(|ui| {
-        let label = ui.label(t!("reader_settings.cap"));
-        egui::ComboBox::from_id_salt("item_cap")
-            .selected_text(current.to_string())
-            .show_ui(ui, |ui| {
-                let mut choices = CHOICES.to_vec();
-                if !choices.contains(&current) {
-                    choices.push(current);
-                    choices.sort_unstable();
-                }
-                for n in choices {
-                    ui.selectable_value(chosen, n, n.to_string());
-                }
-            })
-            .response
-            .labelled_by(label.id)
-            .on_hover_text(t!("reader_settings.cap_hover"));
-    });
-}
-
 fn digest_label(tenths: u32) -> String {
     if tenths == 0 {
         return t!("reader_settings.digest_off").into_owned();
@@ -227,25 +179,72 @@ fn digest_label(tenths: u32) -> String {
     t!("reader_settings.digest_pace", m = minutes).into_owned()
 }
 
+/// A labelled choice among `choices`, plus the stored value when it is none of them (the CLI
+/// or an older build may have set it).
+struct ChoiceRow<'a, T> {
+    label: String,
+    salt: &'a str,
+    choices: &'a [T],
+    text: fn(T) -> String,
+    hover: String,
+}
+
+impl<T: Copy + Ord> ChoiceRow<'_, T> {
+    fn show(self, ui: &mut egui::Ui, chosen: &mut T) {
+        let current = *chosen;
+        ui.horizontal(|ui| {
+            let label = ui.label(self.label);
+            egui::ComboBox::from_id_salt(self.salt)
+                .selected_text((self.text)(current))
+                .show_ui(ui, |ui| {
+                    let mut choices = self.choices.to_vec();
+                    if !choices.contains(&current) {
+                        choices.push(current);
+                        choices.sort_unstable();
+                    }
+                    for c in choices {
+                        ui.selectable_value(chosen, c, (self.text)(c));
+                    }
+                })
+                .response
+                .labelled_by(label.id)
+                .on_hover_text(self.hover);
+        });
+    }
+}
+
+/// The daily reading budget: a choice of common lengths.
+fn budget_row(ui: &mut egui::Ui, chosen: &mut i64) {
+    ChoiceRow {
+        label: t!("reader_settings.budget").into_owned(),
+        salt: "reading_budget",
+        choices: &crate::focus::reading::BUDGET_CHOICES,
+        text: budget_label,
+        hover: t!("reader_settings.budget_hover").into_owned(),
+    }
+    .show(ui, chosen);
+}
+
+/// The per-feed item cap: a choice of sizes.
+fn cap_row(ui: &mut egui::Ui, chosen: &mut u32) {
+    ChoiceRow {
+        label: t!("reader_settings.cap").into_owned(),
+        salt: "item_cap",
+        choices: &[500, 1_000, 2_000, 5_000, 10_000, 50_000],
+        text: |n: u32| n.to_string(),
+        hover: t!("reader_settings.cap_hover").into_owned(),
+    }
+    .show(ui, chosen);
+}
+
 /// The break digest's pace: off, or one item per so many minutes of break.
 fn digest_row(ui: &mut egui::Ui, chosen: &mut u32) {
-    let current = *chosen;
-    ui.horizontal(|ui| {
-        let label = ui.label(t!("reader_settings.digest"));
-        egui::ComboBox::from_id_salt("digest_pace")
-            .selected_text(digest_label(current))
-            .show_ui(ui, |ui| {
-                let mut choices = digest::TENTHS_CHOICES.to_vec();
-                if !choices.contains(&current) {
-                    choices.push(current);
-                    choices.sort_unstable();
-                }
-                for n in choices {
-                    ui.selectable_value(chosen, n, digest_label(n));
-                }
-            })
-            .response
-            .labelled_by(label.id)
-            .on_hover_text(t!("reader_settings.digest_hover"));
-    });
+    ChoiceRow {
+        label: t!("reader_settings.digest").into_owned(),
+        salt: "digest_pace",
+        choices: &digest::TENTHS_CHOICES,
+        text: digest_label,
+        hover: t!("reader_settings.digest_hover").into_owned(),
+    }
+    .show(ui, chosen);
 }
