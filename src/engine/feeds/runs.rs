@@ -56,9 +56,15 @@ pub struct Outstanding {
     announced_at: Option<Instant>,
 }
 
+/// Results the fetch pool, the subscriber and the article fetcher may leave waiting for the
+/// writer. Bounded, so a refresh of many large feeds cannot pile its parsed items up in memory
+/// while the writer stores; every sender is a thread of its own, never the writer, so a full
+/// queue only makes them wait.
+const RESULTS_IN_FLIGHT: usize = 32;
+
 impl Default for Outstanding {
     fn default() -> Self {
-        let (tx, rx) = crossbeam_channel::unbounded();
+        let (tx, rx) = crossbeam_channel::bounded(RESULTS_IN_FLIGHT);
         Self {
             runs: Vec::new(),
             next_run: 1,
