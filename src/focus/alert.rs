@@ -6,6 +6,7 @@
 //! Both calls can block (D-Bus, the player): run them off the UI and worker threads.
 
 use super::timer::{Phase, PhaseEnd};
+use rust_i18n::t;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -15,26 +16,27 @@ const SAMPLE_RATE: u32 = 22_050;
 const PLAYERS: [(&str, &[&str]); 3] = [("paplay", &[]), ("pw-play", &[]), ("aplay", &["-q"])];
 const PLAYER_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The notification's title and body for a phase that ended; `digest` is how many items the
-/// break's digest holds (None when the digest is off).
+/// The notification's title and body for a phase that ended, in the UI's language; `digest` is
+/// how many items the break's digest holds (None when the digest is off).
 pub fn message(end: &PhaseEnd, task: Option<&str>, digest: Option<usize>) -> (String, String) {
+    let long = end.next == Phase::LongBreak;
     let summary = match end.phase {
-        Phase::Focus => "Focus session done".to_owned(),
-        Phase::ShortBreak | Phase::LongBreak => format!("{} over", end.phase.label()),
+        Phase::Focus => t!("alert.focus_done"),
+        Phase::ShortBreak => t!("alert.short_break_over"),
+        Phase::LongBreak => t!("alert.long_break_over"),
     };
     let body = match (end.next, task) {
-        (Phase::Focus, Some(t)) => format!("Next: focus on \u{201c}{t}\u{201d}."),
-        (Phase::Focus, None) => "Next: focus.".to_owned(),
-        (next, _) => match digest {
-            Some(0) => format!(
-                "Time for a {}. Nothing new to read: stand up and stretch.",
-                next.label().to_lowercase()
-            ),
-            Some(n) => format!("Break: {n} picked for you."),
-            None => format!("Time for a {}.", next.label().to_lowercase()),
+        (Phase::Focus, Some(t)) => t!("alert.next_focus_on", task = t),
+        (Phase::Focus, None) => t!("alert.next_focus"),
+        (_, _) => match (digest, long) {
+            (Some(0), false) => t!("alert.short_break_nothing_new"),
+            (Some(0), true) => t!("alert.long_break_nothing_new"),
+            (Some(n), _) => t!("alert.break_picked", n = n),
+            (None, false) => t!("alert.short_break"),
+            (None, true) => t!("alert.long_break"),
         },
     };
-    (summary, body)
+    (summary.into_owned(), body.into_owned())
 }
 
 /// Shows a desktop notification; the error says why it could not.

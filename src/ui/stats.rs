@@ -150,7 +150,13 @@ impl StatsView {
                     .striped(true)
                     .show(ui, |ui| {
                         for t in &s.per_task {
-                            ui.label(&t.title);
+                            // Sessions without a task (or whose card is gone) are named in
+                            // the UI's language, not the log's placeholder.
+                            if t.title == stats::NO_TASK {
+                                ui.label(t!("stats.no_task"));
+                            } else {
+                                ui.label(&t.title);
+                            }
                             // A skipped session logs seconds: "0 min" would read as nothing.
                             ui.label(if t.minutes == 0 {
                                 t!("time.under_a_minute").into_owned()
