@@ -271,7 +271,8 @@ impl Store {
             .optional()?)
     }
 
-    /// Subscriptions with their unread counts and errors, by title.
+    /// Subscriptions with their unread counts and errors, by title as a person orders them
+    /// ("Feed 2" before "Feed 10"; the address for a feed without a title).
     pub fn sidebar_feeds(&self) -> Result<Vec<SidebarFeed>> {
         let mut stmt = self.conn.prepare_cached(
             // One count per feed on the partial index `items_unread_feed`: a GROUP BY over all
@@ -299,7 +300,12 @@ impl Store {
                     .map(|at| (at, r.get::<_, i64>(10).unwrap_or(0))),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut feeds: Vec<SidebarFeed> = rows.collect::<rusqlite::Result<_>>()?;
+        // Stable after SQL's order by lowercased title and id, which settles ties.
+        feeds.sort_by_cached_key(|f| {
+            natural_key(if f.title.is_empty() { &f.url } else { &f.title })
+        });
+        Ok(feeds)
     }
 
     /// Folders, by position then name.
@@ -399,9 +405,68 @@ impl Store {
     }
 }
 
+/// One run of a title as people compare it: numbers by value, words without case.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum TitlePart {
+    Number(u128),
+    Text(String),
+}
+
+/// `title` cut into runs of digits and of everything else, so "Feed 2" sorts before "Feed 10".
+fn natural_key(title: &str) -> Vec<TitlePart> {
+    let mut parts = Vec::new();
+    let mut run = String::new();
+    let mut digits = false;
+    let flush = |run: &mut String, digits: bool, parts: &mut Vec<TitlePart>| {
+        if run.is_empty() {
+            return;
+        }
+        parts.push(match run.parse::<u128>() {
+            Ok(n) if digits => TitlePart::Number(n),
+            _ => TitlePart::Text(run.to_lowercase()),
+        });
+        run.clear();
+    };
+    for c in title.chars() {
+        if c.is_ascii_digit() != digits {
+            flush(&mut run, digits, &mut parts);
+            digits = c.is_ascii_digit();
+        }
+        run.push(c);
+    }
+    flush(&mut run, digits, &mut parts);
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_sort_as_people_read_them() {
+        let mut titles = vec![
+            "Win 10",
+            "win 2",
+            "Win 1",
+            "Alpha",
+            "Win 2a",
+            "10 things",
+            "2 things",
+        ];
+        titles.sort_by_cached_key(|t| natural_key(t));
+        assert_eq!(
+            titles,
+            vec![
+                "2 things",
+                "10 things",
+                "Alpha",
+                "Win 1",
+                "win 2",
+                "Win 2a",
+                "Win 10"
+            ]
+        );
+    }
 
     fn store() -> Store {
         let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
