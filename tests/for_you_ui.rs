@@ -346,3 +346,22 @@ fn undoing_mark_all_read_brings_for_you_and_unread_back() {
         h.state().reader_list().len() == unread
     });
 }
+
+#[test]
+fn the_list_the_reader_opens_on_records_its_impressions_as_for_yous() {
+    let dir = tempfile::tempdir().unwrap();
+    let (clock, mut h, db) = with_samples(dir.path());
+    // Rows on screen for a second count as shown.
+    clock.advance(chrono::Duration::seconds(2));
+    let shown = |view: &str| -> i64 {
+        db.conn()
+            .query_row(
+                "SELECT count(*) FROM events WHERE kind = 'impression' AND ifnull(view, '') = ?1",
+                [view],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    step_until(&mut h, "For you's impressions", |_| shown("for_you") > 0);
+    assert_eq!(shown(""), 0, "no impression is recorded under no list");
+}

@@ -28,11 +28,9 @@ impl ImpressionTracker {
         self.counted.clear();
     }
 
-    /// Names the list when no visit was started yet (the list first shown).
-    pub fn name_if_unnamed(&mut self, view: &str) {
-        if self.view.is_empty() {
-            self.view = view.to_string();
-        }
+    /// The list whose visit this is ("" before the first).
+    pub fn view(&self) -> &str {
+        &self.view
     }
 
     /// Takes this frame's visible rows `(item, position)` at `now_ms`. Returns the impressions
@@ -130,21 +128,6 @@ mod tests {
         t.reset("starred");
         let (due, _) = t.observe(&[(1, 0)], 20_000);
         assert!(due.is_empty());
-    }
-
-    #[test]
-    fn the_first_list_shown_is_named_but_a_started_visit_keeps_its_name() {
-        let mut t = ImpressionTracker::default();
-        t.name_if_unnamed("for_you");
-        t.observe(&[(1, 0)], 0);
-        let (due, _) = t.observe(&[(1, 0)], 1_000);
-        assert_eq!(due[0].view.as_deref(), Some("for_you"));
-        t.reset("latest");
-        t.name_if_unnamed("for_you");
-        let (due, _) = t.observe(&[(2, 0)], 5_000);
-        assert!(due.is_empty());
-        let (due, _) = t.observe(&[(2, 0)], 6_000);
-        assert_eq!(due[0].view.as_deref(), Some("latest"));
     }
 
     #[test]

@@ -186,6 +186,11 @@ impl ReaderView {
                 reads.ask_article(id, purpose);
             }
             self.reads = Some(reads);
+            // The reader opens on its first list without entering it through `set_kind`: the
+            // impressions of that list belong to it too (they were recorded under no list).
+            if self.impressions.view().is_empty() {
+                self.impressions.reset(self.kind.event_name());
+            }
         }
         self.reload(ui.ctx(), ctx);
         if self.stale.list {
@@ -305,9 +310,6 @@ impl ReaderView {
             self.article_action(a, ui.ctx(), ctx);
         }
 
-        // The reader opens on For you without entering it through `set_kind`: name the list its
-        // impressions belong to all the same (they were recorded under no list before).
-        self.impressions.name_if_unnamed(self.kind.event_name());
         let (due, next) = self.impressions.observe(self.list.visible(), now_ms);
         if !due.is_empty() {
             ctx.send(Command::Reader(ReaderCommand::Record(due)));
