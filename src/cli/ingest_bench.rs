@@ -23,7 +23,7 @@ const WORDS: [&str; 48] = [
 
 /// One generated RSS document of `items` items, about 1.2 KB each (HTML bodies with links,
 /// images, a script and a tracking pixel for the sanitizer).
-pub fn feed_xml(f: usize, items: usize) -> String {
+fn feed_xml(f: usize, items: usize) -> String {
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\
          <title>Ingest feed {f}</title><link>https://ingest{f}.example/</link>\n"

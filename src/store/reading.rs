@@ -53,6 +53,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (day, mut d) = row?;
+            // A row this build cannot read as a date was not written by it; skip it.
             if let Ok(date) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
                 d.date = date;
                 out.push(d);
@@ -126,21 +127,11 @@ impl Store {
     /// Seconds read on each day from `first` to `last`, both included, oldest first; days
     /// without reading are left out.
     pub fn reading_days(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<(NaiveDate, i64)>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT day, seconds FROM reading_log WHERE day BETWEEN ?1 AND ?2 ORDER BY day",
-        )?;
-        let rows = stmt.query_map([day_key(first), day_key(last)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (day, secs) = row?;
-            // A row this build cannot read as a date was not written by it; skip it.
-            if let Ok(d) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
-                out.push((d, secs));
-            }
-        }
-        Ok(out)
+        Ok(self
+            .reading_log(first, last)?
+            .into_iter()
+            .map(|d| (d.date, d.seconds))
+            .collect())
     }
 
     /// The daily reading budget in minutes (0: none).
