@@ -61,13 +61,32 @@ pub enum Event {
 pub struct EventSink {
     tx: mpsc::Sender<Event>,
     wake: std::sync::Arc<dyn Fn() + Send + Sync>,
+    /// The topics told through this sink, when it was made by [`EventSink::recording`].
+    told: Option<std::sync::Arc<std::sync::Mutex<Vec<Topic>>>>,
 }
 
 impl EventSink {
     pub fn send(&self, event: Event) {
+        if let (Event::Changed(topic), Some(told)) = (&event, &self.told)
+            && let Ok(mut told) = told.lock()
+        {
+            told.push(*topic);
+        }
         // The receiver is gone only when the window is closing; nothing left to tell.
         let _ = self.tx.send(event);
         (self.wake)();
+    }
+
+    /// A sink to the same receiver that also notes each `Changed` topic told through it (or
+    /// a clone of it): the writer learns which of the topics its handler moved were told.
+    pub(crate) fn recording(&self) -> (Self, std::sync::Arc<std::sync::Mutex<Vec<Topic>>>) {
+        let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = Self {
+            tx: self.tx.clone(),
+            wake: self.wake.clone(),
+            told: Some(told.clone()),
+        };
+        (sink, told)
     }
 
     pub fn changed(&self, topic: Topic) {
@@ -79,7 +98,14 @@ impl EventSink {
     pub(crate) fn for_test() -> (Self, Receiver<Event>) {
         let (tx, rx) = mpsc::channel();
         let wake = std::sync::Arc::new(|| {});
-        (Self { tx, wake }, rx)
+        (
+            Self {
+                tx,
+                wake,
+                told: None,
+            },
+            rx,
+        )
     }
 }
 
@@ -115,6 +141,7 @@ impl WorkerHandle {
         let sink = EventSink {
             tx: ev_tx,
             wake: std::sync::Arc::new(wake),
+            told: None,
         };
         let search = SearchThread::spawn(engine.data_dir(), sink.clone(), indexer_tx.clone());
         engine.start_daily_backup(Some(sink.clone()));

@@ -6,6 +6,7 @@
 use super::Engine;
 use super::feeds::runs::Outstanding;
 use super::worker::{Command, EventSink};
+use crate::model::Topic;
 use crate::store::changes::ChangeCounts;
 use crossbeam_channel::{Receiver, select_biased};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,23 +27,23 @@ pub(super) fn run(
     let mut index_seen = 0;
     loop {
         // The user's commands first: a key press never waits behind a stored feed.
+        let (sink, told) = events.recording();
         select_biased! {
             recv(commands) -> cmd => {
                 let Ok(cmd) = cmd else { break };
                 announce_external(&engine, &mut seen, events);
-                dispatch(&mut engine, &mut outstanding, cmd, events);
+                dispatch(&mut engine, &mut outstanding, cmd, &sink);
                 super::search::announce_index_changes(&engine, events, &mut index_seen);
             },
             recv(results) -> message => {
                 if let Ok(message) = message {
                     announce_external(&engine, &mut seen, events);
-                    outstanding.on_message(&mut engine, message, events);
+                    outstanding.on_message(&mut engine, message, &sink);
                 }
             },
             default(EXTERNAL_CHANGE_POLL) => announce_external(&engine, &mut seen, events),
         }
-        // What this thread just wrote was told by the handler that wrote it.
-        seen = engine.store().change_counts().unwrap_or(seen);
+        announce_untold(&engine, &mut seen, &told, events);
     }
     if abandon.load(Ordering::Relaxed) {
         outstanding.cancel(events);
@@ -62,6 +63,29 @@ fn announce_external(engine: &Engine, seen: &mut ChangeCounts, events: &EventSin
     }
 }
 
+/// After a handler ran: tells the topics that moved since `seen` and that the handler did not
+/// tell. The counters cannot say whose write moved them, and another process may commit while
+/// a handler runs; taking the new counts as seen lost that commit (the window stayed on "your
+/// reader is empty" with a feed stored). A topic the handler told is not told twice: the timer
+/// counts its `Changed(Timer)` answers.
+fn announce_untold(
+    engine: &Engine,
+    seen: &mut ChangeCounts,
+    told: &std::sync::Mutex<Vec<Topic>>,
+    events: &EventSink,
+) {
+    let Ok(now) = engine.store().change_counts() else {
+        return;
+    };
+    let told = told.lock().map(|t| t.clone()).unwrap_or_default();
+    for topic in now.moved_since(seen) {
+        if !told.contains(&topic) {
+            events.changed(topic);
+        }
+    }
+    *seen = now;
+}
+
 fn dispatch(engine: &mut Engine, outstanding: &mut Outstanding, cmd: Command, events: &EventSink) {
     match cmd {
         Command::Focus(c) => super::focus::handle(engine, c, events),
@@ -70,5 +94,53 @@ fn dispatch(engine: &mut Engine, outstanding: &mut Outstanding, cmd: Command, ev
         // The handle sends these to the index thread; one that arrives here is still served.
         Command::Search(c) => super::search::handle(engine, c, events),
         Command::Rank(c) => super::rank::handle(engine, c, events),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::engine::worker::Event;
+    use crate::store::Store;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_commit_by_another_process_while_a_handler_runs_is_told_and_the_handlers_once() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let engine = Engine::open(dir.path(), Arc::new(ManualClock::new(chrono::Utc::now())))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let other =
+            Store::open(&dir.path().join(crate::paths::DB_FILE)).unwrap_or_else(|e| panic!("{e}"));
+        let (events, received) = EventSink::for_test();
+        let mut seen = engine.store().change_counts().unwrap_or_default();
+
+        // A handler writes a setting and tells it; meanwhile another process adds a feed.
+        let (sink, told) = events.recording();
+        engine
+            .store()
+            .set_setting("focus_guard", "off")
+            .unwrap_or_else(|e| panic!("{e}"));
+        sink.changed(Topic::Settings);
+        other
+            .conn()
+            .execute(
+                "INSERT INTO feeds(url, title, created_at) VALUES ('file:///x.xml', 'X', 0)",
+                [],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        announce_untold(&engine, &mut seen, &told, &events);
+
+        let got: Vec<Event> = received.try_iter().collect();
+        assert_eq!(
+            got,
+            vec![
+                Event::Changed(Topic::Settings),
+                Event::Changed(Topic::Feeds)
+            ]
+        );
+        // Nothing moved since: nothing more is told.
+        announce_untold(&engine, &mut seen, &told, &events);
+        assert_eq!(received.try_iter().count(), 0);
     }
 }

@@ -98,12 +98,24 @@ pub fn step_until(
         }
         assert!(
             Instant::now() < deadline,
-            "timed out waiting for {what}; list {:?}; notices {:?}",
+            "timed out waiting for {what}; list {:?}; notices {:?}; focus {:?}; on screen {:?}",
             h.state().reader_list(),
-            h.state().notices()
+            h.state().notices(),
+            h.ctx.memory(|m| m.focused()),
+            labels(h)
         );
         std::thread::yield_now();
     }
+}
+
+/// Every label in the window's accessibility tree, for a failure to say what was on screen.
+pub fn labels(h: &Harness<'_, FocusFeedApp>) -> Vec<String> {
+    use egui_kittest::kittest::NodeT;
+    h.root()
+        .children_recursive()
+        .filter_map(|n| n.accesskit_node().label())
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 /// Steps frames until For you shows the worker's stored ranking in its order: items that come
