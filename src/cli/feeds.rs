@@ -180,7 +180,7 @@ pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
                 (true, None) => RefreshScope::All,
                 (false, None) => RefreshScope::Due,
             };
-            let report = engine.refresh(scope, |p| {
+            let (report, index) = engine.refresh_indexed(scope, |p| {
                 let what = match &p.outcome {
                     FeedOutcome::Updated { added, updated, .. } => {
                         format!("ok, {added} new, {updated} updated")
@@ -190,6 +190,9 @@ pub fn run(ctx: &CliContext, cmd: FeedsCommand) -> anyhow::Result<()> {
                 };
                 eprintln!("[{}/{}] {}: {what}", p.done, p.total, p.url);
             })?;
+            if let Some(note) = &index.note {
+                eprintln!("note: {note}");
+            }
             if json {
                 return print_json(&report);
             }

@@ -1,6 +1,6 @@
 //! `bench ingest`: end-to-end ingest as a user's machine runs it. Feeds are served from a
 //! loopback HTTP server, then fetched, parsed, sanitized, stored and indexed by the engine
-//! (`refresh --all`, then the index catches up), and the same bytes go through bare feed-rs
+//! (`refresh --all`, the index kept up beside it), and the same bytes go through bare feed-rs
 //! parsing plus bare tantivy indexing in the same run: the ratio says what our layers cost.
 
 use crate::engine::Engine;
@@ -152,13 +152,11 @@ pub fn run(feeds: usize, items: usize) -> anyhow::Result<()> {
         let bare = ingest_bare(&scratch.join("bare-index"), &docs)?;
         let rate = |secs: f64| total as f64 / secs;
         println!(
-            "  focusfeed: fetch+parse+store {:.2} s (peak {}), index {:.2} s (peak {}); {:.2} s in all = {:.0} items/s",
+            "  focusfeed: fetch+parse+store and index beside it: the last feed stored at {:.2} s, every item indexed at {:.2} s = {:.0} items/s (peak {})",
             ours.store_secs,
-            mib(ours.store_peak_mib),
-            ours.index_secs,
-            mib(ours.index_peak_mib),
-            ours.store_secs + ours.index_secs,
-            rate(ours.store_secs + ours.index_secs),
+            ours.all_secs,
+            rate(ours.all_secs),
+            mib(ours.peak_mib),
         );
         println!(
             "  bare feed-rs + tantivy, same bytes: parse {:.2} s, index {:.2} s; {:.2} s = {:.0} items/s, peak {}",
@@ -170,7 +168,7 @@ pub fn run(feeds: usize, items: usize) -> anyhow::Result<()> {
         );
         println!(
             "  ratio (focusfeed time / bare time): {:.2}",
-            (ours.store_secs + ours.index_secs) / (bare.parse_secs + bare.index_secs)
+            ours.all_secs / (bare.parse_secs + bare.index_secs)
         );
         Ok(())
     })();
@@ -179,10 +177,11 @@ pub fn run(feeds: usize, items: usize) -> anyhow::Result<()> {
 }
 
 struct Ours {
+    /// From the first fetch until the index holds every item.
+    all_secs: f64,
+    /// Until the last feed was stored; the index runs beside it and finishes after.
     store_secs: f64,
-    index_secs: f64,
-    store_peak_mib: Option<f64>,
-    index_peak_mib: Option<f64>,
+    peak_mib: Option<f64>,
 }
 
 fn ingest_ours(data_dir: &std::path::Path, base: &str, feeds: usize) -> anyhow::Result<Ours> {
@@ -205,23 +204,25 @@ fn ingest_ours(data_dir: &std::path::Path, base: &str, feeds: usize) -> anyhow::
     engine.import_opml(&opml)?;
     let measured = reset_peak_rss();
     let started = Instant::now();
-    let report = engine.refresh(RefreshScope::All, |_| {})?;
-    let store_secs = started.elapsed().as_secs_f64();
-    let store_peak = peak_rss_mib().filter(|_| measured);
-    let measured = reset_peak_rss();
+    let mut last_stored = started;
+    let (report, index) = engine.refresh_indexed(RefreshScope::All, |_| {
+        last_stored = Instant::now();
+    })?;
+    let all_secs = started.elapsed().as_secs_f64();
     anyhow::ensure!(
         report.failed == 0,
         "{} feeds failed in the ingest bench",
         report.failed
     );
-    let started = Instant::now();
-    engine.sync_index(None)?;
-    let index_secs = started.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        index.done,
+        "the index did not catch up: {}",
+        index.note.unwrap_or_default()
+    );
     Ok(Ours {
-        store_secs,
-        index_secs,
-        store_peak_mib: store_peak,
-        index_peak_mib: peak_rss_mib().filter(|_| measured),
+        all_secs,
+        store_secs: last_stored.duration_since(started).as_secs_f64(),
+        peak_mib: peak_rss_mib().filter(|_| measured),
     })
 }
 

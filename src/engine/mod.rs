@@ -51,6 +51,7 @@ pub struct Engine {
 impl Engine {
     pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Self> {
         let store = Store::open(&data_dir.join(DB_FILE))?;
+        store.size_for_writing()?;
         Ok(Self {
             data_dir: data_dir.to_path_buf(),
             store,

@@ -76,14 +76,23 @@ impl Engine {
     /// 2,000 items (the window, between commands); `None` drains everything in large commits. When another process holds the index writer, returns `None` after picking
     /// up its commits: that process drains the outbox.
     pub fn sync_index(&mut self, max_batches: Option<usize>) -> Result<Option<DrainReport>> {
-        self.search_index()?;
-        let Some(index) = self.search.index.as_mut() else {
-            return Ok(None);
-        };
         let batch = if max_batches.is_some() {
             search::BATCH
         } else {
             search::BULK_BATCH
+        };
+        self.sync_index_in(batch, max_batches)
+    }
+
+    /// [`Self::sync_index`] with `batch` items per commit.
+    pub(crate) fn sync_index_in(
+        &mut self,
+        batch: usize,
+        max_batches: Option<usize>,
+    ) -> Result<Option<DrainReport>> {
+        self.search_index()?;
+        let Some(index) = self.search.index.as_mut() else {
+            return Ok(None);
         };
         match search::drain_outbox(index, &self.store, batch, max_batches) {
             Ok(report) => {

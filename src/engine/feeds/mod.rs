@@ -20,10 +20,12 @@ use std::sync::Arc;
 pub mod articles;
 pub(crate) mod pool;
 mod refresh;
+mod refresh_indexed;
 pub mod runs;
 mod subscribe;
 mod subscriptions;
 
+pub use refresh_indexed::IndexCatchUp;
 pub use subscribe::untitled_feed_name;
 
 /// Work the GUI hands to the worker for this area.
