@@ -3,10 +3,8 @@
 //! `cjk.rs`), long tokens dropped, accents folded, lowercased, English-stemmed.
 
 use super::cjk::CjkBigramTokenizer;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
-    TextAnalyzer, TokenStream,
-};
+use super::word_memo::FoldLowerStem;
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, TokenStream};
 
 /// Version of what [`text_analyzer`] makes of a text. An index records the version it was
 /// built with and is rebuilt from SQLite when it differs, so every document and every query
@@ -28,9 +26,8 @@ const MAX_TOKEN_LEN: usize = 40;
 pub fn text_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(CjkBigramTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(AsciiFoldingFilter)
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
+        // Folding, lowercasing and English stemming, each word's outcome remembered.
+        .filter(FoldLowerStem)
         .build()
 }
 

@@ -13,6 +13,7 @@ mod schema;
 mod snippet;
 mod sync;
 mod vectors;
+mod word_memo;
 
 pub use analyzer::{ANALYZER_VERSION, Analyzer, TEXT_TOKENIZER, text_analyzer, tokenize};
 pub use cjk::is_cjk;
