@@ -5,7 +5,7 @@
 
 use super::Engine;
 use super::feeds::runs::Outstanding;
-use super::worker::{Command, EventSink};
+use super::worker::{Command, EventSink, REFRESH_PACE};
 use crate::model::Topic;
 use crate::store::changes::ChangeCounts;
 use crossbeam_channel::{Receiver, select_biased};
@@ -38,12 +38,19 @@ pub(super) fn run(
             recv(results) -> message => {
                 if let Ok(message) = message {
                     announce_external(&engine, &mut seen, events);
-                    outstanding.on_message(&mut engine, message, &sink);
+                    // Stored feeds are told at the UI's pace, not a frame each.
+                    outstanding.on_message(&mut engine, message, &sink.paced(REFRESH_PACE));
                 }
             },
             default(EXTERNAL_CHANGE_POLL) => announce_external(&engine, &mut seen, events),
         }
-        announce_untold(&engine, &mut seen, &told, events);
+        announce_untold(
+            &engine,
+            &mut seen,
+            &told,
+            outstanding.deferred_topics(),
+            events,
+        );
     }
     if abandon.load(Ordering::Relaxed) {
         outstanding.cancel(events);
@@ -66,12 +73,14 @@ fn announce_external(engine: &Engine, seen: &mut ChangeCounts, events: &EventSin
 /// After a handler ran: tells the topics that moved since `seen` and that the handler did not
 /// tell. The counters cannot say whose write moved them, and another process may commit while
 /// a handler runs; taking the new counts as seen lost that commit (the window stayed on "your
-/// reader is empty" with a feed stored). A topic the handler told is not told twice: the timer
-/// counts its `Changed(Timer)` answers.
+/// reader is empty" with a feed stored). A topic the handler told is not told twice (the timer
+/// counts its `Changed(Timer)` answers), nor one it `deferred` (a refresh paces its items'
+/// announcements, and the one it makes later covers another process's write too).
 fn announce_untold(
     engine: &Engine,
     seen: &mut ChangeCounts,
     told: &std::sync::Mutex<Vec<Topic>>,
+    deferred: &[Topic],
     events: &EventSink,
 ) {
     let Ok(now) = engine.store().change_counts() else {
@@ -79,7 +88,7 @@ fn announce_untold(
     };
     let told = told.lock().map(|t| t.clone()).unwrap_or_default();
     for topic in now.moved_since(seen) {
-        if !told.contains(&topic) {
+        if !told.contains(&topic) && !deferred.contains(&topic) {
             events.changed(topic);
         }
     }
@@ -129,7 +138,7 @@ mod tests {
                 [],
             )
             .unwrap_or_else(|e| panic!("{e}"));
-        announce_untold(&engine, &mut seen, &told, &events);
+        announce_untold(&engine, &mut seen, &told, &[], &events);
 
         let got: Vec<Event> = received.try_iter().collect();
         assert_eq!(
@@ -140,7 +149,15 @@ mod tests {
             ]
         );
         // Nothing moved since: nothing more is told.
-        announce_untold(&engine, &mut seen, &told, &events);
+        announce_untold(&engine, &mut seen, &told, &[], &events);
+        assert_eq!(received.try_iter().count(), 0);
+        // A write the handler defers telling (a refresh paces its items) is left to it.
+        let (_, told) = events.recording();
+        engine
+            .store()
+            .set_setting("focus_guard", "on")
+            .unwrap_or_else(|e| panic!("{e}"));
+        announce_untold(&engine, &mut seen, &told, &[Topic::Settings], &events);
         assert_eq!(received.try_iter().count(), 0);
     }
 }

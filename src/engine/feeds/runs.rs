@@ -378,6 +378,16 @@ impl Outstanding {
         }
     }
 
+    /// Topics written and not told yet on purpose (a refresh tells its stored items at most
+    /// every `ITEMS_ANNOUNCE_EVERY`, and at its end): the writer must not tell them early.
+    pub fn deferred_topics(&self) -> &'static [Topic] {
+        if self.unannounced_items {
+            &[Topic::Feeds, Topic::Items]
+        } else {
+            &[]
+        }
+    }
+
     fn announce_items(&mut self, events: &EventSink) {
         if std::mem::take(&mut self.unannounced_items) {
             self.announced_at = Some(Instant::now());
