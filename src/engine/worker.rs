@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 #[derive(Debug)]
 pub enum Command {
@@ -56,11 +57,20 @@ pub enum Event {
     },
 }
 
+/// Wakes the UI: at once (zero), or within the given time.
+pub type Wake = std::sync::Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// How soon the UI hears of a stored feed during a refresh: a frame per stored feed (each
+/// re-reading the list and the sidebar) took a third of the machine from the refresh itself.
+pub const REFRESH_PACE: Duration = Duration::from_millis(500);
+
 /// Where handlers post events; wakes the UI on each.
 #[derive(Clone)]
 pub struct EventSink {
     tx: mpsc::Sender<Event>,
-    wake: std::sync::Arc<dyn Fn() + Send + Sync>,
+    wake: Wake,
+    /// Zero: wake at once; else the UI may wait this long (see [`EventSink::paced`]).
+    pace: Duration,
     /// The topics told through this sink, when it was made by [`EventSink::recording`].
     told: Option<std::sync::Arc<std::sync::Mutex<Vec<Topic>>>>,
 }
@@ -74,7 +84,16 @@ impl EventSink {
         }
         // The receiver is gone only when the window is closing; nothing left to tell.
         let _ = self.tx.send(event);
-        (self.wake)();
+        (self.wake)(self.pace);
+    }
+
+    /// A sink to the same receiver whose events may wait up to `pace` for the UI's next frame:
+    /// for work in bulk that nobody is waiting on event by event (a refresh's stored feeds).
+    pub fn paced(&self, pace: Duration) -> Self {
+        Self {
+            pace,
+            ..self.clone()
+        }
     }
 
     /// A sink to the same receiver that also notes each `Changed` topic told through it (or
@@ -84,6 +103,7 @@ impl EventSink {
         let sink = Self {
             tx: self.tx.clone(),
             wake: self.wake.clone(),
+            pace: self.pace,
             told: Some(told.clone()),
         };
         (sink, told)
@@ -97,11 +117,12 @@ impl EventSink {
     #[cfg(test)]
     pub(crate) fn for_test() -> (Self, Receiver<Event>) {
         let (tx, rx) = mpsc::channel();
-        let wake = std::sync::Arc::new(|| {});
+        let wake: Wake = std::sync::Arc::new(|_| {});
         (
             Self {
                 tx,
                 wake,
+                pace: Duration::ZERO,
                 told: None,
             },
             rx,
@@ -134,13 +155,23 @@ impl WorkerHandle {
     /// Starts the engine threads; `wake` is called after every event (the GUI passes
     /// `ctx.request_repaint`). `engine` becomes the writer; the index thread opens its own
     /// connection on the same data directory and takes over the engine's index and model.
-    pub fn spawn(mut engine: Engine, wake: impl Fn() + Send + Sync + 'static) -> Self {
+    pub fn spawn(engine: Engine, wake: impl Fn() + Send + Sync + 'static) -> Self {
+        Self::spawn_paced(engine, move |_| wake())
+    }
+
+    /// [`Self::spawn`] with a `wake` that is told how soon the UI must look: zero for an
+    /// answer someone waits on, [`REFRESH_PACE`] for a refresh's progress.
+    pub fn spawn_paced(
+        mut engine: Engine,
+        wake: impl Fn(Duration) + Send + Sync + 'static,
+    ) -> Self {
         let (writer_tx, writer_rx) = crossbeam_channel::bounded::<Command>(QUEUE);
         let (indexer_tx, indexer_rx) = crossbeam_channel::bounded::<Command>(QUEUE);
         let (ev_tx, ev_rx) = mpsc::channel::<Event>();
         let sink = EventSink {
             tx: ev_tx,
             wake: std::sync::Arc::new(wake),
+            pace: Duration::ZERO,
             told: None,
         };
         let search = SearchThread::spawn(engine.data_dir(), sink.clone(), indexer_tx.clone());

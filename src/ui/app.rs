@@ -210,7 +210,13 @@ impl FocusFeedApp {
         Language::stored(&reader_store).unwrap_or_default().apply();
         super::selection::install(&ctx);
         let repaint = ctx.clone();
-        let worker = WorkerHandle::spawn(engine, move || repaint.request_repaint());
+        let worker = WorkerHandle::spawn_paced(engine, move |within| {
+            if within.is_zero() {
+                repaint.request_repaint();
+            } else {
+                repaint.request_repaint_after(within);
+            }
+        });
         let mut app = Self {
             state: UiState::default(),
             core: Core {
