@@ -20,6 +20,7 @@ pub mod language;
 pub mod learned_settings;
 pub mod links;
 pub mod palette;
+mod quiet_spinner;
 pub mod reader;
 pub mod reading_budget;
 pub mod selection;

@@ -214,7 +214,7 @@ fn task_name(task: &str) -> String {
 /// "⟳ Refreshing feeds 12/40 ▬▬▭": a task that cannot count its steps (a total of 0) shows
 /// its name alone.
 fn task_ui(ui: &mut egui::Ui, t: &TaskProgress) {
-    ui.spinner();
+    crate::ui::quiet_spinner::show(ui);
     let name = task_name(&t.task);
     if t.total == 0 {
         ui.label(format!("{name}…"));

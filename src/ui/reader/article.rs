@@ -266,7 +266,7 @@ fn full_text_note(ui: &mut egui::Ui, a: &Article, fetching: bool) {
     let weak = theme::weak_colour(ui.visuals());
     if fetching {
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::ui::quiet_spinner::show(ui);
             ui.label(RichText::new(t!("article.fetching")).color(weak));
         });
     } else if a.full_html.is_some() {

@@ -140,7 +140,7 @@ fn image_inline(ui: &mut egui::Ui, alt: &str, state: Option<&ImageState>) {
             }
         }
         Some(ImageState::Loading) => {
-            ui.spinner();
+            crate::ui::quiet_spinner::show(ui);
             if !alt.is_empty() {
                 note(ui, format!(" {alt}"));
             }

@@ -26,7 +26,7 @@ pub fn ui(ui: &mut egui::Ui, loading: bool) -> Option<FirstRunChoice> {
         ui.add_space(theme::GAP);
         if loading {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::ui::quiet_spinner::show(ui);
                 ui.label(t!("first_run.loading"));
             });
         } else if ui.button(t!("first_run.samples")).clicked() {
