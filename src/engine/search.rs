@@ -37,7 +37,13 @@ pub struct SearchState {
     /// whichever path made them: a For you build drains the outbox too, and the window must
     /// rerun its search after that as after any other (see [`announce_index_changes`]).
     generation: u64,
+    /// Outbox entries left after the last batch: a backlog (a refresh storing thousands of
+    /// items) is indexed in larger commits, which make fewer segments to merge.
+    backlog: u64,
 }
+
+/// Items per commit while the outbox holds a backlog of at least as many.
+const BACKLOG_BATCH: usize = 10_000;
 
 const TASK_BUILD: &str = "Building the search index";
 const TASK_SYNC: &str = "Indexing new items";
@@ -272,9 +278,15 @@ pub(super) fn tick(engine: &mut Engine, events: &EventSink) -> bool {
             }
         }
     }
-    match engine.sync_index(Some(1)) {
+    let batch = if engine.search.backlog >= BACKLOG_BATCH as u64 {
+        BACKLOG_BATCH
+    } else {
+        search::BATCH
+    };
+    match engine.sync_index_in(batch, Some(1)) {
         Ok(Some(report)) => {
             engine.search.last_error = None;
+            engine.search.backlog = report.remaining;
             report.remaining > 0
         }
         Ok(None) => false,
