@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The window's end-to-end ingest (issue 24): 200 RSS files of 500 items served from 127.0.0.1,
+# subscribed from OPML, then `2` and `r` pressed in a real window (Xvfb) that is timed from the
+# key press until SQLite holds every item and the index outbox is empty. Prints the seconds, the
+# rate and the window's peak RSS (from /proc, sampled).
+#
+# Needs: a release build, Xvfb on $DISPLAY (default :99), xdotool, sqlite3, python3.
+# Usage: tools/window_ingest.sh [feeds] [items]
+set -euo pipefail
+FEEDS=${1:-200}
+ITEMS=${2:-500}
+BIN=${BIN:-target/release/focusfeed}
+export DISPLAY=${DISPLAY:-:99}
+WORK=$(mktemp -d /tmp/ff-window-ingest.XXXX)
+trap 'kill $SERVER $APP 2>/dev/null || true; [ -n "${KEEP_LOG:-}" ] && cp "$WORK/app.log" "$KEEP_LOG"; rm -rf "$WORK"' EXIT
+
+mkdir -p "$WORK/feeds" "$WORK/data"
+python3 - "$WORK/feeds" "$FEEDS" "$ITEMS" <<'PY'
+import sys
+out, feeds, items = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+words = ("attention focus reader garden compiler river orbit kernel harvest signal window memory "
+         "autumn ledger market bridge thread lantern meteor archive pattern engine forest canvas "
+         "puzzle harbour vector summit pocket rhythm mirror island cursor meadow socket glacier "
+         "planet parcel violin tunnel beacon saddle marble domain candle silver ripple stanza").split()
+for f in range(feeds):
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Window feed {f}</title><link>https://w{f}.example/</link>\n']
+    for i in range(items):
+        w = lambda k: words[(f * 7919 + i * 104729 + k * 31) % len(words)]
+        s = [w(k) for k in range(60)]
+        parts.append(
+            f'<item><title>{w(1)} {w(2)} and the {w(3)} of {w(4)} ({f}-{i})</title>'
+            f'<link>https://w{f}.example/posts/{i}</link><guid>w-{f}-{i}</guid>'
+            f'<pubDate>{1 + i % 28:02} Oct 2026 {i % 24:02}:{i % 60:02}:00 GMT</pubDate><category>{w(5)}</category>'
+            f'<description><![CDATA[<p>{" ".join(s[:20])} <a href="/rel/{i}">a relative link</a>, <b>bold</b> '
+            f'and <img src="/i/{i}.png" alt="picture {i}">.</p><p>{" ".join(s[20:])}</p>'
+            f'<script>track({i})</script><img src="https://pixel.wp.com/{i}.gif" width="1" height="1">]]></description></item>\n')
+    parts.append('</channel></rss>\n')
+    open(f'{out}/feed-{f}.xml', 'w').write(''.join(parts))
+PY
+python3 -m http.server 0 --bind 127.0.0.1 --directory "$WORK/feeds" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+PORT=""
+for _ in $(seq 100); do
+  PORT=$(grep -o 'port [0-9]*' "$WORK/server.log" | head -1 | cut -d' ' -f2 || true)
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+{
+  echo '<?xml version="1.0"?><opml version="2.0"><body>'
+  for f in $(seq 0 $((FEEDS - 1))); do
+    echo "<outline type=\"rss\" text=\"f$f\" xmlUrl=\"http://127.0.0.1:$PORT/feed-$f.xml\"/>"
+  done
+  echo '</body></opml>'
+} >"$WORK/list.opml"
+"$BIN" --data-dir "$WORK/data" import "$WORK/list.opml" >/dev/null
+
+"$BIN" --data-dir "$WORK/data" >"$WORK/app.log" 2>&1 &
+APP=$!
+DB="$WORK/data/focusfeed.sqlite3"
+WIN=""
+for _ in $(seq 200); do
+  WIN=$(xdotool search --name focusfeed 2>/dev/null | head -1 || true)
+  [ -n "$WIN" ] && break
+  sleep 0.1
+done
+sleep 1
+xdotool windowfocus "$WIN"
+xdotool key 2
+sleep 0.5
+IDLE=$(awk '/VmRSS/ {print $2}' /proc/$APP/status)
+START=$(date +%s.%N)
+xdotool key r
+# PERF=file records a profile of the window during the ingest.
+if [ -n "${PERF:-}" ]; then perf record -F 1000 -g -p "$APP" -o "$PERF" >/dev/null 2>&1 & PERFPID=$!; fi
+PEAK=0
+TOTAL=$((FEEDS * ITEMS))
+while :; do
+  RSS=$(awk '/VmRSS/ {print $2}' /proc/$APP/status)
+  [ "$RSS" -gt "$PEAK" ] && PEAK=$RSS
+  N=$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM index_outbox)" 2>/dev/null || echo "0|1")
+  if [ "${N%|*}" -ge "$TOTAL" ] && [ "${N#*|}" -eq 0 ]; then break; fi
+  sleep 0.05
+done
+END=$(date +%s.%N)
+if [ -n "${PERF:-}" ]; then kill -INT "$PERFPID"; wait "$PERFPID" || true; fi
+HWM=$(awk '/VmHWM/ {print $2}' /proc/$APP/status)
+python3 -c "s=$END-$START; print(f'window ingest: $TOTAL items stored and indexed in {s:.2f} s = {$TOTAL/s:.0f} items/s; peak RSS {$HWM/1024:.0f} MiB (sampled {$PEAK/1024:.0f} MiB; {$IDLE/1024:.0f} MiB before r)')"
