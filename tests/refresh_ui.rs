@@ -72,6 +72,27 @@ fn the_window_answers_while_sixteen_feeds_hang() {
             .is_some()
     });
 
+    // While the refresh waits, the window rests between frames: the status bar's spinner
+    // (shown once a task has run a moment) asks for a frame a few times a second, not every
+    // frame (egui's kept a software renderer busy).
+    clock.advance(chrono::Duration::seconds(2));
+    step_until(&mut h, "the task in the status bar", |h| {
+        h.query_all_by_label_contains("Refreshing feeds")
+            .next()
+            .is_some()
+    });
+    step_until(&mut h, "a frame that lets the window rest", |h| {
+        let delay = h
+            .output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .map(|v| v.repaint_delay);
+        delay.is_some_and(|d| d >= Duration::from_millis(100))
+            && h.query_all_by_label_contains("Refreshing feeds")
+                .next()
+                .is_some()
+    });
+
     // Space: the timer runs in the frame that handled the key, whatever the refresh does.
     h.key_press(egui::Key::Space);
     h.step();
