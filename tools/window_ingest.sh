@@ -73,15 +73,20 @@ xdotool key r
 # PERF=file records a profile of the window during the ingest.
 if [ -n "${PERF:-}" ]; then perf record -F 1000 -g -p "$APP" -o "$PERF" >/dev/null 2>&1 & PERFPID=$!; fi
 PEAK=0
+PARTS=""
 TOTAL=$((FEEDS * ITEMS))
 while :; do
   RSS=$(awk '/VmRSS/ {print $2}' /proc/$APP/status)
-  [ "$RSS" -gt "$PEAK" ] && PEAK=$RSS
+  if [ "$RSS" -gt "$PEAK" ]; then
+    PEAK=$RSS
+    PARTS=$(awk '/RssAnon|RssFile|RssShmem/ {printf "%s %d MiB ", $1, $2/1024}' /proc/$APP/status)
+  fi
   N=$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM index_outbox)" 2>/dev/null || echo "0|1")
+  [ -n "${TRACE:-}" ] && echo "$(date +%s.%N | cut -c7-14) $N" >&2
   if [ "${N%|*}" -ge "$TOTAL" ] && [ "${N#*|}" -eq 0 ]; then break; fi
   sleep 0.05
 done
 END=$(date +%s.%N)
 if [ -n "${PERF:-}" ]; then kill -INT "$PERFPID"; wait "$PERFPID" || true; fi
 HWM=$(awk '/VmHWM/ {print $2}' /proc/$APP/status)
-python3 -c "s=$END-$START; print(f'window ingest: $TOTAL items stored and indexed in {s:.2f} s = {$TOTAL/s:.0f} items/s; peak RSS {$HWM/1024:.0f} MiB (sampled {$PEAK/1024:.0f} MiB; {$IDLE/1024:.0f} MiB before r)')"
+python3 -c "s=$END-$START; print(f'window ingest: $TOTAL items stored and indexed in {s:.2f} s = {$TOTAL/s:.0f} items/s; peak RSS {$HWM/1024:.0f} MiB (sampled {$PEAK/1024:.0f} MiB; {$IDLE/1024:.0f} MiB before r)'); print('  at the sampled peak: $PARTS')"
