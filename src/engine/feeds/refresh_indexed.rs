@@ -12,8 +12,6 @@ const INDEX_COMMIT_ITEMS: usize = 10_000;
 /// How the index caught up with a refresh.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IndexCatchUp {
-    /// Documents written or removed.
-    pub indexed: usize,
     /// False when the index was busy (the window holds it and indexes itself) or failed; the
     /// message says which, for the CLI to note.
     pub done: bool,
@@ -93,7 +91,7 @@ fn index_while_storing(
             continue;
         }
         match indexer.sync_index_in(INDEX_COMMIT_ITEMS, Some(1)) {
-            Ok(Some(r)) => catch_up.indexed += r.indexed + r.deleted,
+            Ok(Some(_)) => {}
             Ok(None) => {
                 busy(&mut catch_up);
                 return catch_up;
@@ -105,10 +103,7 @@ fn index_while_storing(
         }
     }
     match indexer.sync_index(None) {
-        Ok(Some(r)) => {
-            catch_up.indexed += r.indexed + r.deleted;
-            catch_up.done = true;
-        }
+        Ok(Some(_)) => catch_up.done = true,
         Ok(None) => busy(&mut catch_up),
         Err(e) => catch_up.note = Some(format!("the search index was not updated: {e}")),
     }
