@@ -70,6 +70,8 @@ sleep 0.5
 IDLE=$(awk '/VmRSS/ {print $2}' /proc/$APP/status)
 START=$(date +%s.%N)
 xdotool key r
+# SHOT=file.png takes a screenshot of the window a second into the refresh.
+if [ -n "${SHOT:-}" ]; then (sleep 1; import -window root "$SHOT") & fi
 # PERF=file records a profile of the window during the ingest.
 if [ -n "${PERF:-}" ]; then perf record -F 1000 -g -p "$APP" -o "$PERF" >/dev/null 2>&1 & PERFPID=$!; fi
 PEAK=0
