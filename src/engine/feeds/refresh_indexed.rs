@@ -76,7 +76,8 @@ fn index_while_storing(
 ) -> IndexCatchUp {
     let mut catch_up = IndexCatchUp::default();
     let busy = |catch_up: &mut IndexCatchUp| {
-        catch_up.note = Some("the window holds the search index and indexes them itself".into());
+        catch_up.note =
+            Some("the window holds the search index and indexes the new items itself".into());
     };
     // Each stored feed wakes this thread; it drains once a commit's worth has gathered.
     while wake.recv().is_ok() {
