@@ -3,18 +3,11 @@
 //! Nothing is timed here; the figures are in docs/performance.md.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 #[test]
 fn a_small_ingest_bench_stores_indexes_and_compares() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_focusfeed"))
-        .args(["bench", "ingest", "--feeds", "6", "--items", "40"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = common::run_binary(&["bench", "ingest", "--feeds", "6", "--items", "40"]);
     for line in [
         "ingest: 6 feeds × 40 items = 240 items",
         "every item indexed at",

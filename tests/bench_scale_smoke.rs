@@ -3,20 +3,11 @@
 //! docs/performance.md.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 #[test]
 fn a_small_scale_bench_reports_every_phase() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_focusfeed"))
-        .args(["bench", "scale", "--items", "2000"])
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = common::run_binary(&["bench", "scale", "--items", "2000"]);
     for phase in [
         "ingest: store",
         "phrase",

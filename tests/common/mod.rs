@@ -258,3 +258,21 @@ pub fn step_until_sent(
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
     }
 }
+
+/// Runs the real binary with `args` and without a display (a bench that would open the window
+/// skips it), fails the test if it fails, and returns what it printed.
+pub fn run_binary(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_focusfeed"))
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
