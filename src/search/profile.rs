@@ -3,12 +3,12 @@
 
 use super::SearchError;
 use super::index::SearchIndex;
-use super::query::Filters;
+use super::query::{Filters, collect};
 use super::schema::TITLE_BOOST;
 use crate::model::{ItemId, UnixTime};
 use std::collections::HashMap;
 use tantivy::Order;
-use tantivy::collector::{FilterCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 
 /// A candidate from [`SearchIndex::query_by_profile`].
@@ -51,25 +51,18 @@ impl SearchIndex {
             }
         }
         let searcher = self.searcher();
-        let only = filters.only.clone();
-        let keep = move |id: i64| only.as_ref().is_none_or(|s| s.contains(&id));
         let top = TopDocs::with_limit(limit);
+        let only = filters.only.as_ref();
         let addresses: Vec<(f32, tantivy::DocAddress)> = if clauses.is_empty() {
             let query = self.filtered(Box::new(AllQuery), filters);
-            let c = FilterCollector::new(
-                "id".into(),
-                keep,
-                top.order_by_fast_field::<i64>("published", Order::Desc),
-            );
-            searcher
-                .search(&*query, &c)?
+            let by_date = top.order_by_fast_field::<i64>("published", Order::Desc);
+            collect(&searcher, &*query, only, by_date)?
                 .into_iter()
                 .map(|(_, a)| (0.0, a))
                 .collect()
         } else {
             let query = self.filtered(Box::new(BooleanQuery::new(clauses)), filters);
-            let c = FilterCollector::new("id".into(), keep, top.order_by_score());
-            searcher.search(&*query, &c)?
+            collect(&searcher, &*query, only, top.order_by_score())?
         };
         let mut columns = HashMap::new();
         let mut hits = Vec::with_capacity(addresses.len());

@@ -233,7 +233,7 @@ impl SearchIndex {
 /// Runs `collector` over the matches of `query`, keeping only the items in `only` when given.
 /// Without it no filter runs: reading every match's id to keep them all cost a tenth of a
 /// common word's search at a million items.
-fn collect<C: Collector>(
+pub(super) fn collect<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     only: Option<&Arc<HashSet<ItemId>>>,
