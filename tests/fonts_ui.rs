@@ -1,7 +1,8 @@
 //! A Chinese article in the window with the app's own font set-up: the bundled fonts alone draw
 //! none of it, and with a CJK font found by the scan (a subset of Noto Sans CJK SC shipped in
 //! tests/data/fonts, so no system font is needed) every character has a glyph, while Latin
-//! text keeps the bundled font.
+//! text keeps the bundled font. Under an English UI the CJK font is read only once CJK text
+//! is drawn.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -14,7 +15,7 @@ use focusfeed::clock::Clock;
 use focusfeed::paths::DB_FILE;
 use focusfeed::store::Store;
 use focusfeed::ui::app::FocusFeedApp;
-use focusfeed::ui::fonts;
+use focusfeed::ui::fonts::{self, Cjk, CjkOnDemand};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -98,6 +99,92 @@ fn a_chinese_feed_and_article_draw_with_every_glyph() {
         }
     }
     // The fallback goes last: Latin letters still come from the bundled font.
+    let families = h.ctx.fonts(|f| f.definitions().families.clone());
+    let proportional = &families[&FontFamily::Proportional];
+    assert_eq!(
+        proportional.first().map(String::as_str),
+        Some("Ubuntu-Light")
+    );
+    assert!(proportional.last().unwrap().starts_with("Noto Sans CJK SC"));
+}
+
+/// A window in English on `dir`, with the CJK font left to be read on demand, as the app
+/// sets it up on a non-CJK system; the harness draws boxes instead of panicking for the one
+/// frame before the font arrives.
+fn english_window_with_cjk_on_demand(dir: &Path) -> (Harness<'static, FocusFeedApp>, CjkOnDemand) {
+    let dir = dir.to_path_buf();
+    let clock = Arc::new(start_clock());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| {
+            let report = fonts::install_from_dirs_with(
+                &cc.egui_ctx,
+                &[Path::new(FONTS)],
+                "en_GB.UTF-8",
+                Cjk::OnDemand,
+            );
+            assert!(report.installed.is_empty(), "{report:?}");
+            tx.send(report.on_demand.expect("the CJK face is offered"))
+                .unwrap();
+            FocusFeedApp::new(cc.egui_ctx.clone(), &dir, clock).unwrap()
+        });
+    let cjk = rx.recv().unwrap();
+    h.key_press(egui::Key::Num2);
+    h.step();
+    (h, cjk)
+}
+
+/// One frame of `ctx` showing `text` (no painter: its texture changes are dropped).
+fn frame(ctx: &egui::Context, text: &str) {
+    let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+        ui.label(text);
+    });
+    output.textures_delta.clear();
+}
+
+#[test]
+fn latin_text_never_reads_the_cjk_font_and_the_first_cjk_character_does() {
+    let ctx = egui::Context::default();
+    let report =
+        fonts::install_from_dirs_with(&ctx, &[Path::new(FONTS)], "en_GB.UTF-8", Cjk::OnDemand);
+    let cjk = report.on_demand.expect("the CJK face is offered");
+    for _ in 0..2 {
+        frame(&ctx, "Tides, Ünïcödé, Ελληνικά, кириллица — €5 → done");
+    }
+    assert!(!cjk.was_asked_for());
+    assert!(!cjk.is_installed());
+    assert!(ctx.fonts_mut(|f| f.has_glyphs(&FontId::proportional(14.0), "Tides €")));
+    assert!(!cjk.was_asked_for());
+    // The first CJK character asks for it, once.
+    frame(&ctx, TITLE);
+    assert!(cjk.was_asked_for());
+    assert!(cjk.wait());
+    frame(&ctx, TITLE);
+    assert!(ctx.fonts_mut(|f| f.has_glyphs(&FontId::proportional(14.0), TITLE)));
+}
+
+#[test]
+fn a_chinese_item_in_an_english_window_reads_the_cjk_font_and_draws_every_glyph() {
+    let dir = tempfile::tempdir().unwrap();
+    chinese_feed(dir.path());
+    let (mut h, cjk) = english_window_with_cjk_on_demand(dir.path());
+    step_until(&mut h, "the Chinese item in the list", |h| {
+        h.query_all_by_label_contains(TITLE).next().is_some()
+    });
+    assert!(cjk.was_asked_for(), "drawing the title asks for the font");
+    assert!(cjk.wait(), "the font is read and added");
+    h.run_steps(2);
+    h.get_by_label(TITLE).click();
+    step_until(&mut h, "the article", |h| {
+        h.query_all_by_label_contains(TEXT).next().is_some()
+    });
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        for text in [FEED, TITLE, TEXT] {
+            assert!(has_glyphs(&h, family.clone(), text), "{family:?}: {text}");
+        }
+    }
     let families = h.ctx.fonts(|f| f.definitions().families.clone());
     let proportional = &families[&FontFamily::Proportional];
     assert_eq!(

@@ -85,7 +85,7 @@ fn bench_fonts() {
         "番茄工作法：每次专注二十五分钟，然后休息五分钟。看板上的每张卡片都是一项任务。";
     let locale = fonts::system_locale();
     let with = egui::Context::default();
-    let report = fonts::install_system(&with, &locale);
+    let report = fonts::install_system(&with, &locale, fonts::Cjk::Now);
     println!(
         "fonts: scanned {} faces in {:.1} ms; chose and read {:?} in {:.1} ms (locale {locale:?})",
         report.faces_scanned,

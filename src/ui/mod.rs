@@ -105,7 +105,10 @@ pub fn run_window(
             app.listen_for_raise(single_instance::listen(&data_dir, move || {
                 repaint.request_repaint()
             }));
-            fonts::install_system_in_background(&cc.egui_ctx, language::Language::font_locale());
+            let locale = language::Language::font_locale();
+            let ui_is_chinese = language::Language::current() == language::Language::Chinese;
+            let cjk = fonts::Cjk::for_window(ui_is_chinese, &locale);
+            fonts::install_system_in_background(&cc.egui_ctx, locale, cjk);
             Ok(Box::new(app))
         }),
     )

@@ -1,7 +1,12 @@
 //! Fonts for every language. egui's bundled fonts draw Latin, Greek and Cyrillic only, so a
 //! Chinese title would be a row of empty boxes: the system's fonts are scanned (fontdb, pure
 //! Rust) on a background thread, and a CJK font and symbol fonts are added after the bundled
-//! ones, which stay first for Latin text.
+//! ones, which stay first for Latin text. The CJK font is read when the UI speaks a CJK
+//! language, or else once the first CJK character is drawn (`on_demand`).
+
+mod on_demand;
+
+pub use on_demand::{CjkOnDemand, is_cjk};
 
 use egui::{FontData, FontFamily, FontInsert, FontPriority, InsertFontFamily};
 use std::path::{Path, PathBuf};
@@ -177,19 +182,6 @@ pub fn choose_symbols(faces: &[Face]) -> Vec<&Face> {
     emoji.into_iter().chain(general).collect()
 }
 
-/// The fallbacks for `locale`, in the order egui should try them.
-pub fn choose<'a>(
-    faces: &'a [Face],
-    locale: &str,
-    covers: impl Fn(&Face) -> bool,
-) -> Vec<&'a Face> {
-    let han = Han::from_locale(locale);
-    choose_cjk(faces, han, covers)
-        .into_iter()
-        .chain(choose_symbols(faces))
-        .collect()
-}
-
 /// The faces fontdb found, one entry per face (a .ttc has several).
 fn faces_of(db: &fontdb::Database) -> Vec<Face> {
     db.faces()
@@ -223,14 +215,52 @@ fn draws_chinese(face: &Face) -> bool {
     "中文".chars().all(|c| charmap.map(c).is_some())
 }
 
+/// When the CJK font is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cjk {
+    /// Now, with the symbol fonts: the UI itself will draw CJK text.
+    Now,
+    /// When egui first meets a CJK character no installed font draws.
+    OnDemand,
+}
+
+impl Cjk {
+    /// `Now` if the UI speaks a CJK language, or the system's locale is one.
+    pub fn for_window(ui_is_chinese: bool, locale: &str) -> Cjk {
+        let language = locale.split(['_', '-', '.', '@']).next().unwrap_or("");
+        if ui_is_chinese || matches!(language, "zh" | "yue" | "ja" | "ko") {
+            Cjk::Now
+        } else {
+            Cjk::OnDemand
+        }
+    }
+}
+
 /// What a scan found and added, and how long each part took.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Report {
     pub faces_scanned: usize,
     /// "Noto Sans CJK SC (NotoSansCJK-Regular.ttc #2)".
     pub installed: Vec<String>,
+    /// The CJK face left to be read on demand.
+    pub on_demand: Option<CjkOnDemand>,
     pub scan: Duration,
     pub load: Duration,
+}
+
+impl std::fmt::Debug for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Report")
+            .field("faces_scanned", &self.faces_scanned)
+            .field("installed", &self.installed)
+            .field(
+                "on_demand",
+                &self.on_demand.as_ref().map(|c| &c.face().family),
+            )
+            .field("scan", &self.scan)
+            .field("load", &self.load)
+            .finish()
+    }
 }
 
 /// Reads the chosen faces' files and adds them to egui's proportional and monospace families,
@@ -265,7 +295,17 @@ fn install(ctx: &egui::Context, chosen: &[&Face]) -> Vec<String> {
 /// Scans `dirs` (instead of the system's font folders) and installs what `locale` needs, here
 /// and now; tests use it with a font of their own.
 pub fn install_from_dirs(ctx: &egui::Context, dirs: &[&Path], locale: &str) -> Report {
-    scan_and_install(ctx, locale, |db| {
+    install_from_dirs_with(ctx, dirs, locale, Cjk::Now)
+}
+
+/// As `install_from_dirs`, with the CJK font read when `cjk` says.
+pub fn install_from_dirs_with(
+    ctx: &egui::Context,
+    dirs: &[&Path],
+    locale: &str,
+    cjk: Cjk,
+) -> Report {
+    scan_and_install(ctx, locale, cjk, |db| {
         for d in dirs {
             db.load_fonts_dir(d);
         }
@@ -273,13 +313,14 @@ pub fn install_from_dirs(ctx: &egui::Context, dirs: &[&Path], locale: &str) -> R
 }
 
 /// Scans the system's fonts and installs what `locale` needs.
-pub fn install_system(ctx: &egui::Context, locale: &str) -> Report {
-    scan_and_install(ctx, locale, fontdb::Database::load_system_fonts)
+pub fn install_system(ctx: &egui::Context, locale: &str, cjk: Cjk) -> Report {
+    scan_and_install(ctx, locale, cjk, fontdb::Database::load_system_fonts)
 }
 
 fn scan_and_install(
     ctx: &egui::Context,
     locale: &str,
+    cjk: Cjk,
     load: impl FnOnce(&mut fontdb::Database),
 ) -> Report {
     let started = Instant::now();
@@ -288,11 +329,24 @@ fn scan_and_install(
     let faces = faces_of(&db);
     let scan = started.elapsed();
     let started = Instant::now();
-    let chosen = choose(&faces, locale, draws_chinese);
-    let installed = install(ctx, &chosen);
+    let han = Han::from_locale(locale);
+    let cjk_face = choose_cjk(&faces, han, draws_chinese);
+    let mut now: Vec<&Face> = Vec::new();
+    let mut on_demand = None;
+    match (cjk, cjk_face) {
+        (Cjk::Now, Some(face)) => now.push(face),
+        (Cjk::OnDemand, Some(face)) => on_demand = Some(CjkOnDemand::new(ctx, face.clone())),
+        (_, None) => {}
+    }
+    now.extend(choose_symbols(&faces));
+    let installed = install(ctx, &now);
+    if let Some(provider) = &on_demand {
+        ctx.add_font_provider(std::sync::Arc::new(provider.clone()));
+    }
     Report {
         faces_scanned: faces.len(),
         installed,
+        on_demand,
         scan,
         load: started.elapsed(),
     }
@@ -301,12 +355,12 @@ fn scan_and_install(
 /// Installs the system fallbacks on a thread of its own, so the first frame does not wait for
 /// the scan; egui uses them from the frame after they arrive (a repaint is asked for).
 /// `locale` picks the CJK font's region (see `Han::from_locale`).
-pub fn install_system_in_background(ctx: &egui::Context, locale: String) {
+pub fn install_system_in_background(ctx: &egui::Context, locale: String, cjk: Cjk) {
     let ctx = ctx.clone();
     let spawned = std::thread::Builder::new()
         .name("fonts".into())
         .spawn(move || {
-            install_system(&ctx, &locale);
+            install_system(&ctx, &locale, cjk);
             ctx.request_repaint();
         });
     // No thread: the window still works, in the bundled fonts.
@@ -359,6 +413,17 @@ mod tests {
 
     fn some(family: &str, index: u32) -> Option<(String, u32)> {
         Some((family.into(), index))
+    }
+
+    #[test]
+    fn the_window_reads_the_cjk_font_at_once_only_for_a_cjk_ui_or_system() {
+        assert_eq!(Cjk::for_window(true, "en_GB.UTF-8"), Cjk::Now);
+        for locale in ["zh_CN.UTF-8", "zh-Hant", "ja_JP.UTF-8", "ko_KR", "yue_HK"] {
+            assert_eq!(Cjk::for_window(false, locale), Cjk::Now, "{locale}");
+        }
+        for locale in ["en_GB.UTF-8", "de_DE", "C", "", "kok_IN"] {
+            assert_eq!(Cjk::for_window(false, locale), Cjk::OnDemand, "{locale}");
+        }
     }
 
     #[test]
@@ -445,16 +510,5 @@ mod tests {
         ];
         assert_eq!(choose_symbols(&faces), vec![&faces[3], &faces[2]]);
         assert!(choose_symbols(&faces[..1]).is_empty());
-    }
-
-    #[test]
-    fn the_cjk_font_comes_before_the_symbol_fonts() {
-        let mut faces = noto_cjk();
-        faces.push(face("DejaVu Sans", "DejaVuSans.ttf", 0, 400));
-        let got: Vec<&str> = choose(&faces, "zh_CN.UTF-8", never)
-            .iter()
-            .map(|f| f.family.as_str())
-            .collect();
-        assert_eq!(got, vec!["Noto Sans CJK SC", "DejaVu Sans"]);
     }
 }
