@@ -56,10 +56,16 @@ impl ReadSetting for Store {
     }
 }
 
-/// One connection to the database. The GUI's worker owns the writing one; readers open their own.
 /// The writer connection's page cache at most, in KiB (see [`Store::size_for_writing`]).
-const ENGINE_CACHE_KIB: i64 = 16 * 1024;
+const ENGINE_CACHE_KIB: i64 = 4 * 1024;
 
+/// WAL pages after which a commit copies them back into the database (see `init`).
+const WAL_CHECKPOINT_PAGES: i64 = 10_000;
+
+/// The size the WAL file is cut back to after a checkpoint.
+const WAL_KEEP_BYTES: i64 = 64 * 1024 * 1024;
+
+/// One connection to the database. The GUI's worker owns the writing one; readers open their own.
 pub struct Store {
     conn: Connection,
 }
@@ -87,6 +93,14 @@ impl Store {
         // file, and writing that file took a fifth of a refresh's whole time. The journal of
         // one statement is small and lives only as long as the statement: memory is the place.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // SQLite copies the WAL back into the database once it passes 1,000 pages (4 MB) by
+        // default: during a refresh that was every few feeds, each time rewriting the same
+        // hot pages (indexes, the outbox, the change counters) and syncing. At 10,000 pages a
+        // 100,000-item refresh in the window went from 5.3-5.8 to 4.5-4.8 s. Set on every
+        // connection, since whichever commits past the mark runs the checkpoint; the file is
+        // cut back to 64 MiB after one if it grew past that while readers held it.
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
+        conn.pragma_update(None, "journal_size_limit", WAL_KEEP_BYTES)?;
         // Every transaction here writes. A deferred one reads first and then asks for the write
         // lock; under WAL, if another connection committed in between, that upgrade fails at
         // once with SQLITE_BUSY ("database is locked") and the busy timeout never applies.
@@ -100,7 +114,9 @@ impl Store {
     /// Sizes this connection for writing feeds in bulk (the engine's writer): a feed's
     /// transaction of 500 items touches more pages than SQLite's default 2 MB cache holds, and
     /// a full cache spills dirty pages to the WAL mid-transaction and reads them back. The
-    /// cache grows only as pages are used; `ENGINE_CACHE_KIB` bounds it.
+    /// cache grows only as pages are used; `ENGINE_CACHE_KIB` bounds it. 4 MiB rather than
+    /// 16: with the larger WAL above, 16 MiB stored a 100,000-item refresh about 5% faster in
+    /// the CLI but held 12 MiB more in the window at its peak.
     pub fn size_for_writing(&self) -> Result<()> {
         self.conn
             .pragma_update(None, "cache_size", -ENGINE_CACHE_KIB)?;

@@ -59,8 +59,9 @@ pub struct Outstanding {
 /// Results the fetch pool, the subscriber and the article fetcher may leave waiting for the
 /// writer. Bounded, so a refresh of many large feeds cannot pile its parsed items up in memory
 /// while the writer stores; every sender is a thread of its own, never the writer, so a full
-/// queue only makes them wait.
-const RESULTS_IN_FLIGHT: usize = 32;
+/// queue only makes them wait. Eight keep the writer fed (32 stored no faster) and hold
+/// about 20 MiB less at a refresh's peak.
+const RESULTS_IN_FLIGHT: usize = 8;
 
 impl Default for Outstanding {
     fn default() -> Self {
