@@ -3,19 +3,22 @@
 //! `cjk.rs`), long tokens dropped, accents folded, lowercased, English-stemmed.
 
 use super::cjk::CjkBigramTokenizer;
+use super::common_pairs::CommonPairs;
 use super::word_memo::FoldLowerStem;
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, TokenStream};
 
 /// Version of what [`text_analyzer`] makes of a text. An index records the version it was
 /// built with and is rebuilt from SQLite when it differs, so every document and every query
 /// are analyzed alike: bump it with any change to the analyzer's output. 1: words only (a CJK
-/// run was one token); 2: CJK bigrams.
-pub const ANALYZER_VERSION: u32 = 2;
+/// run was one token); 2: CJK bigrams; 3: pairs of common words in their own fields.
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Name under which the text analyzer is registered on every index we open. It changed with
 /// version 2 (it was `ff_en`) so that an older build rebuilds a newer index rather than mixing
 /// its own analysis into it.
 pub const TEXT_TOKENIZER: &str = "ff_text";
+/// Name of the analyzer of the pair fields (`common_pairs.rs`).
+pub const PAIRS_TOKENIZER: &str = "ff_pairs";
 /// Name of the analyzer for tags: one lowercased token per tag, so `tag:rust` matches "Rust".
 pub const TAG_TOKENIZER: &str = "ff_tag";
 
@@ -28,6 +31,16 @@ pub fn text_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         // Folding, lowercasing and English stemming, each word's outcome remembered.
         .filter(FoldLowerStem)
+        .build()
+}
+
+/// Builds the analyzer registered as [`PAIRS_TOKENIZER`]: the text analyzer's words, of which
+/// only pairs of adjacent common words come out.
+pub fn pairs_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(CjkBigramTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(FoldLowerStem)
+        .filter(CommonPairs)
         .build()
 }
 

@@ -256,6 +256,8 @@ impl SearchIndex {
         doc.add_i64(f.feed, item.feed_id);
         doc.add_text(f.title, &item.title);
         doc.add_text(f.content, &item.content);
+        doc.add_text(f.title_pairs, &item.title);
+        doc.add_text(f.content_pairs, &item.content);
         if let Some(a) = &item.author {
             doc.add_text(f.author, a);
         }

@@ -6,6 +6,7 @@
 
 mod analyzer;
 mod cjk;
+mod common_pairs;
 mod index;
 mod profile;
 mod query;

@@ -2,6 +2,8 @@
 //! and an item set (unread), sorted by BM25 or date, each hit with highlighted snippets.
 
 use super::SearchError;
+use super::analyzer::pairs_analyzer;
+use super::common_pairs::require_pairs;
 use super::index::SearchIndex;
 use super::schema::TITLE_BOOST;
 use super::snippet::{HitSnippet, Snippets};
@@ -16,7 +18,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term, query_grammar};
 
 /// Restricts which items a search or a profile query may return.
 #[derive(Debug, Clone, Default)]
@@ -121,7 +123,9 @@ pub struct SearchResults {
 }
 
 impl SearchIndex {
-    /// Parses `text` as a user query over title (boosted) and content; words are ANDed.
+    /// Parses `text` as a user query over title (boosted) and content; words are ANDed. An
+    /// exact phrase of common words also requires its pairs (`common_pairs.rs`), which makes it
+    /// fast and changes neither its matches nor its scores.
     pub fn parse_user_query(
         &self,
         text: &str,
@@ -133,13 +137,22 @@ impl SearchIndex {
         let f = self.fields();
         let mut parser = QueryParser::for_index(self.tantivy_index(), vec![f.title, f.content]);
         parser.set_field_boost(f.title, TITLE_BOOST);
+        parser.set_field_boost(f.title_pairs, 0.0);
+        parser.set_field_boost(f.content_pairs, 0.0);
         parser.set_conjunction_by_default();
+        let mut pairs = pairs_analyzer();
         if lenient {
-            Ok(parser.parse_query_lenient(text).0)
+            let (ast, _) = query_grammar::parse_query_lenient(text);
+            let ast = require_pairs(ast, &mut pairs);
+            Ok(parser.build_query_from_user_input_ast_lenient(ast).0)
         } else {
+            let syntax = |e: &dyn std::fmt::Display| SearchError::Query(format!("{text:?}: {e}"));
+            let ast = query_grammar::parse_query(text)
+                .map_err(|_| syntax(&format!("Syntax Error: {text}")))?;
+            let ast = require_pairs(ast, &mut pairs);
             parser
-                .parse_query(text)
-                .map_err(|e| SearchError::Query(format!("{text:?}: {e}")))
+                .build_query_from_user_input_ast(ast)
+                .map_err(|e| syntax(&e))
         }
     }
 

@@ -3,7 +3,9 @@
 //! and so is one built with another `ANALYZER_VERSION` (a change to what an analyzer outputs
 //! must bump it; see `analyzer.rs`).
 
-use super::analyzer::{TAG_TOKENIZER, TEXT_TOKENIZER, tag_analyzer, text_analyzer};
+use super::analyzer::{
+    PAIRS_TOKENIZER, TAG_TOKENIZER, TEXT_TOKENIZER, pairs_analyzer, tag_analyzer, text_analyzer,
+};
 use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
@@ -23,6 +25,10 @@ pub struct Fields {
     pub content: Field,
     pub author: Field,
     pub tag: Field,
+    /// Pairs of adjacent common words of the title and of the content (`common_pairs.rs`):
+    /// document ids only, to narrow a phrase query down before its positions are checked.
+    pub title_pairs: Field,
+    pub content_pairs: Field,
     /// `published_at`, else `fetched_at`: Unix seconds, fast for date sort and `--since`.
     pub published: Field,
     /// Hash of the indexed columns, so `check` can tell a stale document from a current one.
@@ -39,6 +45,8 @@ impl Fields {
             content: schema.get_field("content").ok()?,
             author: schema.get_field("author").ok()?,
             tag: schema.get_field("tag").ok()?,
+            title_pairs: schema.get_field("title_pairs").ok()?,
+            content_pairs: schema.get_field("content_pairs").ok()?,
             published: schema.get_field("published").ok()?,
             stamp: schema.get_field("stamp").ok()?,
         })
@@ -64,6 +72,13 @@ pub fn build_schema() -> Schema {
     b.add_text_field("content", text(TEXT_TOKENIZER));
     b.add_text_field("author", text("default"));
     b.add_text_field("tag", text(TAG_TOKENIZER));
+    let pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(PAIRS_TOKENIZER)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    b.add_text_field("title_pairs", pairs.clone());
+    b.add_text_field("content_pairs", pairs);
     b.add_i64_field("published", INDEXED | FAST | STORED);
     b.add_u64_field("stamp", FAST | STORED);
     b.build()
@@ -73,4 +88,7 @@ pub fn build_schema() -> Schema {
 pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
     index.tokenizers().register(TAG_TOKENIZER, tag_analyzer());
+    index
+        .tokenizers()
+        .register(PAIRS_TOKENIZER, pairs_analyzer());
 }

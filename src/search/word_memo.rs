@@ -3,7 +3,6 @@
 //! largest cost when indexing; a word seen before now costs a lookup. The output is exactly
 //! that of tantivy's `AsciiFoldingFilter`, `LowerCaser` and English `Stemmer` in a row.
 
-use std::collections::HashMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token,
     TokenFilter, TokenStream, Tokenizer,
@@ -79,7 +78,7 @@ impl<S: TokenStream> TokenStream for FoldLowerStemStream<'_, S> {
 }
 
 struct Memo {
-    words: HashMap<String, String>,
+    words: foldhash::HashMap<String, String>,
     /// The three filters, over one token at a time (a raw tokenizer passes it whole).
     filters: TextAnalyzer,
 }
@@ -87,7 +86,7 @@ struct Memo {
 impl Default for Memo {
     fn default() -> Self {
         Self {
-            words: HashMap::new(),
+            words: foldhash::HashMap::default(),
             filters: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(AsciiFoldingFilter)
                 .filter(LowerCaser)
