@@ -39,7 +39,6 @@ pub fn text_analyzer() -> TextAnalyzer {
 pub fn pairs_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(CjkBigramTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(FoldLowerStem)
         .filter(CommonPairs)
         .build()
 }

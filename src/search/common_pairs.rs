@@ -7,6 +7,7 @@
 //! Lucene's CommonGramsFilter, narrowed to pairs of two common words, which keeps the extra
 //! tokens to about a fifth of English prose.
 
+use super::word_memo::{MEMO_WORDS, Memo};
 use std::sync::LazyLock;
 use tantivy::query_grammar::{Delimiter, Occur, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
@@ -25,19 +26,18 @@ const COMMON_WORDS: &[&str] = &[
 ];
 
 /// The common words as the text analyzer leaves them (folded, lowercased, stemmed).
-static COMMON: LazyLock<foldhash::HashSet<String>> = LazyLock::new(|| {
-    let mut analyzer = super::analyzer::text_analyzer();
-    COMMON_WORDS
-        .iter()
-        .filter_map(|w| {
-            let mut stream = analyzer.token_stream(w);
-            stream.advance().then(|| stream.token().text.clone())
-        })
-        .collect()
+static COMMON: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut memo = Memo::default();
+    let mut stems: Vec<String> = COMMON_WORDS.iter().map(|w| memo.normal_form(w)).collect();
+    stems.sort();
+    stems.dedup();
+    stems
 });
 
-/// The filter: out of the analyzed words, emits one token per pair of adjacent common words,
-/// "first second", at the first word's position and spanning both; nothing else.
+/// The filter, over the words as the tokenizer cuts them: emits one token per pair of
+/// adjacent words whose analyzed forms are both common, "first second" in those forms, at
+/// the first word's position and spanning both; nothing else. Each word's verdict is
+/// remembered, so most words cost one lookup (no copy, no stemming).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CommonPairs;
 
@@ -45,67 +45,108 @@ impl TokenFilter for CommonPairs {
     type Tokenizer<T: Tokenizer> = CommonPairsFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CommonPairsFilter<T> {
-        CommonPairsFilter { tokenizer }
+        CommonPairsFilter {
+            tokenizer,
+            verdicts: Verdicts::default(),
+        }
     }
 }
 
-#[derive(Clone)]
 pub struct CommonPairsFilter<T> {
     tokenizer: T,
+    verdicts: Verdicts,
+}
+
+/// A copy starts with nothing remembered (tantivy copies an analyzer per parsed query).
+impl<T: Clone> Clone for CommonPairsFilter<T> {
+    fn clone(&self) -> Self {
+        Self {
+            tokenizer: self.tokenizer.clone(),
+            verdicts: Verdicts::default(),
+        }
+    }
 }
 
 impl<T: Tokenizer> Tokenizer for CommonPairsFilter<T> {
-    type TokenStream<'a> = CommonPairsStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = CommonPairsStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CommonPairsStream {
             tail: self.tokenizer.token_stream(text),
+            verdicts: &mut self.verdicts,
             previous: Previous::default(),
             pair: Token::default(),
         }
     }
 }
 
-/// The last word seen, when it was a common one (its text buffer is reused).
+/// Which common word (its index in `COMMON`) each word seen analyzes to, if any.
+#[derive(Default)]
+struct Verdicts {
+    words: foldhash::HashMap<String, Option<u8>>,
+    memo: Option<Memo>,
+}
+
+impl Verdicts {
+    fn of(&mut self, word: &str) -> Option<u8> {
+        if let Some(known) = self.words.get(word) {
+            return *known;
+        }
+        let normal = self
+            .memo
+            .get_or_insert_with(Memo::default)
+            .normal_form(word);
+        let verdict = COMMON
+            .binary_search(&normal)
+            .ok()
+            .and_then(|i| u8::try_from(i).ok());
+        if self.words.len() >= MEMO_WORDS {
+            self.words.clear();
+        }
+        self.words.insert(word.to_owned(), verdict);
+        verdict
+    }
+}
+
+/// The last word seen, when it was a common one.
 #[derive(Default)]
 struct Previous {
-    common: bool,
-    text: String,
+    common: Option<u8>,
     position: usize,
     offset_from: usize,
 }
 
-pub struct CommonPairsStream<S> {
+pub struct CommonPairsStream<'a, S> {
     tail: S,
+    verdicts: &'a mut Verdicts,
     previous: Previous,
     pair: Token,
 }
 
-impl<S: TokenStream> TokenStream for CommonPairsStream<S> {
+impl<S: TokenStream> TokenStream for CommonPairsStream<'_, S> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let word = self.tail.token();
-            if !COMMON.contains(word.text.as_str()) {
-                self.previous.common = false;
+            let Some(common) = self.verdicts.of(&word.text) else {
+                self.previous.common = None;
                 continue;
-            }
+            };
             let p = &mut self.previous;
-            let paired = p.common && p.position + 1 == word.position;
-            if paired {
+            let first = p.common.filter(|_| p.position + 1 == word.position);
+            if let Some(first) = first {
                 self.pair.text.clear();
-                self.pair.text.push_str(&p.text);
+                self.pair.text.push_str(&COMMON[usize::from(first)]);
                 self.pair.text.push(' ');
-                self.pair.text.push_str(&word.text);
+                self.pair.text.push_str(&COMMON[usize::from(common)]);
                 self.pair.position = p.position;
                 self.pair.offset_from = p.offset_from;
                 self.pair.offset_to = word.offset_to;
                 self.pair.position_length = 1;
             }
-            p.common = true;
-            p.text.clone_from(&word.text);
+            p.common = Some(common);
             p.position = word.position;
             p.offset_from = word.offset_from;
-            if paired {
+            if first.is_some() {
                 return true;
             }
         }

@@ -10,7 +10,7 @@ use tantivy::tokenizer::{
 
 /// Words remembered at most: a few MB. When full, the memo starts over (the common words come
 /// back at once, and a long tail of rare words cannot grow it without bound).
-const MEMO_WORDS: usize = 50_000;
+pub(super) const MEMO_WORDS: usize = 50_000;
 
 /// The token filter: folds, lowercases and stems each token, remembering what each word became.
 #[derive(Clone, Copy, Debug, Default)]
@@ -77,7 +77,7 @@ impl<S: TokenStream> TokenStream for FoldLowerStemStream<'_, S> {
     }
 }
 
-struct Memo {
+pub(super) struct Memo {
     words: foldhash::HashMap<String, String>,
     /// The three filters, over one token at a time (a raw tokenizer passes it whole).
     filters: TextAnalyzer,
@@ -97,6 +97,17 @@ impl Default for Memo {
 }
 
 impl Memo {
+    /// What the three filters make of `word`, not remembered (for callers with a memo of
+    /// their own).
+    pub(super) fn normal_form(&mut self, word: &str) -> String {
+        let mut stream = self.filters.token_stream(word);
+        if stream.advance() {
+            std::mem::take(&mut stream.token_mut().text)
+        } else {
+            String::new()
+        }
+    }
+
     fn normalize(&mut self, word: &mut String) {
         if let Some(known) = self.words.get(word.as_str()) {
             word.clone_from(known);
