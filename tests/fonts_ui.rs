@@ -61,6 +61,28 @@ fn window_with_test_font(dir: &Path) -> Harness<'static, FocusFeedApp> {
     h
 }
 
+/// Opens the Chinese item and checks that every character of it has a glyph in both
+/// families, while the CJK font comes last (Latin letters still from the bundled font).
+fn opens_the_article_with_every_glyph_and_the_cjk_font_last(h: &mut Harness<'_, FocusFeedApp>) {
+    h.get_by_label(TITLE).click();
+    step_until(h, "the article", |h| {
+        h.query_all_by_label_contains(TEXT).next().is_some()
+    });
+    // The harness would have panicked on a missing glyph already; the families say so too.
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        for text in [FEED, TITLE, TEXT] {
+            assert!(has_glyphs(h, family.clone(), text), "{family:?}: {text}");
+        }
+    }
+    let families = h.ctx.fonts(|f| f.definitions().families.clone());
+    let proportional = &families[&FontFamily::Proportional];
+    assert_eq!(
+        proportional.first().map(String::as_str),
+        Some("Ubuntu-Light")
+    );
+    assert!(proportional.last().unwrap().starts_with("Noto Sans CJK SC"));
+}
+
 #[test]
 fn the_bundled_fonts_alone_draw_no_chinese_and_the_scanned_fallback_does() {
     let mut h = Harness::new_ui(|ui| {
@@ -88,24 +110,7 @@ fn a_chinese_feed_and_article_draw_with_every_glyph() {
         h.query_all_by_label_contains(TITLE).next().is_some()
     });
     assert!(h.query_all_by_label_contains(FEED).next().is_some());
-    h.get_by_label(TITLE).click();
-    step_until(&mut h, "the article", |h| {
-        h.query_all_by_label_contains(TEXT).next().is_some()
-    });
-    // The harness would have panicked on a missing glyph already; the families say so too.
-    for family in [FontFamily::Proportional, FontFamily::Monospace] {
-        for text in [FEED, TITLE, TEXT] {
-            assert!(has_glyphs(&h, family.clone(), text), "{family:?}: {text}");
-        }
-    }
-    // The fallback goes last: Latin letters still come from the bundled font.
-    let families = h.ctx.fonts(|f| f.definitions().families.clone());
-    let proportional = &families[&FontFamily::Proportional];
-    assert_eq!(
-        proportional.first().map(String::as_str),
-        Some("Ubuntu-Light")
-    );
-    assert!(proportional.last().unwrap().starts_with("Noto Sans CJK SC"));
+    opens_the_article_with_every_glyph_and_the_cjk_font_last(&mut h);
 }
 
 /// A window in English on `dir`, with the CJK font left to be read on demand, as the app
@@ -176,20 +181,5 @@ fn a_chinese_item_in_an_english_window_reads_the_cjk_font_and_draws_every_glyph(
     assert!(cjk.was_asked_for(), "drawing the title asks for the font");
     assert!(cjk.wait(), "the font is read and added");
     h.run_steps(2);
-    h.get_by_label(TITLE).click();
-    step_until(&mut h, "the article", |h| {
-        h.query_all_by_label_contains(TEXT).next().is_some()
-    });
-    for family in [FontFamily::Proportional, FontFamily::Monospace] {
-        for text in [FEED, TITLE, TEXT] {
-            assert!(has_glyphs(&h, family.clone(), text), "{family:?}: {text}");
-        }
-    }
-    let families = h.ctx.fonts(|f| f.definitions().families.clone());
-    let proportional = &families[&FontFamily::Proportional];
-    assert_eq!(
-        proportional.first().map(String::as_str),
-        Some("Ubuntu-Light")
-    );
-    assert!(proportional.last().unwrap().starts_with("Noto Sans CJK SC"));
+    opens_the_article_with_every_glyph_and_the_cjk_font_last(&mut h);
 }
