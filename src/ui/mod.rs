@@ -106,8 +106,7 @@ pub fn run_window(
                 repaint.request_repaint()
             }));
             let locale = language::Language::font_locale();
-            let ui_is_chinese = language::Language::current() == language::Language::Chinese;
-            let cjk = fonts::Cjk::for_window(ui_is_chinese, &locale);
+            let cjk = fonts::Cjk::for_locale(&locale);
             fonts::install_system_in_background(&cc.egui_ctx, locale, cjk);
             Ok(Box::new(app))
         }),

@@ -39,6 +39,11 @@ impl Han {
     /// From a locale or language tag ("zh_CN.UTF-8", "zh-Hant", "ja_JP", "en_GB"). Anything not
     /// CJK gets Simplified Chinese: the app's readers read Chinese news beside English ones.
     pub fn from_locale(tag: &str) -> Han {
+        Self::of_cjk_locale(tag).unwrap_or(Han::Simplified)
+    }
+
+    /// The shapes a CJK locale asks for; `None` for a locale of another language.
+    pub fn of_cjk_locale(tag: &str) -> Option<Han> {
         let tag = tag
             .split(['.', '@'])
             .next()
@@ -46,19 +51,19 @@ impl Han {
             .to_ascii_lowercase();
         let mut parts = tag.split(['_', '-']);
         match parts.next().unwrap_or("") {
-            "ja" => Han::Japanese,
-            "ko" => Han::Korean,
+            "ja" => Some(Han::Japanese),
+            "ko" => Some(Han::Korean),
             "zh" | "yue" => {
                 let rest: Vec<&str> = parts.collect();
-                if rest.contains(&"hk") || rest.contains(&"mo") {
+                Some(if rest.contains(&"hk") || rest.contains(&"mo") {
                     Han::HongKong
                 } else if rest.contains(&"tw") || rest.contains(&"hant") {
                     Han::Traditional
                 } else {
                     Han::Simplified
-                }
+                })
             }
-            _ => Han::Simplified,
+            _ => None,
         }
     }
 
@@ -225,13 +230,12 @@ pub enum Cjk {
 }
 
 impl Cjk {
-    /// `Now` if the UI speaks a CJK language, or the system's locale is one.
-    pub fn for_window(ui_is_chinese: bool, locale: &str) -> Cjk {
-        let language = locale.split(['_', '-', '.', '@']).next().unwrap_or("");
-        if ui_is_chinese || matches!(language, "zh" | "yue" | "ja" | "ko") {
-            Cjk::Now
-        } else {
-            Cjk::OnDemand
+    /// `Now` if the fonts' locale is a CJK one: the system's, or zh_CN for a 简体中文 UI (see
+    /// `Language::font_locale`).
+    pub fn for_locale(locale: &str) -> Cjk {
+        match Han::of_cjk_locale(locale) {
+            Some(_) => Cjk::Now,
+            None => Cjk::OnDemand,
         }
     }
 }
@@ -416,13 +420,21 @@ mod tests {
     }
 
     #[test]
-    fn the_window_reads_the_cjk_font_at_once_only_for_a_cjk_ui_or_system() {
-        assert_eq!(Cjk::for_window(true, "en_GB.UTF-8"), Cjk::Now);
-        for locale in ["zh_CN.UTF-8", "zh-Hant", "ja_JP.UTF-8", "ko_KR", "yue_HK"] {
-            assert_eq!(Cjk::for_window(false, locale), Cjk::Now, "{locale}");
+    fn the_window_reads_the_cjk_font_at_once_only_for_a_cjk_font_locale() {
+        // A 简体中文 UI on an English system gives the fonts zh_CN (`Language::font_locale`).
+        for locale in [
+            "zh_CN",
+            "zh_CN.UTF-8",
+            "zh-Hant",
+            "ja_JP.UTF-8",
+            "ko_KR",
+            "yue_HK",
+            "ZH_TW",
+        ] {
+            assert_eq!(Cjk::for_locale(locale), Cjk::Now, "{locale}");
         }
         for locale in ["en_GB.UTF-8", "de_DE", "C", "", "kok_IN"] {
-            assert_eq!(Cjk::for_window(false, locale), Cjk::OnDemand, "{locale}");
+            assert_eq!(Cjk::for_locale(locale), Cjk::OnDemand, "{locale}");
         }
     }
 
