@@ -37,9 +37,14 @@ pub struct BenchArgs {
     /// `ingest`: how many feeds to serve.
     #[arg(long, default_value_t = 200)]
     pub feeds: usize,
-    /// `ingest`: items in each feed; `scale`: items in all (default 1,000,000).
+    /// `ingest`: items in each feed; `scale`: items in all (default 1,000,000); `search`:
+    /// items in the corpus (default 100,000).
     #[arg(long)]
     pub items: Option<usize>,
+    /// `search`: keep the generated corpus in this folder and reuse it on the next run, so a
+    /// million-item corpus is built once while queries are profiled.
+    #[arg(long)]
+    pub corpus: Option<std::path::PathBuf>,
 }
 
 pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
@@ -58,7 +63,7 @@ pub fn run(ctx: &CliContext, args: BenchArgs) -> anyhow::Result<()> {
         super::search_bench::run_index()?;
     }
     if all || args.target == BenchTarget::Search {
-        super::search_bench::run_search()?;
+        super::search_bench::run_search(args.items, args.corpus.as_deref())?;
     }
     if all || args.target == BenchTarget::List {
         bench_list()?;

@@ -372,10 +372,52 @@ pub(super) fn report(name: &str, mut times: Vec<Duration>) {
 /// Makes one query of a kind from the generator.
 type QueryMaker<'a> = Box<dyn Fn(&mut Rng) -> String + 'a>;
 
-pub fn run_search() -> anyhow::Result<()> {
-    let c = build_corpus()?;
-    println!("bench search: {ITEMS} items, limit 20, snippets included, warm reader");
+pub fn run_search(items: Option<usize>, corpus: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let items = items.unwrap_or(ITEMS);
+    let c = match corpus {
+        Some(dir) => reuse_or_build_corpus_in(dir, items)?,
+        None if items == ITEMS => build_corpus()?,
+        None => {
+            let dir = ScratchDir::new()?;
+            let mut c = build_corpus_in(dir.path(), items)?;
+            c._dir = Some(dir);
+            c
+        }
+    };
+    println!("bench search: {items} items, limit 20, snippets included, warm reader");
     search_kinds(&c, QUERIES)
+}
+
+/// The corpus kept in `dir` when it holds `items` indexed items (generation is deterministic,
+/// so it is the one that would be built); otherwise built there afresh.
+fn reuse_or_build_corpus_in(dir: &std::path::Path, items: usize) -> anyhow::Result<Corpus> {
+    let db = dir.join(crate::paths::DB_FILE);
+    let index_dir = dir.join("index");
+    if db.exists() && index_dir.exists() {
+        let store = Store::open(&db)?;
+        let index = SearchIndex::open_in_dir(&index_dir)?;
+        if index.num_docs() == items as u64 {
+            eprintln!("reusing the corpus in {}", dir.display());
+            let vocab = Vocab::new(&mut Rng(42), 30_000);
+            return Ok(Corpus {
+                store,
+                index,
+                _dir: None,
+                vocab,
+                insert_time: Duration::ZERO,
+                index_time: Duration::ZERO,
+                index_cpu: None,
+                index_bytes: dir_size(&index_dir),
+            });
+        }
+        anyhow::bail!(
+            "{} holds {} indexed items, not {items}: give an empty folder",
+            dir.display(),
+            index.num_docs()
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    build_corpus_in(dir, items)
 }
 
 /// Every query kind over the corpus, `queries` in all, with p50/p99 for each.
@@ -409,14 +451,25 @@ pub(super) fn search_kinds(c: &Corpus, queries: usize) -> anyhow::Result<()> {
     let mut all = Vec::new();
     for (name, make) in &kinds {
         let mut times = Vec::with_capacity(queries / kinds.len());
+        let mut slowest: Option<(Duration, String, usize)> = None;
         for _ in 0..queries / kinds.len() {
             let q = make(&mut rng);
             let started = Instant::now();
-            c.index.search(&q, false, &none, Sort::Relevance, 20)?;
-            times.push(started.elapsed());
+            let found = c.index.search(&q, false, &none, Sort::Relevance, 20)?;
+            let took = started.elapsed();
+            if slowest.as_ref().is_none_or(|(t, ..)| took > *t) {
+                slowest = Some((took, q, found.total));
+            }
+            times.push(took);
         }
         all.extend(times.iter().copied());
         report(name, times);
+        if let Some((took, q, total)) = slowest {
+            println!(
+                "    slowest: {q} ({:.2} ms, {total} matches)",
+                took.as_secs_f64() * 1e3
+            );
+        }
     }
     report("all of the above", all);
     let mut times = Vec::new();
