@@ -23,6 +23,10 @@ const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 /// built with. Tantivy leaves files it did not write alone.
 const VERSION_FILE: &str = "analyzer-version";
 
+/// Most threads one search uses: tantivy searches segments in parallel, and an index of a
+/// million items has eight or so. Beyond four the window and the writer would starve.
+const MAX_SEARCH_THREADS: usize = 4;
+
 /// Where each live item sits in the current searcher, with its published time and stamp.
 #[derive(Debug, Default)]
 pub struct DocMap {
@@ -129,8 +133,14 @@ impl SearchIndex {
         opened.unwrap_or_else(|_| Err(corrupt(&"reading it failed")))
     }
 
-    fn wrap(index: Index, dir: Option<PathBuf>) -> Result<Self, SearchError> {
+    fn wrap(mut index: Index, dir: Option<PathBuf>) -> Result<Self, SearchError> {
         register_tokenizers(&index);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(MAX_SEARCH_THREADS);
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         let fields = Fields::resolve(&index.schema()).ok_or_else(|| SearchError::Corrupt {
             path: dir.clone().unwrap_or_default(),
             reason: "fields are missing".into(),
