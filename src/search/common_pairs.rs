@@ -174,26 +174,95 @@ pub fn phrase_pairs(pairs: &mut TextAnalyzer, phrase: &str) -> Vec<(usize, usize
     out
 }
 
-/// `ast` with every exact phrase over title or content made to require its pairs too: `"of
-/// the"` becomes `((title:"of the" AND title_pairs:"of the") OR (content:"of the" AND
-/// content_pairs:"of the"))`. A phrase match always has its pairs in the same field, so the
-/// matches are the same; the pair fields are boosted by 0 (see `parse_user_query`), so the
-/// scores are too. Each field gets its own conjunction because tantivy's union seeks a phrase
-/// to its next match (checking positions all the way), while a conjunction led by the short
-/// pair list asks the phrase only about the documents that have the pair. Other leaves are
-/// left as they are.
-pub fn require_pairs(ast: UserInputAst, pairs: &mut TextAnalyzer) -> UserInputAst {
+/// The analyzed words of `phrase` and their pair token when the phrase is exactly two adjacent
+/// common words: the pair field then answers it alone, frequency and all (`pair_phrase.rs`).
+/// `text` is the text analyzer, `pairs` the pairs analyzer.
+pub fn two_word_pair(
+    text: &mut TextAnalyzer,
+    pairs: &mut TextAnalyzer,
+    phrase: &str,
+) -> Option<([String; 2], String)> {
+    let mut words: Vec<(String, usize)> = Vec::with_capacity(2);
+    let mut stream = text.token_stream(phrase);
+    while stream.advance() {
+        if words.len() == 2 {
+            return None;
+        }
+        words.push((stream.token().text.clone(), stream.token().position));
+    }
+    let [(first, at), (second, next)] = <[_; 2]>::try_from(words).ok()?;
+    let mut stream = pairs.token_stream(phrase);
+    let pair = stream.advance().then(|| stream.token().text.clone())?;
+    let only_pair = !stream.advance();
+    let covers = pair.strip_prefix(first.as_str()) == Some(&format!(" {second}"));
+    (at + 1 == next && only_pair && covers).then_some(([first, second], pair))
+}
+
+/// Whether `literal` is an exact phrase over title or content (or both, with no field named).
+pub fn is_exact_text_phrase(literal: &UserInputLiteral) -> bool {
+    let over_text = literal
+        .field_name
+        .as_deref()
+        .is_none_or(|f| PAIR_FIELDS.iter().any(|(field, _)| *field == f));
+    over_text
+        && literal.delimiter == Delimiter::DoubleQuotes
+        && literal.slop == 0
+        && !literal.prefix
+}
+
+/// What [`require_pairs`] made of a query.
+pub struct Rewritten {
+    pub ast: UserInputAst,
+    /// Some phrase in it is two common words, left for the caller to answer from its pair.
+    pub has_two_word_pairs: bool,
+}
+
+/// `ast` with every longer exact phrase over title or content made to require its pairs too:
+/// `"out of the"` becomes `((title:"out of the" AND title_pairs:"out of" AND title_pairs:"of
+/// the") OR (content:… AND content_pairs:…))`. A phrase match always has its pairs in the same
+/// field, so the matches are the same; the pair fields are boosted by 0 (see
+/// `parse_user_query`), so the scores are too. Each field gets its own conjunction because
+/// tantivy's union seeks a phrase to its next match (checking positions all the way), while a
+/// conjunction led by the short pair list asks the phrase only about the documents that have
+/// the pair. A phrase of exactly two common words is left as it is and flagged: its pair
+/// answers it alone. Other leaves are left as they are.
+pub fn require_pairs(
+    ast: UserInputAst,
+    text: &mut TextAnalyzer,
+    pairs: &mut TextAnalyzer,
+) -> Rewritten {
+    let mut has_two_word_pairs = false;
+    let ast = rewrite(ast, text, pairs, &mut has_two_word_pairs);
+    Rewritten {
+        ast,
+        has_two_word_pairs,
+    }
+}
+
+fn rewrite(
+    ast: UserInputAst,
+    text: &mut TextAnalyzer,
+    pairs: &mut TextAnalyzer,
+    two_word: &mut bool,
+) -> UserInputAst {
     match ast {
         UserInputAst::Clause(clauses) => UserInputAst::Clause(
             clauses
                 .into_iter()
-                .map(|(occur, clause)| (occur, require_pairs(clause, pairs)))
+                .map(|(occur, clause)| (occur, rewrite(clause, text, pairs, two_word)))
                 .collect(),
         ),
         UserInputAst::Boost(inner, boost) => {
-            UserInputAst::Boost(Box::new(require_pairs(*inner, pairs)), boost)
+            UserInputAst::Boost(Box::new(rewrite(*inner, text, pairs, two_word)), boost)
         }
         UserInputAst::Leaf(leaf) => match *leaf {
+            UserInputLeaf::Literal(literal)
+                if is_exact_text_phrase(&literal)
+                    && two_word_pair(text, pairs, &literal.phrase).is_some() =>
+            {
+                *two_word = true;
+                UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(literal)))
+            }
             UserInputLeaf::Literal(literal) => phrase_with_pairs(literal, pairs),
             other => UserInputAst::Leaf(Box::new(other)),
         },
@@ -216,8 +285,7 @@ fn phrase_with_pairs(phrase: UserInputLiteral, pairs: &mut TextAnalyzer) -> User
         .filter(|(field, _)| phrase.field_name.as_deref().is_none_or(|f| f == *field))
         .copied()
         .collect();
-    let exact = phrase.delimiter == Delimiter::DoubleQuotes && phrase.slop == 0 && !phrase.prefix;
-    let ranges = if exact && !fields.is_empty() {
+    let ranges = if is_exact_text_phrase(&phrase) {
         phrase_pairs(pairs, &phrase.phrase)
     } else {
         Vec::new()
@@ -286,177 +354,5 @@ mod tests {
             assert_eq!(phrase_pairs(&mut a, part).len(), 1, "{part}");
         }
         assert!(phrase_pairs(&mut a, "blue garden").is_empty());
-    }
-}
-
-#[cfg(test)]
-mod phrase_tests {
-    use crate::search::schema::TITLE_BOOST;
-    use crate::search::{Filters, SearchIndex, Sort};
-    use crate::store::IndexedItem;
-    use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::QueryParser;
-
-    const TEXTS: &[(&str, &str)] = &[
-        (
-            "The state of the art",
-            "It is in the garden of the house, and the rest is out of the way.",
-        ),
-        ("Out of the blue", "Nothing of note. The of the of."),
-        ("Garden notes", "the the the of of of — a garden in a city"),
-        (
-            "Of The People",
-            "Of, the people: by the people. It is what it is.",
-        ),
-        (
-            "On the road",
-            "The road is long; of the many roads, this one is the road.",
-        ),
-        (
-            "State of art",
-            "Art of the state, state of the art again, and of the art.",
-        ),
-        ("缓存 of the 算法", "推荐算法 of the 系统 is in a box"),
-    ];
-
-    fn index() -> SearchIndex {
-        let mut index = SearchIndex::create_in_ram().unwrap_or_else(|e| panic!("{e}"));
-        for (i, (title, content)) in TEXTS.iter().enumerate() {
-            let item = IndexedItem {
-                id: i as i64 + 1,
-                feed_id: 1,
-                title: (*title).to_owned(),
-                content: (*content).to_owned(),
-                author: None,
-                tags: Vec::new(),
-                published: 1_700_000_000 + i as i64,
-            };
-            index.add_new(&item).unwrap_or_else(|e| panic!("{e}"));
-        }
-        index.commit().unwrap_or_else(|e| panic!("{e}"));
-        index
-    }
-
-    /// (total, [(id, score)]) of `text` parsed as before pairs existed: tantivy's own parser.
-    fn without_pairs(index: &SearchIndex, text: &str) -> (usize, Vec<(i64, f32)>) {
-        let f = index.fields();
-        let mut parser = QueryParser::for_index(index.tantivy_index(), vec![f.title, f.content]);
-        parser.set_field_boost(f.title, TITLE_BOOST);
-        parser.set_conjunction_by_default();
-        let query = parser.parse_query(text).unwrap_or_else(|e| panic!("{e}"));
-        let searcher = index.searcher();
-        let (total, top) = searcher
-            .search(&query, &(Count, TopDocs::with_limit(100).order_by_score()))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let ids = index.doc_map().unwrap_or_else(|e| panic!("{e}"));
-        let mut hits: Vec<(i64, f32)> = top
-            .into_iter()
-            .map(|(score, address)| {
-                let id = ids
-                    .by_item
-                    .iter()
-                    .find(|(_, e)| e.address == address)
-                    .map(|(id, _)| *id)
-                    .unwrap_or_else(|| panic!("no id for {address:?}"));
-                (id, score)
-            })
-            .collect();
-        hits.sort_by_key(|h| h.0);
-        (total, hits)
-    }
-
-    fn with_pairs(index: &SearchIndex, text: &str) -> (usize, Vec<(i64, f32)>) {
-        let found = index
-            .search(text, false, &Filters::default(), Sort::Relevance, 100)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut hits: Vec<(i64, f32)> = found
-            .hits
-            .iter()
-            .map(|h| (h.id, h.score.unwrap_or(f32::NAN)))
-            .collect();
-        hits.sort_by_key(|h| h.0);
-        (found.total, hits)
-    }
-
-    #[test]
-    fn phrases_find_and_score_exactly_what_they_did_without_pairs() {
-        let index = index();
-        for text in [
-            "\"of the\"",
-            "\"the of\"",
-            "\"the the\"",
-            "\"it is\"",
-            "\"is in the\"",
-            "\"out of the\"",
-            "\"of the art\"",
-            "\"state of the art\"",
-            "title:\"of the\"",
-            "content:\"of the\"",
-            "\"of the\" garden",
-            "garden -\"of the\"",
-            "\"of the\" OR road",
-            "\"of the\"^3 art",
-            "\"of the\"~1",
-            "\"by the people\"",
-            "\"garden notes\"",
-            "\"the road is\"",
-            "\"算法 of the\"",
-        ] {
-            let (total, hits) = with_pairs(&index, text);
-            let (want_total, want) = without_pairs(&index, text);
-            assert_eq!(total, want_total, "{text}");
-            assert_eq!(hits.len(), want.len(), "{text}");
-            for ((id, score), (want_id, want_score)) in hits.iter().zip(&want) {
-                assert_eq!(id, want_id, "{text}");
-                assert!(
-                    (score - want_score).abs() < 1e-4,
-                    "{text}: {score} vs {want_score}"
-                );
-            }
-        }
-        // The test texts do hold the phrases it asks about.
-        assert_eq!(with_pairs(&index, "\"of the\"").0, 6);
-    }
-
-    #[test]
-    fn a_phrase_of_common_words_requires_its_pairs_and_others_stay_as_they_are() {
-        let index = index();
-        let f = index.fields();
-        let fields_of = |text: &str| {
-            let query = index
-                .parse_user_query(text, false)
-                .unwrap_or_else(|e| panic!("{e}"));
-            let mut fields = Vec::new();
-            query.query_terms(&mut |term, _| fields.push(term.field()));
-            fields
-        };
-        let common = fields_of("\"of the\"");
-        assert!(common.contains(&f.title_pairs) && common.contains(&f.content_pairs));
-        assert_eq!(
-            fields_of("title:\"of the\"")
-                .iter()
-                .filter(|x| **x == f.content_pairs)
-                .count(),
-            0
-        );
-        for text in [
-            "\"garden notes\"",
-            "\"the garden\"",
-            "of the",
-            "\"of the\"~1",
-        ] {
-            let fields = fields_of(text);
-            assert!(
-                !fields.contains(&f.title_pairs) && !fields.contains(&f.content_pairs),
-                "{text}"
-            );
-        }
-        // Half-typed syntax still answers, pairs and all.
-        let lenient = index
-            .parse_user_query("\"of the", true)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut fields = Vec::new();
-        lenient.query_terms(&mut |term, _| fields.push(term.field()));
-        assert!(!fields.is_empty());
     }
 }

@@ -8,8 +8,12 @@ mod analyzer;
 mod cjk;
 mod common_pairs;
 mod index;
+mod pair_phrase;
+#[cfg(test)]
+mod phrase_tests;
 mod profile;
 mod query;
+mod query_build;
 mod schema;
 mod snippet;
 mod sync;

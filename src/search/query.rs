@@ -2,9 +2,10 @@
 //! and an item set (unread), sorted by BM25 or date, each hit with highlighted snippets.
 
 use super::SearchError;
-use super::analyzer::pairs_analyzer;
+use super::analyzer::{pairs_analyzer, text_analyzer};
 use super::common_pairs::require_pairs;
 use super::index::SearchIndex;
+use super::query_build::PairPhraseBuilder;
 use super::schema::TITLE_BOOST;
 use super::snippet::{HitSnippet, Snippets};
 use crate::model::{FeedId, ItemId, UnixTime};
@@ -144,25 +145,38 @@ impl SearchIndex {
         // other goes through `parse_query`, which also flattens nested unions (building from a
         // tree skips that, and "a OR b" took half again as long).
         let mut pairs = pairs_analyzer();
-        if lenient {
-            let (ast, _) = query_grammar::parse_query_lenient(text);
-            let rewritten = require_pairs(ast.clone(), &mut pairs);
-            if rewritten == ast {
-                return Ok(parser.parse_query_lenient(text).0);
-            }
-            Ok(parser.build_query_from_user_input_ast_lenient(rewritten).0)
+        let mut text_analyzer = text_analyzer();
+        let syntax = |e: &dyn std::fmt::Display| SearchError::Query(format!("{text:?}: {e}"));
+        let ast = if lenient {
+            query_grammar::parse_query_lenient(text).0
         } else {
-            let syntax = |e: &dyn std::fmt::Display| SearchError::Query(format!("{text:?}: {e}"));
-            let ast = query_grammar::parse_query(text)
-                .map_err(|_| syntax(&format!("Syntax Error: {text}")))?;
-            let rewritten = require_pairs(ast.clone(), &mut pairs);
-            let query = if rewritten == ast {
-                parser.parse_query(text)
-            } else {
-                parser.build_query_from_user_input_ast(rewritten)
+            query_grammar::parse_query(text)
+                .map_err(|_| syntax(&format!("Syntax Error: {text}")))?
+        };
+        let rewritten = require_pairs(ast.clone(), &mut text_analyzer, &mut pairs);
+        let query = if rewritten.has_two_word_pairs {
+            let builder = PairPhraseBuilder {
+                parser: &parser,
+                fields: f,
+                text: text_analyzer,
+                pairs,
+                lenient,
             };
-            query.map_err(|e| syntax(&e))
-        }
+            builder.build(rewritten.ast)
+        } else if rewritten.ast == ast {
+            if lenient {
+                Ok(parser.parse_query_lenient(text).0)
+            } else {
+                parser.parse_query(text)
+            }
+        } else if lenient {
+            Ok(parser
+                .build_query_from_user_input_ast_lenient(rewritten.ast)
+                .0)
+        } else {
+            parser.build_query_from_user_input_ast(rewritten.ast)
+        };
+        query.map_err(|e| syntax(&e))
     }
 
     /// `query` restricted by the feed and date filters; filters add nothing to the score.

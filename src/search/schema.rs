@@ -26,7 +26,9 @@ pub struct Fields {
     pub author: Field,
     pub tag: Field,
     /// Pairs of adjacent common words of the title and of the content (`common_pairs.rs`):
-    /// document ids only, to narrow a phrase query down before its positions are checked.
+    /// document ids and counts, no positions. A pair's count is the count of its two-word
+    /// phrase (`pair_phrase.rs`); longer phrases are narrowed down by their pairs before their
+    /// positions are checked.
     pub title_pairs: Field,
     pub content_pairs: Field,
     /// `published_at`, else `fetched_at`: Unix seconds, fast for date sort and `--since`.
@@ -75,7 +77,7 @@ pub fn build_schema() -> Schema {
     let pairs = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(PAIRS_TOKENIZER)
-            .set_index_option(IndexRecordOption::Basic),
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
     b.add_text_field("title_pairs", pairs.clone());
     b.add_text_field("content_pairs", pairs);
