@@ -214,11 +214,12 @@ fn task_name(task: &str) -> String {
 /// "⟳ Refreshing feeds 12/40 ▬▬▭": a task that cannot count its steps (a total of 0) shows
 /// its name alone.
 fn task_ui(ui: &mut egui::Ui, t: &TaskProgress) {
-    crate::ui::quiet_spinner::show(ui);
     let name = task_name(&t.task);
     if t.total == 0 {
+        crate::ui::quiet_spinner::show(ui);
         ui.label(format!("{name}…"));
     } else {
+        crate::ui::quiet_spinner::show_beside_count(ui);
         ui.label(format!("{name} {}/{}", t.done, t.total));
         ui.add(egui::ProgressBar::new(t.done as f32 / t.total as f32).desired_width(160.0));
     }
