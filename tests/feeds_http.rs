@@ -240,6 +240,46 @@ fn ok_then_304_by_etag_changes_nothing() {
     );
 }
 
+/// A server without validators: the body's hash, taken when subscribing and on each refresh,
+/// tells an identical body (not parsed again) from a changed one, directly and behind a page.
+#[test]
+fn an_identical_body_without_validators_counts_as_not_modified_and_a_changed_one_updates() {
+    let served = Arc::new(Mutex::new(2usize));
+    let items = Arc::clone(&served);
+    let server = Server::start(move |r| match r.path.as_str() {
+        "/page" => Reply::new(
+            200,
+            "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/same\"></head></html>",
+        ),
+        _ => Reply::new(200, rss("Same", *items.lock().unwrap())),
+    });
+    for address in ["/same", "/page"] {
+        let (_d, mut engine, _c) = engine();
+        let s = engine.subscribe(&server.url(address), &[]).unwrap();
+        assert_eq!(
+            refresh_one(&mut engine, s.feed_id),
+            FeedOutcome::NotModified { removed: 0 },
+            "{address}"
+        );
+        *served.lock().unwrap() = 3;
+        assert_eq!(
+            refresh_one(&mut engine, s.feed_id),
+            FeedOutcome::Updated {
+                added: 1,
+                updated: 0,
+                removed: 0
+            },
+            "{address}"
+        );
+        assert_eq!(
+            refresh_one(&mut engine, s.feed_id),
+            FeedOutcome::NotModified { removed: 0 },
+            "{address}"
+        );
+        *served.lock().unwrap() = 2;
+    }
+}
+
 #[test]
 fn ok_then_304_by_last_modified() {
     const LM: &str = "Sat, 28 Nov 2026 10:00:00 GMT";

@@ -90,6 +90,17 @@ pub struct Fetched {
     pub max_age: Option<u64>,
 }
 
+impl Fetched {
+    /// Lets go of the body's bytes once they are parsed, keeping its validators: a refresh
+    /// holds many parsed feeds waiting for the writer, and each one's body beside it was as
+    /// large again.
+    pub fn drop_body_bytes(&mut self) {
+        if let Body::Fresh { bytes, .. } = &mut self.body {
+            *bytes = Vec::new();
+        }
+    }
+}
+
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum FetchError {
     #[error("{address:?} is not a feed address: {reason}")]

@@ -218,9 +218,12 @@ pub struct ImportReport {
 
 /// What a fetch thread hands back for one feed.
 pub enum Fetch {
+    /// `fetched` without its body's bytes, which are parsed into `parsed`; `body_hash` is
+    /// theirs (taken here, on the fetch thread, not on the writer's).
     Fresh {
         fetched: Fetched,
         parsed: ParsedFeed,
+        body_hash: String,
     },
     NotModified(Fetched),
     Failed(FeedsError),
@@ -234,16 +237,28 @@ fn fetch_and_parse(
     validators: &Validators,
     last_body: Option<&str>,
 ) -> Fetch {
-    match fetcher.fetch(url, validators) {
-        Ok(fetched) if matches!(&fetched.body, Body::Fresh { bytes, .. } if last_body == Some(body_hash(bytes).as_str())) => {
-            Fetch::NotModified(fetched)
+    let mut fetched = match fetcher.fetch(url, validators) {
+        Ok(fetched) => fetched,
+        Err(e) => return Fetch::Failed(e.into()),
+    };
+    let Body::Fresh { bytes, .. } = &fetched.body else {
+        return Fetch::NotModified(fetched);
+    };
+    let hash = body_hash(bytes);
+    if last_body == Some(hash.as_str()) {
+        return Fetch::NotModified(fetched);
+    }
+    match parse_fetched(&fetched) {
+        None => Fetch::NotModified(fetched),
+        Some(Ok(parsed)) => {
+            fetched.drop_body_bytes();
+            Fetch::Fresh {
+                fetched,
+                parsed,
+                body_hash: hash,
+            }
         }
-        Ok(fetched) => match parse_fetched(&fetched) {
-            None => Fetch::NotModified(fetched),
-            Some(Ok(parsed)) => Fetch::Fresh { fetched, parsed },
-            Some(Err(e)) => Fetch::Failed(e.into()),
-        },
-        Err(e) => Fetch::Failed(e.into()),
+        Some(Err(e)) => Fetch::Failed(e.into()),
     }
 }
 

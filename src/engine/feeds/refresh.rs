@@ -113,8 +113,12 @@ impl Engine {
             self.store().set_feed_url(id, &url)?;
         }
         match fetch {
-            Fetch::Fresh { fetched, parsed } => {
-                let o = self.store_fresh(id, now, &fetched, &parsed)?;
+            Fetch::Fresh {
+                fetched,
+                parsed,
+                body_hash,
+            } => {
+                let o = self.store_fresh(id, now, &fetched, &parsed, &body_hash)?;
                 Ok(FeedOutcome::Updated {
                     added: o.added,
                     updated: o.updated,

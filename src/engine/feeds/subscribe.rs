@@ -17,6 +17,7 @@ pub struct Resolved {
     pub url: String,
     fetched: Fetched,
     parsed: ParsedFeed,
+    body_hash: String,
     /// The page the feed was discovered from, when the address was not a feed itself.
     discovered_from: Option<String>,
 }
@@ -37,19 +38,16 @@ pub fn resolve(fetcher: &Fetcher, address: &str) -> Result<Resolved, FeedsError>
                 .moved_to
                 .clone()
                 .unwrap_or_else(|| address.to_string()),
+            body_hash: body_hash(bytes),
             fetched,
             parsed,
             discovered_from: None,
         }),
         Err(ParseError::Html(_)) => {
             let page = String::from_utf8_lossy(bytes).into_owned();
-            let (url, fetched, parsed) = first_feed_of_page(fetcher, &fetched.final_url, &page)?;
-            Ok(Resolved {
-                url,
-                fetched,
-                parsed,
-                discovered_from: Some(address.to_string()),
-            })
+            let mut found = first_feed_of_page(fetcher, &fetched.final_url, &page)?;
+            found.discovered_from = Some(address.to_string());
+            Ok(found)
         }
         Err(e) => Err(e.into()),
     }
@@ -61,7 +59,7 @@ fn first_feed_of_page(
     fetcher: &Fetcher,
     page_url: &str,
     page: &str,
-) -> Result<(String, Fetched, ParsedFeed), FeedsError> {
+) -> Result<Resolved, FeedsError> {
     let base = url::Url::parse(page_url).map_err(|e| FetchError::InvalidAddress {
         address: page_url.to_string(),
         reason: e.to_string(),
@@ -72,14 +70,23 @@ fn first_feed_of_page(
         .collect();
     let common = common_candidates(&base);
     for candidate in declared.iter().chain(common.iter()) {
-        if let Fetch::Fresh { fetched, parsed } =
-            fetch_and_parse(fetcher, candidate, &Validators::default(), None)
+        if let Fetch::Fresh {
+            fetched,
+            parsed,
+            body_hash,
+        } = fetch_and_parse(fetcher, candidate, &Validators::default(), None)
         {
             let url = fetched
                 .moved_to
                 .clone()
                 .unwrap_or_else(|| candidate.clone());
-            return Ok((url, fetched, parsed));
+            return Ok(Resolved {
+                url,
+                fetched,
+                parsed,
+                body_hash,
+                discovered_from: None,
+            });
         }
     }
     Err(FeedsError::NoFeedFound {
@@ -132,13 +139,7 @@ impl Engine {
         {
             return self.already_subscribed(id, folder);
         }
-        let Resolved {
-            url,
-            fetched,
-            parsed,
-            discovered_from,
-        } = resolved;
-        self.add_parsed(&url, folder, fetched, parsed, discovered_from)
+        self.add_parsed(resolved, folder)
     }
 
     fn already_subscribed(
@@ -163,12 +164,17 @@ impl Engine {
 
     fn add_parsed(
         &mut self,
-        url: &str,
+        resolved: Resolved,
         folder: &[String],
-        fetched: Fetched,
-        parsed: ParsedFeed,
-        discovered_from: Option<String>,
     ) -> Result<Subscribed, FeedsError> {
+        let Resolved {
+            url,
+            fetched,
+            parsed,
+            body_hash,
+            discovered_from,
+        } = resolved;
+        let url = url.as_str();
         let now = self.now_unix();
         let folder_id = self.store().ensure_folder_path(folder)?;
         let title = if parsed.title.trim().is_empty() {
@@ -179,7 +185,7 @@ impl Engine {
         let (feed_id, created) =
             self.store()
                 .insert_feed(url, &title, parsed.site_url.as_deref(), folder_id, now)?;
-        let items = self.store_fresh(feed_id, now, &fetched, &parsed)?;
+        let items = self.store_fresh(feed_id, now, &fetched, &parsed, &body_hash)?;
         Ok(Subscribed {
             feed_id,
             url: url.to_string(),
@@ -196,12 +202,11 @@ impl Engine {
         now: UnixTime,
         fetched: &Fetched,
         parsed: &ParsedFeed,
+        body_hash: &str,
     ) -> Result<StoreOutcome, FeedsError> {
-        let (validators, hash) = match &fetched.body {
-            Body::Fresh {
-                validators, bytes, ..
-            } => (validators.clone(), Some(body_hash(bytes))),
-            Body::NotModified => (Validators::default(), None),
+        let validators = match &fetched.body {
+            Body::Fresh { validators, .. } => validators.clone(),
+            Body::NotModified => Validators::default(),
         };
         let published: Vec<UnixTime> = parsed.items.iter().filter_map(|i| i.published_at).collect();
         let hints = Hints {
@@ -215,7 +220,7 @@ impl Engine {
             site_url: parsed.site_url.as_deref(),
             etag: validators.etag.as_deref(),
             last_modified: validators.last_modified.as_deref(),
-            body_hash: hash.as_deref(),
+            body_hash: Some(body_hash),
             items: &parsed.items,
             now,
             next_fetch_at: schedule::after_success(now, &published, hints),
