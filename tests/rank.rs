@@ -579,3 +579,61 @@ fn a_forgotten_weight_stays_forgotten_after_a_restart_and_a_rebuild_from_events(
         "the author of those opens is still learned: {rebuilt:?}"
     );
 }
+
+/// A refresh that stores faster than the index keeps up asks for For you at every batch of new
+/// items. While the index thread has a backlog those wait: one ranking comes, once the index has
+/// caught up, rather than a ranking over a library already outdated beside each batch.
+#[test]
+fn for_you_asked_for_during_an_index_backlog_is_ranked_once_the_index_has_caught_up() {
+    let (dir, mut engine) = engine_with_items();
+    // The index is built now; the items below wait in its outbox, several batches' worth.
+    engine.recommend(10, true).unwrap();
+    let store = engine.store_mut();
+    let (feed_id, _) = store
+        .insert_feed(
+            "https://example.org/backlog.xml",
+            "Backlog",
+            None,
+            None,
+            NOW,
+        )
+        .unwrap();
+    let items: Vec<NewItem> = (0..5_000)
+        .map(|i| {
+            new_item(
+                &format!("backlog-{i}"),
+                &format!("Backlog story {i}"),
+                "tides and harbours",
+                None,
+                NOW - i64::from(i),
+            )
+        })
+        .collect();
+    store_items(store, feed_id, "Backlog", &items, NOW, NOW + 3600);
+    drop(engine);
+    let mut worker = worker_on(dir.path());
+    for _ in 0..3 {
+        worker
+            .send(Command::Rank(RankCommand::Refresh { limit: 10 }))
+            .unwrap();
+    }
+    worker.shutdown();
+    let events = worker.drain();
+    let ranked: Vec<usize> = (0..events.len())
+        .filter(|&i| events[i] == Event::Changed(Topic::Ranking))
+        .collect();
+    assert_eq!(ranked.len(), 1, "{events:?}");
+    let indexed: Vec<usize> = (0..events.len())
+        .filter(|&i| events[i] == Event::Changed(Topic::Index))
+        .collect();
+    assert!(
+        indexed.len() >= 3,
+        "three batches of the backlog: {events:?}"
+    );
+    assert!(
+        indexed.iter().all(|&i| i < ranked[0]),
+        "every batch before the ranking: {events:?}"
+    );
+    let store = Store::open(&dir.path().join(DB_FILE)).unwrap();
+    assert!(!store.rank_list().unwrap().is_empty());
+}

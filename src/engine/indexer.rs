@@ -4,6 +4,7 @@
 //! own database connection, so the writer never waits for an index commit or a ranking.
 
 use super::Engine;
+use super::rank::RankCommand;
 use super::worker::{Command, EventSink};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,6 +27,11 @@ pub(super) fn run(
     let mut index_work_pending = super::search::tick(&mut engine, events);
     let mut generation_seen = 0;
     super::search::announce_index_changes(&engine, events, &mut generation_seen);
+    // For you asked for while the index has a backlog waits for the index to catch up: a
+    // ranking first indexes everything stored, and a refresh storing faster than the index
+    // keeps up asks for one at every batch of new items (twice a second), each then ranked
+    // over a library already outdated, beside the indexing it slows.
+    let mut deferred_ranking: Option<usize> = None;
     loop {
         // While the index has a backlog, come straight back to it between commands; while For
         // you is built on its own thread, look for it often.
@@ -42,6 +48,9 @@ pub(super) fn run(
                     matches!(cmd, Command::Search(super::search::SearchCommand::Sync));
                 match cmd {
                     Command::Search(c) => super::search::handle(&mut engine, c, events),
+                    Command::Rank(RankCommand::Refresh { limit }) if index_work_pending => {
+                        deferred_ranking = Some(limit);
+                    }
                     Command::Rank(c) => super::rank::handle(&mut engine, c, events),
                     // The handle never sends these here.
                     Command::Focus(_) | Command::Feeds(_) | Command::Reader(_) => {}
@@ -53,6 +62,9 @@ pub(super) fn run(
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
                 // A ranking asked for is delivered before the thread stops.
+                if let Some(limit) = deferred_ranking.take() {
+                    super::rank::handle(&mut engine, RankCommand::Refresh { limit }, events);
+                }
                 super::rank::poll_build(&mut engine, events, true);
                 break;
             }
@@ -61,5 +73,8 @@ pub(super) fn run(
         // Keeps the search index in step with items written by any thread or process.
         index_work_pending = super::search::tick(&mut engine, events);
         super::search::announce_index_changes(&engine, events, &mut generation_seen);
+        if !index_work_pending && let Some(limit) = deferred_ranking.take() {
+            super::rank::handle(&mut engine, RankCommand::Refresh { limit }, events);
+        }
     }
 }
