@@ -42,7 +42,7 @@ pub struct SearchState {
     backlog: u64,
 }
 
-/// Items per commit while the outbox holds a backlog of at least as many.
+/// Most items per commit while the outbox holds a backlog.
 const BACKLOG_BATCH: usize = 10_000;
 
 const TASK_BUILD: &str = "Building the search index";
@@ -278,11 +278,21 @@ pub(super) fn tick(engine: &mut Engine, events: &EventSink) -> bool {
             }
         }
     }
-    let batch = if engine.search.backlog >= BACKLOG_BATCH as u64 {
+    // A backlog (a refresh storing faster than the index keeps up) is taken a whole commit at
+    // a time, up to BACKLOG_BATCH, with merges paused until it is over: commits of 2,000 made
+    // fifty segments of a 100,000-item refresh, each merged on the way.
+    let backlog = usize::try_from(engine.search.backlog).unwrap_or(usize::MAX);
+    let batch = if backlog >= BACKLOG_BATCH {
         BACKLOG_BATCH
     } else {
         search::BATCH
     };
+    if let Some(index) = engine.search.index.as_mut()
+        && let Err(e) = index.set_merging(backlog <= search::BATCH)
+    {
+        report_failure(engine, events, TASK_SYNC, e.to_string());
+        return false;
+    }
     match engine.sync_index_in(batch, Some(1)) {
         Ok(Some(report)) => {
             engine.search.last_error = None;

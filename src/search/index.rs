@@ -9,6 +9,7 @@ use crate::store::IndexedItem;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
@@ -48,6 +49,8 @@ pub struct SearchIndex {
     fields: Fields,
     reader: IndexReader,
     writer: Option<IndexWriter>,
+    /// Whether segments are merged as commits make them (see [`Self::set_merging`]).
+    merging: bool,
     dir: Option<PathBuf>,
     /// Built lazily per searcher generation; term vectors and `check` look items up in it.
     doc_map: Mutex<Option<(u64, Arc<DocMap>)>>,
@@ -154,6 +157,7 @@ impl SearchIndex {
             fields,
             reader,
             writer: None,
+            merging: true,
             dir,
             doc_map: Mutex::new(None),
             vectors: Default::default(),
@@ -201,9 +205,32 @@ impl SearchIndex {
                     TantivyError::LockFailure(..) => SearchError::Busy,
                     other => SearchError::Tantivy(other),
                 })?;
+            if !self.merging {
+                writer.set_merge_policy(Box::new(NoMergePolicy));
+            }
             self.writer = Some(writer);
         }
         self.writer.as_mut().ok_or(SearchError::Busy)
+    }
+
+    /// Pauses merging segments while a backlog is indexed in a run of commits (merging
+    /// segments that the next commits outgrow is work done twice, on a machine the refresh
+    /// keeps busy), or resumes it: tantivy's usual policy, looked at once with a commit.
+    pub fn set_merging(&mut self, on: bool) -> Result<(), SearchError> {
+        if self.merging == on {
+            return Ok(());
+        }
+        self.merging = on;
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        if on {
+            writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+            self.commit()
+        } else {
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+            Ok(())
+        }
     }
 
     /// Whether this process may write (takes the writer lock if free).
@@ -354,4 +381,39 @@ pub fn stamp(item: &IndexedItem) -> u64 {
     }
     eat(&item.published.to_le_bytes());
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: i64) -> IndexedItem {
+        IndexedItem {
+            id,
+            feed_id: 1,
+            title: format!("Item {id}"),
+            content: "tides and harbours".into(),
+            author: None,
+            tags: Vec::new(),
+            published: 1_700_000_000 + id,
+        }
+    }
+
+    #[test]
+    fn merges_wait_while_paused_and_resume_with_a_commit() {
+        let mut index = SearchIndex::create_in_ram().unwrap_or_else(|e| panic!("{e}"));
+        let segments = |index: &SearchIndex| index.searcher().segment_readers().len();
+        index.set_merging(false).unwrap_or_else(|e| panic!("{e}"));
+        // Tantivy's policy merges eight segments of a size; twelve commits make twelve.
+        for id in 1..=12 {
+            index.add_new(&item(id)).unwrap_or_else(|e| panic!("{e}"));
+            index.commit().unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(segments(&index), 12);
+        index.set_merging(true).unwrap_or_else(|e| panic!("{e}"));
+        index.release_writer().unwrap_or_else(|e| panic!("{e}"));
+        index.reload().unwrap_or_else(|e| panic!("{e}"));
+        assert!(segments(&index) < 12, "{} segments", segments(&index));
+        assert_eq!(index.num_docs(), 12);
+    }
 }
