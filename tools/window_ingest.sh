@@ -86,7 +86,8 @@ while :; do
   # max(id), not count(*): the database starts empty, so the largest id is the count, and
   # counting 100,000 rows 20 times a second took CPU from the window being measured.
   N=$(sqlite3 "$DB" "SELECT (SELECT coalesce(max(id), 0) FROM items), (SELECT count(*) FROM index_outbox)" 2>/dev/null || echo "0|1")
-  [ -n "${TRACE:-}" ] && echo "$(date +%s.%N | cut -c7-14) $N" >&2
+  # TRACE=1: the time, stored|waiting to be indexed, and the window's memory, every 50 ms.
+  [ -n "${TRACE:-}" ] && echo "$(date +%s.%N | cut -c7-14) $N $(awk '/RssAnon|RssFile/ {printf "%s %d MiB ", $1, $2/1024}' /proc/$APP/status)" >&2
   if [ "${N%|*}" -ge "$TOTAL" ] && [ "${N#*|}" -eq 0 ]; then break; fi
   sleep 0.05
 done

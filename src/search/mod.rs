@@ -2,7 +2,8 @@
 //! (see ../shared/docs/design.md). `index` owns the tantivy index, `query` answers user searches
 //! with snippets, `profile` and `vectors` serve the recommender (weighted-term retrieval,
 //! tf-idf vectors),
-//! `sync` keeps the index in step with SQLite (outbox, rebuild, check).
+//! `sync` keeps the index in step with SQLite (outbox, rebuild, check); `common_pairs`,
+//! `pair_phrase` and `query_build` make phrases of common words fast.
 
 mod analyzer;
 mod cjk;
