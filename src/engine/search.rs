@@ -42,7 +42,7 @@ pub struct SearchState {
     backlog: u64,
 }
 
-/// Most items per commit while the outbox holds a backlog.
+/// Items per commit while the outbox holds a backlog of at least as many.
 const BACKLOG_BATCH: usize = 10_000;
 
 const TASK_BUILD: &str = "Building the search index";
@@ -278,9 +278,9 @@ pub(super) fn tick(engine: &mut Engine, events: &EventSink) -> bool {
             }
         }
     }
-    // A backlog (a refresh storing faster than the index keeps up) is taken a whole commit at
-    // a time, up to BACKLOG_BATCH, with merges paused until it is over: commits of 2,000 made
-    // fifty segments of a 100,000-item refresh, each merged on the way.
+    // A backlog (a refresh storing faster than the index keeps up) is taken in larger commits,
+    // with merges paused while more than one batch waits: tantivy merged the segments of a
+    // 100,000-item refresh as they came, work that the next commits outgrew.
     let backlog = usize::try_from(engine.search.backlog).unwrap_or(usize::MAX);
     let batch = if backlog >= BACKLOG_BATCH {
         BACKLOG_BATCH
