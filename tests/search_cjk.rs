@@ -217,7 +217,7 @@ fn an_index_built_by_an_older_analyzer_is_rebuilt_on_start_up() {
     let mut engine = open_engine(dir.path());
     let (_, outcome) = engine.search_index_with_progress(&mut |_, _| {}).unwrap();
     match outcome {
-        search::OpenOutcome::Rebuilt(reason) => {
+        search::OpenOutcome::Upgraded(reason) => {
             assert!(reason.contains("version 1"), "{reason}")
         }
         other => panic!("not rebuilt: {other:?}"),

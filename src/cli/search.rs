@@ -140,8 +140,14 @@ fn open_index(ctx: &CliContext) -> anyhow::Result<Engine> {
     let (_, outcome) = engine
         .search_index_with_progress(&mut progress_on_stderr())
         .context("opening the search index")?;
-    if let crate::search::OpenOutcome::Rebuilt(reason) = outcome {
-        eprintln!("rebuilt the search index from the database: {reason}");
+    match outcome {
+        crate::search::OpenOutcome::Rebuilt(reason) => {
+            eprintln!("rebuilt the search index from the database: {reason}");
+        }
+        crate::search::OpenOutcome::Upgraded(reason) => {
+            eprintln!("rebuilt the search index for this version of focusfeed: {reason}");
+        }
+        crate::search::OpenOutcome::Opened | crate::search::OpenOutcome::Created => {}
     }
     if engine.sync_index(None)?.is_none() {
         eprintln!("note: the window is indexing; results may miss the newest items");

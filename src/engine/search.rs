@@ -263,10 +263,14 @@ pub(super) fn tick(engine: &mut Engine, events: &EventSink) -> bool {
         match engine.search_index_with_progress(&mut progress) {
             Ok((_, OpenOutcome::Opened)) => {}
             Ok((_, outcome)) => {
-                if let OpenOutcome::Rebuilt(reason) = outcome {
-                    events.send(Event::Notice(format!(
+                match outcome {
+                    OpenOutcome::Rebuilt(reason) => events.send(Event::Notice(format!(
                         "The search index was rebuilt from the database ({reason})."
-                    )));
+                    ))),
+                    OpenOutcome::Upgraded(_) => events.send(Event::Notice(
+                        "The search index was rebuilt for this version of focusfeed.".into(),
+                    )),
+                    OpenOutcome::Opened | OpenOutcome::Created => {}
                 }
                 events.send(Event::Finished {
                     task: TASK_BUILD.into(),

@@ -110,9 +110,16 @@ impl SearchIndex {
             path: dir.to_path_buf(),
             reason: e.to_string(),
         };
+        let outdated = |reason: String| SearchError::Outdated {
+            path: dir.to_path_buf(),
+            reason,
+        };
         let version = Self::analyzer_version_in(dir);
+        if version == 0 {
+            return Err(corrupt(&"its record of the analyzer version is unreadable"));
+        }
         if version != ANALYZER_VERSION {
-            return Err(corrupt(&format!(
+            return Err(outdated(format!(
                 "its text was analyzed by version {version} of the analyzer, this build uses \
                  version {ANALYZER_VERSION}"
             )));
@@ -122,7 +129,7 @@ impl SearchIndex {
         let opened = std::panic::catch_unwind(|| -> Result<Self, SearchError> {
             let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
             if index.schema() != build_schema() {
-                return Err(corrupt(&"it was built with another schema"));
+                return Err(outdated("its fields were laid out by another build".into()));
             }
             let damaged = index.validate_checksum().map_err(|e| corrupt(&e))?;
             if let Some(file) = damaged.iter().next() {

@@ -47,8 +47,11 @@ pub enum SearchError {
     Busy,
     #[error("no search index in {0}")]
     Missing(PathBuf),
-    #[error("the search index in {path} is damaged or outdated ({reason})")]
+    #[error("the search index in {path} is damaged ({reason})")]
     Corrupt { path: PathBuf, reason: String },
+    /// Made by another build: another analyzer version or schema.
+    #[error("the search index in {path} was made by another version of focusfeed ({reason})")]
+    Outdated { path: PathBuf, reason: String },
     #[error("invalid search query: {0} (see `focusfeed search --help` for the syntax)")]
     Query(String),
     #[error("cannot use {path}: {source}")]

@@ -106,6 +106,8 @@ pub enum OpenOutcome {
     Created,
     /// It could not be used (the reason); rebuilt from SQLite.
     Rebuilt(String),
+    /// Another version of focusfeed made it (the reason); rebuilt from SQLite.
+    Upgraded(String),
 }
 
 /// Opens the index in `dir`; a missing, damaged or outdated one is rebuilt from `store` instead
@@ -121,6 +123,7 @@ pub fn open_or_rebuild(
         Err(e @ (SearchError::Corrupt { .. } | SearchError::Tantivy(_))) => {
             OpenOutcome::Rebuilt(e.to_string())
         }
+        Err(SearchError::Outdated { reason, .. }) => OpenOutcome::Upgraded(reason),
         Err(e) => return Err(e),
     };
     // Another process writing the index (the window) can make it look damaged for a moment
@@ -245,6 +248,28 @@ fn push_example(list: &mut Vec<ItemId>, id: ItemId) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An index of an earlier build's fields (the pair fields once recorded no counts) is
+    /// rebuilt as an upgrade, not reported as damage.
+    #[test]
+    fn an_index_with_another_schema_is_rebuilt_as_an_upgrade() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("index");
+        drop(SearchIndex::create_in_dir(&path).unwrap_or_else(|e| panic!("{e}")));
+        let version =
+            std::fs::read(path.join("analyzer-version")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::remove_dir_all(&path).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut older = tantivy::schema::Schema::builder();
+        older.add_text_field("title", tantivy::schema::TEXT);
+        tantivy::Index::create_in_dir(&path, older.build()).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path.join("analyzer-version"), version).unwrap_or_else(|e| panic!("{e}"));
+        let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let (index, outcome) =
+            open_or_rebuild(&path, &store, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(outcome, OpenOutcome::Upgraded(_)), "{outcome:?}");
+        assert_eq!(index.tantivy_index().schema(), super::super::build_schema());
+    }
 
     #[test]
     fn a_damaged_index_in_use_by_a_writer_is_left_alone() {
