@@ -199,9 +199,10 @@ pub(super) struct Corpus {
     pub(super) index_bytes: u64,
 }
 
-fn build_corpus() -> anyhow::Result<Corpus> {
+/// `items` generated items in a scratch directory removed with the corpus.
+fn build_corpus(items: usize) -> anyhow::Result<Corpus> {
     let dir = ScratchDir::new()?;
-    let mut c = build_corpus_in(dir.path(), ITEMS)?;
+    let mut c = build_corpus_in(dir.path(), items)?;
     c._dir = Some(dir);
     Ok(c)
 }
@@ -304,7 +305,7 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 }
 
 pub fn run_index() -> anyhow::Result<()> {
-    let mut c = build_corpus()?;
+    let mut c = build_corpus(ITEMS)?;
     let secs = c.index_time.as_secs_f64();
     println!("bench index: {ITEMS} generated items (titles 5–10 words, bodies 50–150 words)");
     println!(
@@ -376,13 +377,7 @@ pub fn run_search(items: Option<usize>, corpus: Option<&std::path::Path>) -> any
     let items = items.unwrap_or(ITEMS);
     let c = match corpus {
         Some(dir) => reuse_or_build_corpus_in(dir, items)?,
-        None if items == ITEMS => build_corpus()?,
-        None => {
-            let dir = ScratchDir::new()?;
-            let mut c = build_corpus_in(dir.path(), items)?;
-            c._dir = Some(dir);
-            c
-        }
+        None => build_corpus(items)?,
     };
     println!("bench search: {items} items, limit 20, snippets included, warm reader");
     search_kinds(&c, QUERIES)

@@ -2,10 +2,11 @@
 //! such as "of the" matches few documents, yet each of its words is in nearly all of them, and
 //! tantivy checks word positions in every document that has both. A field of pair tokens
 //! ("of the", "in a": adjacent words that are both on the list below), holding document ids
-//! only, answers which documents have the pair at all; a phrase query requires its pairs
-//! there too, so positions are checked only where the pair is (see `query.rs`). The idea is
-//! Lucene's CommonGramsFilter, narrowed to pairs of two common words, which keeps the extra
-//! tokens to about a fifth of English prose.
+//! and counts, no positions, answers which documents have the pair and how often. A phrase of
+//! exactly two common words is answered from its pair alone (`pair_phrase.rs`); a longer one
+//! requires its pairs too, so positions are checked only where the pairs are (see
+//! [`require_pairs`]). The idea is Lucene's CommonGramsFilter, narrowed to pairs of two common
+//! words, which keeps the extra tokens to about a fifth of English prose.
 
 use super::word_memo::{MEMO_WORDS, Memo};
 use std::sync::LazyLock;
