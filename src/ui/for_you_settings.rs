@@ -91,6 +91,7 @@ impl ForYouSettings {
                 ui.label(t!("for_you.forget_confirm"));
                 if ui.button(t!("for_you.forget_yes")).clicked() {
                     ctx.send(Command::Rank(RankCommand::Reset));
+                    self.learned.forget_all();
                     ctx.act(AppAction::Confirm(t!("for_you.forgot").into_owned()));
                     self.confirm_reset = false;
                 }
@@ -121,7 +122,13 @@ impl ForYouSettings {
                                 t!(format!("rule_kind.{}", rule.kind.as_str())),
                                 rule.pattern
                             ));
-                            if ui.small_button(t!("for_you.remove")).clicked() {
+                            // Keyed by the rule, not by place: a reread can move the rows.
+                            let scope = egui::UiBuilder::new()
+                                .scope_id(egui::Id::unique(("for_you_rule", rule.id)));
+                            let remove = ui.scope_builder(scope, |ui| {
+                                ui.small_button(t!("for_you.remove")).clicked()
+                            });
+                            if remove.inner {
                                 ctx.send(Command::Rank(RankCommand::RemoveRule { id: rule.id }));
                                 removed = Some(rule.id);
                             }
