@@ -41,7 +41,7 @@ fn read_night_sky(clock: &ManualClock, h: &mut Harness<'_, FocusFeedApp>, db: &S
     clock.advance(chrono::Duration::seconds(2));
     h.run_steps(3);
     step_until(h, "the rows on screen", rows_shown);
-    let titles: Vec<String> = {
+    let opened: Vec<(ItemId, String)> = {
         let mut stmt = db
             .conn()
             .prepare("SELECT i.id, i.title FROM items i JOIN feeds f ON f.id = i.feed_id WHERE f.title = ?1")
@@ -56,17 +56,27 @@ fn read_night_sky(clock: &ManualClock, h: &mut Harness<'_, FocusFeedApp>, db: &S
             .iter()
             .filter_map(|id| night.iter().find(|(i, _)| i == id))
             .filter(|(_, t)| h.query_by_role_and_label(Role::Button, t).is_some())
-            .map(|(_, t)| t.clone())
             .take(3)
+            .cloned()
             .collect()
     };
-    assert_eq!(titles.len(), 3, "three night-sky rows on screen");
-    for title in &titles {
+    assert_eq!(opened.len(), 3, "three night-sky rows on screen");
+    for (_, title) in &opened {
         click_row(h, title);
         h.run_steps(2);
         clock.advance(chrono::Duration::seconds(40));
         h.run_steps(2);
     }
+    // The writer stores the opens; a ranking asked for before the last is stored would learn
+    // from two.
+    step_until(h, "the opens recorded", |_| {
+        opened.iter().all(|(id, _)| {
+            db.events_for_item(*id)
+                .unwrap()
+                .iter()
+                .any(|e| e.kind == Some(focusfeed::store::events::EventKind::Open))
+        })
+    });
     clock.advance(chrono::Duration::minutes(30));
     let before = db.rank_model().unwrap().map(|m| m.last_event);
     reenter_for_you(h);
