@@ -72,18 +72,16 @@ impl Engine {
     /// Marks items; returns how many changed. The change becomes the one undo step.
     pub fn mark_items(&mut self, ids: &[ItemId], read: bool, view: Option<&str>) -> Result<usize> {
         let now = self.now().timestamp();
-        let changed = self.store_mut().mark_items(ids, read.then_some(now))?;
-        if read {
-            let mut skips = Vec::new();
-            for (id, _) in changed.iter().take(MAX_SKIPS_PER_MARK) {
-                if !self.store().was_opened(*id)? {
-                    let mut e = NewEvent::new(*id, EventKind::ReadWithoutOpen, now);
+        let changed = if read {
+            self.store_mut()
+                .mark_read_noting_skips(ids, now, MAX_SKIPS_PER_MARK, |id| {
+                    let mut e = NewEvent::new(id, EventKind::ReadWithoutOpen, now);
                     e.view = view.map(str::to_string);
-                    skips.push(e);
-                }
-            }
-            self.store_mut().record_events(&skips)?;
-        }
+                    e
+                })?
+        } else {
+            self.store_mut().mark_items(ids, None)?
+        };
         let n = changed.len();
         if n > 0 {
             self.reader.undo = Some(changed);
@@ -108,11 +106,8 @@ impl Engine {
         mark_read: bool,
     ) -> Result<()> {
         let now = self.now().timestamp();
-        self.store_mut()
-            .record_events(&[NewEvent::new(item, EventKind::Open, now).in_list(view, position)])?;
-        if mark_read {
-            self.store_mut().mark_items(&[item], Some(now))?;
-        }
+        let open = NewEvent::new(item, EventKind::Open, now).in_list(view, position);
+        self.store_mut().record_open(&open, mark_read)?;
         Ok(())
     }
 
@@ -124,17 +119,16 @@ impl Engine {
         position: Option<usize>,
     ) -> Result<()> {
         let now = self.now().timestamp();
-        if self.store().star_item(item, on.then_some(now))? {
-            let kind = if on {
-                EventKind::Star
-            } else {
-                EventKind::Unstar
-            };
-            let mut e = NewEvent::new(item, kind, now);
-            e.view = view.map(str::to_string);
-            e.position = position.map(|p| p as i64);
-            self.store_mut().record_events(&[e])?;
-        }
+        let kind = if on {
+            EventKind::Star
+        } else {
+            EventKind::Unstar
+        };
+        let mut e = NewEvent::new(item, kind, now);
+        e.view = view.map(str::to_string);
+        e.position = position.map(|p| p as i64);
+        self.store_mut()
+            .star_item_recording(item, on.then_some(now), &e)?;
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Result, Store};
 use crate::model::{ItemId, UnixTime};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 /// What happened to an item. Stored as its `as_str` text so SQL stays readable.
@@ -120,25 +120,77 @@ impl Store {
     /// Returns how many were stored.
     pub fn record_events(&mut self, events: &[NewEvent]) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let mut stored = 0;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO events(item_id, kind, view, position, value, at)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
-            )?;
-            for e in events {
-                stored += insert.execute(params![
-                    e.item_id,
-                    e.kind.as_str(),
-                    e.view,
-                    e.position,
-                    e.value,
-                    e.at
-                ])?;
-            }
-        }
+        let stored = insert_events(&tx, events)?;
         tx.commit()?;
         Ok(stored)
+    }
+
+    /// Records an open and, with `mark_read`, marks the item read if it was not, in one
+    /// transaction: the flag and the event that explains it are never seen (or lost) apart.
+    pub fn record_open(&mut self, open: &NewEvent, mark_read: bool) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        insert_events(&tx, std::slice::from_ref(open))?;
+        if mark_read {
+            tx.execute(
+                "UPDATE items SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL",
+                params![open.item_id, open.at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stars (`Some(at)`) or unstars an item and records `event` in one transaction; false
+    /// (and no event) when the item is gone.
+    pub fn star_item_recording(
+        &mut self,
+        id: ItemId,
+        starred_at: Option<UnixTime>,
+        event: &NewEvent,
+    ) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let found = tx.execute(
+            "UPDATE items SET starred_at = ?2 WHERE id = ?1",
+            params![id, starred_at],
+        )? > 0;
+        if found {
+            insert_events(&tx, std::slice::from_ref(event))?;
+        }
+        tx.commit()?;
+        Ok(found)
+    }
+
+    /// Marks items read at `at` as [`Store::mark_items`] does and, in the same transaction,
+    /// records `skip(id)` for up to `max_skips` of those that changed and were never opened.
+    /// Returns the previous states of the items that changed (what an undo restores).
+    pub fn mark_read_noting_skips(
+        &mut self,
+        ids: &[ItemId],
+        at: UnixTime,
+        max_skips: usize,
+        skip: impl Fn(ItemId) -> NewEvent,
+    ) -> Result<Vec<(ItemId, Option<UnixTime>)>> {
+        let changed: Vec<(ItemId, Option<UnixTime>)> = self
+            .read_states(ids)?
+            .into_iter()
+            .filter(|(_, was)| was.is_none())
+            .collect();
+        let tx = self.conn.transaction()?;
+        {
+            let mut update = tx.prepare_cached("UPDATE items SET read_at = ?2 WHERE id = ?1")?;
+            for (id, _) in &changed {
+                update.execute(params![id, at])?;
+            }
+            let mut skips = Vec::new();
+            for (id, _) in changed.iter().take(max_skips) {
+                if !was_opened(&tx, *id)? {
+                    skips.push(skip(*id));
+                }
+            }
+            insert_events(&tx, &skips)?;
+        }
+        tx.commit()?;
+        Ok(changed)
     }
 
     /// Every event about one item, oldest first.
@@ -171,16 +223,40 @@ impl Store {
 
     /// Whether the item was ever opened (a later "mark read" is then not a skip).
     pub fn was_opened(&self, item: ItemId) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM events WHERE item_id = ?1 AND kind = 'open' LIMIT 1",
-                [item],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        was_opened(&self.conn, item)
     }
+}
+
+fn was_opened(conn: &Connection, item: ItemId) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM events WHERE item_id = ?1 AND kind = 'open' LIMIT 1",
+            [item],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Inserts events on `conn`, inside the caller's transaction; events about items that no
+/// longer exist are dropped. Returns how many were stored.
+fn insert_events(conn: &Connection, events: &[NewEvent]) -> Result<usize> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO events(item_id, kind, view, position, value, at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+    )?;
+    let mut stored = 0;
+    for e in events {
+        stored += insert.execute(params![
+            e.item_id,
+            e.kind.as_str(),
+            e.view,
+            e.position,
+            e.value,
+            e.at
+        ])?;
+    }
+    Ok(stored)
 }
 
 #[cfg(test)]
@@ -240,5 +316,101 @@ mod tests {
                 .len(),
             2
         );
+    }
+
+    fn read_at(store: &Store, item: ItemId) -> Option<UnixTime> {
+        store
+            .read_states(&[item])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .first()
+            .and_then(|(_, at)| *at)
+    }
+
+    #[test]
+    fn a_flag_and_its_event_are_written_together() {
+        let (mut store, item) = store_with_item();
+        // An open that marks read; a second one leaves the first read time alone.
+        store
+            .record_open(&NewEvent::new(item, EventKind::Open, 20), true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .record_open(&NewEvent::new(item, EventKind::Open, 30), true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read_at(&store, item), Some(20));
+
+        // A star with its event; a gone item stores neither.
+        let star = NewEvent::new(item, EventKind::Star, 40);
+        assert!(
+            store
+                .star_item_recording(item, Some(40), &star)
+                .unwrap_or_else(|e| panic!("{e}"))
+        );
+        let gone = NewEvent::new(999, EventKind::Star, 40);
+        assert!(
+            !store
+                .star_item_recording(999, Some(40), &gone)
+                .unwrap_or_else(|e| panic!("{e}"))
+        );
+        assert_eq!(
+            store
+                .count_events(EventKind::Star)
+                .unwrap_or_else(|e| panic!("{e}")),
+            1
+        );
+
+        // If the event cannot be written, the flag is not either: the transaction is one.
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TRIGGER no_unstar BEFORE INSERT ON events WHEN new.kind = 'unstar'
+                 BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let unstar = NewEvent::new(item, EventKind::Unstar, 50);
+        assert!(store.star_item_recording(item, None, &unstar).is_err());
+        let starred: Option<i64> = store
+            .conn()
+            .query_row("SELECT starred_at FROM items WHERE id = ?1", [item], |r| {
+                r.get(0)
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(starred, Some(40), "the star stays as it was");
+    }
+
+    #[test]
+    fn marking_read_notes_a_skip_for_items_never_opened() {
+        let (mut store, opened) = store_with_item();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO items(id, feed_id, key, fetched_at) VALUES (8, 1, 'k8', 0), (9, 1, 'k9', 0);",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .record_events(&[NewEvent::new(opened, EventKind::Open, 5)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let skip = |id| NewEvent::new(id, EventKind::ReadWithoutOpen, 60);
+        let changed = store
+            .mark_read_noting_skips(&[opened, 8, 9], 60, 10, skip)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(changed.len(), 3);
+        assert_eq!(read_at(&store, 9), Some(60));
+        let skipped: Vec<ItemId> = [opened, 8, 9]
+            .into_iter()
+            .filter(|id| {
+                store
+                    .events_for_item(*id)
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .iter()
+                    .any(|e| e.kind == Some(EventKind::ReadWithoutOpen))
+            })
+            .collect();
+        assert_eq!(skipped, [8, 9]);
+        // Already read: nothing changes and nothing more is noted.
+        let again = store
+            .mark_read_noting_skips(&[8], 70, 10, skip)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(again.is_empty());
+        assert_eq!(read_at(&store, 8), Some(60));
     }
 }

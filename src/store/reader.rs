@@ -395,14 +395,6 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
-
-    /// Stars (`Some(at)`) or unstars an item; false when the item is gone.
-    pub fn star_item(&self, id: ItemId, starred_at: Option<UnixTime>) -> Result<bool> {
-        Ok(self.conn.execute(
-            "UPDATE items SET starred_at = ?2 WHERE id = ?1",
-            params![id, starred_at],
-        )? > 0)
-    }
 }
 
 /// One run of a title as people compare it: numbers by value, words without case.
@@ -535,7 +527,15 @@ mod tests {
         );
         assert!(
             store
-                .star_item(3, Some(9))
+                .star_item_recording(
+                    3,
+                    Some(9),
+                    &crate::store::events::NewEvent::new(
+                        3,
+                        crate::store::events::EventKind::Star,
+                        9
+                    )
+                )
                 .unwrap_or_else(|e| panic!("{e}"))
         );
         assert_eq!(ids(&store, ListQuery::new(ListScope::Starred)), vec![3]);
