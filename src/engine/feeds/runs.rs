@@ -60,8 +60,8 @@ pub struct Outstanding {
 /// writer. Bounded, so a refresh of many large feeds cannot pile its parsed items up in memory
 /// while the writer stores; every sender is a thread of its own, never the writer, so a full
 /// queue only makes them wait. Two keep the writer fed: against eight, the window's 100,000-item
-/// refresh peaked at 207-211 MiB rather than 214-232 at the same rate, and `bench ingest` ran
-/// at 23,700-24,100 items/s (peak 120 MiB) rather than 21,800-23,900 (123 MiB).
+/// refresh peaked at 207-211 MiB rather than 214-232 at the same rate. (The CLI's refresh keeps
+/// eight, `refresh.rs`: it has memory to spare, and two cost it about 5% of its rate.)
 const RESULTS_IN_FLIGHT: usize = 2;
 
 impl Default for Outstanding {
