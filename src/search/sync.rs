@@ -44,22 +44,22 @@ pub fn drain_outbox(
             report.remaining = store.index_outbox_len()?;
             return Ok(report);
         }
-        let entries = store.index_outbox_batch(batch.max(1))?;
-        let Some(last) = entries.last().map(|e| e.seq) else {
-            return Ok(report);
-        };
-        for e in &entries {
-            match store.indexed_item(e.item_id)? {
+        let last = store.each_outbox_item(batch.max(1), |item_id, item| {
+            match item {
                 Some(item) => {
                     index.upsert(&item)?;
                     report.indexed += 1;
                 }
                 None => {
-                    index.delete(e.item_id)?;
+                    index.delete(item_id)?;
                     report.deleted += 1;
                 }
             }
-        }
+            Ok::<(), SearchError>(())
+        })?;
+        let Some(last) = last else {
+            return Ok(report);
+        };
         index.commit()?;
         store.ack_index_outbox(last)?;
         batches += 1;

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 pub use migrations::SCHEMA_VERSION;
 pub use read_only::ReadStore;
-pub use search::{HitContext, IndexedItem, OutboxEntry};
+pub use search::{HitContext, IndexedItem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -28,29 +28,34 @@ pub struct HitContext {
     pub starred: bool,
 }
 
-/// A pending outbox entry: `seq` orders and acknowledges, `item_id` says what to re-read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OutboxEntry {
-    pub seq: i64,
-    pub item_id: ItemId,
-}
-
 // The full article, once fetched, holds the summary's text and more: it is what is indexed.
 const ITEM_COLUMNS: &str = "id, feed_id, title, coalesce(full_text, content_text), author, categories, \
                             coalesce(published_at, fetched_at)";
 
+/// The outbox in order with each entry's item as [`ITEM_COLUMNS`] reads it (NULLs when the
+/// item is gone).
+const OUTBOX_WITH_ITEMS: &str = "SELECT o.seq, o.item_id, i.id, i.feed_id, i.title, \
+     coalesce(i.full_text, i.content_text), i.author, i.categories, \
+     coalesce(i.published_at, i.fetched_at) \
+     FROM index_outbox o LEFT JOIN items i ON i.id = o.item_id ORDER BY o.seq LIMIT ?1";
+
 fn row_to_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<IndexedItem> {
-    let categories: String = r.get(5)?;
+    item_at(r, 0)
+}
+
+/// The item whose [`ITEM_COLUMNS`] start at column `at`.
+fn item_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<IndexedItem> {
+    let categories: String = r.get(at + 5)?;
     Ok(IndexedItem {
-        id: r.get(0)?,
-        feed_id: r.get(1)?,
-        title: r.get(2)?,
-        content: r.get(3)?,
+        id: r.get(at)?,
+        feed_id: r.get(at + 1)?,
+        title: r.get(at + 2)?,
+        content: r.get(at + 3)?,
         author: r
-            .get::<_, Option<String>>(4)?
+            .get::<_, Option<String>>(at + 4)?
             .filter(|a| !a.trim().is_empty()),
         tags: parse_categories(&categories),
-        published: r.get(6)?,
+        published: r.get(at + 6)?,
     })
 }
 
@@ -63,18 +68,36 @@ fn parse_categories(json: &str) -> Vec<String> {
 }
 
 impl Store {
-    /// The oldest `limit` pending outbox entries.
-    pub fn index_outbox_batch(&self, limit: usize) -> Result<Vec<OutboxEntry>> {
+    /// The oldest `limit` outbox entries, each handed to `each` with its item as it is now
+    /// (`None`: deleted) as the rows are read: one query rather than one per item, and never the
+    /// whole batch in memory. Returns the last entry's seq; `None` when the outbox is empty.
+    pub fn each_outbox_item<E: From<super::StoreError>>(
+        &self,
+        limit: usize,
+        mut each: impl FnMut(ItemId, Option<IndexedItem>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Option<i64>, E> {
         let mut stmt = self
             .conn()
-            .prepare_cached("SELECT seq, item_id FROM index_outbox ORDER BY seq LIMIT ?1")?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(OutboxEntry {
-                seq: r.get(0)?,
-                item_id: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .prepare_cached(OUTBOX_WITH_ITEMS)
+            .map_err(super::StoreError::from)?;
+        let mut rows = stmt
+            .query([limit as i64])
+            .map_err(super::StoreError::from)?;
+        let mut last = None;
+        while let Some(r) = rows.next().map_err(super::StoreError::from)? {
+            let read = || -> rusqlite::Result<(i64, ItemId, Option<IndexedItem>)> {
+                let present: Option<ItemId> = r.get(2)?;
+                let item = match present {
+                    Some(_) => Some(item_at(r, 2)?),
+                    None => None,
+                };
+                Ok((r.get(0)?, r.get(1)?, item))
+            };
+            let (seq, item_id, item) = read().map_err(super::StoreError::from)?;
+            each(item_id, item)?;
+            last = Some(seq);
+        }
+        Ok(last)
     }
 
     /// Forgets outbox entries up to `seq` once their documents are committed. Entries re-queued
@@ -173,38 +196,86 @@ impl Store {
 mod tests {
     use super::*;
 
+    /// The outbox's entries as the index thread reads them: (item id, title if the item exists).
+    fn outbox(store: &Store) -> (Vec<(ItemId, Option<String>)>, Option<i64>) {
+        let mut seen = Vec::new();
+        let last = store
+            .each_outbox_item(100, |id, item| {
+                seen.push((id, item.map(|i| i.title)));
+                Ok::<(), crate::store::StoreError>(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        (seen, last)
+    }
+
     #[test]
     fn an_item_requeued_during_a_batch_survives_its_acknowledgement() {
         let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
         let conn = store.conn();
         conn.execute_batch(
             "INSERT INTO feeds(id, url, created_at) VALUES (1, 'u', 0);
-             INSERT INTO items(id, feed_id, key, fetched_at) VALUES (10, 1, 'a', 0), (11, 1, 'b', 0);",
+             INSERT INTO items(id, feed_id, key, title, fetched_at) VALUES (10, 1, 'a', 'A', 0), (11, 1, 'b', 'B', 0);",
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let batch = store
-            .index_outbox_batch(100)
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            batch.iter().map(|e| e.item_id).collect::<Vec<_>>(),
-            vec![10, 11]
-        );
+        let (batch, last) = outbox(&store);
+        assert_eq!(batch, vec![(10, Some("A".into())), (11, Some("B".into()))]);
         // While the batch is being indexed, item 10 changes again.
         conn.execute("UPDATE items SET title = 'new' WHERE id = 10", [])
             .unwrap_or_else(|e| panic!("{e}"));
-        let last = batch.last().map(|e| e.seq).unwrap_or_default();
         store
-            .ack_index_outbox(last)
+            .ack_index_outbox(last.unwrap_or_default())
             .unwrap_or_else(|e| panic!("{e}"));
-        let left = store
-            .index_outbox_batch(100)
+        let (left, _) = outbox(&store);
+        assert_eq!(left, vec![(10, Some("new".into()))]);
+    }
+
+    #[test]
+    fn the_outbox_reads_items_as_a_single_read_does_and_a_deleted_one_as_none() {
+        let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO feeds(id, url, created_at) VALUES (1, 'u', 0);
+                 INSERT INTO items(id, feed_id, key, title, author, content_text, full_text,
+                     categories, published_at, fetched_at)
+                 VALUES (10, 1, 'a', 'A', ' ', 'summary', NULL, '[\"x\", \" \"]', NULL, 7),
+                        (11, 1, 'b', 'B', 'Ann', 'summary', 'the full article', '[]', 5, 7),
+                        (12, 1, 'c', 'C', NULL, '', NULL, 'not json', 6, 7);
+                 DELETE FROM items WHERE id = 12;",
+            )
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(left.iter().map(|e| e.item_id).collect::<Vec<_>>(), vec![10]);
-        let item = store.indexed_item(10).unwrap_or_else(|e| panic!("{e}"));
+        let mut seen = Vec::new();
+        store
+            .each_outbox_item(100, |id, item| {
+                seen.push((id, item));
+                Ok::<(), crate::store::StoreError>(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let one_by_one: Vec<(ItemId, Option<IndexedItem>)> = seen
+            .iter()
+            .map(|(id, _)| {
+                (
+                    *id,
+                    store.indexed_item(*id).unwrap_or_else(|e| panic!("{e}")),
+                )
+            })
+            .collect();
+        assert_eq!(seen, one_by_one);
         assert_eq!(
-            item.map(|i| (i.title, i.published)),
-            Some(("new".into(), 0))
+            seen.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            [10, 11, 12]
         );
+        let full = seen[1]
+            .1
+            .as_ref()
+            .map(|i| (i.content.as_str(), i.author.as_deref(), i.published));
+        assert_eq!(full, Some(("the full article", Some("Ann"), 5)));
+        let first = seen[0]
+            .1
+            .as_ref()
+            .map(|i| (i.author.clone(), i.tags.clone(), i.published));
+        assert_eq!(first, Some((None, vec!["x".to_string()], 7)));
+        assert!(seen[2].1.is_none(), "deleted: indexed as a removal");
     }
 
     #[test]
