@@ -514,3 +514,39 @@ fn profile_queries_and_term_vectors_for_the_recommender() {
     let terms: Vec<&str> = again[0].1.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(terms, vec!["compil", "internal", "onli", "zebra"]);
 }
+
+#[test]
+fn a_commit_of_the_outbox_is_bounded_by_its_text_as_well_as_its_count() {
+    let mut index = SearchIndex::create_in_ram().unwrap();
+    let store = Store::open_in_memory().unwrap();
+    add_feed(&store, 1);
+    // Seven long articles (1,000 bytes of body each) and five short ones, in that order.
+    let long = "lighthouse ".repeat(90);
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        ids.push(add_item(&store, 1, &format!("Long {i}"), &long, T0 + i));
+    }
+    for i in 7..12 {
+        ids.push(add_item(&store, 1, &format!("Short {i}"), "a note", T0 + i));
+    }
+    // A cap of 2,500 bytes: each commit stops at the item that crosses it (the third long
+    // one), and the short ones fit in one commit with the last long one.
+    let report = search::drain_outbox_within(&mut index, &store, 100, None, 2_500).unwrap();
+    assert_eq!((report.indexed, report.deleted, report.commits), (12, 0, 3));
+    assert_eq!(store.index_outbox_len().unwrap(), 0);
+    assert_eq!(index.num_docs(), 12);
+
+    // The count still bounds a commit, and a stop by count or text leaves the rest queued.
+    for i in 12..17 {
+        ids.push(add_item(&store, 1, &format!("Short {i}"), "a note", T0 + i));
+    }
+    let report = search::drain_outbox_within(&mut index, &store, 2, Some(1), 2_500).unwrap();
+    assert_eq!(
+        (report.indexed, report.commits, report.remaining),
+        (2, 1, 3)
+    );
+    // Summaries never reach the real cap: one commit of the rest.
+    let report = search::drain_outbox(&mut index, &store, 100, None).unwrap();
+    assert_eq!((report.indexed, report.commits), (3, 1));
+    assert_eq!(index.num_docs(), 17);
+}

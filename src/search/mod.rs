@@ -29,8 +29,8 @@ pub use query::{Filters, Hit, SearchRequest, SearchResults, Sort};
 pub use schema::{Fields, TITLE_BOOST, build_schema};
 pub use snippet::HitSnippet;
 pub use sync::{
-    BATCH, BULK_BATCH, CheckReport, DrainReport, OpenOutcome, check, drain_outbox, open_or_rebuild,
-    rebuild,
+    BATCH, BULK_BATCH, CheckReport, DrainReport, OpenOutcome, check, drain_outbox,
+    drain_outbox_within, open_or_rebuild, rebuild,
 };
 pub use vectors::TermVector;
 

@@ -8,6 +8,7 @@ use crate::model::ItemId;
 use crate::store::Store;
 use serde::Serialize;
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 /// Items per commit when the window drains the outbox between commands: small enough that a
@@ -15,6 +16,12 @@ use std::path::Path;
 pub const BATCH: usize = 2_000;
 /// Items per commit when draining a backlog in one go (CLI, rebuild): fewer, larger segments.
 pub const BULK_BATCH: usize = 20_000;
+/// Text (titles, bodies, authors, tags) one commit of the outbox takes at most, past the item
+/// that crosses it. Tantivy queues up to 10,000 documents for its indexing thread and keeps a
+/// batch's postings until the commit: with full-text articles of tens of kilobytes, 10,000 of
+/// them would hold hundreds of megabytes. Feeds of summaries (under a kilobyte an item) never
+/// reach it, so their batches stay as large as asked.
+pub const MAX_BATCH_TEXT_BYTES: usize = 8 * 1024 * 1024;
 /// How many example ids a check report lists per kind of difference.
 const EXAMPLES: usize = 20;
 
@@ -26,16 +33,31 @@ pub struct DrainReport {
     pub deleted: usize,
     /// Outbox entries still waiting (when `max_batches` stopped early).
     pub remaining: u64,
+    /// Commits made.
+    pub commits: usize,
 }
 
-/// Applies pending outbox entries to the index, `batch` items per commit, at most `max_batches`
-/// commits (`None`: until empty). Each entry is acknowledged only after its commit, so a crash
-/// replays it (re-indexing is idempotent).
+/// Applies pending outbox entries to the index, `batch` items per commit (fewer when their text
+/// passes [`MAX_BATCH_TEXT_BYTES`]), at most `max_batches` commits (`None`: until empty). Each
+/// entry is acknowledged only after its commit, so a crash replays it (re-indexing is
+/// idempotent).
 pub fn drain_outbox(
     index: &mut SearchIndex,
     store: &Store,
     batch: usize,
     max_batches: Option<usize>,
+) -> Result<DrainReport, SearchError> {
+    drain_outbox_within(index, store, batch, max_batches, MAX_BATCH_TEXT_BYTES)
+}
+
+/// [`drain_outbox`] with a commit's text bounded by `text_cap` bytes rather than
+/// [`MAX_BATCH_TEXT_BYTES`] (tests use a small one).
+pub fn drain_outbox_within(
+    index: &mut SearchIndex,
+    store: &Store,
+    batch: usize,
+    max_batches: Option<usize>,
+    text_cap: usize,
 ) -> Result<DrainReport, SearchError> {
     let mut report = DrainReport::default();
     let mut batches = 0;
@@ -44,18 +66,24 @@ pub fn drain_outbox(
             report.remaining = store.index_outbox_len()?;
             return Ok(report);
         }
+        let mut text = 0;
         let last = store.each_outbox_item(batch.max(1), |item_id, item| {
             match item {
                 Some(item) => {
                     index.upsert(&item)?;
                     report.indexed += 1;
+                    text += text_bytes(&item);
                 }
                 None => {
                     index.delete(item_id)?;
                     report.deleted += 1;
                 }
             }
-            Ok::<(), SearchError>(())
+            Ok::<_, SearchError>(if text >= text_cap {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            })
         })?;
         let Some(last) = last else {
             return Ok(report);
@@ -63,7 +91,16 @@ pub fn drain_outbox(
         index.commit()?;
         store.ack_index_outbox(last)?;
         batches += 1;
+        report.commits += 1;
     }
+}
+
+/// The text a document carries into the index (what the writer holds until the commit).
+fn text_bytes(item: &crate::store::IndexedItem) -> usize {
+    item.title.len()
+        + item.content.len()
+        + item.author.as_ref().map_or(0, String::len)
+        + item.tags.iter().map(String::len).sum::<usize>()
 }
 
 /// Replaces the index's content with every item in SQLite in one commit (searches see the old

@@ -5,6 +5,7 @@ use super::{Result, Store};
 use crate::model::{FeedId, ItemId, UnixTime};
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 
 /// One item as the index sees it: the indexed columns only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,11 +71,12 @@ fn parse_categories(json: &str) -> Vec<String> {
 impl Store {
     /// The oldest `limit` outbox entries, each handed to `each` with its item as it is now
     /// (`None`: deleted) as the rows are read: one query rather than one per item, and never the
-    /// whole batch in memory. Returns the last entry's seq; `None` when the outbox is empty.
+    /// whole batch in memory. `each` may stop the batch early. Returns the seq of the last entry
+    /// handed over; `None` when the outbox is empty.
     pub fn each_outbox_item<E: From<super::StoreError>>(
         &self,
         limit: usize,
-        mut each: impl FnMut(ItemId, Option<IndexedItem>) -> std::result::Result<(), E>,
+        mut each: impl FnMut(ItemId, Option<IndexedItem>) -> std::result::Result<ControlFlow<()>, E>,
     ) -> std::result::Result<Option<i64>, E> {
         let mut stmt = self
             .conn()
@@ -94,8 +96,11 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, item))
             };
             let (seq, item_id, item) = read().map_err(super::StoreError::from)?;
-            each(item_id, item)?;
+            let flow = each(item_id, item)?;
             last = Some(seq);
+            if flow.is_break() {
+                break;
+            }
         }
         Ok(last)
     }
@@ -202,7 +207,7 @@ mod tests {
         let last = store
             .each_outbox_item(100, |id, item| {
                 seen.push((id, item.map(|i| i.title)));
-                Ok::<(), crate::store::StoreError>(())
+                Ok::<_, crate::store::StoreError>(ControlFlow::Continue(()))
             })
             .unwrap_or_else(|e| panic!("{e}"));
         (seen, last)
@@ -248,7 +253,7 @@ mod tests {
         store
             .each_outbox_item(100, |id, item| {
                 seen.push((id, item));
-                Ok::<(), crate::store::StoreError>(())
+                Ok::<_, crate::store::StoreError>(ControlFlow::Continue(()))
             })
             .unwrap_or_else(|e| panic!("{e}"));
         let one_by_one: Vec<(ItemId, Option<IndexedItem>)> = seen
