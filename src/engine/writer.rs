@@ -44,6 +44,7 @@ pub(super) fn run(
             },
             default(EXTERNAL_CHANGE_POLL) => announce_external(&engine, &mut seen, events),
         }
+        outstanding.announce_if_due(&sink, std::time::Instant::now());
         announce_untold(
             &engine,
             &mut seen,

@@ -323,12 +323,7 @@ impl Outstanding {
                     let run = self.runs.remove(pos);
                     self.finish(engine, &run, events);
                 } else {
-                    if self
-                        .announced_at
-                        .is_none_or(|t| t.elapsed() >= ITEMS_ANNOUNCE_EVERY)
-                    {
-                        self.announce_items(events);
-                    }
+                    self.announce_if_due(events, Instant::now());
                 }
             }
             PoolMessage::FullText {
@@ -390,6 +385,19 @@ impl Outstanding {
         }
     }
 
+    /// Tells the items stored and not yet told once `ITEMS_ANNOUNCE_EVERY` has passed since the
+    /// last time. The writer also calls it when nothing arrives: a refresh whose last feeds are
+    /// slow would otherwise keep the items of the fast ones from the lists until the next feed
+    /// ends, minutes later.
+    pub fn announce_if_due(&mut self, events: &EventSink, now: Instant) {
+        let due = self
+            .announced_at
+            .is_none_or(|t| now.saturating_duration_since(t) >= ITEMS_ANNOUNCE_EVERY);
+        if due {
+            self.announce_items(events);
+        }
+    }
+
     fn announce_items(&mut self, events: &EventSink) {
         if std::mem::take(&mut self.unannounced_items) {
             self.announced_at = Some(Instant::now());
@@ -438,5 +446,42 @@ fn tell_subscribed(result: Result<super::Subscribed, FeedsError>, events: &Event
             task: SUBSCRIBE_TASK.into(),
             message: format!("{SUBSCRIBE_TASK} failed: {e}"),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::worker::Event;
+
+    fn topics(rx: &std::sync::mpsc::Receiver<Event>) -> Vec<Topic> {
+        rx.try_iter()
+            .filter_map(|e| match e {
+                Event::Changed(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stored_items_are_told_when_their_time_comes_though_no_feed_ends() {
+        let (events, rx) = EventSink::for_test();
+        let t0 = Instant::now();
+        let mut out = Outstanding {
+            unannounced_items: true,
+            announced_at: Some(t0),
+            ..Outstanding::default()
+        };
+        out.announce_if_due(&events, t0 + Duration::from_secs(1));
+        assert!(topics(&rx).is_empty(), "not before its time");
+        assert_eq!(out.deferred_topics(), [Topic::Feeds, Topic::Items]);
+
+        out.announce_if_due(&events, t0 + ITEMS_ANNOUNCE_EVERY);
+        assert_eq!(topics(&rx), [Topic::Feeds, Topic::Items]);
+        assert!(out.deferred_topics().is_empty());
+
+        // Nothing new stored: nothing told, however long it waits.
+        out.announce_if_due(&events, t0 + ITEMS_ANNOUNCE_EVERY * 5);
+        assert!(topics(&rx).is_empty());
     }
 }
