@@ -637,3 +637,37 @@ fn for_you_asked_for_during_an_index_backlog_is_ranked_once_the_index_has_caught
     let store = Store::open(&dir.path().join(DB_FILE)).unwrap();
     assert!(!store.rank_list().unwrap().is_empty());
 }
+
+#[test]
+fn a_keyword_found_only_in_the_body_or_the_full_article_mutes_the_item() {
+    let (_dir, mut engine) = engine_with_items();
+    let all = engine.recommend(50, false).unwrap();
+    let (body_only, full_only) = (all[0].id, all[1].id);
+    engine
+        .store()
+        .conn()
+        .execute(
+            "UPDATE items SET content_text = content_text || ' with a zeppelin' WHERE id = ?1",
+            [body_only],
+        )
+        .unwrap();
+    engine
+        .store()
+        .conn()
+        .execute(
+            "UPDATE items SET full_text = 'the fetched article names an airship' WHERE id = ?1",
+            [full_only],
+        )
+        .unwrap();
+    engine
+        .add_rank_rule(RuleKind::Keyword, RuleAction::Mute, "zeppelin")
+        .unwrap();
+    engine
+        .add_rank_rule(RuleKind::Regex, RuleAction::Mute, "air(ship|plane)")
+        .unwrap();
+    let list = engine.recommend(50, false).unwrap();
+    let shown: Vec<i64> = list.iter().map(|i| i.id).collect();
+    assert!(!shown.contains(&body_only), "muted by a word of its body");
+    assert!(!shown.contains(&full_only), "muted by its full article");
+    assert_eq!(shown.len(), all.len() - 2, "nothing else muted");
+}

@@ -274,6 +274,13 @@ impl Recommender {
         let mut verdicts = Vec::new();
         let mut ids: Vec<(&ItemId, &f32)> = bm25.iter().collect();
         ids.sort_by_key(|(id, _)| **id);
+        // Bodies only for the candidates, and only when a rule reads them.
+        let texts = if rules.reads_text() {
+            let wanted: Vec<ItemId> = ids.iter().map(|(id, _)| **id).collect();
+            store.item_texts(&wanted)?
+        } else {
+            HashMap::new()
+        };
         for (id, score) in ids {
             let (Some(slot), Some(meta)) = (self.corpus.slot(*id), self.meta.get(id)) else {
                 continue;
@@ -283,7 +290,7 @@ impl Recommender {
                 feed_title: &meta.feed_title,
                 author: meta.author.as_deref(),
                 title: &meta.title,
-                text: &meta.text,
+                text: texts.get(id).map_or("", String::as_str),
             }));
             candidates.push(Candidate { slot, bm25: *score });
         }

@@ -82,6 +82,13 @@ impl RuleSet {
         self.rules.is_empty()
     }
 
+    /// Whether a rule reads an item's body (keywords and patterns do; feeds and authors not).
+    pub fn reads_text(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|(_, m)| matches!(m, Matcher::Regex(_)))
+    }
+
     pub fn judge(&self, t: &RuleTarget<'_>) -> Verdict {
         let mut v = Verdict::default();
         for (rule, m) in &self.rules {

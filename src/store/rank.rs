@@ -5,6 +5,7 @@ use super::{Result, Store, StoreError};
 use crate::model::rules::{Rule, RuleAction, RuleKind};
 use crate::model::{FeedId, ItemId, UnixTime};
 use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
 
 /// Settings keys owned by the rank area.
 pub const SETTING_PERSONALIZATION: &str = "rank.personalization";
@@ -36,7 +37,6 @@ pub struct RankItem {
     pub title: String,
     pub author: Option<String>,
     pub url: Option<String>,
-    pub text: String,
     pub published: UnixTime,
 }
 
@@ -234,6 +234,18 @@ impl Store {
         Ok(rows)
     }
 
+    /// The bodies (the full article when fetched) of `ids`, for the rules that match text; ids
+    /// no longer stored are left out.
+    pub fn item_texts(&self, ids: &[ItemId]) -> Result<HashMap<ItemId, String>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, coalesce(full_text, content_text) FROM items
+             WHERE id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let rows = stmt.query_map([ids], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The id of the item stored last (0 when there is none).
     pub fn newest_item_id(&self) -> Result<ItemId> {
         Ok(self
@@ -254,8 +266,11 @@ impl Store {
 }
 
 /// The recommender's item queries select these columns, read by [`rank_item`].
+/// Not the body: the recommender keeps these for every item it can rank (tens of megabytes of
+/// text at 100,000 items), and only text rules read bodies, a few hundred at a time
+/// ([`Store::item_texts`]).
 const RANK_ITEM_SELECT: &str = "SELECT i.id, i.feed_id, f.title, i.title, i.author, i.url,
-        coalesce(i.full_text, i.content_text), coalesce(i.published_at, i.fetched_at)
+        coalesce(i.published_at, i.fetched_at)
     FROM items i JOIN feeds f ON f.id = i.feed_id";
 
 /// One row of the recommender's item queries, in their column order.
@@ -267,8 +282,7 @@ fn rank_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<RankItem> {
         title: r.get(3)?,
         author: r.get(4)?,
         url: r.get(5)?,
-        text: r.get(6)?,
-        published: r.get(7)?,
+        published: r.get(6)?,
     })
 }
 
