@@ -201,16 +201,26 @@ impl Store {
 mod tests {
     use super::*;
 
-    /// The outbox's entries as the index thread reads them: (item id, title if the item exists).
-    fn outbox(store: &Store) -> (Vec<(ItemId, Option<String>)>, Option<i64>) {
+    /// The outbox's entries as the index thread reads them, with the last seq read.
+    fn outbox_items(store: &Store) -> (Vec<(ItemId, Option<IndexedItem>)>, Option<i64>) {
         let mut seen = Vec::new();
         let last = store
             .each_outbox_item(100, |id, item| {
-                seen.push((id, item.map(|i| i.title)));
+                seen.push((id, item));
                 Ok::<_, crate::store::StoreError>(ControlFlow::Continue(()))
             })
             .unwrap_or_else(|e| panic!("{e}"));
         (seen, last)
+    }
+
+    /// (item id, title if the item exists) of each entry, with the last seq read.
+    fn outbox(store: &Store) -> (Vec<(ItemId, Option<String>)>, Option<i64>) {
+        let (seen, last) = outbox_items(store);
+        let titles = seen
+            .into_iter()
+            .map(|(id, item)| (id, item.map(|i| i.title)))
+            .collect();
+        (titles, last)
     }
 
     #[test]
@@ -249,13 +259,7 @@ mod tests {
                  DELETE FROM items WHERE id = 12;",
             )
             .unwrap_or_else(|e| panic!("{e}"));
-        let mut seen = Vec::new();
-        store
-            .each_outbox_item(100, |id, item| {
-                seen.push((id, item));
-                Ok::<_, crate::store::StoreError>(ControlFlow::Continue(()))
-            })
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (seen, _) = outbox_items(&store);
         let one_by_one: Vec<(ItemId, Option<IndexedItem>)> = seen
             .iter()
             .map(|(id, _)| {

@@ -3,7 +3,6 @@
 
 use super::LearnedPage;
 use crate::clock::{ManualClock, SharedClock};
-use crate::engine::Engine;
 use crate::engine::worker::WorkerHandle;
 use crate::rank::learned::{LearnedKind, LearnedRow};
 use crate::rank::persist::{FORMAT, Snapshot};
@@ -58,12 +57,8 @@ fn lab() -> Lab {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
     let clock: SharedClock = Arc::new(ManualClock::new(at));
-    // The worker only receives the page's commands here; its own directory keeps it from
-    // answering them into the data under test.
-    let worker_dir = dir.path().join("worker");
-    std::fs::create_dir_all(&worker_dir).unwrap_or_else(|e| panic!("{e}"));
-    let engine = Engine::open(&worker_dir, clock.clone()).unwrap_or_else(|e| panic!("{e}"));
-    let worker = WorkerHandle::spawn(engine, || {});
+    // The worker only receives the page's commands here.
+    let worker = crate::ui::test_support::worker_elsewhere(dir.path(), &clock);
     let db = dir.path().join(crate::paths::DB_FILE);
     let store = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
     let read = ReadStore::open(&db).unwrap_or_else(|e| panic!("{e}"));
@@ -113,12 +108,7 @@ fn forget_acts_on_the_row_pressed_even_when_a_reread_reorders_the_rows() {
         .get_by_role_and_label(Role::Button, "Forget Alpha")
         .rect()
         .center();
-    let button = |pressed| egui::Event::PointerButton {
-        pos,
-        button: egui::PointerButton::Primary,
-        pressed,
-        modifiers: egui::Modifiers::default(),
-    };
+    let button = |pressed| crate::ui::test_support::primary_button(pos, pressed);
     h.event(egui::Event::PointerMoved(pos));
     h.event(button(true));
     h.step();

@@ -29,6 +29,8 @@ pub mod single_instance;
 pub mod stats;
 mod stats_month;
 pub mod status;
+#[cfg(test)]
+mod test_support;
 pub mod theme;
 pub mod time_text;
 pub mod timer;

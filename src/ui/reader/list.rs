@@ -544,12 +544,7 @@ mod tests {
         assert_eq!(rows.len(), 3);
         rows.sort_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y));
         let pos = rows[1].rect().center();
-        let button = |pressed| egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::default(),
-        };
+        let button = |pressed| crate::ui::test_support::primary_button(pos, pressed);
         h.event(egui::Event::PointerMoved(pos));
         h.event(button(true));
         h.step();

@@ -3,7 +3,6 @@
 
 use super::super::*;
 use crate::clock::{ManualClock, SharedClock};
-use crate::engine::Engine;
 use crate::engine::worker::WorkerHandle;
 use crate::model::ItemId;
 use crate::store::Store;
@@ -26,12 +25,8 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
         let clock: SharedClock = Arc::new(ManualClock::new(at));
-        // The worker only receives the view's ranking requests here; its own directory keeps
-        // it from answering them into the data under test.
-        let worker_dir = dir.path().join("worker");
-        std::fs::create_dir_all(&worker_dir).unwrap_or_else(|e| panic!("{e}"));
-        let engine = Engine::open(&worker_dir, clock.clone()).unwrap_or_else(|e| panic!("{e}"));
-        let worker = WorkerHandle::spawn(engine, || {});
+        // The worker only receives the view's ranking requests here.
+        let worker = crate::ui::test_support::worker_elsewhere(dir.path(), &clock);
         let store =
             Store::open(&dir.path().join(crate::paths::DB_FILE)).unwrap_or_else(|e| panic!("{e}"));
         store
