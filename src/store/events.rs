@@ -170,27 +170,15 @@ impl Store {
         max_skips: usize,
         skip: impl Fn(ItemId) -> NewEvent,
     ) -> Result<Vec<(ItemId, Option<UnixTime>)>> {
-        let changed: Vec<(ItemId, Option<UnixTime>)> = self
-            .read_states(ids)?
-            .into_iter()
-            .filter(|(_, was)| was.is_none())
-            .collect();
-        let tx = self.conn.transaction()?;
-        {
-            let mut update = tx.prepare_cached("UPDATE items SET read_at = ?2 WHERE id = ?1")?;
-            for (id, _) in &changed {
-                update.execute(params![id, at])?;
-            }
+        self.mark_items_recording(ids, Some(at), |conn, changed| {
             let mut skips = Vec::new();
             for (id, _) in changed.iter().take(max_skips) {
-                if !was_opened(&tx, *id)? {
+                if !was_opened(conn, *id)? {
                     skips.push(skip(*id));
                 }
             }
-            insert_events(&tx, &skips)?;
-        }
-        tx.commit()?;
-        Ok(changed)
+            Ok(skips)
+        })
     }
 
     /// Every event about one item, oldest first.
@@ -240,7 +228,7 @@ fn was_opened(conn: &Connection, item: ItemId) -> Result<bool> {
 
 /// Inserts events on `conn`, inside the caller's transaction; events about items that no
 /// longer exist are dropped. Returns how many were stored.
-fn insert_events(conn: &Connection, events: &[NewEvent]) -> Result<usize> {
+pub(super) fn insert_events(conn: &Connection, events: &[NewEvent]) -> Result<usize> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO events(item_id, kind, view, position, value, at)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",

@@ -367,6 +367,20 @@ impl Store {
         ids: &[ItemId],
         read_at: Option<UnixTime>,
     ) -> Result<Vec<(ItemId, Option<UnixTime>)>> {
+        self.mark_items_recording(ids, read_at, |_, _| Ok(Vec::new()))
+    }
+
+    /// [`Store::mark_items`], recording in the same transaction the events `events` makes of
+    /// the items that changed (it reads through the transaction's connection).
+    pub(super) fn mark_items_recording(
+        &mut self,
+        ids: &[ItemId],
+        read_at: Option<UnixTime>,
+        events: impl FnOnce(
+            &rusqlite::Connection,
+            &[(ItemId, Option<UnixTime>)],
+        ) -> Result<Vec<super::events::NewEvent>>,
+    ) -> Result<Vec<(ItemId, Option<UnixTime>)>> {
         let before = self.read_states(ids)?;
         let changed: Vec<(ItemId, Option<UnixTime>)> = before
             .into_iter()
@@ -379,6 +393,8 @@ impl Store {
                 update.execute(params![id, read_at])?;
             }
         }
+        let recorded = events(&tx, &changed)?;
+        super::events::insert_events(&tx, &recorded)?;
         tx.commit()?;
         Ok(changed)
     }
