@@ -67,19 +67,19 @@ fn a_migration_and_a_replacing_board_import_are_preceded_by_a_copy() {
         store
             .conn()
             .execute_batch(
-                "DROP TABLE attention_overrides;
-                 ALTER TABLE reading_log DROP COLUMN budget_minutes;
-                 PRAGMA user_version = 13;",
+                "CREATE INDEX items_published ON items(published_at DESC);
+                 CREATE INDEX items_unread ON items(read_at) WHERE read_at IS NULL;
+                 PRAGMA user_version = 14;",
             )
             .unwrap();
     }
     let clock = start_clock();
     let mut engine = Engine::open(dir.path(), Arc::new(clock.clone())).unwrap();
-    let before_migration = backups(dir.path(), "before-migration-v13-");
+    let before_migration = backups(dir.path(), "before-migration-v14-");
     assert_eq!(before_migration.len(), 1);
     assert_eq!(
         focusfeed::store::backup::check(&before_migration[0]).unwrap(),
-        13
+        14
     );
 
     let export = serde_json::to_string(&engine.export_board().unwrap()).unwrap();

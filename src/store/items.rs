@@ -143,9 +143,9 @@ fn detail(r: &Row<'_>) -> rusqlite::Result<ItemDetail> {
 /// 1,000 opens stay: they are what the recommender learned from, and deleting an item
 /// deletes its events.
 const RETENTION_WHERE: &str = "feed_id = ?1 AND read_at IS NOT NULL AND starred_at IS NULL
-    AND ifnull(published_at, fetched_at) < ?2
+    AND coalesce(published_at, fetched_at) < ?2
     AND id NOT IN (SELECT id FROM items WHERE feed_id = ?1
-                   ORDER BY ifnull(published_at, fetched_at) DESC, id DESC LIMIT ?3)
+                   ORDER BY coalesce(published_at, fetched_at) DESC, id DESC LIMIT ?3)
     AND id NOT IN (SELECT item_id FROM events WHERE kind = 'open' ORDER BY at DESC LIMIT 1000)";
 
 impl Store {
@@ -345,7 +345,7 @@ fn item_query_sql(q: &ItemQuery) -> (String, i64) {
         sql.push_str(" AND i.starred_at IS NOT NULL");
     }
     sql.push_str(
-        " ORDER BY ifnull(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?3 OFFSET ?4",
+        " ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?3 OFFSET ?4",
     );
     let limit = q.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
     (sql, limit)
@@ -354,7 +354,7 @@ fn item_query_sql(q: &ItemQuery) -> (String, i64) {
 /// Items of one feed beyond its cap: all but the newest `?2`, starred ones excepted.
 const CAP_WHERE: &str = "feed_id = ?1 AND starred_at IS NULL
     AND id NOT IN (SELECT id FROM items WHERE feed_id = ?1
-                   ORDER BY ifnull(published_at, fetched_at) DESC, id DESC LIMIT ?2)";
+                   ORDER BY coalesce(published_at, fetched_at) DESC, id DESC LIMIT ?2)";
 
 /// Tombstones kept a feed: enough to cover what any feed still lists, bounded so a feed that
 /// renames its items on every fetch cannot grow them without end.

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("sql/0012_item_cap.sql")),
     (13, include_str!("sql/0013_card_link.sql")),
     (14, include_str!("sql/0014_attention_record.sql")),
+    (15, include_str!("sql/0015_list_order_by_age.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -138,8 +138,9 @@ fn placeholders(n: usize) -> String {
 }
 
 impl Store {
-    /// The ids of a list, newest first (undated items last; ties in the index's order, which
-    /// spares a sort of the whole list). Only ids: 100,000 of them are under a megabyte, and rows
+    /// The ids of a list, newest first by age (published, or fetched when undated: an undated
+    /// item sits among the items that came with it); ties in the index's order, which spares a
+    /// sort of the whole list. Only ids: 100,000 of them are under a megabyte, and rows
     /// are fetched for the visible window only.
     pub fn list_item_ids(&self, q: &ListQuery) -> Result<Vec<ItemId>> {
         let mut conds: Vec<String> = Vec::new();
@@ -173,7 +174,7 @@ impl Store {
             sql.push_str(" WHERE ");
             sql.push_str(&conds.join(" AND "));
         }
-        sql.push_str(" ORDER BY published_at DESC");
+        sql.push_str(" ORDER BY coalesce(published_at, fetched_at) DESC");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let ids = stmt.query_map(params_from_iter(args.iter()), |r| r.get(0))?;
         Ok(ids.collect::<rusqlite::Result<_>>()?)
@@ -188,7 +189,7 @@ impl Store {
     ) -> Result<Vec<ItemId>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id FROM items WHERE read_at IS NULL OR read_at >= ?2
-             ORDER BY published_at DESC LIMIT ?1",
+             ORDER BY coalesce(published_at, fetched_at) DESC LIMIT ?1",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let ids = stmt.query_map(params![limit, keep_read_since], |r| r.get(0))?;
@@ -515,6 +516,29 @@ mod tests {
         let feeds = store.sidebar_feeds().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(feeds[1].error.as_deref(), Some("HTTP 404"));
         assert_eq!(feeds[0].unread, 2);
+    }
+
+    #[test]
+    fn an_undated_item_is_listed_at_the_time_it_came() {
+        let store = store();
+        store
+            .conn()
+            .execute("UPDATE items SET fetched_at = 250 WHERE id = 4", [])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            ids(&store, ListQuery::new(ListScope::All)),
+            vec![2, 4, 3, 1]
+        );
+        let mut unread = ListQuery::new(ListScope::All);
+        unread.unread_only = true;
+        assert_eq!(ids(&store, unread), vec![2, 4, 3, 1]);
+        assert_eq!(ids(&store, ListQuery::new(ListScope::Feed(2))), vec![4, 3]);
+        assert_eq!(
+            store
+                .unread_ids_by_recency(10, UnixTime::MAX)
+                .unwrap_or_else(|e| panic!("{e}")),
+            vec![2, 4, 3, 1]
+        );
     }
 
     #[test]
