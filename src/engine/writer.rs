@@ -1,5 +1,5 @@
 //! The writer thread: the one place the window's commands are carried out and the fetch pool's
-//! results stored, each in a short transaction. It never waits on the network or the index:
+//! results stored, in short transactions. It never waits on the network or the index:
 //! fetching happens on the pool, indexing and ranking on the index thread. It also notices
 //! what another process (the CLI beside the window) changed, topic by topic.
 
@@ -11,6 +11,9 @@ use crate::store::changes::ChangeCounts;
 use crossbeam_channel::{Receiver, select_biased};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+/// The most pool results the writer takes at once (all that wait, as the pool lets few wait).
+const TAKEN_TOGETHER: usize = 8;
 
 /// How often the writer looks for commits made by other processes.
 const EXTERNAL_CHANGE_POLL: Duration = Duration::from_millis(750);
@@ -38,8 +41,12 @@ pub(super) fn run(
             recv(results) -> message => {
                 if let Ok(message) = message {
                     announce_external(&engine, &mut seen, events);
-                    // Stored feeds are told at the UI's pace, not a frame each.
-                    outstanding.on_message(&mut engine, message, &sink.paced(REFRESH_PACE));
+                    // Those waiting behind it are taken too: fetched feeds that came together
+                    // are stored in one transaction. Stored feeds are told at the UI's pace,
+                    // not a frame each.
+                    let mut messages = vec![message];
+                    messages.extend(results.try_iter().take(TAKEN_TOGETHER - 1));
+                    outstanding.on_messages(&mut engine, messages, &sink.paced(REFRESH_PACE));
                 }
             },
             default(EXTERNAL_CHANGE_POLL) => announce_external(&engine, &mut seen, events),

@@ -153,7 +153,7 @@ impl Store {
     /// marks kept), the feed's title, validators and schedule, then retention — all in one
     /// transaction, so a failure leaves the feed exactly as it was.
     pub fn store_feed_update(&mut self, u: &FeedUpdate<'_>) -> Result<StoreOutcome> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.write_unit()?;
         let mut out = StoreOutcome::default();
         {
             let mut find = tx.prepare_cached(
@@ -258,7 +258,7 @@ impl Store {
         cap: u32,
         now: UnixTime,
     ) -> Result<usize> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.write_unit()?;
         let n = apply_retention(&tx, feed_id, cutoff, keep, now)?
             + apply_item_cap(&tx, feed_id, cap, now)?;
         tx.commit()?;
@@ -363,7 +363,7 @@ pub const TOMBSTONES_PER_FEED: i64 = 10_000;
 /// Drops a feed's oldest unstarred items beyond `cap`, recording when and how many on the
 /// feed; returns how many went.
 fn apply_item_cap(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     feed_id: FeedId,
     cap: u32,
     now: UnixTime,
@@ -398,7 +398,7 @@ fn apply_item_cap(
 }
 
 /// Keeps only the feed's newest [`TOMBSTONES_PER_FEED`] tombstones.
-fn bound_tombstones(tx: &rusqlite::Transaction<'_>, feed_id: FeedId) -> Result<()> {
+fn bound_tombstones(tx: &rusqlite::Connection, feed_id: FeedId) -> Result<()> {
     tx.execute(
         "DELETE FROM removed_items WHERE feed_id = ?1 AND key NOT IN
            (SELECT key FROM removed_items WHERE feed_id = ?1
@@ -409,7 +409,7 @@ fn bound_tombstones(tx: &rusqlite::Transaction<'_>, feed_id: FeedId) -> Result<(
 }
 
 fn apply_retention(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     feed_id: FeedId,
     cutoff: UnixTime,
     keep: u32,

@@ -2,6 +2,7 @@
 //! Each aggregate adds its queries in its own file as `impl Store` blocks.
 
 pub mod backup;
+mod batch;
 mod board;
 pub mod changes;
 pub mod events;

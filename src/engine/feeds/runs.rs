@@ -4,7 +4,7 @@
 
 use super::pool::PoolMessage;
 use super::subscribe::{Resolved, resolve};
-use super::{FeedOutcome, FeedsError, RefreshReport, RefreshScope, refresh_failures_text};
+use super::{FeedOutcome, FeedsError, Fetch, RefreshReport, RefreshScope, refresh_failures_text};
 use crate::engine::Engine;
 use crate::engine::worker::{Event, EventSink};
 use crate::model::{FeedId, Topic, UnixTime};
@@ -270,60 +270,9 @@ impl Outstanding {
                 }
             }
             PoolMessage::Done { run, index, fetch } => {
-                // A cancelled run's late results are dropped.
-                let Some(pos) = self.runs.iter().position(|r| r.id == run) else {
-                    return;
-                };
-                let r = &mut self.runs[pos];
-                r.in_flight.retain(|&i| i != index);
-                r.done += 1;
-                let mut wanting = Vec::new();
-                let states = Arc::clone(&r.states);
-                let Some(state) = states.get(index) else {
-                    return;
-                };
-                match engine.store_refreshed(state, r.now, fetch) {
-                    Ok(outcome) => {
-                        if let FeedOutcome::Failed { message } = &outcome {
-                            r.failed.push((state.id, message.clone()));
-                        }
-                        r.report.count(&outcome);
-                        let items_moved = match &outcome {
-                            FeedOutcome::Updated {
-                                added,
-                                updated,
-                                removed,
-                            } => added + updated + removed > 0,
-                            FeedOutcome::NotModified { removed } => *removed > 0,
-                            FeedOutcome::Failed { .. } => false,
-                        };
-                        self.unannounced_items |= items_moved;
-                        if let FeedOutcome::Updated { added, .. } = &outcome
-                            && *added > 0
-                        {
-                            wanting = engine
-                                .store()
-                                .items_wanting_full_text(
-                                    state.id,
-                                    r.now,
-                                    super::articles::ALWAYS_PER_REFRESH,
-                                )
-                                .unwrap_or_default();
-                        }
-                    }
-                    Err(e) => events.send(Event::Failed {
-                        task: REFRESH_TASK.into(),
-                        message: format!("{REFRESH_TASK} failed: {e}"),
-                    }),
-                }
-                self.tell_progress(events);
-                self.start_full_text(engine, wanting, false, events);
-                let finished = self.runs[pos].done >= self.runs[pos].states.len();
-                if finished {
-                    let run = self.runs.remove(pos);
-                    self.finish(engine, &run, events);
-                } else {
-                    self.announce_if_due(events, Instant::now());
+                let outcomes = self.store_done(engine, vec![(run, index, fetch)]);
+                for ((run, index), outcome) in outcomes {
+                    self.on_stored(engine, run, index, outcome, events);
                 }
             }
             PoolMessage::FullText {
@@ -340,6 +289,122 @@ impl Outstanding {
                 let stored = result.and_then(|r: Resolved| engine.add_resolved(r, &folder));
                 tell_subscribed(stored, events);
             }
+        }
+    }
+
+    /// Takes the results that came together: fetched feeds are stored in one transaction
+    /// (see `Engine::store_refreshed_together`), the rest one by one, in order otherwise.
+    pub fn on_messages(
+        &mut self,
+        engine: &mut Engine,
+        messages: Vec<PoolMessage>,
+        events: &EventSink,
+    ) {
+        let mut done = Vec::new();
+        for message in messages {
+            match message {
+                PoolMessage::Done { run, index, fetch } => done.push((run, index, fetch)),
+                other => self.on_message(engine, other, events),
+            }
+        }
+        for ((run, index), outcome) in self.store_done(engine, done) {
+            self.on_stored(engine, run, index, outcome, events);
+        }
+    }
+
+    /// Stores fetched feeds of runs still going (a cancelled run's late results are dropped).
+    fn store_done(
+        &mut self,
+        engine: &mut Engine,
+        done: Vec<(u64, usize, Fetch)>,
+    ) -> Vec<((u64, usize), Result<FeedOutcome, FeedsError>)> {
+        let mut keys = Vec::with_capacity(done.len());
+        let mut states = Vec::with_capacity(done.len());
+        let mut fetches = Vec::with_capacity(done.len());
+        for (run, index, fetch) in done {
+            let Some(r) = self.runs.iter().find(|r| r.id == run) else {
+                continue;
+            };
+            let Some(state) = r.states.get(index) else {
+                continue;
+            };
+            keys.push((run, index));
+            states.push((state.clone(), r.now));
+            fetches.push(fetch);
+        }
+        let batch = states
+            .iter()
+            .zip(fetches)
+            .map(|((state, now), fetch)| (state, *now, fetch))
+            .collect();
+        keys.into_iter()
+            .zip(engine.store_refreshed_together(batch))
+            .collect()
+    }
+
+    /// After a feed of `run` was stored (or failed to be): counts it, says how far the refresh
+    /// has come, asks for full articles its new items want, and finishes the run at its end.
+    fn on_stored(
+        &mut self,
+        engine: &mut Engine,
+        run: u64,
+        index: usize,
+        stored: Result<FeedOutcome, FeedsError>,
+        events: &EventSink,
+    ) {
+        let Some(pos) = self.runs.iter().position(|r| r.id == run) else {
+            return;
+        };
+        let r = &mut self.runs[pos];
+        r.in_flight.retain(|&i| i != index);
+        r.done += 1;
+        let mut wanting = Vec::new();
+        let states = Arc::clone(&r.states);
+        let Some(state) = states.get(index) else {
+            return;
+        };
+        match stored {
+            Ok(outcome) => {
+                if let FeedOutcome::Failed { message } = &outcome {
+                    r.failed.push((state.id, message.clone()));
+                }
+                r.report.count(&outcome);
+                let items_moved = match &outcome {
+                    FeedOutcome::Updated {
+                        added,
+                        updated,
+                        removed,
+                    } => added + updated + removed > 0,
+                    FeedOutcome::NotModified { removed } => *removed > 0,
+                    FeedOutcome::Failed { .. } => false,
+                };
+                self.unannounced_items |= items_moved;
+                if let FeedOutcome::Updated { added, .. } = &outcome
+                    && *added > 0
+                {
+                    wanting = engine
+                        .store()
+                        .items_wanting_full_text(
+                            state.id,
+                            r.now,
+                            super::articles::ALWAYS_PER_REFRESH,
+                        )
+                        .unwrap_or_default();
+                }
+            }
+            Err(e) => events.send(Event::Failed {
+                task: REFRESH_TASK.into(),
+                message: format!("{REFRESH_TASK} failed: {e}"),
+            }),
+        }
+        self.tell_progress(events);
+        self.start_full_text(engine, wanting, false, events);
+        let finished = self.runs[pos].done >= self.runs[pos].states.len();
+        if finished {
+            let run = self.runs.remove(pos);
+            self.finish(engine, &run, events);
+        } else {
+            self.announce_if_due(events, Instant::now());
         }
     }
 
