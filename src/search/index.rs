@@ -3,13 +3,14 @@
 
 use super::SearchError;
 use super::analyzer::ANALYZER_VERSION;
+use super::merge_policy::BoundedMergePolicy;
 use super::schema::{Fields, build_schema, register_tokenizers};
 use crate::model::{ItemId, UnixTime};
 use crate::store::IndexedItem;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
@@ -217,7 +218,9 @@ impl SearchIndex {
                     TantivyError::LockFailure(..) => SearchError::Busy,
                     other => SearchError::Tantivy(other),
                 })?;
-            if !self.merging {
+            if self.merging {
+                writer.set_merge_policy(Box::new(BoundedMergePolicy::default()));
+            } else {
                 writer.set_merge_policy(Box::new(NoMergePolicy));
             }
             // Holding the writer, the last commit is final until this index commits: another
@@ -231,7 +234,8 @@ impl SearchIndex {
 
     /// Pauses merging segments while a backlog is indexed in a run of commits (merging
     /// segments that the next commits outgrow is work done twice, on a machine the refresh
-    /// keeps busy), or resumes it: tantivy's usual policy, looked at once with a commit.
+    /// keeps busy), or resumes it: tantivy's log policy with merges bounded in size
+    /// ([`BoundedMergePolicy`]), looked at once with a commit.
     pub fn set_merging(&mut self, on: bool) -> Result<(), SearchError> {
         if self.merging == on {
             return Ok(());
@@ -241,7 +245,7 @@ impl SearchIndex {
             return Ok(());
         };
         if on {
-            writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+            writer.set_merge_policy(Box::new(BoundedMergePolicy::default()));
             self.commit()
         } else {
             writer.set_merge_policy(Box::new(NoMergePolicy));

@@ -3,12 +3,14 @@
 //! with snippets, `profile` and `vectors` serve the recommender (weighted-term retrieval,
 //! tf-idf vectors),
 //! `sync` keeps the index in step with SQLite (outbox, rebuild, check); `common_pairs`,
-//! `pair_phrase` and `query_build` make phrases of common words fast.
+//! `pair_phrase` and `query_build` make phrases of common words fast; `merge_policy` keeps
+//! segments of a size that parallel searches share out.
 
 mod analyzer;
 mod cjk;
 mod common_pairs;
 mod index;
+mod merge_policy;
 mod pair_phrase;
 #[cfg(test)]
 mod phrase_tests;
