@@ -15,43 +15,8 @@ WORK=$(mktemp -d /tmp/ff-window-ingest.XXXX)
 trap 'kill $SERVER $APP 2>/dev/null || true; [ -n "${KEEP_LOG:-}" ] && cp "$WORK/app.log" "$KEEP_LOG"; rm -rf "$WORK"' EXIT
 
 mkdir -p "$WORK/feeds" "$WORK/data"
-python3 - "$WORK/feeds" "$FEEDS" "$ITEMS" <<'PY'
-import sys
-out, feeds, items = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-words = ("attention focus reader garden compiler river orbit kernel harvest signal window memory "
-         "autumn ledger market bridge thread lantern meteor archive pattern engine forest canvas "
-         "puzzle harbour vector summit pocket rhythm mirror island cursor meadow socket glacier "
-         "planet parcel violin tunnel beacon saddle marble domain candle silver ripple stanza").split()
-for f in range(feeds):
-    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Window feed {f}</title><link>https://w{f}.example/</link>\n']
-    for i in range(items):
-        w = lambda k: words[(f * 7919 + i * 104729 + k * 31) % len(words)]
-        s = [w(k) for k in range(60)]
-        parts.append(
-            f'<item><title>{w(1)} {w(2)} and the {w(3)} of {w(4)} ({f}-{i})</title>'
-            f'<link>https://w{f}.example/posts/{i}</link><guid>w-{f}-{i}</guid>'
-            f'<pubDate>{1 + i % 28:02} Oct 2026 {i % 24:02}:{i % 60:02}:00 GMT</pubDate><category>{w(5)}</category>'
-            f'<description><![CDATA[<p>{" ".join(s[:20])} <a href="/rel/{i}">a relative link</a>, <b>bold</b> '
-            f'and <img src="/i/{i}.png" alt="picture {i}">.</p><p>{" ".join(s[20:])}</p>'
-            f'<script>track({i})</script><img src="https://pixel.wp.com/{i}.gif" width="1" height="1">]]></description></item>\n')
-    parts.append('</channel></rss>\n')
-    open(f'{out}/feed-{f}.xml', 'w').write(''.join(parts))
-PY
-python3 -m http.server 0 --bind 127.0.0.1 --directory "$WORK/feeds" >"$WORK/server.log" 2>&1 &
-SERVER=$!
-PORT=""
-for _ in $(seq 100); do
-  PORT=$(grep -o 'port [0-9]*' "$WORK/server.log" | head -1 | cut -d' ' -f2 || true)
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-{
-  echo '<?xml version="1.0"?><opml version="2.0"><body>'
-  for f in $(seq 0 $((FEEDS - 1))); do
-    echo "<outline type=\"rss\" text=\"f$f\" xmlUrl=\"http://127.0.0.1:$PORT/feed-$f.xml\"/>"
-  done
-  echo '</body></opml>'
-} >"$WORK/list.opml"
+python3 "$(dirname "$0")/gen_feeds.py" "$WORK/feeds" "$FEEDS" "$ITEMS"
+source "$(dirname "$0")/serve_feeds.sh"
 "$BIN" --data-dir "$WORK/data" import "$WORK/list.opml" >/dev/null
 
 "$BIN" --data-dir "$WORK/data" >"$WORK/app.log" 2>&1 &
