@@ -5,17 +5,18 @@
 # rate and the window's peak RSS (from /proc, sampled).
 #
 # Needs: a release build, Xvfb on $DISPLAY (default :99), xdotool, sqlite3, python3.
-# Usage: tools/window_ingest.sh [feeds] [items]
+# Usage: tools/window_ingest.sh [feeds] [items] [body words] (200 500 60: 88 MB; 115: 127 MB)
 set -euo pipefail
 FEEDS=${1:-200}
 ITEMS=${2:-500}
+BODY=${3:-60}
 BIN=${BIN:-target/release/focusfeed}
 export DISPLAY=${DISPLAY:-:99}
 WORK=$(mktemp -d /tmp/ff-window-ingest.XXXX)
 trap 'kill $SERVER $APP 2>/dev/null || true; [ -n "${KEEP_LOG:-}" ] && cp "$WORK/app.log" "$KEEP_LOG"; rm -rf "$WORK"' EXIT
 
 mkdir -p "$WORK/feeds" "$WORK/data"
-python3 "$(dirname "$0")/gen_feeds.py" "$WORK/feeds" "$FEEDS" "$ITEMS"
+python3 "$(dirname "$0")/gen_feeds.py" "$WORK/feeds" "$FEEDS" "$ITEMS" "$BODY"
 source "$(dirname "$0")/serve_feeds.sh"
 "$BIN" --data-dir "$WORK/data" import "$WORK/list.opml" >/dev/null
 
