@@ -10,7 +10,7 @@ use crate::store::IndexedItem;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tantivy::indexer::NoMergePolicy;
+use tantivy::indexer::{MergePolicy, NoMergePolicy};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
@@ -68,6 +68,16 @@ impl std::fmt::Debug for SearchIndex {
             .field("dir", &self.dir)
             .field("docs", &self.num_docs())
             .finish_non_exhaustive()
+    }
+}
+
+/// Bounded merges while `merging`, none while a backlog is indexed (see
+/// [`SearchIndex::set_merging`]).
+fn merge_policy(merging: bool) -> Box<dyn MergePolicy> {
+    if merging {
+        Box::new(BoundedMergePolicy::default())
+    } else {
+        Box::new(NoMergePolicy)
     }
 }
 
@@ -218,11 +228,7 @@ impl SearchIndex {
                     TantivyError::LockFailure(..) => SearchError::Busy,
                     other => SearchError::Tantivy(other),
                 })?;
-            if self.merging {
-                writer.set_merge_policy(Box::new(BoundedMergePolicy::default()));
-            } else {
-                writer.set_merge_policy(Box::new(NoMergePolicy));
-            }
+            writer.set_merge_policy(merge_policy(self.merging));
             // Holding the writer, the last commit is final until this index commits: another
             // process (the CLI) may have added items since this one last looked.
             self.reader.reload()?;
@@ -244,13 +250,8 @@ impl SearchIndex {
         let Some(writer) = self.writer.as_mut() else {
             return Ok(());
         };
-        if on {
-            writer.set_merge_policy(Box::new(BoundedMergePolicy::default()));
-            self.commit()
-        } else {
-            writer.set_merge_policy(Box::new(NoMergePolicy));
-            Ok(())
-        }
+        writer.set_merge_policy(merge_policy(on));
+        if on { self.commit() } else { Ok(()) }
     }
 
     /// Whether this process may write (takes the writer lock if free).

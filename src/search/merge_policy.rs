@@ -14,26 +14,10 @@ use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 /// segments of similar size, enough to keep four search threads busy.
 pub const MAX_MERGED_DOCS: u32 = 250_000;
 
-/// [`LogMergePolicy`] with each of its merges cut into runs that stay under a size.
-#[derive(Debug)]
+/// [`LogMergePolicy`] with each of its merges cut into runs of at most [`MAX_MERGED_DOCS`].
+#[derive(Debug, Default)]
 pub struct BoundedMergePolicy {
     inner: LogMergePolicy,
-    max_merged_docs: u32,
-}
-
-impl BoundedMergePolicy {
-    pub fn new(max_merged_docs: u32) -> Self {
-        Self {
-            inner: LogMergePolicy::default(),
-            max_merged_docs,
-        }
-    }
-}
-
-impl Default for BoundedMergePolicy {
-    fn default() -> Self {
-        Self::new(MAX_MERGED_DOCS)
-    }
 }
 
 impl MergePolicy for BoundedMergePolicy {
@@ -47,14 +31,14 @@ impl MergePolicy for BoundedMergePolicy {
         self.inner
             .compute_merge_candidates(segments)
             .into_iter()
-            .flat_map(|MergeCandidate(mut ids)| {
+            .flat_map(|MergeCandidate(ids)| {
+                let mut sized: Vec<_> = ids.into_iter().map(|id| (id, docs(id))).collect();
                 // Smallest first, so that a run holds as many segments as the bound allows.
-                ids.sort_by_key(|&id| docs(id));
+                sized.sort_by_key(|&(_, n)| n);
                 let mut runs: Vec<(Vec<_>, u32)> = Vec::new();
-                for id in ids {
-                    let n = docs(id);
+                for (id, n) in sized {
                     match runs.last_mut() {
-                        Some((run, total)) if total.saturating_add(n) <= self.max_merged_docs => {
+                        Some((run, total)) if total.saturating_add(n) <= MAX_MERGED_DOCS => {
                             run.push(id);
                             *total += n;
                         }
