@@ -67,19 +67,25 @@ fn a_migration_and_a_replacing_board_import_are_preceded_by_a_copy() {
         store
             .conn()
             .execute_batch(
-                "CREATE INDEX items_published ON items(published_at DESC);
-                 CREATE INDEX items_unread ON items(read_at) WHERE read_at IS NULL;
-                 PRAGMA user_version = 14;",
+                "CREATE TRIGGER items_index_insert AFTER INSERT ON items
+                 BEGIN
+                     INSERT OR REPLACE INTO index_outbox(item_id) VALUES (new.id);
+                 END;
+                 CREATE TRIGGER items_count_insert AFTER INSERT ON items
+                 BEGIN
+                     UPDATE change_counts SET n = n + 1 WHERE topic = 'Items';
+                 END;
+                 PRAGMA user_version = 15;",
             )
             .unwrap();
     }
     let clock = start_clock();
     let mut engine = Engine::open(dir.path(), Arc::new(clock.clone())).unwrap();
-    let before_migration = backups(dir.path(), "before-migration-v14-");
+    let before_migration = backups(dir.path(), "before-migration-v15-");
     assert_eq!(before_migration.len(), 1);
     assert_eq!(
         focusfeed::store::backup::check(&before_migration[0]).unwrap(),
-        14
+        15
     );
 
     let export = serde_json::to_string(&engine.export_board().unwrap()).unwrap();

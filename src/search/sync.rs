@@ -1,4 +1,4 @@
-//! Keeps the index a projection of SQLite: drains the outbox the item triggers fill (batched
+//! Keeps the index a projection of SQLite: drains the outbox of changed items (batched
 //! commits), rebuilds from scratch, opens-or-rebuilds a missing or damaged index, and compares
 //! the two (`focusfeed check`).
 

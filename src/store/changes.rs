@@ -1,5 +1,6 @@
 //! Which views' data another connection changed: per-topic counters that triggers raise on
-//! every write (see `sql/0009_change_counts.sql`), read in one small query.
+//! every write (see `sql/0009_change_counts.sql`; item inserts raise theirs once per
+//! transaction, `sql/0016_*.sql`), read in one small query.
 
 use super::{Result, Store};
 use crate::model::Topic;

@@ -148,6 +148,24 @@ const RETENTION_WHERE: &str = "feed_id = ?1 AND read_at IS NOT NULL AND starred_
                    ORDER BY coalesce(published_at, fetched_at) DESC, id DESC LIMIT ?3)
     AND id NOT IN (SELECT item_id FROM events WHERE kind = 'open' ORDER BY at DESC LIMIT 1000)";
 
+/// Queues newly inserted items for the search index and counts the change to items: what a
+/// trigger on every insert did, done once per transaction (see `sql/0016_*.sql`).
+pub(super) fn enqueue_inserted(tx: &rusqlite::Connection, ids: &[ItemId]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut queue =
+        tx.prepare_cached("INSERT OR REPLACE INTO index_outbox(item_id) VALUES (?1)")?;
+    for id in ids {
+        queue.execute([id])?;
+    }
+    tx.execute(
+        "UPDATE change_counts SET n = n + 1 WHERE topic = 'Items'",
+        [],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Stores one successful fetch: items added or updated in place by key (read and starred
     /// marks kept), the feed's title, validators and schedule, then retention — all in one
@@ -172,6 +190,7 @@ impl Store {
                      published_at = ifnull(?10, published_at), updated_at = ?11, content_hash = ?12
                  WHERE id = ?1",
             )?;
+            let mut inserted = Vec::new();
             for item in u.items {
                 let categories = serde_json::to_string(&item.categories)
                     .map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -203,7 +222,7 @@ impl Store {
                     }
                     None if removed.exists(params![u.feed_id, item.key])? => out.unchanged += 1,
                     None => {
-                        insert.execute(params![
+                        inserted.push(insert.insert(params![
                             u.feed_id,
                             item.key,
                             item.guid,
@@ -218,11 +237,12 @@ impl Store {
                             item.updated_at,
                             u.now,
                             item.content_hash
-                        ])?;
+                        ])?);
                         out.added += 1;
                     }
                 }
             }
+            enqueue_inserted(&tx, &inserted)?;
             tx.execute(
                 "UPDATE feeds SET
                      title = CASE WHEN custom_title = 1 OR ?2 = '' THEN title ELSE ?2 END,
@@ -430,4 +450,79 @@ fn apply_retention(
         bound_tombstones(tx, feed_id)?;
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Topic;
+
+    fn item(key: &str) -> NewItem {
+        NewItem {
+            key: key.into(),
+            guid: None,
+            url: None,
+            title: format!("Item {key}"),
+            author: None,
+            content_html: None,
+            content_text: "text".into(),
+            categories: Vec::new(),
+            enclosures: Vec::new(),
+            published_at: Some(100),
+            updated_at: None,
+            content_hash: key.into(),
+        }
+    }
+
+    fn store(s: &mut Store, feed_id: FeedId, items: &[NewItem]) -> StoreOutcome {
+        s.store_feed_update(&FeedUpdate {
+            feed_id,
+            title: "Feed",
+            site_url: None,
+            etag: None,
+            last_modified: None,
+            body_hash: None,
+            items,
+            now: 200,
+            next_fetch_at: 300,
+            retention_cutoff: 0,
+            retention_keep: 1_000,
+            item_cap: u32::MAX,
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn stored_items_are_queued_for_the_index_and_counted_as_a_change_once() {
+        let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let (feed, _) = s
+            .insert_feed("http://127.0.0.1/f.xml", "Feed", None, None, 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let before = s.change_counts().unwrap_or_else(|e| panic!("{e}"));
+        let out = store(&mut s, feed, &[item("a"), item("b"), item("c")]);
+        assert_eq!(out.added, 3);
+        let queued: Vec<ItemId> = s
+            .conn()
+            .prepare("SELECT item_id FROM index_outbox ORDER BY seq")
+            .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stored: Vec<ItemId> = s
+            .conn()
+            .prepare("SELECT id FROM items ORDER BY id")
+            .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(queued, stored);
+        let after = s.change_counts().unwrap_or_else(|e| panic!("{e}"));
+        assert!(after.moved_since(&before).contains(&Topic::Items));
+
+        // The same items again: nothing new to index, and items did not change.
+        s.conn()
+            .execute("DELETE FROM index_outbox", [])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let out = store(&mut s, feed, &[item("a"), item("b"), item("c")]);
+        assert_eq!((out.added, out.unchanged), (0, 3));
+        assert_eq!(s.index_outbox_len().unwrap_or_else(|e| panic!("{e}")), 0);
+        let again = s.change_counts().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!again.moved_since(&after).contains(&Topic::Items));
+    }
 }

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("sql/0013_card_link.sql")),
     (14, include_str!("sql/0014_attention_record.sql")),
     (15, include_str!("sql/0015_list_order_by_age.sql")),
+    (16, include_str!("sql/0016_inserts_enqueue_themselves.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -89,8 +89,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // A statement that changes several rows through triggers (an item, its outbox row, the
-        // change counters) keeps a statement journal; SQLite spills it past 64 KiB to a temp
+        // A statement that changes several rows through triggers (an update of an item, its
+        // outbox row, the change counters) keeps a statement journal; SQLite spills it past 64 KiB to a temp
         // file, and writing that file took a fifth of a refresh's whole time. The journal of
         // one statement is small and lives only as long as the statement: memory is the place.
         conn.pragma_update(None, "temp_store", "MEMORY")?;

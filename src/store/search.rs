@@ -1,5 +1,6 @@
-//! Queries the search index needs from SQLite: the outbox the item triggers fill, the rows to
-//! index, and read state for filtering (see `sql/0005_index.sql`).
+//! Queries the search index needs from SQLite: the outbox of changed items (filled by the
+//! update and delete triggers of `sql/0005_index.sql` and by the inserts themselves, see
+//! `sql/0016_*.sql`), the rows to index, and read state for filtering.
 
 use super::{Result, Store};
 use crate::model::{FeedId, ItemId, UnixTime};
@@ -221,7 +222,8 @@ mod tests {
         let conn = store.conn();
         conn.execute_batch(
             "INSERT INTO feeds(id, url, created_at) VALUES (1, 'u', 0);
-             INSERT INTO items(id, feed_id, key, title, fetched_at) VALUES (10, 1, 'a', 'A', 0), (11, 1, 'b', 'B', 0);",
+             INSERT INTO items(id, feed_id, key, title, fetched_at) VALUES (10, 1, 'a', 'A', 0), (11, 1, 'b', 'B', 0);
+             INSERT INTO index_outbox(item_id) VALUES (10), (11);",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let (batch, last) = outbox(&store);
@@ -248,6 +250,7 @@ mod tests {
                  VALUES (10, 1, 'a', 'A', ' ', 'summary', NULL, '[\"x\", \" \"]', NULL, 7),
                         (11, 1, 'b', 'B', 'Ann', 'summary', 'the full article', '[]', 5, 7),
                         (12, 1, 'c', 'C', NULL, '', NULL, 'not json', 6, 7);
+                 INSERT INTO index_outbox(item_id) VALUES (10), (11), (12);
                  DELETE FROM items WHERE id = 12;",
             )
             .unwrap_or_else(|e| panic!("{e}"));

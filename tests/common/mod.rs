@@ -233,6 +233,15 @@ pub fn insert_feed_titled(store: &Store, feed_title: &str, titles: &[&str]) {
             )
             .unwrap();
     }
+    // What `Store::store_feed_update` does after its inserts: queue them for the index and
+    // count the change, which a running window watches for.
+    store
+        .conn()
+        .execute_batch(
+            "INSERT INTO index_outbox(item_id) SELECT id FROM items WHERE feed_id = 1;
+             UPDATE change_counts SET n = n + 1 WHERE topic = 'Items';",
+        )
+        .unwrap();
 }
 
 /// Whether the last frame asked the window for `command` (focus, close, …).
