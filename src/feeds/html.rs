@@ -32,9 +32,20 @@ impl Token {
 }
 
 /// Elements whose content is not markup: their body runs to the matching end tag.
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
-];
+fn is_raw_text(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "textarea"
+            | "title"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+    )
+}
 
 /// Splits `html` into tokens. Comments, doctypes and processing instructions are dropped;
 /// CDATA sections become text.
@@ -92,7 +103,7 @@ pub fn tokenize(html: &str) -> Vec<Token> {
                     name,
                     self_closing: false,
                     ..
-                } if RAW_TEXT.contains(&name.as_str()) => Some(name.clone()),
+                } if is_raw_text(name) => Some(name.clone()),
                 _ => None,
             };
             out.push(token);
@@ -365,17 +376,23 @@ fn decode_reference(r: &str) -> Option<char> {
     named_entity(r)
 }
 
-/// Escapes text for HTML element content or a double-quoted attribute.
+/// Escapes text for HTML element content or a double-quoted attribute. The characters to
+/// escape are ASCII, so the text between them is copied a run at a time.
 pub fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&s[from..]);
 }
 
 #[cfg(test)]

@@ -11,78 +11,104 @@ use super::html::{Token, escape, tokenize};
 use std::collections::HashMap;
 use url::Url;
 
-/// Tags kept (without their disallowed attributes).
-const ALLOWED: &[&str] = &[
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "caption",
-    "cite",
-    "code",
-    "dd",
-    "del",
-    "details",
-    "dfn",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "img",
-    "ins",
-    "kbd",
-    "li",
-    "mark",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "s",
-    "samp",
-    "small",
-    "span",
-    "strike",
-    "strong",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "time",
-    "tr",
-    "tt",
-    "u",
-    "ul",
-    "var",
-];
+/// Tags kept (without their disallowed attributes). A `match`, not a list searched: it is
+/// asked for every tag of every item a refresh brings.
+fn is_allowed(tag: &str) -> bool {
+    matches!(
+        tag,
+        "a" | "abbr"
+            | "b"
+            | "blockquote"
+            | "br"
+            | "caption"
+            | "cite"
+            | "code"
+            | "dd"
+            | "del"
+            | "details"
+            | "dfn"
+            | "div"
+            | "dl"
+            | "dt"
+            | "em"
+            | "figcaption"
+            | "figure"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "hr"
+            | "i"
+            | "img"
+            | "ins"
+            | "kbd"
+            | "li"
+            | "mark"
+            | "ol"
+            | "p"
+            | "pre"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "sub"
+            | "summary"
+            | "sup"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "time"
+            | "tr"
+            | "tt"
+            | "u"
+            | "ul"
+            | "var"
+    )
+}
 
 /// Tags dropped together with everything inside them.
-const DROPPED_WITH_CONTENT: &[&str] = &[
-    "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
-    "textarea", "select", "title", "head", "applet", "frameset", "frame", "noembed", "noframes",
-    "xmp", "button", "canvas",
-];
+fn drops_with_content(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "textarea"
+            | "select"
+            | "title"
+            | "head"
+            | "applet"
+            | "frameset"
+            | "frame"
+            | "noembed"
+            | "noframes"
+            | "xmp"
+            | "button"
+            | "canvas"
+    )
+}
 
 /// Open elements kept at most; hostile input may nest thousands.
 const MAX_DEPTH: usize = 64;
 
 /// Elements that never have content.
-const VOID: &[&str] = &["br", "hr", "img"];
+fn is_void(tag: &str) -> bool {
+    matches!(tag, "br" | "hr" | "img")
+}
 
 /// Attributes allowed per tag; URL-valued ones are checked and made absolute.
 fn allowed_attr(tag: &str, attr: &str) -> bool {
@@ -173,67 +199,73 @@ fn drops_content(
 /// The allowlisted, balanced, absolute-linked version of `html`.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut open: Vec<String> = Vec::new();
-    let mut skip_depth: Vec<String> = Vec::new();
     let tokens = tokenize(html);
     let last_end = last_end_tags(&tokens);
-    for (i, token) in tokens.iter().cloned().enumerate() {
-        if let Some(skipping) = skip_depth.last().cloned() {
-            if let Token::End { name } = &token
-                && *name == skipping
+    let mut open: Vec<&str> = Vec::new();
+    let mut skip_depth: Vec<&str> = Vec::new();
+    let mut tag = String::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if let Some(&skipping) = skip_depth.last() {
+            if let Token::End { name } = token
+                && name == skipping
             {
                 skip_depth.pop();
             } else if let Token::Start {
                 name,
                 self_closing: false,
                 ..
-            } = &token
-                && DROPPED_WITH_CONTENT.contains(&name.as_str())
+            } = token
+                && drops_with_content(name)
                 && drops_content(&last_end, name, i, false)
             {
-                skip_depth.push(name.clone());
+                skip_depth.push(name);
             }
             continue;
         }
         match token {
-            Token::Text(t) => escape(&t, &mut out),
+            Token::Text(t) => escape(t, &mut out),
             Token::Raw(_) => {}
             Token::Start {
                 name,
                 attrs,
                 self_closing,
             } => {
-                if DROPPED_WITH_CONTENT.contains(&name.as_str()) {
-                    if drops_content(&last_end, &name, i, self_closing) {
+                let name = name.as_str();
+                if drops_with_content(name) {
+                    if drops_content(&last_end, name, i, *self_closing) {
                         skip_depth.push(name);
                     }
                     continue;
                 }
-                if !ALLOWED.contains(&name.as_str()) {
+                if !is_allowed(name) {
                     continue;
                 }
-                if name == "img" && is_tracking_pixel(&attrs) {
+                if name == "img" && is_tracking_pixel(attrs) {
                     continue;
                 }
-                let mut tag = format!("<{name}");
+                tag.clear();
+                tag.push('<');
+                tag.push_str(name);
                 let mut has_src = false;
-                for (k, v) in &attrs {
-                    if !allowed_attr(&name, k) {
+                for (k, v) in attrs {
+                    if !allowed_attr(name, k) {
                         continue;
                     }
-                    let value = if is_url_attr(k) {
-                        match safe_url(v, base, name == "img") {
-                            Some(u) => u,
-                            None => continue,
-                        }
-                    } else {
-                        v.clone()
-                    };
-                    has_src |= k == "src";
                     tag.push(' ');
                     tag.push_str(k);
                     tag.push_str("=\"");
-                    escape(&value, &mut tag);
+                    if is_url_attr(k) {
+                        match safe_url(v, base, name == "img") {
+                            Some(u) => escape(&u, &mut tag),
+                            None => {
+                                tag.truncate(tag.len() - k.len() - 3);
+                                continue;
+                            }
+                        }
+                    } else {
+                        escape(v, &mut tag);
+                    }
+                    has_src |= k == "src";
                     tag.push('"');
                 }
                 if name == "img" && !has_src {
@@ -243,7 +275,7 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
                     }
                     continue;
                 }
-                if VOID.contains(&name.as_str()) {
+                if is_void(name) {
                     tag.push_str(" />");
                     out.push_str(&tag);
                 } else if open.len() >= MAX_DEPTH {
@@ -256,10 +288,10 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
                 }
             }
             Token::End { name } => {
-                if let Some(pos) = open.iter().rposition(|n| *n == name) {
+                if let Some(pos) = open.iter().rposition(|n| n == name) {
                     for n in open.drain(pos..).rev() {
                         out.push_str("</");
-                        out.push_str(&n);
+                        out.push_str(n);
                         out.push('>');
                     }
                 }
@@ -268,74 +300,76 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     }
     for n in open.into_iter().rev() {
         out.push_str("</");
-        out.push_str(&n);
+        out.push_str(n);
         out.push('>');
     }
     out
 }
 
 /// Elements that start a new line in plain text.
-const BLOCK: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "tr",
-    "table",
-    "hr",
-    "dl",
-    "dt",
-    "dd",
-    "figure",
-    "figcaption",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "aside",
-    "nav",
-    "details",
-    "summary",
-    "address",
-    "main",
-    "caption",
-];
+fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
+            | "tr"
+            | "table"
+            | "hr"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "figure"
+            | "figcaption"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "details"
+            | "summary"
+            | "address"
+            | "main"
+            | "caption"
+    )
+}
 
 /// Readable plain text: blocks on their own lines, list items bulleted, images as their alt
 /// text, scripts and styles gone, whitespace collapsed (except inside `pre`).
 pub fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
-    let mut skip: Vec<String> = Vec::new();
+    let mut skip: Vec<&str> = Vec::new();
     let mut pre = 0usize;
     let tokens = tokenize(html);
     let last_end = last_end_tags(&tokens);
     let newline = |out: &mut String, n: usize| {
-        let trailing = out.chars().rev().take_while(|c| *c == '\n').count();
+        let trailing = out.bytes().rev().take_while(|c| *c == b'\n').count();
         if !out.is_empty() {
             for _ in trailing..n {
                 out.push('\n');
             }
         }
     };
-    for (i, token) in tokens.iter().cloned().enumerate() {
-        if let Some(s) = skip.last().cloned() {
-            if matches!(&token, Token::End { name } if *name == s) {
+    for (i, token) in tokens.iter().enumerate() {
+        if let Some(&s) = skip.last() {
+            if matches!(token, Token::End { name } if name == s) {
                 skip.pop();
             }
             continue;
         }
         match token {
-            Token::Text(t) => push_text(&mut out, &t, pre > 0),
+            Token::Text(t) => push_text(&mut out, t, pre > 0),
             Token::Raw(_) => {}
             Token::Start {
                 name,
@@ -343,9 +377,9 @@ pub fn html_to_text(html: &str) -> String {
                 self_closing,
             } => {
                 let n = name.as_str();
-                if DROPPED_WITH_CONTENT.contains(&n) {
-                    if drops_content(&last_end, n, i, self_closing) {
-                        skip.push(name);
+                if drops_with_content(n) {
+                    if drops_content(&last_end, n, i, *self_closing) {
+                        skip.push(n);
                     }
                     continue;
                 }
@@ -363,12 +397,12 @@ pub fn html_to_text(html: &str) -> String {
                             .find(|(k, _)| k == "alt")
                             .map(|(_, v)| v.trim())
                             .unwrap_or("");
-                        if !alt.is_empty() && !is_tracking_pixel(&attrs) {
+                        if !alt.is_empty() && !is_tracking_pixel(attrs) {
                             push_text(&mut out, &format!("[{alt}]"), false);
                         }
                     }
                     "td" | "th" => push_text(&mut out, " ", false),
-                    n if BLOCK.contains(&n) => newline(&mut out, 1),
+                    n if is_block(n) => newline(&mut out, 1),
                     _ => {}
                 }
                 if n == "pre" && !self_closing {
@@ -383,7 +417,7 @@ pub fn html_to_text(html: &str) -> String {
                 match n {
                     "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
                     | "table" => newline(&mut out, 2),
-                    n if BLOCK.contains(&n) => newline(&mut out, 1),
+                    n if is_block(n) => newline(&mut out, 1),
                     _ => {}
                 }
             }
@@ -392,22 +426,28 @@ pub fn html_to_text(html: &str) -> String {
     tidy_lines(&out)
 }
 
-/// Appends text, collapsing runs of whitespace to one space unless `keep` (inside `pre`).
+/// Appends text, collapsing runs of whitespace to one space unless `keep` (inside `pre`). The
+/// space goes in only where `out` does not already end in a space or a line break. Whole runs
+/// are copied at once: this is the inner loop of every item a refresh stores.
 fn push_text(out: &mut String, t: &str, keep: bool) {
     if keep {
         out.push_str(t);
         return;
     }
-    for c in t.chars() {
-        if c.is_whitespace() {
-            let last = out.chars().last();
-            if !matches!(last, None | Some(' ') | Some('\n')) {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
+    let mut rest = t;
+    while let Some(at) = rest.find(char::is_whitespace) {
+        out.push_str(&rest[..at]);
+        // ' ' and '\n' are ASCII, so the last byte tells whether the last character is one.
+        if !matches!(out.as_bytes().last(), None | Some(b' ' | b'\n')) {
+            out.push(' ');
         }
+        let spaces = &rest[at..];
+        let end = spaces
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(spaces.len());
+        rest = &spaces[end..];
     }
+    out.push_str(rest);
 }
 
 /// Trims each line's trailing spaces and the text's ends; at most one blank line in a row.
