@@ -16,3 +16,4 @@ mod repair;
 pub mod retention;
 pub mod sanitize;
 pub mod schedule;
+pub mod timestamps;

@@ -165,6 +165,7 @@ fn run_feed_rs(body: &[u8], doc_url: &str) -> Result<Feed, String> {
         .base_uri(Some(doc_url))
         // An empty id tells us the feed gave none, so we choose the dedup key ourselves.
         .id_generator(|_, _, _| String::new())
+        .timestamp_parser(super::timestamps::parse)
         .build()
         .parse(body)
         .map_err(|e| e.to_string())
