@@ -426,28 +426,35 @@ pub fn html_to_text(html: &str) -> String {
     tidy_lines(&out)
 }
 
-/// Appends text, collapsing runs of whitespace to one space unless `keep` (inside `pre`). The
-/// space goes in only where `out` does not already end in a space or a line break. Whole runs
-/// are copied at once: this is the inner loop of every item a refresh stores.
+/// Appends text, collapsing runs of whitespace to one space unless `keep` (inside `pre`). A
+/// space goes in only where the text does not already end in a space or a line break. What
+/// needs no change (words and the single spaces between them) is copied a stretch at a time:
+/// this is the inner loop of every item a refresh stores.
 fn push_text(out: &mut String, t: &str, keep: bool) {
     if keep {
         out.push_str(t);
         return;
     }
-    let mut rest = t;
-    while let Some(at) = rest.find(char::is_whitespace) {
-        out.push_str(&rest[..at]);
-        // ' ' and '\n' are ASCII, so the last byte tells whether the last character is one.
-        if !matches!(out.as_bytes().last(), None | Some(b' ' | b'\n')) {
-            out.push(' ');
+    // ' ' and '\n' are ASCII, so the last byte tells whether the last character is one.
+    let mut at_break = matches!(out.as_bytes().last(), None | Some(b' ' | b'\n'));
+    let mut from = 0;
+    for (i, c) in t.char_indices() {
+        if !c.is_whitespace() {
+            at_break = false;
+            continue;
         }
-        let spaces = &rest[at..];
-        let end = spaces
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(spaces.len());
-        rest = &spaces[end..];
+        if c == ' ' && !at_break {
+            at_break = true;
+            continue;
+        }
+        out.push_str(&t[from..i]);
+        if !at_break {
+            out.push(' ');
+            at_break = true;
+        }
+        from = i + c.len_utf8();
     }
-    out.push_str(rest);
+    out.push_str(&t[from..]);
 }
 
 /// Trims each line's trailing spaces and the text's ends; at most one blank line in a row.
@@ -559,5 +566,10 @@ mod tests {
         assert_eq!(text, "Title\n\nOne & two three\n\n• a\n• b\n[cat]");
         assert_eq!(title_text("A &lt;b&gt; &amp; <i>C</i>", false), "A <b> & C");
         assert_eq!(title_text("Plain  title", false), "Plain title");
+        // Every kind of whitespace, alone or in runs, becomes one space; none leads.
+        assert_eq!(
+            html_to_text(" \t a \t b\u{a0}\u{a0}c\u{3000}d  \n e<p> f</p>"),
+            "a b c d e\n\nf"
+        );
     }
 }
