@@ -5,6 +5,7 @@
 
 pub mod board;
 pub mod export;
+pub mod hash;
 pub mod reading;
 pub mod rules;
 pub mod stats;

@@ -148,6 +148,21 @@ const RETENTION_WHERE: &str = "feed_id = ?1 AND read_at IS NOT NULL AND starred_
                    ORDER BY coalesce(published_at, fetched_at) DESC, id DESC LIMIT ?3)
     AND id NOT IN (SELECT item_id FROM events WHERE kind = 'open' ORDER BY at DESC LIMIT 1000)";
 
+/// Whether `stored` is the hash an earlier build gave `item` (FNV-1a, untagged; see
+/// `feeds::parse::content_hash`): the item is unchanged, and only its hash is brought up to date.
+fn is_legacy_hash_of(stored: &str, item: &NewItem) -> bool {
+    stored.len() == 16
+        && stored
+            == format!(
+                "{:016x}",
+                crate::model::hash::fnv1a(&[
+                    &item.title,
+                    item.content_html.as_deref().unwrap_or(""),
+                    item.url.as_deref().unwrap_or(""),
+                ])
+            )
+}
+
 /// Queues newly inserted items for the search index and counts the change to items: what a
 /// trigger on every insert did, done once per transaction (see `sql/0016_*.sql`).
 pub(super) fn enqueue_inserted(tx: &rusqlite::Connection, ids: &[ItemId]) -> Result<()> {
@@ -190,6 +205,8 @@ impl Store {
                      published_at = ifnull(?10, published_at), updated_at = ?11, content_hash = ?12
                  WHERE id = ?1",
             )?;
+            let mut rehash =
+                tx.prepare_cached("UPDATE items SET content_hash = ?2 WHERE id = ?1")?;
             let mut inserted = Vec::new();
             for item in u.items {
                 let categories = serde_json::to_string(&item.categories)
@@ -201,6 +218,10 @@ impl Store {
                     .optional()?;
                 match existing {
                     Some((_, hash)) if hash.as_deref() == Some(item.content_hash.as_str()) => {
+                        out.unchanged += 1;
+                    }
+                    Some((id, Some(hash))) if is_legacy_hash_of(&hash, item) => {
+                        rehash.execute(params![id, item.content_hash])?;
                         out.unchanged += 1;
                     }
                     Some((id, _)) => {
@@ -524,5 +545,39 @@ mod tests {
         assert_eq!(s.index_outbox_len().unwrap_or_else(|e| panic!("{e}")), 0);
         let again = s.change_counts().unwrap_or_else(|e| panic!("{e}"));
         assert!(!again.moved_since(&after).contains(&Topic::Items));
+    }
+
+    #[test]
+    fn an_item_hashed_by_an_earlier_build_is_unchanged_and_rehashed_once() {
+        let mut s = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let (feed, _) = s
+            .insert_feed("http://127.0.0.1/f.xml", "Feed", None, None, 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut old = item("a");
+        old.url = Some("https://x.example/a".into());
+        old.content_html = Some("<p>text</p>".into());
+        // What earlier builds stored: FNV-1a of title, content and link, untagged.
+        old.content_hash = format!(
+            "{:016x}",
+            crate::model::hash::fnv1a(&["Item a", "<p>text</p>", "https://x.example/a"])
+        );
+        store(&mut s, feed, &[old.clone()]);
+        let stored_hash = |s: &Store| -> String {
+            s.conn()
+                .query_row("SELECT content_hash FROM items", [], |r| r.get(0))
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+
+        let mut same = old.clone();
+        same.content_hash = "x0123456789abcdef".into();
+        let out = store(&mut s, feed, &[same.clone()]);
+        assert_eq!((out.unchanged, out.updated), (1, 0));
+        assert_eq!(stored_hash(&s), "x0123456789abcdef");
+
+        let mut changed = same;
+        changed.content_html = Some("<p>new text</p>".into());
+        changed.content_hash = "xfedcba9876543210".into();
+        let out = store(&mut s, feed, &[changed]);
+        assert_eq!((out.unchanged, out.updated), (0, 1));
     }
 }
