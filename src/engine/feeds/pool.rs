@@ -37,6 +37,10 @@ pub enum PoolMessage {
 /// Feeds waiting for a thread, and the hosts a request is out to.
 struct Queue {
     waiting: VecDeque<usize>,
+    /// Each feed's host, read from its address once: every thread that wakes looks through
+    /// the waiting feeds for one whose host is free, and parsing their addresses each time
+    /// was most of the fetch threads' work in a refresh of 200 feeds on one host.
+    hosts: Vec<Option<String>>,
     busy_hosts: HashSet<String>,
 }
 
@@ -67,6 +71,7 @@ pub fn start(
     let queue = Arc::new((
         Mutex::new(Queue {
             waiting: (0..states.len()).collect(),
+            hosts: states.iter().map(|s| host_of(&s.url)).collect(),
             busy_hosts: HashSet::new(),
         }),
         Condvar::new(),
@@ -116,12 +121,15 @@ fn fetch_loop(
                 // The first feed whose host has no request out: one connection per host, so a
                 // refresh of forty feeds on one site does not hit it forty times at once.
                 let free = q.waiting.iter().position(|&i| {
-                    host_of(&states[i].url).is_none_or(|h| !q.busy_hosts.contains(&h))
+                    q.hosts
+                        .get(i)
+                        .and_then(Option::as_ref)
+                        .is_none_or(|h| !q.busy_hosts.contains(h))
                 });
                 if let Some(pos) = free
                     && let Some(index) = q.waiting.remove(pos)
                 {
-                    let host = host_of(&states[index].url);
+                    let host = q.hosts.get(index).cloned().flatten();
                     if let Some(h) = &host {
                         q.busy_hosts.insert(h.clone());
                     }
