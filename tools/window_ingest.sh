@@ -30,6 +30,11 @@ for _ in $(seq 200); do
   sleep 0.1
 done
 sleep 1
+if ! kill -0 "$APP" 2>/dev/null; then
+  # Under Xvfb, about one start in five here failed to connect to the X server: say so, stop.
+  echo "the window exited before the refresh: $(cat "$WORK/app.log")" >&2
+  exit 1
+fi
 xdotool windowfocus "$WIN"
 xdotool key 2
 sleep 0.5

@@ -377,12 +377,8 @@ pub fn body_hash(bytes: &[u8]) -> String {
 /// an updated one. XXH64, tagged like [`body_hash`]; the store still recognizes an item whose
 /// hash an earlier build stored ([`crate::model::hash::fnv1a`] of the same parts).
 pub fn content_hash(title: &str, content_html: &str, url: &str) -> String {
-    let mut bytes = Vec::with_capacity(title.len() + content_html.len() + url.len() + 3);
-    for part in [title, content_html, url] {
-        bytes.extend_from_slice(part.as_bytes());
-        bytes.push(0xFF);
-    }
-    format!("x{:016x}", crate::model::hash::xxh64(&bytes))
+    let parts = [title.as_bytes(), content_html.as_bytes(), url.as_bytes()];
+    format!("x{:016x}", crate::model::hash::xxh64_parts(&parts))
 }
 
 /// FNV-1a over the parts, as hex: the key of an item with neither id nor link. Stored keys must

@@ -4,17 +4,33 @@
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01B3;
 
-/// FNV-1a (64 bit) over the parts, each followed by a 0xFF separator. It takes one multiply per
-/// byte, one after another; item keys made from it are stored, so it stays as it is.
+/// FNV-1a (64 bit) over the parts, each followed by a 0xFF separator (a byte no UTF-8 text
+/// holds, so ("ab", "c") and ("a", "bc") differ). It takes one multiply per byte, one after
+/// another; item keys made from it are stored, so it stays as it is.
 pub fn fnv1a(parts: &[&str]) -> u64 {
+    fnv1a_bytes(&parts.iter().map(|p| p.as_bytes()).collect::<Vec<_>>())
+}
+
+/// [`fnv1a`] over parts that are bytes.
+pub fn fnv1a_bytes(parts: &[&[u8]]) -> u64 {
     let mut h = FNV_OFFSET;
     for part in parts {
-        for b in part.bytes().chain(std::iter::once(0xFF)) {
+        for &b in part.iter().chain(std::iter::once(&0xFF)) {
             h ^= u64::from(b);
             h = h.wrapping_mul(FNV_PRIME);
         }
     }
     h
+}
+
+/// [`xxh64`] over the parts, each followed by a 0xFF separator, as [`fnv1a`] reads them.
+pub fn xxh64_parts(parts: &[&[u8]]) -> u64 {
+    let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for part in parts {
+        bytes.extend_from_slice(part);
+        bytes.push(0xFF);
+    }
+    xxh64(&bytes)
 }
 
 const P1: u64 = 0x9E37_79B1_85EB_CA87;
@@ -100,6 +116,7 @@ mod tests {
             h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
         }
         assert_eq!(fnv1a(&["a", "bc"]), h);
+        assert_eq!(fnv1a_bytes(&[b"a", b"bc"]), h);
     }
 
     #[test]
@@ -110,5 +127,7 @@ mod tests {
         assert_eq!(xxh64(b"abc"), 0x44bc_2cf5_ad77_0999);
         assert_eq!(xxh64(&ramp(37)), 0x4788_90c6_0739_0313);
         assert_eq!(xxh64(&ramp(1000)), 0x023f_d2ed_1ff9_57d5);
+        assert_eq!(xxh64_parts(&[b"ab", b"c"]), xxh64(b"ab\xffc\xff"));
+        assert_ne!(xxh64_parts(&[b"ab", b"c"]), xxh64_parts(&[b"a", b"bc"]));
     }
 }

@@ -3,7 +3,7 @@
 //! the two (`focusfeed check`).
 
 use super::SearchError;
-use super::index::{SearchIndex, stamp};
+use super::index::{SearchIndex, legacy_stamp, stamp};
 use crate::model::ItemId;
 use crate::store::Store;
 use serde::Serialize;
@@ -255,7 +255,7 @@ pub fn check(index: &SearchIndex, store: &Store) -> Result<CheckReport, SearchEr
                 }
                 Some(doc) => {
                     seen.insert(item.id);
-                    if doc.stamp != stamp(item) {
+                    if doc.stamp != stamp(item) && doc.stamp != legacy_stamp(item) {
                         report.stale += 1;
                         push_example(&mut report.examples_stale, item.id);
                     }
