@@ -45,24 +45,36 @@ xdotool key r
 if [ -n "${SHOT:-}" ]; then (sleep 1; import -window root "$SHOT") & fi
 # PERF=file records a profile of the window during the ingest.
 if [ -n "${PERF:-}" ]; then perf record -F 1000 -g -p "$APP" -o "$PERF" >/dev/null 2>&1 & PERFPID=$!; fi
-PEAK=0
-PARTS=""
 TOTAL=$((FEEDS * ITEMS))
-while :; do
-  RSS=$(awk '/VmRSS/ {print $2}' /proc/$APP/status)
-  if [ "$RSS" -gt "$PEAK" ]; then
-    PEAK=$RSS
-    PARTS=$(awk '/RssAnon|RssFile|RssShmem/ {printf "%s %d MiB ", $1, $2/1024}' /proc/$APP/status)
-  fi
-  # max(id), not count(*): the database starts empty, so the largest id is the count, and
-  # counting 100,000 rows 20 times a second took CPU from the window being measured.
-  N=$(sqlite3 "$DB" "SELECT (SELECT coalesce(max(id), 0) FROM items), (SELECT count(*) FROM index_outbox)" 2>/dev/null || echo "0|1")
-  # TRACE=1: the time, stored|waiting to be indexed, and the window's memory, every 50 ms.
-  [ -n "${TRACE:-}" ] && echo "$(date +%s.%N | cut -c7-14) $N $(awk '/RssAnon|RssFile/ {printf "%s %d MiB ", $1, $2/1024}' /proc/$APP/status)" >&2
-  if [ "${N%|*}" -ge "$TOTAL" ] && [ "${N#*|}" -eq 0 ]; then break; fi
-  sleep 0.05
-done
-END=$(date +%s.%N)
+# One poller process with one read-only connection, every 50 ms: the window's memory and
+# whether SQLite holds every item and the index outbox is empty. (A sqlite3 and two awk
+# processes started 20 times a second took CPU from the window being measured, on a machine
+# of two cores.) max(id), not count(*): the database starts empty, so the largest id is the
+# count. TRACE=1 prints the time, stored|waiting to be indexed, and the memory at each poll.
+read -r END PEAK PARTS < <(python3 - "$DB" "$APP" "$TOTAL" "${TRACE:-}" <<'PY'
+import re, sqlite3, sys, time
+db, pid, total, trace = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+peak, parts, con = 0, "", None
+while True:
+    status = open(f"/proc/{pid}/status").read()
+    kib = lambda k: int(re.search(rf"{k}:\s+(\d+)", status).group(1))
+    if kib("VmRSS") > peak:
+        peak = kib("VmRSS")
+        parts = " ".join(f"{k}: {kib(k) // 1024} MiB" for k in ("RssAnon", "RssFile", "RssShmem"))
+    try:
+        con = con or sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        n, left = con.execute("SELECT (SELECT coalesce(max(id), 0) FROM items),"
+                              " (SELECT count(*) FROM index_outbox)").fetchone()
+    except sqlite3.Error:
+        n, left, con = 0, 1, None
+    if trace:
+        print(f"{time.time():.3f} {n}|{left} {parts}", file=sys.stderr)
+    if n >= total and left == 0:
+        break
+    time.sleep(0.05)
+print(f"{time.time():.6f} {peak} {parts}")
+PY
+)
 if [ -n "${PERF:-}" ]; then kill -INT "$PERFPID"; wait "$PERFPID" || true; fi
 HWM=$(awk '/VmHWM/ {print $2}' /proc/$APP/status)
 python3 -c "s=$END-$START; print(f'window ingest: $TOTAL items stored and indexed in {s:.2f} s = {$TOTAL/s:.0f} items/s; peak RSS {$HWM/1024:.0f} MiB (sampled {$PEAK/1024:.0f} MiB; {$IDLE/1024:.0f} MiB before r)'); print('  at the sampled peak: $PARTS')"
