@@ -14,64 +14,63 @@ use url::Url;
 /// Tags kept (without their disallowed attributes). A `match`, not a list searched: it is
 /// asked for every tag of every item a refresh brings.
 fn is_allowed(tag: &str) -> bool {
-    matches!(
-        tag,
-        "a" | "abbr"
-            | "b"
-            | "blockquote"
-            | "br"
-            | "caption"
-            | "cite"
-            | "code"
-            | "dd"
-            | "del"
-            | "details"
-            | "dfn"
-            | "div"
-            | "dl"
-            | "dt"
-            | "em"
-            | "figcaption"
-            | "figure"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "hr"
-            | "i"
-            | "img"
-            | "ins"
-            | "kbd"
-            | "li"
-            | "mark"
-            | "ol"
-            | "p"
-            | "pre"
-            | "q"
-            | "s"
-            | "samp"
-            | "small"
-            | "span"
-            | "strike"
-            | "strong"
-            | "sub"
-            | "summary"
-            | "sup"
-            | "table"
-            | "tbody"
-            | "td"
-            | "tfoot"
-            | "th"
-            | "thead"
-            | "time"
-            | "tr"
-            | "tt"
-            | "u"
-            | "ul"
-            | "var"
-    )
+    is_heading(tag)
+        || matches!(
+            tag,
+            "a" | "abbr"
+                | "b"
+                | "blockquote"
+                | "br"
+                | "caption"
+                | "cite"
+                | "code"
+                | "dd"
+                | "del"
+                | "details"
+                | "dfn"
+                | "div"
+                | "dl"
+                | "dt"
+                | "em"
+                | "figcaption"
+                | "figure"
+                | "hr"
+                | "i"
+                | "img"
+                | "ins"
+                | "kbd"
+                | "li"
+                | "mark"
+                | "ol"
+                | "p"
+                | "pre"
+                | "q"
+                | "s"
+                | "samp"
+                | "small"
+                | "span"
+                | "strike"
+                | "strong"
+                | "sub"
+                | "summary"
+                | "sup"
+                | "table"
+                | "tbody"
+                | "td"
+                | "tfoot"
+                | "th"
+                | "thead"
+                | "time"
+                | "tr"
+                | "tt"
+                | "u"
+                | "ul"
+                | "var"
+        )
+}
+
+fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
 /// Tags dropped together with everything inside them.
@@ -308,41 +307,36 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
 
 /// Elements that start a new line in plain text.
 fn is_block(tag: &str) -> bool {
-    matches!(
-        tag,
-        "p" | "div"
-            | "br"
-            | "li"
-            | "ul"
-            | "ol"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "blockquote"
-            | "pre"
-            | "tr"
-            | "table"
-            | "hr"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "figure"
-            | "figcaption"
-            | "section"
-            | "article"
-            | "header"
-            | "footer"
-            | "aside"
-            | "nav"
-            | "details"
-            | "summary"
-            | "address"
-            | "main"
-            | "caption"
-    )
+    is_heading(tag)
+        || matches!(
+            tag,
+            "p" | "div"
+                | "br"
+                | "li"
+                | "ul"
+                | "ol"
+                | "blockquote"
+                | "pre"
+                | "tr"
+                | "table"
+                | "hr"
+                | "dl"
+                | "dt"
+                | "dd"
+                | "figure"
+                | "figcaption"
+                | "section"
+                | "article"
+                | "header"
+                | "footer"
+                | "aside"
+                | "nav"
+                | "details"
+                | "summary"
+                | "address"
+                | "main"
+                | "caption"
+        )
 }
 
 /// Readable plain text: blocks on their own lines, list items bulleted, images as their alt
@@ -389,8 +383,8 @@ pub fn html_to_text(html: &str) -> String {
                         newline(&mut out, 1);
                         out.push_str("• ");
                     }
-                    "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
-                    | "table" => newline(&mut out, 2),
+                    "p" | "blockquote" | "pre" | "table" => newline(&mut out, 2),
+                    n if is_heading(n) => newline(&mut out, 2),
                     "img" => {
                         let alt = attrs
                             .iter()
@@ -415,8 +409,8 @@ pub fn html_to_text(html: &str) -> String {
                     pre = pre.saturating_sub(1);
                 }
                 match n {
-                    "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
-                    | "table" => newline(&mut out, 2),
+                    "p" | "blockquote" | "pre" | "table" => newline(&mut out, 2),
+                    n if is_heading(n) => newline(&mut out, 2),
                     n if is_block(n) => newline(&mut out, 1),
                     _ => {}
                 }
