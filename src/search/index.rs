@@ -25,6 +25,12 @@ const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 /// built with. Tantivy leaves files it did not write alone.
 const VERSION_FILE: &str = "analyzer-version";
 
+/// File present while an index made afresh is being filled from SQLite. Tantivy writes an
+/// empty but valid index as soon as one is made; an app closed or killed before the first
+/// commit left it so, and the next start opened it as it was: nothing to search, and nothing
+/// queued to fill it. An index found with this file is made again.
+pub(super) const UNFINISHED_FILE: &str = "unfinished";
+
 /// Most threads one search uses: tantivy searches segments in parallel, and an index of a
 /// million items has eight or so. Beyond four the window and the writer would starve.
 const MAX_SEARCH_THREADS: usize = 4;
@@ -125,6 +131,11 @@ impl SearchIndex {
             path: dir.to_path_buf(),
             reason: e.to_string(),
         };
+        if dir.join(UNFINISHED_FILE).exists() {
+            return Err(corrupt(
+                &"it was being built from the database and not finished",
+            ));
+        }
         let outdated = |reason: String| SearchError::Outdated {
             path: dir.to_path_buf(),
             reason,

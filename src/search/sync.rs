@@ -3,7 +3,7 @@
 //! the two (`focusfeed check`).
 
 use super::SearchError;
-use super::index::{SearchIndex, legacy_stamp, stamp};
+use super::index::{SearchIndex, UNFINISHED_FILE, legacy_stamp, stamp};
 use crate::model::ItemId;
 use crate::store::Store;
 use serde::Serialize;
@@ -174,8 +174,16 @@ pub fn open_or_rebuild(
             source,
         })?;
     }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SearchError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let unfinished = dir.join(UNFINISHED_FILE);
+    std::fs::write(&unfinished, b"").map_err(io(&unfinished))?;
     let mut index = SearchIndex::create_in_dir(dir)?;
     rebuild(&mut index, store, progress)?;
+    std::fs::remove_file(&unfinished).map_err(io(&unfinished))?;
     Ok((index, outcome))
 }
 
@@ -306,6 +314,39 @@ mod tests {
             open_or_rebuild(&path, &store, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(outcome, OpenOutcome::Upgraded(_)), "{outcome:?}");
         assert_eq!(index.tantivy_index().schema(), super::super::build_schema());
+    }
+
+    /// The app closed (or was killed) while it built the index afresh: the next start builds
+    /// it again rather than opening what the first commit had not yet filled.
+    #[test]
+    fn an_index_left_half_built_is_built_again() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("index");
+        let store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO feeds(id, url, created_at) VALUES (1, 'u', 0);
+                 INSERT INTO items(id, feed_id, key, title, fetched_at) VALUES (1, 1, 'a', 'A', 0);",
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        // What a build cut short leaves: the marker, and tantivy's empty index beside it.
+        std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path.join(UNFINISHED_FILE), b"").unwrap_or_else(|e| panic!("{e}"));
+        drop(SearchIndex::create_in_dir(&path).unwrap_or_else(|e| panic!("{e}")));
+        assert!(matches!(
+            SearchIndex::open_in_dir(&path),
+            Err(SearchError::Corrupt { .. })
+        ));
+        let (index, outcome) =
+            open_or_rebuild(&path, &store, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(outcome, OpenOutcome::Rebuilt(_)), "{outcome:?}");
+        assert_eq!(index.num_docs(), 1);
+        assert!(!path.join(UNFINISHED_FILE).exists());
+        drop(index);
+        let (_, again) =
+            open_or_rebuild(&path, &store, &mut |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again, OpenOutcome::Opened);
     }
 
     #[test]
