@@ -331,7 +331,7 @@ fn convert_entry(e: Entry, doc_base: Option<&Url>, json: bool) -> ParsedItem {
             .filter(|g| g.starts_with("http://") || g.starts_with("https://"))
             .and_then(|g| safe_url(g, None, false))
     });
-    let content_hash = content_hash(
+    let content_hash = crate::model::hash::content_hash(
         &title,
         content_html.as_deref().unwrap_or(""),
         url.as_deref().unwrap_or(""),
@@ -371,14 +371,6 @@ fn looks_like_markup(s: &str) -> bool {
 /// match one of these, so each feed is parsed once more after an upgrade and no more.
 pub fn body_hash(bytes: &[u8]) -> String {
     format!("x{:016x}-{}", crate::model::hash::xxh64(bytes), bytes.len())
-}
-
-/// Hash of what an item shows (title, content, link), stored to tell an unchanged item from
-/// an updated one. XXH64, tagged like [`body_hash`]; the store still recognizes an item whose
-/// hash an earlier build stored ([`crate::model::hash::fnv1a`] of the same parts).
-pub fn content_hash(title: &str, content_html: &str, url: &str) -> String {
-    let parts = [title.as_bytes(), content_html.as_bytes(), url.as_bytes()];
-    format!("x{:016x}", crate::model::hash::xxh64_parts(&parts))
 }
 
 /// FNV-1a over the parts, as hex: the key of an item with neither id nor link. Stored keys must

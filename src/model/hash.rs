@@ -33,6 +33,20 @@ pub fn xxh64_parts(parts: &[&[u8]]) -> u64 {
     xxh64(&bytes)
 }
 
+/// The hash of what an item shows (its title, sanitized HTML and link), stored to tell an
+/// unchanged item from an updated one: XXH64, tagged with an `x` so that it never equals
+/// [`legacy_content_hash`].
+pub fn content_hash(title: &str, content_html: &str, url: &str) -> String {
+    let parts = [title.as_bytes(), content_html.as_bytes(), url.as_bytes()];
+    format!("x{:016x}", xxh64_parts(&parts))
+}
+
+/// The content hash earlier builds stored for the same parts (FNV-1a, untagged): the store
+/// still takes an item that carries it as unchanged.
+pub fn legacy_content_hash(title: &str, content_html: &str, url: &str) -> String {
+    format!("{:016x}", fnv1a(&[title, content_html, url]))
+}
+
 const P1: u64 = 0x9E37_79B1_85EB_CA87;
 const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
 const P3: u64 = 0x1656_67B1_9E37_79F9;

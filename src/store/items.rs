@@ -148,24 +148,22 @@ const RETENTION_WHERE: &str = "feed_id = ?1 AND read_at IS NOT NULL AND starred_
                    ORDER BY coalesce(published_at, fetched_at) DESC, id DESC LIMIT ?3)
     AND id NOT IN (SELECT item_id FROM events WHERE kind = 'open' ORDER BY at DESC LIMIT 1000)";
 
-/// Whether `stored` is the hash an earlier build gave `item` (FNV-1a, untagged; see
-/// `feeds::parse::content_hash`): the item is unchanged, and only its hash is brought up to date.
+/// Whether `stored` is the hash an earlier build gave `item` (see
+/// [`crate::model::hash::legacy_content_hash`]): the item is unchanged, and only its hash is
+/// brought up to date.
 fn is_legacy_hash_of(stored: &str, item: &NewItem) -> bool {
-    stored.len() == 16
+    !stored.starts_with('x')
         && stored
-            == format!(
-                "{:016x}",
-                crate::model::hash::fnv1a(&[
-                    &item.title,
-                    item.content_html.as_deref().unwrap_or(""),
-                    item.url.as_deref().unwrap_or(""),
-                ])
+            == crate::model::hash::legacy_content_hash(
+                &item.title,
+                item.content_html.as_deref().unwrap_or(""),
+                item.url.as_deref().unwrap_or(""),
             )
 }
 
 /// Queues newly inserted items for the search index and counts the change to items: what a
 /// trigger on every insert did, done once per transaction (see `sql/0016_*.sql`).
-pub(super) fn enqueue_inserted(tx: &rusqlite::Connection, ids: &[ItemId]) -> Result<()> {
+fn enqueue_inserted(tx: &rusqlite::Connection, ids: &[ItemId]) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -560,6 +558,10 @@ mod tests {
         old.content_hash = format!(
             "{:016x}",
             crate::model::hash::fnv1a(&["Item a", "<p>text</p>", "https://x.example/a"])
+        );
+        assert_eq!(
+            old.content_hash,
+            crate::model::hash::legacy_content_hash("Item a", "<p>text</p>", "https://x.example/a")
         );
         store(&mut s, feed, &[old.clone()]);
         let stored_hash = |s: &Store| -> String {
