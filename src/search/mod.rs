@@ -3,14 +3,16 @@
 //! with snippets, `profile` and `vectors` serve the recommender (weighted-term retrieval,
 //! tf-idf vectors),
 //! `sync` keeps the index in step with SQLite (outbox, rebuild, check); `common_pairs`,
-//! `pair_phrase` and `query_build` make phrases of common words fast; `merge_policy` keeps
-//! segments of a size that parallel searches share out.
+//! `pair_phrase` and `query_build` make phrases of common words fast; `newest` sorts by date
+//! without reading every match's date; `merge_policy` keeps segments of a size that parallel
+//! searches share out.
 
 mod analyzer;
 mod cjk;
 mod common_pairs;
 mod index;
 mod merge_policy;
+mod newest;
 mod pair_phrase;
 #[cfg(test)]
 mod phrase_tests;

@@ -5,6 +5,7 @@ use super::SearchError;
 use super::analyzer::{pairs_analyzer, text_analyzer};
 use super::common_pairs::require_pairs;
 use super::index::SearchIndex;
+use super::newest::newest_first;
 use super::query_build::PairPhraseBuilder;
 use super::schema::TITLE_BOOST;
 use super::snippet::{HitSnippet, Snippets};
@@ -19,7 +20,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term, query_grammar};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term, query_grammar};
 
 /// Restricts which items a search or a profile query may return.
 #[derive(Debug, Clone, Default)]
@@ -228,9 +229,9 @@ impl SearchIndex {
                 (n, d.into_iter().map(|(s, a)| (Some(s), a)).collect())
             }
             Sort::Date => {
-                let by_date = top.order_by_fast_field::<i64>("published", Order::Desc);
-                let (n, d) = collect(&searcher, &*query, only, (Count, by_date))?;
-                (n, d.into_iter().map(|(_, a)| (None, a)).collect())
+                let (n, d) =
+                    newest_first(&searcher, &*query, self.fields().published, only, limit)?;
+                (n, d.into_iter().map(|a| (None, a)).collect())
             }
         };
         let snippets = Snippets::new(&searcher, &*user_query, self.fields())?;
