@@ -4,6 +4,7 @@
 use super::SearchError;
 use super::analyzer::{pairs_analyzer, text_analyzer};
 use super::common_pairs::require_pairs;
+use super::dense_words::{self, WordQuery};
 use super::index::SearchIndex;
 use super::newest::newest_first;
 use super::query_build::PairPhraseBuilder;
@@ -180,6 +181,28 @@ impl SearchIndex {
         query.map_err(|e| syntax(&e))
     }
 
+    /// `text` as a query of common words that `dense_words.rs` answers faster than tantivy,
+    /// if it is one.
+    fn dense_words(
+        &self,
+        text: &str,
+        lenient: bool,
+        searcher: &Searcher,
+    ) -> Result<Option<WordQuery>, SearchError> {
+        let ast = if lenient {
+            query_grammar::parse_query_lenient(text).0
+        } else {
+            match query_grammar::parse_query(text) {
+                Ok(ast) => ast,
+                Err(_) => return Ok(None),
+            }
+        };
+        match WordQuery::of(&ast, &mut text_analyzer()) {
+            Some(words) if words.is_dense(searcher, self.fields())? => Ok(Some(words)),
+            _ => Ok(None),
+        }
+    }
+
     /// `query` restricted by the feed and date filters; filters add nothing to the score.
     pub(super) fn filtered(&self, query: Box<dyn Query>, filters: &Filters) -> Box<dyn Query> {
         let f = self.fields();
@@ -220,12 +243,16 @@ impl SearchIndex {
         let user_query = self.parse_user_query(text, lenient)?;
         let query = self.filtered(user_query.box_clone(), filters);
         let searcher = self.searcher();
+        let f = self.fields();
         // TopDocs panics on 0; ask for one and drop it.
         let top = TopDocs::with_limit(limit.max(1));
         let only = filters.only.as_ref();
         let (total, docs): (usize, Vec<(Option<f32>, DocAddress)>) = match sort {
             Sort::Relevance => {
-                let (n, d) = collect(&searcher, &*query, only, (Count, top.order_by_score()))?;
+                let (n, d) = match self.dense_words(text, lenient, &searcher)? {
+                    Some(words) => dense_words::search(&searcher, f, &words, filters, limit)?,
+                    None => collect(&searcher, &*query, only, (Count, top.order_by_score()))?,
+                };
                 (n, d.into_iter().map(|(s, a)| (Some(s), a)).collect())
             }
             Sort::Date => {
@@ -234,8 +261,7 @@ impl SearchIndex {
                 (n, d.into_iter().map(|a| (None, a)).collect())
             }
         };
-        let snippets = Snippets::new(&searcher, &*user_query, self.fields())?;
-        let f = self.fields();
+        let snippets = Snippets::new(&searcher, &*user_query, f)?;
         let mut hits = Vec::with_capacity(docs.len().min(limit));
         for (score, address) in docs.into_iter().take(limit) {
             let doc: TantivyDocument = searcher.doc(address)?;
