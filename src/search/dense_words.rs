@@ -1,11 +1,12 @@
 //! Searches for common words: "and the", "the -price". Each word is in most items, in the title
 //! or the content, so tantivy's way (an intersection of one union per word, each match sought
 //! and scored one at a time) spent 12 ms on "and the" at a million items, half of it seeking.
-//! Here the postings are read a window of documents at a time: a pass sets each word's bits
-//! and keeps its (document, count) pairs, the bits are combined with the exclusions, the
-//! deleted documents and the filters, and a second pass scores only what is left. Scores are
-//! tantivy's BM25, title boosted, summed per document as its scorers sum them, so the results
-//! are the parser's (`query.rs` keeps that path for every other query).
+//! Here the postings are read a window of documents at a time: each word's bits are set and its
+//! BM25 scores added up as its postings are read (most documents of dense words match), the
+//! bits are combined with the exclusions, the deleted documents and the filters, and what is
+//! left is ranked. Scores are tantivy's BM25, title boosted, summed per document as its scorers
+//! sum them, so the results are the parser's (`query.rs` keeps that path for every other
+//! query).
 
 use super::SearchError;
 use super::query::Filters;

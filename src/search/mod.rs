@@ -4,9 +4,8 @@
 //! tf-idf vectors),
 //! `sync` keeps the index in step with SQLite (outbox, rebuild, check); `common_pairs`,
 //! `pair_phrase` and `query_build` make phrases of common words fast, `dense_words` queries of
-//! common words; `newest` sorts by date
-//! without reading every match's date; `merge_policy` keeps segments of a size that parallel
-//! searches share out.
+//! common words; `newest` sorts by date without reading every match's date; `merge_policy`
+//! keeps segments of a size that parallel searches share out.
 
 mod analyzer;
 mod cjk;

@@ -20,6 +20,7 @@ use tantivy::collector::{Collector, Count, FilterCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
+use tantivy::query_grammar::UserInputAst;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term, query_grammar};
 
@@ -149,12 +150,8 @@ impl SearchIndex {
         let mut pairs = pairs_analyzer();
         let mut text_analyzer = text_analyzer();
         let syntax = |e: &dyn std::fmt::Display| SearchError::Query(format!("{text:?}: {e}"));
-        let ast = if lenient {
-            query_grammar::parse_query_lenient(text).0
-        } else {
-            query_grammar::parse_query(text)
-                .map_err(|_| syntax(&format!("Syntax Error: {text}")))?
-        };
+        let ast =
+            syntax_tree(text, lenient).ok_or_else(|| syntax(&format!("Syntax Error: {text}")))?;
         let rewritten = require_pairs(ast.clone(), &mut text_analyzer, &mut pairs);
         let query = if rewritten.has_two_word_pairs {
             let builder = PairPhraseBuilder {
@@ -189,13 +186,8 @@ impl SearchIndex {
         lenient: bool,
         searcher: &Searcher,
     ) -> Result<Option<WordQuery>, SearchError> {
-        let ast = if lenient {
-            query_grammar::parse_query_lenient(text).0
-        } else {
-            match query_grammar::parse_query(text) {
-                Ok(ast) => ast,
-                Err(_) => return Ok(None),
-            }
+        let Some(ast) = syntax_tree(text, lenient) else {
+            return Ok(None);
         };
         match WordQuery::of(&ast, &mut text_analyzer()) {
             Some(words) if words.is_dense(searcher, self.fields())? => Ok(Some(words)),
@@ -256,8 +248,7 @@ impl SearchIndex {
                 (n, d.into_iter().map(|(s, a)| (Some(s), a)).collect())
             }
             Sort::Date => {
-                let (n, d) =
-                    newest_first(&searcher, &*query, self.fields().published, only, limit)?;
+                let (n, d) = newest_first(&searcher, &*query, f.published, only, limit)?;
                 (n, d.into_iter().map(|a| (None, a)).collect())
             }
         };
@@ -290,6 +281,16 @@ impl SearchIndex {
             });
         }
         Ok(SearchResults { total, hits })
+    }
+}
+
+/// The syntax tree of a user query; `None` when a strict parse fails (a lenient one takes
+/// half-typed syntax as far as it goes).
+fn syntax_tree(text: &str, lenient: bool) -> Option<UserInputAst> {
+    if lenient {
+        Some(query_grammar::parse_query_lenient(text).0)
+    } else {
+        query_grammar::parse_query(text).ok()
     }
 }
 
