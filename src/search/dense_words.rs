@@ -11,23 +11,16 @@
 use super::SearchError;
 use super::query::Filters;
 use super::schema::{Fields, TITLE_BOOST};
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
-use tantivy::columnar::Column;
-use tantivy::fieldnorm::FieldNormReader;
+use super::windows::{
+    Bm25, DENSE_SHARE, MASK_WORDS, SegmentFilters, Top, WINDOW, clear_from, for_each_bit,
+    merge_segments,
+};
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{Bm25Weight, Occur};
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TERMINATED, Term};
-
-/// Documents per window: 64 words of bits per mask.
-const WINDOW: u32 = 4096;
-const MASK_WORDS: usize = WINDOW as usize / 64;
-/// A query is dense when its rarest word is in at least this share of the documents; below it
-/// tantivy's intersection, which seeks the common words only where the rare one is, wins.
-const DENSE_SHARE: u64 = 16;
 
 /// A query of plain words, each required or excluded, as analyzed terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,15 +127,7 @@ pub(super) fn search(
         .index()
         .search_executor()
         .map(segment, searcher.segment_readers().iter().enumerate())?;
-    let mut total = 0;
-    let mut best = Vec::new();
-    for (count, top) in per_segment.into_iter().flatten() {
-        total += count;
-        best.extend(top);
-    }
-    best.sort_by(|a: &(Score, DocAddress), b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    best.truncate(limit);
-    Ok((total, best))
+    Ok(merge_segments(per_segment.into_iter().flatten(), limit))
 }
 
 /// One term's postings in a segment, read block by block.
@@ -210,78 +195,10 @@ impl Postings {
     }
 }
 
-/// Term counts up to which a word's scores are looked up rather than computed.
-const TABLE_FREQS: u32 = 8;
-
 /// A required word's postings in title or content, with what scores them.
 struct Scored {
     postings: Postings,
     bm25: Bm25,
-}
-
-/// BM25 of one term in one field of a segment.
-struct Bm25 {
-    norms: FieldNormReader,
-    weight: Bm25Weight,
-    /// `weight.score(norm, freq)` at `(freq - 1) * 256 + norm` for counts up to
-    /// [`TABLE_FREQS`]: the same floats, without a division per document.
-    table: Vec<Score>,
-}
-
-impl Bm25 {
-    fn new(norms: FieldNormReader, weight: Bm25Weight) -> Self {
-        let table = (1..=TABLE_FREQS)
-            .flat_map(|freq| (0..=255u8).map(move |norm| (freq, norm)))
-            .map(|(freq, norm)| weight.score(norm, freq))
-            .collect();
-        Self {
-            norms,
-            weight,
-            table,
-        }
-    }
-
-    fn score(&self, doc: DocId, freq: u32) -> Score {
-        let norm = self.norms.fieldnorm_id(doc);
-        match freq {
-            1..=TABLE_FREQS => self.table[((freq - 1) * 256 + u32::from(norm)) as usize],
-            _ => self.weight.score(norm, freq),
-        }
-    }
-}
-
-/// The filters as columns of one segment.
-struct SegmentFilters<'a> {
-    filters: &'a Filters,
-    feed: Option<Column<i64>>,
-    published: Option<Column<i64>>,
-    id: Option<Column<i64>>,
-}
-
-impl SegmentFilters<'_> {
-    fn keeps(&self, doc: DocId) -> bool {
-        let f = self.filters;
-        if let (Some(feed), Some(column)) = (f.feed, &self.feed)
-            && column.first(doc) != Some(feed)
-        {
-            return false;
-        }
-        if let (Some(since), Some(column)) = (f.since, &self.published)
-            && column.first(doc).is_none_or(|p| p < since)
-        {
-            return false;
-        }
-        if let (Some(only), Some(column)) = (&f.only, &self.id)
-            && column.first(doc).is_none_or(|id| !only.contains(&id))
-        {
-            return false;
-        }
-        true
-    }
-
-    fn any(&self) -> bool {
-        self.filters.feed.is_some() || self.filters.since.is_some() || self.filters.only.is_some()
-    }
 }
 
 struct SegmentJob<'a> {
@@ -326,14 +243,7 @@ impl<'a> SegmentJob<'a> {
                 excluded.extend(Postings::open(reader, &term, false)?);
             }
         }
-        let ff = reader.fast_fields();
-        let column = |on: bool, name: &str| on.then(|| ff.i64(name)).transpose();
-        let filters = SegmentFilters {
-            filters,
-            feed: column(filters.feed.is_some(), "feed")?,
-            published: column(filters.since.is_some(), "published")?,
-            id: column(filters.only.is_some(), "id")?,
-        };
+        let filters = SegmentFilters::open(reader, filters)?;
         Ok(Some(Self {
             reader,
             words,
@@ -414,96 +324,7 @@ impl<'a> SegmentJob<'a> {
             }
             base = end;
         }
-        let best = top
-            .into_sorted()
-            .into_iter()
-            .map(|(score, doc)| (score, DocAddress::new(segment, doc)))
-            .collect();
-        (count, best)
-    }
-}
-
-/// Calls `keep(offset)` for each set bit of `mask` in order, clearing the bits it refuses.
-fn for_each_bit(mask: &mut [u64; MASK_WORDS], mut keep: impl FnMut(u32) -> bool) {
-    for (i, word) in mask.iter_mut().enumerate() {
-        let mut bits = *word;
-        while bits != 0 {
-            let bit = bits.trailing_zeros();
-            bits &= bits - 1;
-            if !keep(i as u32 * 64 + bit) {
-                *word &= !(1 << bit);
-            }
-        }
-    }
-}
-
-/// Clears the bits at and after `from`.
-fn clear_from(mask: &mut [u64; MASK_WORDS], from: u32) {
-    for (i, word) in mask.iter_mut().enumerate() {
-        let start = i as u32 * 64;
-        if start >= from {
-            *word = 0;
-        } else if from - start < 64 {
-            *word &= (1u64 << (from - start)) - 1;
-        }
-    }
-}
-
-/// The best `limit` (score, document) seen, a higher score first and, as in tantivy, the
-/// earlier document first among equal scores (a later one never displaces an equal one).
-struct Top {
-    limit: usize,
-    heap: BinaryHeap<Reverse<Entry>>,
-}
-
-#[derive(PartialEq)]
-struct Entry(Score, Reverse<DocId>);
-
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
-    }
-}
-
-impl Top {
-    fn new(limit: usize) -> Self {
-        Self {
-            limit,
-            heap: BinaryHeap::with_capacity(limit + 1),
-        }
-    }
-
-    fn offer(&mut self, score: Score, doc: DocId) {
-        if self.heap.len() == self.limit
-            && self
-                .heap
-                .peek()
-                .is_some_and(|Reverse(worst)| score <= worst.0)
-        {
-            return;
-        }
-        self.heap.push(Reverse(Entry(score, Reverse(doc))));
-        if self.heap.len() > self.limit {
-            self.heap.pop();
-        }
-    }
-
-    fn into_sorted(self) -> Vec<(Score, DocId)> {
-        let mut all: Vec<(Score, DocId)> = self
-            .heap
-            .into_iter()
-            .map(|Reverse(Entry(score, Reverse(doc)))| (score, doc))
-            .collect();
-        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        all
+        (count, top.into_addresses(segment))
     }
 }
 

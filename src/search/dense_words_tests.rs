@@ -2,108 +2,13 @@
 //! every filter.
 
 use super::*;
-use crate::model::ItemId;
-use crate::search::query::collect;
-use crate::search::{SearchIndex, Sort, text_analyzer};
-use crate::store::IndexedItem;
-use std::collections::HashSet;
-use std::sync::Arc;
-use tantivy::collector::{Count, TopDocs};
+use crate::search::dense_fixture::{assert_same, filter_sets, index, tantivy_answer};
+use crate::search::{Sort, text_analyzer};
 use tantivy::query_grammar::parse_query;
-
-const WORDS: &[&str] = &[
-    "the", "of", "and", "river", "garden", "city", "rust", "market", "the", "of", "and", "the",
-];
-
-/// `n` items of words drawn from a few (the common ones often), titles short, bodies long;
-/// committed in several segments, then a tenth rewritten so that segments hold deleted
-/// documents.
-fn index(n: i64) -> SearchIndex {
-    let mut index = SearchIndex::create_in_ram().unwrap_or_else(|e| panic!("{e}"));
-    let mut state = 7u64;
-    let mut word = move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1);
-        WORDS[(state >> 33) as usize % WORDS.len()]
-    };
-    let item = |id: i64, word: &mut dyn FnMut() -> &'static str| {
-        let title: Vec<&str> = (0..2 + id % 5).map(|_| word()).collect();
-        let content: Vec<&str> = (0..5 + id % 37).map(|_| word()).collect();
-        IndexedItem {
-            id,
-            feed_id: id % 4,
-            title: title.join(" "),
-            content: content.join(" "),
-            author: None,
-            tags: Vec::new(),
-            published: 1_700_000_000 + id * 60,
-        }
-    };
-    for id in 1..=n {
-        index
-            .add_new(&item(id, &mut word))
-            .unwrap_or_else(|e| panic!("{e}"));
-        if id % 700 == 0 {
-            index.commit().unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
-    index.commit().unwrap_or_else(|e| panic!("{e}"));
-    for id in (1..=n).step_by(10) {
-        index
-            .upsert(&item(id, &mut word))
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-    index.commit().unwrap_or_else(|e| panic!("{e}"));
-    index
-}
 
 fn words(text: &str) -> WordQuery {
     let ast = parse_query(text).unwrap_or_else(|e| panic!("{e:?}"));
     WordQuery::of(&ast, &mut text_analyzer()).unwrap_or_else(|| panic!("{text}: not words"))
-}
-
-/// tantivy's count and best `limit` for `text` under `filters`, as `query.rs` asks it.
-fn tantivy_answer(
-    index: &SearchIndex,
-    text: &str,
-    filters: &Filters,
-    limit: usize,
-) -> (usize, Vec<(Score, DocAddress)>) {
-    let query = index
-        .parse_user_query(text, false)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let query = index.filtered(query, filters);
-    let top = TopDocs::with_limit(limit).order_by_score();
-    collect(
-        &index.searcher(),
-        &*query,
-        filters.only.as_ref(),
-        (Count, top),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn assert_same(
-    text: &str,
-    ours: &(usize, Vec<(Score, DocAddress)>),
-    theirs: &(usize, Vec<(Score, DocAddress)>),
-) {
-    assert_eq!(ours.0, theirs.0, "{text}: count");
-    assert_eq!(ours.1.len(), theirs.1.len(), "{text}: hits");
-    let close = |a: Score, b: Score| (a - b).abs() <= 1e-5 * a.abs().max(1.0);
-    for (i, ((a, _), (b, _))) in ours.1.iter().zip(&theirs.1).enumerate() {
-        assert!(close(*a, *b), "{text}: score {i}: {a} vs {b}");
-    }
-    // The same documents, but for ones tied (within rounding) with the last score kept.
-    let last = theirs.1.last().map_or(0.0, |h| h.0);
-    let clear = |hits: &[(Score, DocAddress)]| -> HashSet<DocAddress> {
-        hits.iter()
-            .filter(|(s, _)| !close(*s, last))
-            .map(|h| h.1)
-            .collect()
-    };
-    assert_eq!(clear(&ours.1), clear(&theirs.1), "{text}: documents");
 }
 
 #[test]
@@ -111,23 +16,7 @@ fn counts_and_ranks_as_tantivy_does() {
     let index = index(3_000);
     let searcher = index.searcher();
     assert!(searcher.segment_readers().len() > 2);
-    let odd: Arc<HashSet<ItemId>> = Arc::new((1..=3_000).filter(|i| i % 2 == 1).collect());
-    let filters = [
-        Filters::default(),
-        Filters {
-            feed: Some(2),
-            ..Filters::default()
-        },
-        Filters {
-            since: Some(1_700_000_000 + 1_500 * 60),
-            ..Filters::default()
-        },
-        Filters {
-            only: Some(odd),
-            feed: Some(1),
-            since: Some(1_700_000_000 + 100 * 60),
-        },
-    ];
+    let filters = filter_sets(3_000);
     for text in [
         "the of",
         "and the",

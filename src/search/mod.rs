@@ -4,12 +4,16 @@
 //! tf-idf vectors),
 //! `sync` keeps the index in step with SQLite (outbox, rebuild, check); `common_pairs`,
 //! `pair_phrase` and `query_build` make phrases of common words fast, `dense_words` queries of
-//! common words; `newest` sorts by date without reading every match's date; `merge_policy`
-//! keeps segments of a size that parallel searches share out.
+//! common words and `dense_phrase` (with `position_stream`) a phrase of two frequent words,
+//! both a window of documents at a time (`windows`); `newest` sorts by date without reading
+//! every match's date; `merge_policy` keeps segments of a size that parallel searches share out.
 
 mod analyzer;
 mod cjk;
 mod common_pairs;
+#[cfg(test)]
+mod dense_fixture;
+mod dense_phrase;
 mod dense_words;
 mod index;
 mod merge_policy;
@@ -17,6 +21,7 @@ mod newest;
 mod pair_phrase;
 #[cfg(test)]
 mod phrase_tests;
+mod position_stream;
 mod profile;
 mod query;
 mod query_build;
@@ -24,6 +29,7 @@ mod schema;
 mod snippet;
 mod sync;
 mod vectors;
+mod windows;
 mod word_memo;
 
 pub use analyzer::{ANALYZER_VERSION, Analyzer, TEXT_TOKENIZER, text_analyzer, tokenize};

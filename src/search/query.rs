@@ -4,6 +4,7 @@
 use super::SearchError;
 use super::analyzer::{pairs_analyzer, text_analyzer};
 use super::common_pairs::require_pairs;
+use super::dense_phrase::{self, TwoWordPhrase};
 use super::dense_words::{self, WordQuery};
 use super::index::SearchIndex;
 use super::newest::newest_first;
@@ -178,19 +179,23 @@ impl SearchIndex {
         query.map_err(|e| syntax(&e))
     }
 
-    /// `text` as a query of common words that `dense_words.rs` answers faster than tantivy,
-    /// if it is one.
-    fn dense_words(
+    /// `text` as a query of frequent words that `dense_words.rs` or `dense_phrase.rs` answers
+    /// faster than tantivy, if it is one.
+    fn dense(
         &self,
         text: &str,
         lenient: bool,
         searcher: &Searcher,
-    ) -> Result<Option<WordQuery>, SearchError> {
+    ) -> Result<Option<Dense>, SearchError> {
         let Some(ast) = syntax_tree(text, lenient) else {
             return Ok(None);
         };
-        match WordQuery::of(&ast, &mut text_analyzer()) {
-            Some(words) if words.is_dense(searcher, self.fields())? => Ok(Some(words)),
+        let f = self.fields();
+        if let Some(words) = WordQuery::of(&ast, &mut text_analyzer()) {
+            return Ok(words.is_dense(searcher, f)?.then_some(Dense::Words(words)));
+        }
+        match TwoWordPhrase::of(&ast, &mut text_analyzer(), &mut pairs_analyzer()) {
+            Some(phrase) if phrase.is_dense(searcher, f)? => Ok(Some(Dense::Phrase(phrase))),
             _ => Ok(None),
         }
     }
@@ -241,8 +246,13 @@ impl SearchIndex {
         let only = filters.only.as_ref();
         let (total, docs): (usize, Vec<(Option<f32>, DocAddress)>) = match sort {
             Sort::Relevance => {
-                let (n, d) = match self.dense_words(text, lenient, &searcher)? {
-                    Some(words) => dense_words::search(&searcher, f, &words, filters, limit)?,
+                let (n, d) = match self.dense(text, lenient, &searcher)? {
+                    Some(Dense::Words(words)) => {
+                        dense_words::search(&searcher, f, &words, filters, limit)?
+                    }
+                    Some(Dense::Phrase(phrase)) => {
+                        dense_phrase::search(&searcher, f, &phrase, filters, limit)?
+                    }
                     None => collect(&searcher, &*query, only, (Count, top.order_by_score()))?,
                 };
                 (n, d.into_iter().map(|(s, a)| (Some(s), a)).collect())
@@ -282,6 +292,12 @@ impl SearchIndex {
         }
         Ok(SearchResults { total, hits })
     }
+}
+
+/// A query answered a window of documents at a time rather than by tantivy's scorers.
+enum Dense {
+    Words(WordQuery),
+    Phrase(TwoWordPhrase),
 }
 
 /// The syntax tree of a user query; `None` when a strict parse fails (a lenient one takes
