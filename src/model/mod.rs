@@ -6,11 +6,13 @@
 pub mod board;
 pub mod export;
 pub mod hash;
+pub mod item_set;
 pub mod reading;
 pub mod rules;
 pub mod stats;
 pub mod timer;
 
+pub use item_set::ItemSet;
 use serde::{Deserialize, Serialize};
 
 /// Row id of a feed in SQLite.

@@ -4,7 +4,7 @@
 
 use super::SearchIndex;
 use super::query::{Filters, collect};
-use crate::model::ItemId;
+use crate::model::ItemSet;
 use crate::store::IndexedItem;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -60,7 +60,7 @@ pub(super) fn index(n: i64) -> SearchIndex {
 
 /// No filter, a feed, a date, and all of them with an id set (the unread filter's kind).
 pub(super) fn filter_sets(items: i64) -> [Filters; 4] {
-    let odd: Arc<HashSet<ItemId>> = Arc::new((1..=items).filter(|i| i % 2 == 1).collect());
+    let odd: Arc<ItemSet> = Arc::new((1..=items).filter(|i| i % 2 == 1).collect());
     [
         Filters::default(),
         Filters {

@@ -6,8 +6,7 @@
 
 use super::SearchError;
 use super::query::collect;
-use crate::model::ItemId;
-use std::collections::HashSet;
+use crate::model::ItemSet;
 use std::ops::Bound;
 use std::sync::Arc;
 use tantivy::collector::{Count, TopDocs};
@@ -33,7 +32,7 @@ pub(super) fn newest_first(
     searcher: &Searcher,
     query: &dyn Query,
     published: Field,
-    only: Option<&Arc<HashSet<ItemId>>>,
+    only: Option<&Arc<ItemSet>>,
     limit: usize,
 ) -> Result<(usize, Vec<DocAddress>), SearchError> {
     // TopDocs panics on 0; ask for one and let the caller drop it.
@@ -144,7 +143,7 @@ mod tests {
     fn sorted_whole(
         index: &SearchIndex,
         query: &dyn Query,
-        only: Option<&Arc<HashSet<ItemId>>>,
+        only: Option<&Arc<ItemSet>>,
         limit: usize,
     ) -> (usize, Vec<DocAddress>) {
         let top = TopDocs::with_limit(limit).order_by_fast_field::<i64>(PUBLISHED, Order::Desc);
@@ -159,7 +158,7 @@ mod tests {
             let index = index(40_000, outliers);
             let searcher = index.searcher();
             let published = index.fields().published;
-            let odd: Arc<HashSet<ItemId>> = Arc::new((1..=40_000).filter(|i| i % 2 == 1).collect());
+            let odd: Arc<ItemSet> = Arc::new((1..=40_000).filter(|i| i % 2 == 1).collect());
             for text in ["common", "rare", "late", "common -rare", "item", "nothing"] {
                 let query = index
                     .parse_user_query(text, false)

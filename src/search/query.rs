@@ -11,10 +11,9 @@ use super::newest::newest_first;
 use super::query_build::PairPhraseBuilder;
 use super::schema::TITLE_BOOST;
 use super::snippet::{HitSnippet, Snippets};
-use crate::model::{FeedId, ItemId, UnixTime};
+use crate::model::{FeedId, ItemId, ItemSet, UnixTime};
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::ops::Bound;
 use std::sync::Arc;
 use tantivy::collector::{Collector, Count, FilterCollector, TopDocs};
@@ -33,7 +32,7 @@ pub struct Filters {
     /// Only items published at or after this time.
     pub since: Option<UnixTime>,
     /// Only these items (for "unread", fill it with [`Filters::unread_in`]). `None`: all.
-    pub only: Option<Arc<HashSet<ItemId>>>,
+    pub only: Option<Arc<ItemSet>>,
 }
 
 impl Filters {
@@ -200,6 +199,35 @@ impl SearchIndex {
         }
     }
 
+    /// `query` restricted by the filters as a user search runs it. A union with a feed to
+    /// keep (a word, which is a union of its title and content, or "a OR b") is restricted
+    /// branch by branch: each branch is then an intersection that the feed's short postings
+    /// lead, where the union first had to gather every document of the word (with `--feed`,
+    /// "the" at a million items took 5 ms). The matches are the same, and so are the scores:
+    /// each branch adds its filters' zero and the union adds the branches in the same order.
+    pub(super) fn filtered_search(
+        &self,
+        query: Box<dyn Query>,
+        filters: &Filters,
+    ) -> Box<dyn Query> {
+        let union = query
+            .downcast_ref::<BooleanQuery>()
+            .filter(|q| q.get_minimum_number_should_match() <= 1)
+            .filter(|q| q.clauses().iter().all(|(occur, _)| *occur == Occur::Should));
+        match union {
+            Some(union) if filters.feed.is_some() && !union.clauses().is_empty() => {
+                // Down to the words: "a OR b" is a union of two words' unions.
+                let branches = union
+                    .clauses()
+                    .iter()
+                    .map(|(_, q)| (Occur::Should, self.filtered_search(q.box_clone(), filters)))
+                    .collect();
+                Box::new(BooleanQuery::new(branches))
+            }
+            _ => self.filtered(query, filters),
+        }
+    }
+
     /// `query` restricted by the feed and date filters; filters add nothing to the score.
     pub(super) fn filtered(&self, query: Box<dyn Query>, filters: &Filters) -> Box<dyn Query> {
         let f = self.fields();
@@ -238,7 +266,7 @@ impl SearchIndex {
         limit: usize,
     ) -> Result<SearchResults, SearchError> {
         let user_query = self.parse_user_query(text, lenient)?;
-        let query = self.filtered(user_query.box_clone(), filters);
+        let query = self.filtered_search(user_query.box_clone(), filters);
         let searcher = self.searcher();
         let f = self.fields();
         // TopDocs panics on 0; ask for one and drop it.
@@ -316,15 +344,19 @@ fn syntax_tree(text: &str, lenient: bool) -> Option<UserInputAst> {
 pub(super) fn collect<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
-    only: Option<&Arc<HashSet<ItemId>>>,
+    only: Option<&Arc<ItemSet>>,
     collector: C,
 ) -> Result<C::Fruit, SearchError> {
     Ok(match only {
         Some(only) => {
             let only = Arc::clone(only);
-            let keep = move |id: i64| only.contains(&id);
+            let keep = move |id: i64| only.contains(id);
             searcher.search(query, &FilterCollector::new("id".into(), keep, collector))?
         }
         None => searcher.search(query, &collector)?,
     })
 }
+
+#[cfg(test)]
+#[path = "query_tests.rs"]
+mod tests;

@@ -85,7 +85,7 @@ impl<'a> SegmentFilters<'a> {
             return false;
         }
         if let (Some(only), Some(column)) = (&f.only, &self.id)
-            && column.first(doc).is_none_or(|id| !only.contains(&id))
+            && column.first(doc).is_none_or(|id| !only.contains(id))
         {
             return false;
         }
