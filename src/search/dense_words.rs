@@ -9,6 +9,7 @@
 //! query).
 
 use super::SearchError;
+use super::cjk::is_cjk;
 use super::query::Filters;
 use super::schema::{Fields, TITLE_BOOST};
 use super::windows::{
@@ -90,13 +91,17 @@ impl WordQuery {
     }
 }
 
+/// The one token `text` analyzes to, unless it is a lone CJK character, which the parser
+/// widens to the bigrams that hold it (`cjk_expand.rs`).
 fn one_token(text: &str, analyzer: &mut TextAnalyzer) -> Option<String> {
     let mut stream = analyzer.token_stream(text);
     if !stream.advance() {
         return None;
     }
     let token = stream.token().text.clone();
-    (!stream.advance()).then_some(token)
+    let mut chars = token.chars();
+    let lone_cjk = chars.next().is_some_and(is_cjk) && chars.next().is_none();
+    (!stream.advance() && !lone_cjk).then_some(token)
 }
 
 /// The number of matches of `query` under `filters` and the best `limit`, best first (equal

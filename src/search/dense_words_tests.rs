@@ -93,6 +93,7 @@ fn only_conjunctions_of_plain_words_are_taken() {
         "river^2 the",
         "tf-idf the",
         "(river the) of",
+        "猫 the",
     ] {
         assert_eq!(of(other, &mut analyzer), None, "{other}");
     }

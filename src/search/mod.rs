@@ -10,6 +10,7 @@
 
 mod analyzer;
 mod cjk;
+mod cjk_expand;
 mod common_pairs;
 #[cfg(test)]
 mod dense_fixture;

@@ -3,6 +3,7 @@
 
 use super::SearchError;
 use super::analyzer::{pairs_analyzer, text_analyzer};
+use super::cjk_expand::expand_lone_cjk;
 use super::common_pairs::require_pairs;
 use super::dense_phrase::{self, TwoWordPhrase};
 use super::dense_words::{self, WordQuery};
@@ -152,7 +153,8 @@ impl SearchIndex {
         let syntax = |e: &dyn std::fmt::Display| SearchError::Query(format!("{text:?}: {e}"));
         let ast =
             syntax_tree(text, lenient).ok_or_else(|| syntax(&format!("Syntax Error: {text}")))?;
-        let rewritten = require_pairs(ast.clone(), &mut text_analyzer, &mut pairs);
+        let expanded = expand_lone_cjk(ast.clone(), &self.searcher(), f, &mut text_analyzer)?;
+        let rewritten = require_pairs(expanded, &mut text_analyzer, &mut pairs);
         let query = if rewritten.has_two_word_pairs {
             let builder = PairPhraseBuilder {
                 parser: &parser,
