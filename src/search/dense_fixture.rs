@@ -2,13 +2,14 @@
 //! `dense_phrase.rs`) are tested with: their answer against tantivy's own, over segments,
 //! deleted documents and every filter.
 
-use super::SearchIndex;
 use super::query::{Filters, collect};
+use super::{SearchError, SearchIndex, Sort};
 use crate::model::ItemSet;
 use crate::store::IndexedItem;
 use std::collections::HashSet;
 use std::sync::Arc;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
 use tantivy::{DocAddress, Score};
 
 const WORDS: &[&str] = &[
@@ -89,15 +90,67 @@ pub(super) fn tantivy_answer(
     let query = index
         .parse_user_query(text, false)
         .unwrap_or_else(|e| panic!("{e}"));
-    let query = index.filtered(query, filters);
+    collected(index, &*index.filtered(query, filters), filters, limit)
+}
+
+/// `ours(filters, limit)` against tantivy's answer to `text` under every filter set of an
+/// index of `items` and limits from 1 to 5,000.
+pub(super) fn assert_same_under_every_filter(
+    index: &SearchIndex,
+    items: i64,
+    text: &str,
+    ours: impl Fn(&Filters, usize) -> Result<(usize, Vec<(Score, DocAddress)>), SearchError>,
+) {
+    for filters in &filter_sets(items) {
+        for limit in [1, 7, 20, 5_000] {
+            let ours = ours(filters, limit).unwrap_or_else(|e| panic!("{e}"));
+            let theirs = tantivy_answer(index, text, filters, limit);
+            assert_same(text, &ours, &theirs);
+        }
+    }
+}
+
+/// The count and best `limit` of `query`, already restricted by the feed and date filters,
+/// with the unread one applied while collecting.
+pub(super) fn collected(
+    index: &SearchIndex,
+    query: &dyn Query,
+    filters: &Filters,
+    limit: usize,
+) -> (usize, Vec<(Score, DocAddress)>) {
     let top = TopDocs::with_limit(limit).order_by_score();
     collect(
         &index.searcher(),
-        &*query,
+        query,
         filters.only.as_ref(),
         (Count, top),
     )
     .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `SearchIndex::search` of `text` (the path a user's search takes) against tantivy's answer:
+/// the same count and scores, and every hit highlighted. Returns tantivy's count.
+pub(super) fn assert_search_is_tantivys(index: &SearchIndex, text: &str, limit: usize) -> usize {
+    let found = index
+        .search(text, false, &Filters::default(), Sort::Relevance, limit)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let theirs = tantivy_answer(index, text, &Filters::default(), limit);
+    assert_eq!(found.total, theirs.0, "{text}");
+    let scores: Vec<Score> = found.hits.iter().filter_map(|h| h.score).collect();
+    let want: Vec<Score> = theirs.1.iter().map(|h| h.0).collect();
+    assert_eq!(scores.len(), want.len(), "{text}");
+    for (a, b) in scores.iter().zip(&want) {
+        assert!((a - b).abs() < 1e-5, "{text}: {a} vs {b}");
+    }
+    // Highlights come from the snippets, as for any search.
+    assert!(
+        found
+            .hits
+            .iter()
+            .all(|h| !h.title_highlights.is_empty() || !h.snippet.highlights.is_empty()),
+        "{text}"
+    );
+    theirs.0
 }
 
 pub(super) fn assert_same(

@@ -14,7 +14,8 @@ use super::position_stream::PositionStream;
 use super::query::Filters;
 use super::schema::{Fields, TITLE_BOOST};
 use super::windows::{
-    Bm25, DENSE_SHARE, MASK_WORDS, SegmentFilters, Top, WINDOW, for_each_bit, merge_segments,
+    Bm25, MASK_WORDS, Postings, SegmentFilters, Top, WINDOW, all_dense, for_each_bit,
+    merge_segments,
 };
 use tantivy::directory::CompositeFile;
 use tantivy::index::SegmentComponent;
@@ -71,24 +72,14 @@ impl TwoWordPhrase {
         })
     }
 
-    /// Whether both words are in at least 1/[`DENSE_SHARE`] of the documents (in title or
+    /// Whether both words are in at least 1/16 (`windows::DENSE_SHARE`) of the documents (in title or
     /// content), where reading both postings whole beats tantivy's seeks.
     pub(super) fn is_dense(
         &self,
         searcher: &Searcher,
         fields: Fields,
     ) -> Result<bool, SearchError> {
-        let docs = searcher.num_docs();
-        for word in &self.words {
-            let mut freq = 0;
-            for field in [fields.title, fields.content] {
-                freq += searcher.doc_freq(&Term::from_field_text(field, word))?;
-            }
-            if freq * DENSE_SHARE < docs || docs == 0 {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        Ok(all_dense(searcher, fields, &self.words)?)
     }
 }
 
@@ -133,13 +124,48 @@ pub(super) fn search(
 
 /// One word's postings in one field of a segment, with where each document's positions are.
 struct Positional {
-    block: BlockSegmentPostings,
-    at: usize,
+    postings: Postings,
     positions: PositionStream,
+    starts: BlockStarts,
+}
+
+/// Where the positions of the current block's documents start.
+struct BlockStarts {
     /// Positions of the blocks before the current one.
     before_block: u64,
     /// Positions in the current block before each of its documents (and after the last).
-    starts: Vec<u32>,
+    in_block: Vec<u32>,
+}
+
+impl BlockStarts {
+    fn new(block: &BlockSegmentPostings) -> Self {
+        let mut starts = Self {
+            before_block: 0,
+            in_block: Vec::with_capacity(129),
+        };
+        starts.count(block);
+        starts
+    }
+
+    /// Moves on to `block`, the one after the block counted last.
+    fn next(&mut self, block: &BlockSegmentPostings) {
+        self.before_block += u64::from(self.in_block.last().copied().unwrap_or(0));
+        self.count(block);
+    }
+
+    fn count(&mut self, block: &BlockSegmentPostings) {
+        self.in_block.clear();
+        let mut sum = 0;
+        self.in_block.push(0);
+        for &freq in block.freqs() {
+            sum += freq;
+            self.in_block.push(sum);
+        }
+    }
+
+    fn of(&self, i: usize) -> u64 {
+        self.before_block + u64::from(self.in_block.get(i).copied().unwrap_or(0))
+    }
 }
 
 impl Positional {
@@ -158,89 +184,35 @@ impl Positional {
             return Ok(None);
         };
         let bytes = field_positions.read_bytes_slice(info.positions_range.clone())?;
-        let mut postings = Self {
-            block,
-            at: 0,
+        Ok(Some(Self {
+            starts: BlockStarts::new(&block),
+            postings: Postings { block, at: 0 },
             positions: PositionStream::open(bytes)?,
-            before_block: 0,
-            starts: Vec::with_capacity(129),
-        };
-        postings.count_starts();
-        Ok(Some(postings))
-    }
-
-    fn count_starts(&mut self) {
-        self.starts.clear();
-        let mut sum = 0;
-        self.starts.push(0);
-        for &freq in self.block.freqs() {
-            sum += freq;
-            self.starts.push(sum);
-        }
+        }))
     }
 
     fn doc(&self) -> DocId {
-        self.block
-            .docs()
-            .get(self.at)
-            .copied()
-            .unwrap_or(TERMINATED)
+        self.postings.doc()
     }
 
-    /// Moves to the first document at or after `target`. Blocks are passed by adding up their
-    /// counts, never skipped unread: the sum is what says where the next positions start.
+    /// Moves to the first document at or after `target`, counting the positions passed.
     fn advance_to(&mut self, target: DocId) {
-        loop {
-            let docs = self.block.docs();
-            let Some(&last) = docs.last() else {
-                return;
-            };
-            if last < target {
-                self.before_block += u64::from(self.starts.last().copied().unwrap_or(0));
-                self.block.advance();
-                self.count_starts();
-                self.at = 0;
-                continue;
-            }
-            // Most moves are of a document or two.
-            while docs.get(self.at).is_some_and(|&d| d < target) {
-                self.at += 1;
-            }
-            return;
-        }
+        self.postings
+            .drain_indexed(target, &mut self.starts, |_, _, _| {}, BlockStarts::next);
     }
 
     /// Records the documents before `end` in `into` (which holds the window from `base`),
     /// moving past them.
     fn drain(&mut self, base: DocId, end: DocId, into: &mut TermWindow) {
         into.docs = [0; MASK_WORDS];
-        loop {
-            let docs = self.block.docs();
-            if docs.is_empty() {
-                return;
-            }
-            let from = self.at.min(docs.len());
-            let upto = from + docs[from..].partition_point(|&d| d < end);
-            let freqs = self.block.freqs();
-            for ((&doc, &freq), &start) in docs[from..upto]
-                .iter()
-                .zip(&freqs[from..upto])
-                .zip(&self.starts[from..upto])
-            {
-                let offset = doc.wrapping_sub(base) as usize % WINDOW as usize;
-                into.docs[offset / 64] |= 1 << (offset % 64);
-                into.start[offset] = self.before_block + u64::from(start);
-                into.freq[offset] = freq;
-            }
-            self.at = upto;
-            if upto < docs.len() {
-                return;
-            }
-            self.before_block += u64::from(self.starts.last().copied().unwrap_or(0));
-            self.block.advance();
-            self.count_starts();
-            self.at = 0;
-        }
+        let record = |starts: &mut BlockStarts, block: &BlockSegmentPostings, i: usize| {
+            let offset = block.docs()[i].wrapping_sub(base) as usize % WINDOW as usize;
+            into.docs[offset / 64] |= 1 << (offset % 64);
+            into.start[offset] = starts.of(i);
+            into.freq[offset] = block.freqs().get(i).copied().unwrap_or(0);
+        };
+        self.postings
+            .drain_indexed(end, &mut self.starts, record, BlockStarts::next);
     }
 }
 

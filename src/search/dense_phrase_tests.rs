@@ -4,8 +4,10 @@
 
 use super::*;
 use crate::search::analyzer::pairs_analyzer;
-use crate::search::dense_fixture::{assert_same, filter_sets, index, tantivy_answer};
-use crate::search::{SearchIndex, Sort, text_analyzer};
+use crate::search::dense_fixture::{
+    assert_same_under_every_filter, assert_search_is_tantivys, index,
+};
+use crate::search::{SearchIndex, text_analyzer};
 use crate::store::IndexedItem;
 use tantivy::query_grammar::parse_query;
 
@@ -59,14 +61,9 @@ fn counts_and_ranks_as_tantivy_does() {
         "\"the nowhere\"",
     ] {
         let query = phrase(text);
-        for filters in &filter_sets(3_000) {
-            for limit in [1, 7, 20, 5_000] {
-                let ours = search(&searcher, index.fields(), &query, filters, limit)
-                    .unwrap_or_else(|e| panic!("{e}"));
-                let theirs = tantivy_answer(&index, text, filters, limit);
-                assert_same(text, &ours, &theirs);
-            }
-        }
+        assert_same_under_every_filter(&index, 3_000, text, |filters, limit| {
+            search(&searcher, index.fields(), &query, filters, limit)
+        });
     }
 }
 
@@ -85,25 +82,8 @@ fn the_search_takes_this_way_for_dense_phrases_and_finds_the_same() {
             .is_dense(&searcher, f)
             .unwrap_or(true)
     );
-    let text = "\"garden city\"";
-    let found = index
-        .search(text, false, &Filters::default(), Sort::Relevance, 10)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let theirs = tantivy_answer(&index, text, &Filters::default(), 10);
-    assert!(theirs.0 > 10, "the fixture has the phrase often");
-    assert_eq!(found.total, theirs.0);
-    let scores: Vec<Score> = found.hits.iter().filter_map(|h| h.score).collect();
-    let want: Vec<Score> = theirs.1.iter().map(|h| h.0).collect();
-    assert_eq!(scores.len(), want.len());
-    for (a, b) in scores.iter().zip(&want) {
-        assert!((a - b).abs() < 1e-5, "{a} vs {b}");
-    }
-    assert!(
-        found
-            .hits
-            .iter()
-            .all(|h| !h.title_highlights.is_empty() || !h.snippet.highlights.is_empty())
-    );
+    let total = assert_search_is_tantivys(&index, "\"garden city\"", 10);
+    assert!(total > 10, "the fixture has the phrase often");
 }
 
 #[test]

@@ -13,15 +13,13 @@ use super::cjk::is_cjk;
 use super::query::Filters;
 use super::schema::{Fields, TITLE_BOOST};
 use super::windows::{
-    Bm25, DENSE_SHARE, MASK_WORDS, SegmentFilters, Top, WINDOW, clear_from, for_each_bit,
+    Bm25, MASK_WORDS, Postings, SegmentFilters, Top, WINDOW, all_dense, clear_from, for_each_bit,
     merge_segments,
 };
-use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{Bm25Weight, Occur};
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf};
-use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TERMINATED, Term};
+use tantivy::{DocAddress, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 /// A query of plain words, each required or excluded, as analyzed terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,24 +68,14 @@ impl WordQuery {
         (!query.required.is_empty() && worth_it).then_some(query)
     }
 
-    /// Whether every required word is in at least 1/[`DENSE_SHARE`] of the documents (in
+    /// Whether every required word is in at least 1/16 (`windows::DENSE_SHARE`) of the documents (in
     /// title or content), where reading whole postings beats seeking in them.
     pub(super) fn is_dense(
         &self,
         searcher: &Searcher,
         fields: Fields,
     ) -> Result<bool, SearchError> {
-        let docs = searcher.num_docs();
-        for word in &self.required {
-            let mut freq = 0;
-            for field in [fields.title, fields.content] {
-                freq += searcher.doc_freq(&Term::from_field_text(field, word))?;
-            }
-            if freq * DENSE_SHARE < docs || docs == 0 {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        Ok(all_dense(searcher, fields, &self.required)?)
     }
 }
 
@@ -133,71 +121,6 @@ pub(super) fn search(
         .search_executor()
         .map(segment, searcher.segment_readers().iter().enumerate())?;
     Ok(merge_segments(per_segment.into_iter().flatten(), limit))
-}
-
-/// One term's postings in a segment, read block by block.
-struct Postings {
-    block: BlockSegmentPostings,
-    at: usize,
-}
-
-impl Postings {
-    fn open(reader: &SegmentReader, term: &Term, freqs: bool) -> tantivy::Result<Option<Self>> {
-        let option = if freqs {
-            IndexRecordOption::WithFreqs
-        } else {
-            IndexRecordOption::Basic
-        };
-        let block = reader
-            .inverted_index(term.field())?
-            .read_block_postings(term, option)?;
-        Ok(block.map(|block| Self { block, at: 0 }))
-    }
-
-    fn doc(&self) -> DocId {
-        self.block
-            .docs()
-            .get(self.at)
-            .copied()
-            .unwrap_or(TERMINATED)
-    }
-
-    /// Moves to the first document at or after `target`, skipping whole blocks unread.
-    fn seek(&mut self, target: DocId) {
-        let docs = self.block.docs();
-        match docs.last() {
-            Some(&last) if last >= target => {
-                while docs.get(self.at).is_some_and(|&d| d < target) {
-                    self.at += 1;
-                }
-            }
-            Some(_) => self.at = self.block.seek(target),
-            None => {}
-        }
-    }
-
-    /// Calls `each(doc, term count)` for the documents before `end`, moving past them (the
-    /// count is 1 for postings opened without counts).
-    fn drain(&mut self, end: DocId, mut each: impl FnMut(DocId, u32)) {
-        loop {
-            let docs = self.block.docs();
-            if docs.is_empty() {
-                return;
-            }
-            let from = self.at.min(docs.len());
-            let upto = from + docs[from..].partition_point(|&d| d < end);
-            let freqs = self.block.freqs();
-            for (i, &doc) in docs.iter().enumerate().take(upto).skip(from) {
-                each(doc, freqs.get(i).copied().unwrap_or(1));
-            }
-            self.at = upto;
-            if upto < docs.len() {
-                return;
-            }
-            self.block.advance();
-            self.at = 0;
-        }
-    }
 }
 
 /// A required word's postings in title or content, with what scores them.

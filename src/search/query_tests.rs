@@ -2,7 +2,7 @@
 //! at once: the same matches, scores and order.
 
 use super::*;
-use crate::search::dense_fixture::{filter_sets, index};
+use crate::search::dense_fixture::{collected, filter_sets, index};
 
 /// How a query is restricted by the filters: as a whole, or branch by branch.
 type Restrict = fn(&SearchIndex, Box<dyn Query>, &Filters) -> Box<dyn Query>;
@@ -15,15 +15,12 @@ fn answer(
     limit: usize,
     restrict: Restrict,
 ) -> (usize, Vec<(f32, DocAddress)>) {
-    let query = restrict(index, query.box_clone(), filters);
-    let top = TopDocs::with_limit(limit).order_by_score();
-    collect(
-        &index.searcher(),
-        &*query,
-        filters.only.as_ref(),
-        (Count, top),
+    collected(
+        index,
+        &*restrict(index, query.box_clone(), filters),
+        filters,
+        limit,
     )
-    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

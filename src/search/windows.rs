@@ -3,12 +3,35 @@
 //! columns of the feed, date and id filters, and the best few kept as tantivy keeps them.
 
 use super::query::Filters;
+use super::schema::Fields;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::Bm25Weight;
-use tantivy::{DocAddress, DocId, Score, SegmentReader};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TERMINATED, Term};
+
+/// Whether each of `words` is in at least 1/[`DENSE_SHARE`] of the documents, in title or
+/// content.
+pub(super) fn all_dense(
+    searcher: &Searcher,
+    fields: Fields,
+    words: &[String],
+) -> tantivy::Result<bool> {
+    let docs = searcher.num_docs();
+    for word in words {
+        let mut freq = 0;
+        for field in [fields.title, fields.content] {
+            freq += searcher.doc_freq(&Term::from_field_text(field, word))?;
+        }
+        if freq * DENSE_SHARE < docs || docs == 0 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
 
 /// Documents per window: 64 words of bits per mask.
 pub(super) const WINDOW: u32 = 4096;
@@ -47,6 +70,92 @@ impl Bm25 {
         match freq {
             1..=TABLE_FREQS => self.table[((freq - 1) * 256 + u32::from(norm)) as usize],
             _ => self.weight.score(norm, freq),
+        }
+    }
+}
+
+/// One term's postings in a segment, read block by block.
+pub(super) struct Postings {
+    pub block: BlockSegmentPostings,
+    pub at: usize,
+}
+
+impl Postings {
+    pub(super) fn open(
+        reader: &SegmentReader,
+        term: &Term,
+        freqs: bool,
+    ) -> tantivy::Result<Option<Self>> {
+        let option = if freqs {
+            IndexRecordOption::WithFreqs
+        } else {
+            IndexRecordOption::Basic
+        };
+        let block = reader
+            .inverted_index(term.field())?
+            .read_block_postings(term, option)?;
+        Ok(block.map(|block| Self { block, at: 0 }))
+    }
+
+    pub(super) fn doc(&self) -> DocId {
+        self.block
+            .docs()
+            .get(self.at)
+            .copied()
+            .unwrap_or(TERMINATED)
+    }
+
+    /// Moves to the first document at or after `target`, skipping whole blocks unread.
+    pub(super) fn seek(&mut self, target: DocId) {
+        let docs = self.block.docs();
+        match docs.last() {
+            Some(&last) if last >= target => {
+                while docs.get(self.at).is_some_and(|&d| d < target) {
+                    self.at += 1;
+                }
+            }
+            Some(_) => self.at = self.block.seek(target),
+            None => {}
+        }
+    }
+
+    /// Calls `each(doc, term count)` for the documents before `end`, moving past them (the
+    /// count is 1 for postings opened without counts).
+    pub(super) fn drain(&mut self, end: DocId, mut each: impl FnMut(DocId, u32)) {
+        let each = |_: &mut (), block: &BlockSegmentPostings, i: usize| {
+            each(block.docs()[i], block.freqs().get(i).copied().unwrap_or(1));
+        };
+        self.drain_indexed(end, &mut (), each, |_, _| {});
+    }
+
+    /// Calls `each(state, block, i)` for the documents before `end`, each by its index in
+    /// its block, and `next_block(state, block)` when a new block is loaded; moves past them.
+    /// Blocks are read, never skipped: what is kept per block (where positions start) needs
+    /// every one.
+    pub(super) fn drain_indexed<S>(
+        &mut self,
+        end: DocId,
+        state: &mut S,
+        mut each: impl FnMut(&mut S, &BlockSegmentPostings, usize),
+        mut next_block: impl FnMut(&mut S, &BlockSegmentPostings),
+    ) {
+        loop {
+            let docs = self.block.docs();
+            if docs.is_empty() {
+                return;
+            }
+            let from = self.at.min(docs.len());
+            let upto = from + docs[from..].partition_point(|&d| d < end);
+            for i in from..upto {
+                each(state, &self.block, i);
+            }
+            self.at = upto;
+            if upto < docs.len() {
+                return;
+            }
+            self.block.advance();
+            self.at = 0;
+            next_block(state, &self.block);
         }
     }
 }
