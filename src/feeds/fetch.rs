@@ -17,6 +17,10 @@ pub struct FetchConfig {
     pub max_bytes: u64,
     pub max_redirects: u32,
     pub user_agent: String,
+    /// How long a request to a host may be out before a refresh opens a second connection to
+    /// that host for its other feeds (the fetch pool's one-request-per-host rule, relaxed
+    /// for a server that stalls).
+    pub host_patience: Duration,
 }
 
 impl Default for FetchConfig {
@@ -26,6 +30,7 @@ impl Default for FetchConfig {
             total_timeout: Duration::from_secs(30),
             max_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
+            host_patience: Duration::from_secs(3),
             user_agent: format!(
                 "focusfeed/{} (+https://github.com/focusfeed; desktop feed reader)",
                 env!("CARGO_PKG_VERSION")

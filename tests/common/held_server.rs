@@ -1,6 +1,6 @@
 //! Feed servers on 127.0.0.1 that take a request and hold the answer until the test releases
 //! them: a refresh that hangs for exactly as long as the test wants, with no sleep on either
-//! side. Each server has its own port, so the fetch pool (two requests per host at a time)
+//! side. Each server has its own port, so the fetch pool (one request per host at a time)
 //! fetches them all at once.
 
 use std::io::{Read, Write};

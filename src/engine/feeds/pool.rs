@@ -1,5 +1,5 @@
 //! The fetch pool: feeds fetched and parsed on threads of their own, a bounded number at once
-//! and two requests per host at a time, each result handed over a channel to whoever stores it
+//! and one request per host at a time (two when the first stalls), each result handed over a channel to whoever stores it
 //! (the window's writer, or the CLI's own thread). Nothing here touches the database.
 
 use super::{Fetch, fetch_and_parse};
@@ -9,6 +9,7 @@ use crossbeam_channel::Sender;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// What the pool tells the one storing its results.
 pub enum PoolMessage {
@@ -41,15 +42,27 @@ struct Queue {
     /// the waiting feeds for one whose host is free, and parsing their addresses each time
     /// was most of the fetch threads' work in a refresh of 200 feeds on one host.
     hosts: Vec<Option<String>>,
-    /// Requests out to each host.
-    busy_hosts: HashMap<String, usize>,
+    /// When each request out to a host began.
+    busy_hosts: HashMap<String, Vec<Instant>>,
 }
 
-/// Requests out to one host at a time. Two, not one: a feed whose server trickles (a byte a
-/// second until the deadline) held every other feed of its host for as long; with a second
-/// connection they go on, and a refresh of forty feeds on one site still comes to it two at
-/// a time, as browsers of HTTP/1.1's day did.
+/// Requests out to one host at most. One as a rule, so a refresh of forty feeds on one site
+/// does not hit it forty times at once; a second once the first has been out for the
+/// fetcher's `host_patience`: a feed whose server trickles (a byte a second until the
+/// deadline) held every other feed of its host for as long. Not two from the start: that
+/// let more parsed feeds wait for the window's writer in a refresh of 200 feeds on one host
+/// (its peak went from 190-201 to 204-220 MiB).
 const PER_HOST: usize = 2;
+
+/// Whether a request may go to a host whose requests out began at `out`.
+fn host_free(out: &[Instant], now: Instant, patience: Duration) -> bool {
+    let stalled = || {
+        out.iter()
+            .min()
+            .is_some_and(|first| now.saturating_duration_since(*first) >= patience)
+    };
+    out.is_empty() || (out.len() < PER_HOST && stalled())
+}
 
 /// The host a request goes to; local files have none and never wait for each other.
 fn host_of(url: &str) -> Option<String> {
@@ -118,6 +131,7 @@ fn fetch_loop(
     queue: &(Mutex<Queue>, Condvar),
 ) {
     let (lock, wakeup) = queue;
+    let patience = fetcher.config().host_patience;
     loop {
         let (index, host) = {
             let mut q = lock.lock().unwrap_or_else(PoisonError::into_inner);
@@ -125,24 +139,31 @@ fn fetch_loop(
                 if cancel.load(Ordering::Relaxed) || q.waiting.is_empty() {
                     return;
                 }
-                // The first feed whose host has a connection free: a refresh of forty feeds on
-                // one site does not hit it forty times at once.
+                // The first feed whose host has a connection free.
+                let now = Instant::now();
                 let free = q.waiting.iter().position(|&i| {
-                    q.hosts
-                        .get(i)
-                        .and_then(Option::as_ref)
-                        .is_none_or(|h| q.busy_hosts.get(h).copied().unwrap_or(0) < PER_HOST)
+                    q.hosts.get(i).and_then(Option::as_ref).is_none_or(|h| {
+                        host_free(
+                            q.busy_hosts.get(h).map_or(&[], Vec::as_slice),
+                            now,
+                            patience,
+                        )
+                    })
                 });
                 if let Some(pos) = free
                     && let Some(index) = q.waiting.remove(pos)
                 {
                     let host = q.hosts.get(index).cloned().flatten();
                     if let Some(h) = &host {
-                        *q.busy_hosts.entry(h.clone()).or_default() += 1;
+                        q.busy_hosts.entry(h.clone()).or_default().push(now);
                     }
-                    break (index, host);
+                    break (index, host.map(|h| (h, now)));
                 }
-                q = wakeup.wait(q).unwrap_or_else(PoisonError::into_inner);
+                // Woken when a request ends, or once a request out may have stalled.
+                q = wakeup
+                    .wait_timeout(q, patience.max(Duration::from_millis(50)))
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
             }
         };
         if out.send(PoolMessage::Started { run, index }).is_err() {
@@ -154,11 +175,13 @@ fn fetch_loop(
             last_modified: state.last_modified.clone(),
         };
         let fetch = fetch_and_parse(fetcher, &state.url, &validators, state.body_hash.as_deref());
-        if let Some(h) = host {
+        if let Some((h, began)) = host {
             let mut q = lock.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(out) = q.busy_hosts.get_mut(&h) {
-                *out = out.saturating_sub(1);
-                if *out == 0 {
+                if let Some(at) = out.iter().position(|t| *t == began) {
+                    out.swap_remove(at);
+                }
+                if out.is_empty() {
                     q.busy_hosts.remove(&h);
                 }
             }
