@@ -108,9 +108,11 @@ pub(super) fn search(
         ));
     }
     let segment = |(ord, reader): (usize, &SegmentReader)| {
+        let positions = CompositeFile::open(&reader.open_read(SegmentComponent::Positions)?)?;
         let mut in_fields = Vec::with_capacity(2);
         for (field, terms, weight, boost) in &weights {
-            in_fields.extend(FieldPhrase::open(reader, *field, terms, weight, *boost)?);
+            let phrase = FieldPhrase::open(reader, &positions, *field, terms, weight, *boost)?;
+            in_fields.extend(phrase);
         }
         let filters = SegmentFilters::open(reader, filters)?;
         tantivy::Result::Ok(run(reader, in_fields, &filters, limit, ord as u32))
@@ -278,17 +280,16 @@ impl FieldPhrase {
     /// `None` when either word is not in the field in this segment.
     fn open(
         reader: &SegmentReader,
+        positions: &CompositeFile,
         field: Field,
         terms: &[Term; 2],
         weight: &Bm25Weight,
         boost: Score,
     ) -> tantivy::Result<Option<Self>> {
-        let file = reader.open_read(SegmentComponent::Positions)?;
-        let positions = CompositeFile::open(&file)?;
         let [first, second] = terms;
         let (Some(first), Some(second)) = (
-            Positional::open(reader, &positions, first)?,
-            Positional::open(reader, &positions, second)?,
+            Positional::open(reader, positions, first)?,
+            Positional::open(reader, positions, second)?,
         ) else {
             return Ok(None);
         };

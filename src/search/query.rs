@@ -136,8 +136,20 @@ impl SearchIndex {
         text: &str,
         lenient: bool,
     ) -> Result<Box<dyn Query>, SearchError> {
+        Ok(self.parse_against(text, lenient, &self.searcher())?.0)
+    }
+
+    /// [`Self::parse_user_query`] with lone CJK characters widened against `searcher`'s
+    /// index, and the syntax tree the query was built from (`None` for an empty text, which
+    /// matches everything), so a search reads both from one parse and one searcher.
+    fn parse_against(
+        &self,
+        text: &str,
+        lenient: bool,
+        searcher: &Searcher,
+    ) -> Result<(Box<dyn Query>, Option<UserInputAst>), SearchError> {
         if text.trim().is_empty() {
-            return Ok(Box::new(AllQuery));
+            return Ok((Box::new(AllQuery), None));
         }
         let f = self.fields();
         let mut parser = QueryParser::for_index(self.tantivy_index(), vec![f.title, f.content]);
@@ -153,7 +165,7 @@ impl SearchIndex {
         let syntax = |e: &dyn std::fmt::Display| SearchError::Query(format!("{text:?}: {e}"));
         let ast =
             syntax_tree(text, lenient).ok_or_else(|| syntax(&format!("Syntax Error: {text}")))?;
-        let expanded = expand_lone_cjk(ast.clone(), &self.searcher(), f, &mut text_analyzer)?;
+        let expanded = expand_lone_cjk(ast.clone(), searcher, f, &mut text_analyzer)?;
         let rewritten = require_pairs(expanded, &mut text_analyzer, &mut pairs);
         let query = if rewritten.has_two_word_pairs {
             let builder = PairPhraseBuilder {
@@ -177,25 +189,18 @@ impl SearchIndex {
         } else {
             parser.build_query_from_user_input_ast(rewritten.ast)
         };
-        query.map_err(|e| syntax(&e))
+        Ok((query.map_err(|e| syntax(&e))?, Some(ast)))
     }
 
-    /// `text` as a query of frequent words that `dense_words.rs` or `dense_phrase.rs` answers
-    /// faster than tantivy, if it is one.
-    fn dense(
-        &self,
-        text: &str,
-        lenient: bool,
-        searcher: &Searcher,
-    ) -> Result<Option<Dense>, SearchError> {
-        let Some(ast) = syntax_tree(text, lenient) else {
-            return Ok(None);
-        };
+    /// The query of syntax tree `ast` as a query of frequent words that `dense_words.rs` or
+    /// `dense_phrase.rs` answers faster than tantivy, if it is one.
+    fn dense(&self, ast: &UserInputAst, searcher: &Searcher) -> Result<Option<Dense>, SearchError> {
         let f = self.fields();
-        if let Some(words) = WordQuery::of(&ast, &mut text_analyzer()) {
+        let mut text = text_analyzer();
+        if let Some(words) = WordQuery::of(ast, &mut text) {
             return Ok(words.is_dense(searcher, f)?.then_some(Dense::Words(words)));
         }
-        match TwoWordPhrase::of(&ast, &mut text_analyzer(), &mut pairs_analyzer()) {
+        match TwoWordPhrase::of(ast, &mut text, &mut pairs_analyzer()) {
             Some(phrase) if phrase.is_dense(searcher, f)? => Ok(Some(Dense::Phrase(phrase))),
             _ => Ok(None),
         }
@@ -267,16 +272,20 @@ impl SearchIndex {
         sort: Sort,
         limit: usize,
     ) -> Result<SearchResults, SearchError> {
-        let user_query = self.parse_user_query(text, lenient)?;
-        let query = self.filtered_search(user_query.box_clone(), filters);
         let searcher = self.searcher();
+        let (user_query, ast) = self.parse_against(text, lenient, &searcher)?;
+        let query = self.filtered_search(user_query.box_clone(), filters);
         let f = self.fields();
         // TopDocs panics on 0; ask for one and drop it.
         let top = TopDocs::with_limit(limit.max(1));
         let only = filters.only.as_ref();
         let (total, docs): (usize, Vec<(Option<f32>, DocAddress)>) = match sort {
             Sort::Relevance => {
-                let (n, d) = match self.dense(text, lenient, &searcher)? {
+                let dense = match &ast {
+                    Some(ast) => self.dense(ast, &searcher)?,
+                    None => None,
+                };
+                let (n, d) = match dense {
                     Some(Dense::Words(words)) => {
                         dense_words::search(&searcher, f, &words, filters, limit)?
                     }

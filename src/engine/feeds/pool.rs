@@ -1,6 +1,7 @@
 //! The fetch pool: feeds fetched and parsed on threads of their own, a bounded number at once
-//! and one request per host at a time (two when the first stalls), each result handed over a channel to whoever stores it
-//! (the window's writer, or the CLI's own thread). Nothing here touches the database.
+//! and one request per host at a time (two when the first stalls), each result handed over a
+//! channel to whoever stores it (the window's writer, or the CLI's own thread). Nothing here
+//! touches the database.
 
 use super::{Fetch, fetch_and_parse};
 use crate::feeds::fetch::{Fetcher, Validators};
